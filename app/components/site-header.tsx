@@ -1,0 +1,56 @@
+import { Link, NavLink, useLocation } from "@remix-run/react";
+import { localePath, splitLocalePath } from "~/modules/i18n/i18n";
+import { useLocale, useT } from "~/modules/i18n/use-locale";
+
+export function SiteHeader() {
+  const t = useT();
+  const locale = useLocale();
+  const location = useLocation();
+  const other = locale === "en" ? "ja" : "en";
+  const { path } = splitLocalePath(location.pathname + location.search);
+  const switchHref = `/language?${new URLSearchParams({ to: other, next: path })}`;
+  return (
+    <header className="site-header">
+      <a className="skip-link" href="#main">
+        {t.nav.skipToContent}
+      </a>
+      <div className="site-header__inner">
+        <Link to={localePath(locale, "/")} className="brand">
+          <span className="brand__name">{t.org.name}</span>
+          <span className="brand__other" lang={other}>
+            {t.org.nameOther}
+          </span>
+        </Link>
+        <nav aria-label={t.nav.primary}>
+          <ul className="nav-list">
+            <li>
+              <NavLink to={localePath(locale, "/")} end>
+                {t.nav.home}
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to={localePath(locale, "/membership")}>{t.nav.membership}</NavLink>
+            </li>
+            <li>
+              <a href={switchHref} lang={other} hrefLang={other} aria-label={t.nav.languageSwitchLabel} className="lang-switch">
+                {t.nav.languageSwitch}
+              </a>
+            </li>
+          </ul>
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+export function SiteFooter() {
+  const t = useT();
+  return (
+    <footer className="site-footer">
+      <p>
+        © {t.footer.address} · {t.org.shortName}
+      </p>
+      <p>{t.footer.languageNote}</p>
+    </footer>
+  );
+}

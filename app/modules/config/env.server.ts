@@ -1,0 +1,97 @@
+/**
+ * Configuration: one zod schema, parsed once at start-up into a frozen object.
+ * Code reads `env.X`, never `process.env`. A malformed value stops the process with a
+ * message naming the variable; an absent optional service switches on its local substitute.
+ */
+import { z } from "zod";
+
+/** An unset variable and an empty one mean the same thing. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const url = (protocols: RegExp, example: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.test(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL such as ${example}` },
+  );
+
+export const EnvSchema = z.object({
+  NODE_ENV: optional(z.enum(["development", "production", "test"])).default("development"),
+  PORT: optional(
+    z.coerce.number({ message: "must be a port number" }).int("must be a whole number").min(1).max(65535),
+  ).default(3000),
+  HOST: optional(z.string()).default("0.0.0.0"),
+  /** Public base URL used in emails and Stripe redirects. Defaults to http://localhost:PORT. */
+  APP_URL: optional(url(/^https?:$/, "https://kizuna.example.org")),
+  DATABASE_URL: optional(url(/^postgres(ql)?:$/, "postgres://user:pass@host:5432/kizuna")),
+  DATA_DIR: optional(z.string()).default(".data"),
+  EMBEDDED_PG_PORT: optional(
+    z.coerce
+      .number({ message: "must be a port number" })
+      .int("must be a whole number")
+      .min(1024)
+      .max(65535)
+      .refine((port) => port !== 5432, "must not be 5432, where a system PostgreSQL usually listens"),
+  ).default(54329),
+  SESSION_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+  STRIPE_SECRET_KEY: optional(z.string().regex(/^(sk|rk)_(test|live)_\w+$/, "must look like sk_test_… or sk_live_…")),
+  STRIPE_WEBHOOK_SECRET: optional(z.string().regex(/^whsec_\w+$/, "must look like whsec_…")),
+  STRIPE_API_BASE: optional(url(/^https?:$/, "http://127.0.0.1:12111")),
+  RESEND_API_KEY: optional(z.string().regex(/^re_\w+$/, "must look like re_…")),
+  RESEND_BASE_URL: optional(url(/^https?:$/, "http://127.0.0.1:3025")),
+  MAIL_FROM: optional(z.string()).default("JUSSCA 日米姉妹都市協会 <hello@kizuna.example>"),
+});
+
+export type Env = Readonly<z.infer<typeof EnvSchema>>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join(".") || "(environment)";
+        const value = source[name];
+        const shown = value === undefined || /SECRET|KEY|URL/.test(name) ? "" : ` (got "${value}")`;
+        return `${name} ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const env = result.data;
+  if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
+    throw new EnvError(["SESSION_SECRET is required when NODE_ENV=production (at least 32 characters)"]);
+  }
+  return Object.freeze(env);
+}
+
+let cached: Env | undefined;
+/** The process's configuration, parsed on first use. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** What stands in for each absent production service, for the start-up log. */
+export function describeServices(env: Env, databaseLabel: string): string[] {
+  return [
+    `database: ${databaseLabel}`,
+    env.STRIPE_SECRET_KEY
+      ? `payments: Stripe (${env.STRIPE_SECRET_KEY.startsWith("sk_live_") ? "live" : "test"} mode${env.STRIPE_API_BASE ? `, API at ${env.STRIPE_API_BASE}` : ""})`
+      : "payments: demo gateway (no STRIPE_SECRET_KEY; a local test checkout page, no real money)",
+    env.RESEND_API_KEY
+      ? `email: Resend${env.RESEND_BASE_URL ? ` at ${env.RESEND_BASE_URL}` : ""}`
+      : "email: kept locally in the outbox (no RESEND_API_KEY; nothing is sent)",
+  ];
+}

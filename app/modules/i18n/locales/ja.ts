@@ -1,0 +1,77 @@
+import type { Dictionary } from "./en";
+
+export const ja: Dictionary = {
+  meta: {
+    siteName: "日米姉妹都市協会（JUSSCA）",
+    homeTitle: "日米姉妹都市協会（JUSSCA）",
+    homeDescription: "1955年から続く日米の姉妹都市による市民交流。入会・協賛・寄付のご案内。",
+    membershipTitle: "会員制度 — 日米姉妹都市協会",
+    membershipDescription: "個人会員・法人会員の会費（米ドル・日本円）のご案内。",
+  },
+  nav: {
+    skipToContent: "本文へ移動",
+    primary: "メインメニュー",
+    home: "ホーム",
+    membership: "会員制度",
+    languageSwitch: "English",
+    languageSwitchLabel: "View this page in English",
+  },
+  org: {
+    name: "日米姉妹都市協会",
+    shortName: "JUSSCA",
+    nameOther: "Japan–United States Sister City Association",
+  },
+  home: {
+    heading: "都市と都市の絆、人と人の友情",
+    lead: "日米姉妹都市協会（JUSSCA）は、日本とアメリカの都市・州・県のあいだの市民交流を支えています。",
+    historyHeading: "はじまり",
+    history:
+      "1956年、アイゼンハワー大統領は「ピープル・トゥ・ピープル」構想を提唱し、政府だけでは築けない国と国との理解を市民一人ひとりの手で育てるよう呼びかけました。その前年の1955年、ミネソタ州セントポール市と長崎市が日米で最初の姉妹都市となりました。",
+    todayHeading: "現在の活動",
+    today: [
+      "日米間の450を超える姉妹都市・姉妹州県の提携をつなぎます。",
+      "日本の中小都市とそのアメリカの提携先が交流を続けられるよう、協賛と助成を行います。",
+      "学生交流の同窓生ネットワークを日米両国でつなぎ続けます。",
+      "これらの活動を支える個人会員・法人会員を歓迎します。",
+    ],
+    partnershipsHeading: "最初期の姉妹都市",
+    partnershipSince: (year: number) => `${year}年提携`,
+    actionsHeading: "参加する",
+    joinTitle: "会員になる",
+    joinText: "一般・学生・家族・賛助の各会員。年払いまたは月払い、米ドルまたは日本円でお支払いいただけます。",
+    joinCta: "会員種別を見る",
+    sponsorTitle: "法人として協賛する",
+    sponsorText: "コミュニティ・パートナーからプラチナまでの法人会員。社員枠と協賛企業としての掲載があります。",
+    sponsorCta: "法人会員種別を見る",
+    donateTitle: "基金に寄付する",
+    donateText: "ご寄付は一般基金・学生交流基金・姉妹都市助成基金に充てられます。一回または毎月のご寄付が可能です。",
+    donateCta: "寄付の方法",
+  },
+  membership: {
+    heading: "会員制度",
+    lead: "すべての会員種別は米ドルと日本円で表示しています。年払い、または月払い（対象種別のみ）をお選びください。",
+    individualHeading: "個人会員",
+    corporateHeading: "法人会員",
+    yearly: "／年",
+    monthly: "／月",
+    or: "または",
+    priceUsd: "米ドル",
+    priceJpy: "日本円",
+    seats: (n: number) => `社員枠 ${n}名`,
+    benefitsHeading: "特典",
+    benefitsValue: (usd: string, jpy: string) =>
+      `特典の公正市場価格：${usd}／${jpy}（米国の税控除の対象外）`,
+    none: "現在お申し込みいただける会員種別はありません。",
+  },
+  footer: {
+    address: "日米姉妹都市協会",
+    languageNote: "このサイトは日本語と英語でご覧いただけます。",
+  },
+  errors: {
+    notFoundTitle: "ページが見つかりません",
+    notFoundText: "お探しのページは見つかりませんでした。移動した可能性があります。",
+    genericTitle: "エラーが発生しました",
+    genericText: "申し訳ありません。システムで問題が発生しました。しばらくしてからもう一度お試しください。",
+    backHome: "ホームに戻る",
+  },
+};

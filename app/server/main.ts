@@ -1,0 +1,131 @@
+/**
+ * `npm start`: validates the configuration, brings up the database (the embedded one when
+ * DATABASE_URL is unset), migrates and seeds it, and serves the Remix build over Express.
+ * SIGINT/SIGTERM close the HTTP server, the pool and the embedded PostgreSQL in that order.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { connect, redactUrl, type DatabaseHandle } from "../../db/client";
+import { ensureDatabase, startEmbedded, type EmbeddedServer } from "../../db/embedded";
+import { applyMigrations } from "../../db/migrate";
+import { seed } from "../../db/seed";
+import { describeServices, EnvError, parseEnv, type Env } from "../modules/config/env.server";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface Running {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+function fail(message: string): never {
+  console.error(`\nKizuna could not start: ${message}\n`);
+  process.exit(1);
+}
+
+export async function main(env: Env): Promise<Running> {
+  const started = performance.now();
+  const buildPath = path.join(root, "build", "index.js");
+  if (!existsSync(buildPath)) fail(`no server build at ${buildPath}. Run \`npm run build\` (npm start does it for you).`);
+
+  let embedded: EmbeddedServer | undefined;
+  let databaseUrl: string;
+  let databaseLabel: string;
+  if (env.DATABASE_URL) {
+    databaseUrl = env.DATABASE_URL;
+    databaseLabel = `PostgreSQL at ${redactUrl(databaseUrl)}`;
+  } else {
+    const dataDir = path.resolve(root, env.DATA_DIR, "pg");
+    embedded = await startEmbedded({ dataDir, port: env.EMBEDDED_PG_PORT });
+    await ensureDatabase(embedded.url(), "kizuna");
+    databaseUrl = embedded.url("kizuna");
+    databaseLabel = `embedded PostgreSQL (no DATABASE_URL) in ${dataDir} on 127.0.0.1:${embedded.port}${embedded.initialised ? ", created now" : ""}`;
+  }
+
+  let handle: DatabaseHandle | undefined;
+  try {
+    await applyMigrations(databaseUrl);
+    handle = connect(databaseUrl);
+    await seed(handle.db, { demoAdmin: embedded !== undefined });
+  } catch (error) {
+    await handle?.close();
+    await embedded?.stop();
+    throw error;
+  }
+  const { db } = handle;
+
+  const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+  const app = express();
+  app.disable("x-powered-by");
+  app.use((_req, res, next) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+    res.setHeader("X-Frame-Options", "DENY");
+    next();
+  });
+  app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+  app.all("*", createRequestHandler({ build, mode: "production", getLoadContext: () => ({ db, env }) }));
+
+  const server = await new Promise<import("node:http").Server>((resolve, reject) => {
+    const s = app.listen(env.PORT, env.HOST);
+    s.once("listening", () => resolve(s));
+    s.once("error", reject);
+  }).catch(async (error: NodeJS.ErrnoException) => {
+    await handle.close();
+    await embedded?.stop();
+    if (error.code === "EADDRINUSE") {
+      throw new Error(`port ${env.PORT} is already in use. Stop what is using it, or choose another with PORT=<port>.`);
+    }
+    throw error;
+  });
+
+  const url = env.APP_URL ?? `http://localhost:${env.PORT}`;
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  console.log(`\nKizuna is running at ${url} (ready in ${seconds} s)`);
+  for (const line of describeServices(env, databaseLabel)) console.log(`  ${line}`);
+  console.log("  stop with Ctrl-C\n");
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), 5_000);
+      await closed;
+      clearTimeout(force);
+      await handle.close();
+      await embedded?.stop();
+    })());
+  return { url, stop };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  let env: Env;
+  try {
+    env = parseEnv(process.env);
+  } catch (error) {
+    fail(error instanceof EnvError ? error.message : String(error));
+  }
+  main(env).then(
+    (running) => {
+      for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        process.once(signal, () => {
+          console.log(`\n${signal}: stopping Kizuna…`);
+          running.stop().then(
+            () => process.exit(0),
+            (error: unknown) => {
+              console.error(error);
+              process.exit(1);
+            },
+          );
+        });
+      }
+    },
+    (error: unknown) => fail(error instanceof Error ? error.message : String(error)),
+  );
+}

@@ -1,0 +1,39 @@
+/**
+ * The one place a PostgreSQL connection is made. Callers pass the handle down:
+ * query functions take `db` (or a transaction `tx`) as their first argument.
+ */
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export type Database = PostgresJsDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+/** A database handle or an open transaction: what query functions accept. */
+export type DbOrTx = Database | Tx;
+
+export interface DatabaseHandle {
+  db: Database;
+  sql: postgres.Sql;
+  close: () => Promise<void>;
+}
+
+export function connect(url: string, options: { max?: number } = {}): DatabaseHandle {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connection: { application_name: "kizuna" },
+  });
+  const db = drizzle({ client: sql, schema, casing: "snake_case" });
+  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+}
+
+/** postgres.js URL for logging: the password replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}

@@ -1,0 +1,568 @@
+/**
+ * The whole Kizuna domain, in one file so relations read top to bottom.
+ *
+ * Money is always an integer `amount` in the currency's minor unit beside a `currency`
+ * (ISO 4217, upper case): ¥8,000 is 8000 JPY, $60.00 is 6000 USD.
+ * TS names are camelCase; SQL names are snake_case (drizzle `casing: "snake_case"`).
+ */
+import { sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  char,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({
+  dataType: () => "bytea",
+});
+
+const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+const tstz = () => timestamp({ withTimezone: true });
+
+// ---------------------------------------------------------------- enums
+export const localeEnum = pgEnum("locale", ["en", "ja"]);
+export const currencyEnum = pgEnum("currency", ["USD", "JPY"]);
+export const billingIntervalEnum = pgEnum("billing_interval", ["year", "month"]);
+export const tierKindEnum = pgEnum("tier_kind", ["individual", "corporate"]);
+export const membershipStatusEnum = pgEnum("membership_status", [
+  "pending",
+  "active",
+  "past_due",
+  "lapsed",
+  "canceled",
+  "comped",
+]);
+export const contactRoleEnum = pgEnum("contact_role", ["primary", "billing", "seat"]);
+export const donationIntervalEnum = pgEnum("donation_interval", ["once", "month"]);
+export const donationStatusEnum = pgEnum("donation_status", [
+  "pending",
+  "active",
+  "past_due",
+  "completed",
+  "canceled",
+  "failed",
+]);
+export const tributeKindEnum = pgEnum("tribute_kind", ["honor", "memory"]);
+export const paymentMethodEnum = pgEnum("payment_method", [
+  "card",
+  "bank_transfer",
+  "check",
+  "cash",
+  "konbini",
+  "other",
+]);
+export const receiptKindEnum = pgEnum("receipt_kind", ["original", "corrected"]);
+export const emailStatusEnum = pgEnum("email_status", [
+  "pending",
+  "sending",
+  "sent",
+  "failed",
+  "kept_locally",
+]);
+export const staffRoleEnum = pgEnum("staff_role", ["admin", "staff", "viewer"]);
+export const historyCauseEnum = pgEnum("history_cause", ["stripe_event", "staff", "member", "system"]);
+
+// ---------------------------------------------------------------- catalogue
+export const partnerships = pgTable(
+  "partnerships",
+  {
+    id: serial().primaryKey(),
+    slug: text().notNull().unique(),
+    usCityEn: text().notNull(),
+    usCityJa: text().notNull(),
+    usState: char({ length: 2 }).notNull(),
+    jpCityEn: text().notNull(),
+    jpCityJa: text().notNull(),
+    /** JIS X 0401 prefecture code, 1–47. */
+    jpPrefecture: smallint().notNull(),
+    establishedYear: smallint().notNull(),
+    active: boolean().notNull().default(true),
+  },
+  (t) => [check("partnerships_prefecture", sql`${t.jpPrefecture} between 1 and 47`)],
+);
+
+export const tiers = pgTable(
+  "tiers",
+  {
+    id: serial().primaryKey(),
+    slug: text().notNull().unique(),
+    kind: tierKindEnum().notNull(),
+    nameEn: text().notNull(),
+    nameJa: text().notNull(),
+    descriptionEn: text().notNull(),
+    descriptionJa: text().notNull(),
+    benefitsEn: jsonb().$type<string[]>().notNull().default([]),
+    benefitsJa: jsonb().$type<string[]>().notNull().default([]),
+    /** Employee seats included (corporate tiers only). */
+    seats: integer(),
+    sortOrder: integer().notNull().default(0),
+    active: boolean().notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    check(
+      "tiers_seats_by_kind",
+      sql`(${t.kind} = 'corporate' and ${t.seats} >= 1) or (${t.kind} = 'individual' and ${t.seats} is null)`,
+    ),
+  ],
+);
+
+/** Fair-market value of a tier's benefits, per currency (0 when it gives nothing of value). */
+export const tierBenefitValues = pgTable(
+  "tier_benefit_values",
+  {
+    tierId: integer()
+      .notNull()
+      .references(() => tiers.id, { onDelete: "cascade" }),
+    currency: currencyEnum().notNull(),
+    amount: integer().notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tierId, t.currency] }),
+    check("tier_benefit_values_amount", sql`${t.amount} >= 0`),
+  ],
+);
+
+export const tierPrices = pgTable(
+  "tier_prices",
+  {
+    id: serial().primaryKey(),
+    tierId: integer()
+      .notNull()
+      .references(() => tiers.id, { onDelete: "cascade" }),
+    currency: currencyEnum().notNull(),
+    interval: billingIntervalEnum().notNull(),
+    amount: integer().notNull(),
+    /** Stripe lookup key, e.g. `individual_yearly_jpy`. */
+    lookupKey: text().notNull(),
+    stripePriceId: text().unique(),
+    active: boolean().notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check("tier_prices_amount", sql`${t.amount} > 0`),
+    uniqueIndex("tier_prices_one_active")
+      .on(t.tierId, t.currency, t.interval)
+      .where(sql`${t.active}`),
+    uniqueIndex("tier_prices_lookup_key_active").on(t.lookupKey).where(sql`${t.active}`),
+  ],
+);
+
+export const funds = pgTable("funds", {
+  id: serial().primaryKey(),
+  slug: text().notNull().unique(),
+  nameEn: text().notNull(),
+  nameJa: text().notNull(),
+  descriptionEn: text().notNull().default(""),
+  descriptionJa: text().notNull().default(""),
+  partnershipId: integer().references(() => partnerships.id),
+  sortOrder: integer().notNull().default(0),
+  active: boolean().notNull().default(true),
+});
+
+export const fundGoals = pgTable(
+  "fund_goals",
+  {
+    fundId: integer()
+      .notNull()
+      .references(() => funds.id, { onDelete: "cascade" }),
+    currency: currencyEnum().notNull(),
+    amount: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.fundId, t.currency] }), check("fund_goals_amount", sql`${t.amount} > 0`)],
+);
+
+// ---------------------------------------------------------------- people and organisations
+export const people = pgTable(
+  "people",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    email: text().notNull(),
+    familyName: text().notNull(),
+    givenName: text().notNull(),
+    familyNameKana: text(),
+    givenNameKana: text(),
+    preferredLocale: localeEnum().notNull().default("en"),
+    /** ISO 3166-1 alpha-2. */
+    country: char({ length: 2 }).notNull(),
+    postalCode: text(),
+    /** Prefecture code (JP, "01"–"47") or state code (US, "MN"). */
+    region: text(),
+    city: text(),
+    addressLine1: text(),
+    addressLine2: text(),
+    partnershipId: integer().references(() => partnerships.id),
+    stripeCustomerId: text().unique(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("people_email_lower").on(sql`lower(${t.email})`),
+    index("people_kana").on(t.familyNameKana, t.givenNameKana),
+  ],
+);
+
+export const organisations = pgTable(
+  "organisations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    legalNameEn: text().notNull(),
+    legalNameJa: text(),
+    legalNameKana: text(),
+    website: text(),
+    logo: bytea(),
+    logoMime: text(),
+    billingEmail: text().notNull(),
+    /** Japanese corporate number (法人番号), 13 digits. */
+    jpCorporateNumber: text(),
+    country: char({ length: 2 }).notNull(),
+    postalCode: text(),
+    region: text(),
+    city: text(),
+    addressLine1: text(),
+    addressLine2: text(),
+    showOnSponsorsPage: boolean().notNull().default(false),
+    stripeCustomerId: text().unique(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    check("organisations_corporate_number", sql`${t.jpCorporateNumber} ~ '^[0-9]{13}$'`),
+  ],
+);
+
+export const organisationContacts = pgTable(
+  "organisation_contacts",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organisationId: uuid()
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    personId: uuid()
+      .notNull()
+      .references(() => people.id),
+    role: contactRoleEnum().notNull(),
+    invitedAt: tstz(),
+    acceptedAt: tstz(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("organisation_contacts_unique").on(t.organisationId, t.personId, t.role),
+    uniqueIndex("organisation_contacts_one_primary")
+      .on(t.organisationId)
+      .where(sql`${t.role} = 'primary'`),
+    uniqueIndex("organisation_contacts_one_billing")
+      .on(t.organisationId)
+      .where(sql`${t.role} = 'billing'`),
+  ],
+);
+
+// ---------------------------------------------------------------- memberships
+export const memberships = pgTable(
+  "memberships",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    personId: uuid().references(() => people.id),
+    organisationId: uuid().references(() => organisations.id),
+    /** A seat holder's membership follows its organisation's. */
+    seatOfMembershipId: uuid().references((): AnyPgColumn => memberships.id),
+    tierId: integer()
+      .notNull()
+      .references(() => tiers.id),
+    priceId: integer().references(() => tierPrices.id),
+    status: membershipStatusEnum().notNull().default("pending"),
+    currency: currencyEnum(),
+    interval: billingIntervalEnum(),
+    currentPeriodStart: tstz(),
+    currentPeriodEnd: tstz(),
+    /** past_due keeps benefits until this moment; then lapsed. */
+    graceUntil: tstz(),
+    cancelAtPeriodEnd: boolean().notNull().default(false),
+    canceledAt: tstz(),
+    compedUntil: tstz(),
+    stripeCustomerId: text(),
+    stripeSubscriptionId: text().unique(),
+    stripeCheckoutSessionId: text().unique(),
+    /** Stripe `created` of the newest event applied; older events never move us backwards. */
+    stripeStateAt: tstz(),
+    startedAt: tstz(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    check("memberships_one_owner", sql`num_nonnulls(${t.personId}, ${t.organisationId}) = 1`),
+    index("memberships_person").on(t.personId),
+    index("memberships_organisation").on(t.organisationId),
+    index("memberships_status").on(t.status, t.currentPeriodEnd),
+  ],
+);
+
+export const membershipStatusHistory = pgTable(
+  "membership_status_history",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    membershipId: uuid()
+      .notNull()
+      .references(() => memberships.id, { onDelete: "cascade" }),
+    fromStatus: membershipStatusEnum(),
+    toStatus: membershipStatusEnum().notNull(),
+    cause: historyCauseEnum().notNull(),
+    stripeEventId: text(),
+    staffUserId: uuid().references(() => staffUsers.id),
+    note: text(),
+    at: createdAt(),
+  },
+  (t) => [index("membership_status_history_membership").on(t.membershipId, t.at)],
+);
+
+// ---------------------------------------------------------------- donations
+export const donations = pgTable(
+  "donations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    personId: uuid()
+      .notNull()
+      .references(() => people.id),
+    fundId: integer()
+      .notNull()
+      .references(() => funds.id),
+    amount: integer().notNull(),
+    currency: currencyEnum().notNull(),
+    interval: donationIntervalEnum().notNull(),
+    /** Processing fee the donor chose to cover, included in `amount`. */
+    feeAmount: integer().notNull().default(0),
+    status: donationStatusEnum().notNull().default("pending"),
+    tributeKind: tributeKindEnum(),
+    tributeName: text(),
+    tributeNotifyEmail: text(),
+    tributeNotifyName: text(),
+    tributeNotifyLocale: localeEnum(),
+    anonymous: boolean().notNull().default(false),
+    stripeCheckoutSessionId: text().unique(),
+    stripeSubscriptionId: text().unique(),
+    stripeStateAt: tstz(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    check("donations_amount", sql`${t.amount} > 0 and ${t.feeAmount} >= 0 and ${t.feeAmount} < ${t.amount}`),
+    check("donations_tribute", sql`(${t.tributeKind} is null) = (${t.tributeName} is null)`),
+    index("donations_fund").on(t.fundId, t.createdAt),
+    index("donations_person").on(t.personId),
+  ],
+);
+
+// ---------------------------------------------------------------- payments and receipts
+export const payments = pgTable(
+  "payments",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    membershipId: uuid().references(() => memberships.id),
+    donationId: uuid().references(() => donations.id),
+    personId: uuid().references(() => people.id),
+    organisationId: uuid().references(() => organisations.id),
+    fundId: integer().references(() => funds.id),
+    amount: integer().notNull(),
+    currency: currencyEnum().notNull(),
+    refundedAmount: integer().notNull().default(0),
+    method: paymentMethodEnum().notNull().default("card"),
+    cardBrand: text(),
+    cardLast4: char({ length: 4 }),
+    description: text(),
+    stripeInvoiceId: text().unique(),
+    stripePaymentIntentId: text().unique(),
+    stripeChargeId: text().unique(),
+    disputed: boolean().notNull().default(false),
+    recordedByStaffUserId: uuid().references(() => staffUsers.id),
+    paidAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check("payments_amount", sql`${t.amount} > 0`),
+    check("payments_refund", sql`${t.refundedAmount} between 0 and ${t.amount}`),
+    check("payments_one_payer", sql`num_nonnulls(${t.personId}, ${t.organisationId}) = 1`),
+    check("payments_one_purpose", sql`num_nonnulls(${t.membershipId}, ${t.donationId}) <= 1`),
+    index("payments_membership").on(t.membershipId),
+    index("payments_donation").on(t.donationId),
+    index("payments_paid_at").on(t.paidAt),
+  ],
+);
+
+/** Last receipt sequence number allocated per calendar year (gap-free: rolled back with its payment). */
+export const receiptCounters = pgTable("receipt_counters", {
+  year: smallint().primaryKey(),
+  lastSeq: integer().notNull(),
+});
+
+export const receipts = pgTable(
+  "receipts",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** `YYYY-NNNNNN`. */
+    number: text().notNull().unique(),
+    year: smallint().notNull(),
+    seq: integer().notNull(),
+    paymentId: uuid()
+      .notNull()
+      .references(() => payments.id),
+    kind: receiptKindEnum().notNull().default("original"),
+    correctsReceiptId: uuid().references((): AnyPgColumn => receipts.id),
+    amount: integer().notNull(),
+    currency: currencyEnum().notNull(),
+    /** US tax: amount minus fair-market value of benefits received. */
+    deductibleAmount: integer().notNull(),
+    benefitsValue: integer().notNull().default(0),
+    locale: localeEnum().notNull(),
+    /** Payer, purpose and issuer as printed, frozen at issue. */
+    snapshot: jsonb().$type<Record<string, unknown>>().notNull(),
+    issuedAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("receipts_year_seq").on(t.year, t.seq),
+    check("receipts_number_format", sql`${t.number} ~ '^[0-9]{4}-[0-9]{6}$'`),
+    check("receipts_amounts", sql`${t.amount} >= 0 and ${t.deductibleAmount} >= 0 and ${t.benefitsValue} >= 0`),
+    check(
+      "receipts_correction",
+      sql`(${t.kind} = 'corrected') = (${t.correctsReceiptId} is not null)`,
+    ),
+    index("receipts_payment").on(t.paymentId),
+  ],
+);
+
+// ---------------------------------------------------------------- Stripe events and email outbox
+export const stripeEvents = pgTable(
+  "stripe_events",
+  {
+    id: text().primaryKey(),
+    type: text().notNull(),
+    apiVersion: text(),
+    /** Stripe's own `created` for the event. */
+    createdAtStripe: tstz().notNull(),
+    payload: jsonb().notNull(),
+    receivedAt: createdAt(),
+    processedAt: tstz(),
+    attempts: integer().notNull().default(0),
+    error: text(),
+  },
+  (t) => [index("stripe_events_unprocessed").on(t.receivedAt).where(sql`${t.processedAt} is null`)],
+);
+
+export const emailOutbox = pgTable(
+  "email_outbox",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** Template file name in emails/, e.g. `welcome`. Checked by the worker, not the database. */
+    template: text().notNull(),
+    /** `en` or `ja`; checked by the worker so a bad row fails alone. */
+    locale: text().notNull(),
+    toEmail: text().notNull(),
+    personId: uuid().references(() => people.id),
+    organisationId: uuid().references(() => organisations.id),
+    props: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /** Makes a scheduled email once-only, e.g. `renewal-30:<membership>:<period end>`. */
+    dedupeKey: text().unique(),
+    status: emailStatusEnum().notNull().default("pending"),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastError: text(),
+    subject: text(),
+    html: text(),
+    text: text(),
+    resendId: text(),
+    createdAt: createdAt(),
+    sentAt: tstz(),
+  },
+  (t) => [
+    index("email_outbox_due").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("email_outbox_person").on(t.personId),
+  ],
+);
+
+// ---------------------------------------------------------------- staff and audit
+export const staffUsers = pgTable(
+  "staff_users",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    email: text().notNull(),
+    name: text().notNull(),
+    role: staffRoleEnum().notNull(),
+    locale: localeEnum().notNull().default("en"),
+    active: boolean().notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("staff_users_email_lower").on(sql`lower(${t.email})`)],
+);
+
+/** One-time sign-in links for staff and members; only the SHA-256 of the token is kept. */
+export const signInTokens = pgTable(
+  "sign_in_tokens",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    staffUserId: uuid().references(() => staffUsers.id, { onDelete: "cascade" }),
+    personId: uuid().references(() => people.id, { onDelete: "cascade" }),
+    tokenHash: text().notNull().unique(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: tstz(),
+    requestedIp: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [check("sign_in_tokens_one_subject", sql`num_nonnulls(${t.staffUserId}, ${t.personId}) = 1`)],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    actorStaffUserId: uuid().references(() => staffUsers.id),
+    /** e.g. `member.comp`, `export.members`. */
+    action: text().notNull(),
+    subjectType: text(),
+    subjectId: text(),
+    details: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    ip: text(),
+    at: createdAt(),
+  },
+  (t) => [index("audit_log_at").on(t.at), index("audit_log_actor").on(t.actorStaffUserId, t.at)],
+);
+
+// ---------------------------------------------------------------- types
+export type Locale = (typeof localeEnum.enumValues)[number];
+export type Currency = (typeof currencyEnum.enumValues)[number];
+export type BillingInterval = (typeof billingIntervalEnum.enumValues)[number];
+export type MembershipStatus = (typeof membershipStatusEnum.enumValues)[number];
+export type StaffRole = (typeof staffRoleEnum.enumValues)[number];
+
+export type Partnership = typeof partnerships.$inferSelect;
+export type Tier = typeof tiers.$inferSelect;
+export type NewTier = typeof tiers.$inferInsert;
+export type TierPrice = typeof tierPrices.$inferSelect;
+export type Fund = typeof funds.$inferSelect;
+export type Person = typeof people.$inferSelect;
+export type NewPerson = typeof people.$inferInsert;
+export type Organisation = typeof organisations.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
+export type NewMembership = typeof memberships.$inferInsert;
+export type Donation = typeof donations.$inferSelect;
+export type Payment = typeof payments.$inferSelect;
+export type NewPayment = typeof payments.$inferInsert;
+export type Receipt = typeof receipts.$inferSelect;
+export type StripeEvent = typeof stripeEvents.$inferSelect;
+export type EmailOutboxRow = typeof emailOutbox.$inferSelect;
+export type StaffUser = typeof staffUsers.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;
