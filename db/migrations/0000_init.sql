@@ -43,8 +43,8 @@ CREATE TABLE "donations" (
 	"stripe_state_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "donations_stripeCheckoutSessionId_unique" UNIQUE("stripe_checkout_session_id"),
-	CONSTRAINT "donations_stripeSubscriptionId_unique" UNIQUE("stripe_subscription_id"),
+	CONSTRAINT "donations_stripe_checkout_session_id_unique" UNIQUE("stripe_checkout_session_id"),
+	CONSTRAINT "donations_stripe_subscription_id_unique" UNIQUE("stripe_subscription_id"),
 	CONSTRAINT "donations_amount" CHECK ("donations"."amount" > 0 and "donations"."fee_amount" >= 0 and "donations"."fee_amount" < "donations"."amount"),
 	CONSTRAINT "donations_tribute" CHECK (("donations"."tribute_kind" is null) = ("donations"."tribute_name" is null))
 );
@@ -68,7 +68,7 @@ CREATE TABLE "email_outbox" (
 	"resend_id" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"sent_at" timestamp with time zone,
-	CONSTRAINT "email_outbox_dedupeKey_unique" UNIQUE("dedupe_key")
+	CONSTRAINT "email_outbox_dedupe_key_unique" UNIQUE("dedupe_key")
 );
 --> statement-breakpoint
 CREATE TABLE "fund_goals" (
@@ -127,8 +127,8 @@ CREATE TABLE "memberships" (
 	"started_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "memberships_stripeSubscriptionId_unique" UNIQUE("stripe_subscription_id"),
-	CONSTRAINT "memberships_stripeCheckoutSessionId_unique" UNIQUE("stripe_checkout_session_id"),
+	CONSTRAINT "memberships_stripe_subscription_id_unique" UNIQUE("stripe_subscription_id"),
+	CONSTRAINT "memberships_stripe_checkout_session_id_unique" UNIQUE("stripe_checkout_session_id"),
 	CONSTRAINT "memberships_one_owner" CHECK (num_nonnulls("memberships"."person_id", "memberships"."organisation_id") = 1)
 );
 --> statement-breakpoint
@@ -162,7 +162,7 @@ CREATE TABLE "organisations" (
 	"stripe_customer_id" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "organisations_stripeCustomerId_unique" UNIQUE("stripe_customer_id"),
+	CONSTRAINT "organisations_stripe_customer_id_unique" UNIQUE("stripe_customer_id"),
 	CONSTRAINT "organisations_corporate_number" CHECK ("organisations"."jp_corporate_number" ~ '^[0-9]{13}$')
 );
 --> statement-breakpoint
@@ -202,9 +202,9 @@ CREATE TABLE "payments" (
 	"recorded_by_staff_user_id" uuid,
 	"paid_at" timestamp with time zone NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "payments_stripeInvoiceId_unique" UNIQUE("stripe_invoice_id"),
-	CONSTRAINT "payments_stripePaymentIntentId_unique" UNIQUE("stripe_payment_intent_id"),
-	CONSTRAINT "payments_stripeChargeId_unique" UNIQUE("stripe_charge_id"),
+	CONSTRAINT "payments_stripe_invoice_id_unique" UNIQUE("stripe_invoice_id"),
+	CONSTRAINT "payments_stripe_payment_intent_id_unique" UNIQUE("stripe_payment_intent_id"),
+	CONSTRAINT "payments_stripe_charge_id_unique" UNIQUE("stripe_charge_id"),
 	CONSTRAINT "payments_amount" CHECK ("payments"."amount" > 0),
 	CONSTRAINT "payments_refund" CHECK ("payments"."refunded_amount" between 0 and "payments"."amount"),
 	CONSTRAINT "payments_one_payer" CHECK (num_nonnulls("payments"."person_id", "payments"."organisation_id") = 1),
@@ -229,7 +229,7 @@ CREATE TABLE "people" (
 	"stripe_customer_id" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "people_stripeCustomerId_unique" UNIQUE("stripe_customer_id")
+	CONSTRAINT "people_stripe_customer_id_unique" UNIQUE("stripe_customer_id")
 );
 --> statement-breakpoint
 CREATE TABLE "receipt_counters" (
@@ -267,7 +267,7 @@ CREATE TABLE "sign_in_tokens" (
 	"used_at" timestamp with time zone,
 	"requested_ip" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "sign_in_tokens_tokenHash_unique" UNIQUE("token_hash"),
+	CONSTRAINT "sign_in_tokens_token_hash_unique" UNIQUE("token_hash"),
 	CONSTRAINT "sign_in_tokens_one_subject" CHECK (num_nonnulls("sign_in_tokens"."staff_user_id", "sign_in_tokens"."person_id") = 1)
 );
 --> statement-breakpoint
@@ -311,7 +311,7 @@ CREATE TABLE "tier_prices" (
 	"stripe_price_id" text,
 	"active" boolean DEFAULT true NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "tier_prices_stripePriceId_unique" UNIQUE("stripe_price_id"),
+	CONSTRAINT "tier_prices_stripe_price_id_unique" UNIQUE("stripe_price_id"),
 	CONSTRAINT "tier_prices_amount" CHECK ("tier_prices"."amount" > 0)
 );
 --> statement-breakpoint

@@ -1,0 +1,11 @@
+/** `npm run bench`: every benchmark, printing figures. Builds the app first (npm run bench does). */
+import { benchStartup } from "./startup";
+
+const benches: [string, () => Promise<void>][] = [["start-up", benchStartup]];
+
+const only = process.argv.slice(2);
+for (const [name, run] of benches) {
+  if (only.length && !only.includes(name)) continue;
+  console.log(`\n# ${name}`);
+  await run();
+}

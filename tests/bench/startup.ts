@@ -1,0 +1,73 @@
+/**
+ * Start-up figures for the README's run command, from a script (not a timed test):
+ * cold start on an empty data directory, warm start reusing it, and the gzipped JavaScript
+ * a browser downloads for /membership.
+ */
+import { spawn } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { freePort } from "../setup/pg-server";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+async function startOnce(dataDir: string, port: number) {
+  const started = performance.now();
+  const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: "", DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`app exited:\n${output}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    seconds,
+    stop: async () => {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+export async function benchStartup(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "kizuna-bench-start-"));
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  try {
+    const cold = await startOnce(dir, port);
+    await cold.stop();
+    const warm: number[] = [];
+    let js = 0;
+    for (let i = 0; i < 3; i++) {
+      const run = await startOnce(dir, port);
+      warm.push(run.seconds);
+      if (i === 0) {
+        const html = await (await fetch(`http://127.0.0.1:${port}/membership`)).text();
+        const urls = new Set([...html.matchAll(/(?:src|href)="(\/build\/[^"]+\.js)"/g)].map((m) => m[1]!));
+        for (const url of html.matchAll(/import\("(\/build\/[^"]+\.js)"\)/g)) urls.add(url[1]!);
+        for (const url of urls) {
+          const body = Buffer.from(await (await fetch(`http://127.0.0.1:${port}${url}`)).arrayBuffer());
+          js += gzipSync(body, { level: 9 }).length;
+        }
+        console.log(`  /membership ships ${urls.size} JavaScript files, ${(js / 1024).toFixed(1)} KiB gzipped`);
+      }
+      await run.stop();
+    }
+    warm.sort((a, b) => a - b);
+    console.log(`  cold start (empty data dir, initdb + migrate + seed, to /healthz 200): ${cold.seconds.toFixed(2)} s`);
+    console.log(`  warm start (median of 3): ${warm[1]!.toFixed(2)} s`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { axeSerious, hasChromium, launchBrowser, type Browser } from "./browser";
+
+const appUrl = inject("appUrl");
+
+describe.skipIf(!hasChromium)("public pages in Chromium", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("shows the home page in English and in Japanese", async () => {
+    const context = await browser.newContext({ locale: "en-US" });
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/`);
+    expect(await page.getAttribute("html", "lang")).toBe("en");
+    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toContain("Bonds between cities");
+    expect(await page.textContent("main")).toContain("St. Paul, MN – Nagasaki");
+    expect(await page.textContent("main")).toContain("1956");
+    await page.goto(`${appUrl}/ja`);
+    expect(await page.getAttribute("html", "lang")).toBe("ja");
+    expect(await page.textContent("main")).toContain("アイゼンハワー");
+    expect(await page.textContent("main")).toContain("セントポール（MN）– 長崎");
+    await context.close();
+  });
+
+  it("a first visit to / in a Japanese browser lands on /ja", async () => {
+    const context = await browser.newContext({ locale: "ja-JP", extraHTTPHeaders: { "Accept-Language": "ja-JP,ja;q=0.9" } });
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/`);
+    expect(new URL(page.url()).pathname).toBe("/ja");
+    expect(await page.getAttribute("html", "lang")).toBe("ja");
+    await context.close();
+  });
+
+  it("shows seeded prices in dollars and yen on the membership page in both languages", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/membership`);
+    const individual = page.locator('[data-tier="individual"]');
+    await expect(individual.textContent()).resolves.toMatch(/\$60\.00[\s\S]*\$6\.00[\s\S]*¥8,000[\s\S]*¥800/);
+    await expect(page.locator('[data-tier="platinum"]').textContent()).resolves.toMatch(/\$10,000\.00[\s\S]*¥1,500,000[\s\S]*20 employee seats/);
+    await page.goto(`${appUrl}/ja/membership`);
+    await expect(page.locator('[data-tier="individual"] h3').textContent()).resolves.toBe("一般会員");
+    await expect(page.locator('[data-tier="platinum"]').textContent()).resolves.toMatch(/\$10,000\.00[\s\S]*￥1,500,000[\s\S]*社員枠 20名/);
+    await expect(page.locator('[data-tier="patron"]').textContent()).resolves.toContain("特典の公正市場価格：$30.00／￥3,300");
+    await context.close();
+  });
+
+  it("the language switch keeps the page and is remembered", async () => {
+    const context = await browser.newContext({ locale: "en-US" });
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/membership`);
+    await page.getByRole("link", { name: "このページを日本語で表示" }).click();
+    await page.waitForURL(`${appUrl}/ja/membership`);
+    expect(await page.getAttribute("html", "lang")).toBe("ja");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("会員制度");
+    // The choice is remembered: `/` now opens in Japanese although the browser asks for English.
+    await page.goto(`${appUrl}/`);
+    expect(new URL(page.url()).pathname).toBe("/ja");
+    await page.getByRole("link", { name: "View this page in English" }).click();
+    await page.waitForURL(`${appUrl}/`);
+    expect(await page.getAttribute("html", "lang")).toBe("en");
+    await context.close();
+  });
+
+  it("the membership page works with JavaScript disabled", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/ja/membership`);
+    await expect(page.locator('[data-tier="gold"]').textContent()).resolves.toContain("￥700,000");
+    await page.getByRole("link", { name: "View this page in English" }).click();
+    await page.waitForURL(`${appUrl}/membership`);
+    await expect(page.locator('[data-tier="gold"]').textContent()).resolves.toContain("$5,000.00");
+    await context.close();
+  });
+
+  for (const path of ["/", "/ja", "/membership", "/ja/membership", "/no-such-page", "/ja/no-such-page"]) {
+    it(`axe finds no serious or critical violation on ${path}`, async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${appUrl}${path}`);
+      expect(await axeSerious(page)).toEqual([]);
+      await context.close();
+    });
+  }
+});
