@@ -1,0 +1,94 @@
+import { Body, Button, Container, Head, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import type { ReactNode } from "react";
+import { strings } from "../locales";
+import { greetingName, type EmailLocale, type Recipient } from "./format";
+import { languageSwitchUrl, previewSite, sitePath, type Site } from "./site";
+
+/** Props every template takes besides its own data. */
+export interface BaseEmailProps {
+  locale: EmailLocale;
+  /** The association as configured; the worker passes it, previews use the example. */
+  site?: Site;
+}
+
+const font =
+  '"Helvetica Neue", Arial, "Hiragino Kaku Gothic ProN", "Hiragino Sans", Meiryo, "Noto Sans JP", sans-serif';
+const styles = {
+  body: { backgroundColor: "#f4f1ec", fontFamily: font, margin: 0, padding: "24px 0" },
+  container: { backgroundColor: "#ffffff", maxWidth: "560px", margin: "0 auto", padding: "32px", borderRadius: "6px" },
+  brand: { fontSize: "13px", color: "#7a2e2e", margin: 0, letterSpacing: "0.02em" },
+  text: { fontSize: "15px", lineHeight: "1.7", color: "#1f1f1f" },
+  button: { backgroundColor: "#7a2e2e", color: "#ffffff", padding: "12px 20px", borderRadius: "4px", fontSize: "15px", textDecoration: "none" },
+  footer: { fontSize: "12px", lineHeight: "1.6", color: "#6b6b6b", margin: "4px 0" },
+  link: { color: "#7a2e2e" },
+} as const;
+
+export function EmailLayout(props: {
+  locale: EmailLocale;
+  site?: Site;
+  preview: string;
+  recipient?: Recipient;
+  /** Where "manage your membership" leads; defaults to the membership page. */
+  manageUrl?: string;
+  /** Skip the greeting (e.g. a sign-in link without a known recipient). */
+  children: ReactNode;
+}) {
+  const { locale, preview, recipient, children } = props;
+  const site = props.site ?? previewSite;
+  const t = strings(locale).layout;
+  const manageUrl = props.manageUrl ?? sitePath(site, locale, "/membership");
+  return (
+    <Html lang={locale} dir="ltr">
+      <Head />
+      <Preview>{preview}</Preview>
+      <Body style={styles.body}>
+        <Container style={styles.container}>
+          <Text style={styles.brand}>
+            {locale === "ja" ? `${site.legalNameJa} ${site.legalNameEn}` : `${site.legalNameEn} ${site.legalNameJa}`}
+          </Text>
+          <Hr />
+          <Text style={styles.text}>{t.greeting(greetingName(recipient, locale))}</Text>
+          {children}
+          <Text style={styles.text}>
+            {t.signOff}
+            <br />
+            {t.team}
+          </Text>
+          <Hr />
+          <Section>
+            <Text style={styles.footer}>
+              {site.legalNameEn} · {site.addressEn}
+            </Text>
+            <Text style={styles.footer}>
+              {site.legalNameJa} · {site.addressJa}
+            </Text>
+            <Text style={styles.footer}>
+              <Link href={manageUrl} style={styles.link}>
+                {t.manage}
+              </Link>
+              {" · "}
+              <Link href={languageSwitchUrl(site, locale)} style={styles.link} lang={locale === "ja" ? "en" : "ja"}>
+                {t.changeLanguage}
+              </Link>
+            </Text>
+            <Text style={styles.footer}>{t.why}</Text>
+          </Section>
+        </Container>
+      </Body>
+    </Html>
+  );
+}
+
+export function Paragraph({ children }: { children: ReactNode }) {
+  return <Text style={styles.text}>{children}</Text>;
+}
+
+export function Cta({ href, children }: { href: string; children: ReactNode }) {
+  return (
+    <Section style={{ margin: "24px 0" }}>
+      <Button href={href} style={styles.button}>
+        {children}
+      </Button>
+    </Section>
+  );
+}

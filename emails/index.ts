@@ -1,0 +1,125 @@
+/**
+ * Every template by name, with the props it needs (zod), so a bad row fails with a clear
+ * message instead of a half-rendered email. Pure: no imports from app/.
+ */
+import { render } from "@react-email/components";
+import { createElement, type ComponentType } from "react";
+import { z } from "zod";
+import ExportReady, * as exportReady from "./export-ready";
+import MembershipCanceled, * as membershipCanceled from "./membership-canceled";
+import MembershipLapsed, * as membershipLapsed from "./membership-lapsed";
+import PaymentActionRequired, * as paymentActionRequired from "./payment-action-required";
+import PaymentFailed, * as paymentFailed from "./payment-failed";
+import Receipt, * as receipt from "./receipt";
+import RenewalReminder, * as renewalReminder from "./renewal-reminder";
+import SignInLink, * as signInLink from "./sign-in-link";
+import Welcome, * as welcome from "./welcome";
+import type { EmailLocale } from "./components/format";
+import type { Site } from "./components/site";
+
+export type { EmailLocale, Recipient } from "./components/format";
+export type { Site } from "./components/site";
+export type { ReceiptEmailData } from "./receipt";
+
+const recipient = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("person"), familyName: z.string().min(1), givenName: z.string().min(1) }),
+  z.object({ kind: z.literal("organisation"), name: z.string().min(1) }),
+]);
+const tierName = z.object({ en: z.string().min(1), ja: z.string().min(1) });
+const iso = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO date");
+const money = { amount: z.number().int().nonnegative(), currency: z.enum(["USD", "JPY"]) };
+const url = z.url();
+
+export const templateSchemas = {
+  welcome: z.object({ recipient, tierName, periodEnd: iso.nullable(), manageUrl: url }),
+  receipt: z.object({
+    recipient,
+    viewUrl: url,
+    receipt: z.object({
+      number: z.string().regex(/^\d{4}-\d{6}$/),
+      issuedAt: iso,
+      correctsNumber: z.string().nullish(),
+      ...money,
+      deductibleAmount: z.number().int().nonnegative(),
+      purpose: tierName,
+      method: z.object({ type: z.string(), brand: z.string().nullish(), last4: z.string().nullish() }),
+    }),
+  }),
+  "payment-failed": z.object({ recipient, tierName, ...money, updateCardUrl: url, graceUntil: iso }),
+  "payment-action-required": z.object({ recipient, ...money, hostedInvoiceUrl: url }),
+  "membership-canceled": z.object({ recipient, tierName, endsAt: iso.nullable() }),
+  "membership-lapsed": z.object({ recipient, tierName, renewUrl: url }),
+  "renewal-reminder": z.object({
+    recipient,
+    tierName,
+    renewsAt: iso,
+    ...money,
+    daysBefore: z.union([z.literal(30), z.literal(7)]),
+    manageUrl: url,
+  }),
+  "sign-in-link": z.object({ recipient: recipient.optional(), url, expiresMinutes: z.number().int().positive() }),
+  "export-ready": z.object({ recipient: recipient.optional(), exportName: z.string(), downloadUrl: url, expiresAt: iso }),
+} as const;
+
+export type TemplateName = keyof typeof templateSchemas;
+
+interface Entry {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  component: ComponentType<any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  subject: (props: any) => string;
+  previews: Record<EmailLocale, object>;
+}
+
+export const templates: Record<TemplateName, Entry> = {
+  welcome: { component: Welcome, subject: welcome.subject, previews: welcome.previews },
+  receipt: { component: Receipt, subject: receipt.subject, previews: receipt.previews },
+  "payment-failed": { component: PaymentFailed, subject: paymentFailed.subject, previews: paymentFailed.previews },
+  "payment-action-required": {
+    component: PaymentActionRequired,
+    subject: paymentActionRequired.subject,
+    previews: paymentActionRequired.previews,
+  },
+  "membership-canceled": { component: MembershipCanceled, subject: membershipCanceled.subject, previews: membershipCanceled.previews },
+  "membership-lapsed": { component: MembershipLapsed, subject: membershipLapsed.subject, previews: membershipLapsed.previews },
+  "renewal-reminder": { component: RenewalReminder, subject: renewalReminder.subject, previews: renewalReminder.previews },
+  "sign-in-link": { component: SignInLink, subject: signInLink.subject, previews: signInLink.previews },
+  "export-ready": { component: ExportReady, subject: exportReady.subject, previews: exportReady.previews },
+};
+
+export const TEMPLATE_NAMES = Object.keys(templates) as TemplateName[];
+
+/** Bad data on a row (unknown template, locale, props): the row fails with this message; it is never retried. */
+export class EmailDataError extends Error {
+  override name = "EmailDataError";
+}
+
+export function isTemplateName(name: string): name is TemplateName {
+  return Object.prototype.hasOwnProperty.call(templates, name);
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Renders one email; throws EmailDataError for anything wrong with the inputs. */
+export async function renderEmail(template: string, locale: string, props: Record<string, unknown>, site?: Site): Promise<RenderedEmail> {
+  if (!isTemplateName(template)) {
+    throw new EmailDataError(`unknown email template "${template}" (known: ${TEMPLATE_NAMES.join(", ")})`);
+  }
+  if (locale !== "en" && locale !== "ja") {
+    throw new EmailDataError(`unsupported email locale "${locale}" (must be "en" or "ja")`);
+  }
+  const parsed = templateSchemas[template].safeParse(props);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(props)"}: ${i.message}`).join("; ");
+    throw new EmailDataError(`invalid props for template "${template}": ${problems}`);
+  }
+  const entry = templates[template];
+  const full = { ...parsed.data, locale, site };
+  const element = createElement(entry.component, full);
+  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  return { subject: entry.subject(full), html, text };
+}
