@@ -2,8 +2,9 @@
  * Every template by name, with the props it needs (zod), so a bad row fails with a clear
  * message instead of a half-rendered email. Pure: no imports from app/.
  */
-import { render } from "@react-email/components";
+import { toPlainText } from "@react-email/components";
 import { createElement, type ComponentType } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { z } from "zod";
 import ExportReady, * as exportReady from "./export-ready";
 import MembershipCanceled, * as membershipCanceled from "./membership-canceled";
@@ -98,6 +99,9 @@ export function isTemplateName(name: string): name is TemplateName {
   return Object.prototype.hasOwnProperty.call(templates, name);
 }
 
+const DOCTYPE =
+  '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
+
 export interface RenderedEmail {
   subject: string;
   html: string;
@@ -120,6 +124,8 @@ export async function renderEmail(template: string, locale: string, props: Recor
   const entry = templates[template];
   const full = { ...parsed.data, locale, site };
   const element = createElement(entry.component, full);
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  return { subject: entry.subject(full), html, text };
+  // react-email's stream-based render() can pad long Japanese text with NUL bytes under React 18
+  // (PostgreSQL then refuses the row), so render to a string and derive the text part from it.
+  const html = DOCTYPE + renderToStaticMarkup(element);
+  return { subject: entry.subject(full), html, text: toPlainText(html) };
 }

@@ -14,6 +14,7 @@ describe("every email template", () => {
         expect(email.subject.length).toBeGreaterThan(3);
         expect(email.subject).not.toMatch(leaks);
         expect(email.text).not.toMatch(leaks);
+        expect(email.html).not.toContain("\0");
         expect(email.html).toContain(`lang="${locale}"`);
         // The shared layout: both names of the association, the address, manage and language links.
         expect(email.text).toContain("Japan–United States Sister City Association");

@@ -46,6 +46,25 @@ export const EnvSchema = z.object({
   RESEND_API_KEY: optional(z.string().regex(/^re_\w+$/, "must look like re_…")),
   RESEND_BASE_URL: optional(url(/^https?:$/, "http://127.0.0.1:3025")),
   MAIL_FROM: optional(z.string()).default("JUSSCA 日米姉妹都市協会 <hello@kizuna.example>"),
+  /** Sends per second to Resend across this process (Resend's default team limit is 2/s). */
+  EMAIL_RATE_PER_SECOND: optional(
+    z.coerce.number({ message: "must be a number of emails per second" }).positive("must be more than 0").max(100),
+  ).default(2),
+  /** Attempts before an email is marked failed (429/5xx/network errors are retried with backoff). */
+  EMAIL_MAX_ATTEMPTS: optional(z.coerce.number({ message: "must be a whole number" }).int().min(1).max(50)).default(8),
+  /** The association as printed on receipts and in every email's footer. */
+  ASSOCIATION_LEGAL_NAME_EN: optional(z.string().min(1)).default("Japan–United States Sister City Association"),
+  ASSOCIATION_LEGAL_NAME_JA: optional(z.string().min(1)).default("日米姉妹都市協会"),
+  ASSOCIATION_ADDRESS: optional(z.string().min(1)).default("1 Example Plaza, Suite 100, Saint Paul, MN 55101, USA"),
+  ASSOCIATION_ADDRESS_JA: optional(z.string().min(1)).default("〒100-0005 東京都千代田区丸の内1-1-1"),
+  /** US Employer Identification Number, printed on receipts. */
+  ASSOCIATION_EIN: optional(z.string().regex(/^\d{2}-\d{7}$/, "must be a US EIN such as 12-3456789")),
+  /** Japanese qualified-invoice registration number (適格請求書発行事業者登録番号): T and 13 digits. */
+  JP_INVOICE_REGISTRATION_NUMBER: optional(
+    z.string().regex(/^T\d{13}$/, "must be T followed by 13 digits, such as T1234567890123"),
+  ),
+  /** Signs receipt page links; defaults to SESSION_SECRET (a fixed development key when neither is set). */
+  RECEIPT_LINK_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
 });
 
 export type Env = Readonly<z.infer<typeof EnvSchema>>;

@@ -3,9 +3,27 @@
  * incremented inside the transaction that records the payment, so a rolled-back payment
  * rolls its number back too, and concurrent payments queue on the year's counter row.
  */
-import { sql } from "drizzle-orm";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { receiptCounters, receipts, type Currency, type Locale } from "../../../db/schema";
+import {
+  donations,
+  funds,
+  memberships,
+  organisationContacts,
+  organisations,
+  payments,
+  people,
+  receiptCounters,
+  receipts,
+  tierBenefitValues,
+  tiers,
+  type Currency,
+  type Locale,
+  type Receipt,
+} from "../../../db/schema";
+import type { Env } from "../config/env.server";
+import { buildReceiptDocument, type Issuer, type ReceiptDocument } from "./receipt-document";
 
 export const RECEIPT_TIME_ZONE = "Asia/Tokyo";
 
@@ -55,6 +73,12 @@ export interface ReceiptSnapshot {
     | { kind: "membership"; tierName: { en: string; ja: string }; periodStart?: string | null; periodEnd?: string | null; benefitsDescription?: { en: string; ja: string } | null }
     | { kind: "donation"; fundName: { en: string; ja: string }; tribute?: { kind: "honor" | "memory"; name: string } | null };
   method: { type: "card" | "bank_transfer" | "check" | "cash" | "konbini" | "other"; brand?: string | null; last4?: string | null };
+  /** The issuer as printed, frozen at issue (older receipts fall back to the current configuration). */
+  issuer?: Issuer | null;
+  /** Corrected receipts: the receipt they replace, the total refunded and the amount first receipted. */
+  corrects?: { number: string; issuedAt: string } | null;
+  refundedAmount?: number | null;
+  originalAmount?: number | null;
 }
 
 export interface IssueReceipt {
@@ -91,4 +115,219 @@ export async function issueReceipt(tx: DbOrTx, input: IssueReceipt) {
     })
     .returning();
   return row!;
+}
+
+export interface IssueCorrectedReceipt {
+  /** The receipt being corrected (the original; a corrected one is followed back to its original). */
+  originalReceiptId: string;
+  /** Total refunded on the payment so far, in minor units (not just this refund). */
+  refundedAmount: number;
+  issuedAt?: Date;
+}
+
+/**
+ * After a partial or full refund: a corrected receipt for what the payer finally paid, which
+ * names the original receipt's number. Call it in the transaction that records the refund.
+ * Applying the same refund total twice (a replayed webhook) returns the receipt already issued.
+ */
+export async function issueCorrectedReceipt(tx: DbOrTx, input: IssueCorrectedReceipt): Promise<Receipt> {
+  let [original] = await tx.select().from(receipts).where(eq(receipts.id, input.originalReceiptId));
+  if (!original) throw new Error(`no receipt ${input.originalReceiptId} to correct`);
+  while (original.correctsReceiptId) {
+    const [parent] = await tx.select().from(receipts).where(eq(receipts.id, original.correctsReceiptId));
+    if (!parent) break;
+    original = parent;
+  }
+  if (!Number.isSafeInteger(input.refundedAmount) || input.refundedAmount <= 0 || input.refundedAmount > original.amount) {
+    throw new RangeError(`refunded amount must be between 1 and ${original.amount}, got ${input.refundedAmount}`);
+  }
+  const existing = await tx
+    .select()
+    .from(receipts)
+    .where(
+      and(
+        eq(receipts.correctsReceiptId, original.id),
+        sql`(${receipts.snapshot} ->> 'refundedAmount')::int = ${input.refundedAmount}`,
+      ),
+    );
+  if (existing[0]) return existing[0];
+  const amount = original.amount - input.refundedAmount;
+  const snapshot = original.snapshot as unknown as ReceiptSnapshot;
+  return issueReceipt(tx, {
+    paymentId: original.paymentId,
+    issuedAt: input.issuedAt ?? new Date(),
+    amount,
+    currency: original.currency,
+    benefitsValue: Math.min(original.benefitsValue, amount),
+    locale: original.locale,
+    snapshot: {
+      ...snapshot,
+      corrects: { number: original.number, issuedAt: original.issuedAt.toISOString() },
+      refundedAmount: input.refundedAmount,
+      originalAmount: original.amount,
+    },
+    correctsReceiptId: original.id,
+  });
+}
+
+/** The association as printed on receipts, from the configuration. */
+export function issuerFromEnv(env: Env): Issuer {
+  return {
+    legalNameEn: env.ASSOCIATION_LEGAL_NAME_EN,
+    legalNameJa: env.ASSOCIATION_LEGAL_NAME_JA,
+    addressEn: env.ASSOCIATION_ADDRESS,
+    addressJa: env.ASSOCIATION_ADDRESS_JA,
+    ein: env.ASSOCIATION_EIN ?? null,
+    jpRegistrationNumber: env.JP_INVOICE_REGISTRATION_NUMBER ?? null,
+  };
+}
+
+// ---------------------------------------------------------------- signed receipt links
+// A receipt shows a name, an address and an amount: its page is reachable only through a link
+// signed with a server secret (the one in the receipt email), not by guessing numbers.
+const DEV_RECEIPT_SECRET = "kizuna-development-receipt-links-not-secret";
+
+function receiptSecret(env: Env): string {
+  return env.RECEIPT_LINK_SECRET ?? env.SESSION_SECRET ?? DEV_RECEIPT_SECRET;
+}
+
+export function receiptToken(env: Env, number: string): string {
+  return createHmac("sha256", receiptSecret(env)).update(`receipt:${number}`).digest("base64url").slice(0, 32);
+}
+
+export function verifyReceiptToken(env: Env, number: string, token: string | null | undefined): boolean {
+  if (!token) return false;
+  const expected = Buffer.from(receiptToken(env, number));
+  const given = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function appUrl(env: Env): string {
+  return (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, "");
+}
+
+/** The printable receipt page, signed: `/receipts/2026-000123?token=…` (or `/ja/receipts/…`). */
+export function receiptPageUrl(env: Env, number: string, locale: Locale): string {
+  return `${appUrl(env)}${locale === "ja" ? "/ja" : ""}/receipts/${number}?token=${receiptToken(env, number)}`;
+}
+
+export function receiptPdfUrl(env: Env, number: string): string {
+  return `${appUrl(env)}/receipts/${number}/pdf?token=${receiptToken(env, number)}`;
+}
+
+export async function getReceiptDocument(
+  db: DbOrTx,
+  where: { id: string } | { number: string },
+  issuer: Issuer,
+): Promise<{ receipt: Receipt; document: ReceiptDocument } | null> {
+  const [row] = await db
+    .select()
+    .from(receipts)
+    .where("id" in where ? eq(receipts.id, where.id) : eq(receipts.number, where.number));
+  if (!row) return null;
+  return { receipt: row, document: buildReceiptDocument(row, issuer) };
+}
+
+/**
+ * Issues the receipt for a recorded payment, building its snapshot from the database: the
+ * payer (person, or organisation with its billing contact), what it paid for (the tier and
+ * period, or the fund and tribute), the card, and the fair-market value of the tier's benefits
+ * in the payment's currency (a twelfth of it for a monthly payment; 0 for a donation).
+ * The receipt is in the payer's language first. Call it in the payment's transaction.
+ */
+export async function issueReceiptForPayment(
+  tx: DbOrTx,
+  paymentId: string,
+  options: { issuedAt?: Date; issuer?: Issuer; poNumber?: string | null } = {},
+): Promise<Receipt> {
+  const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId));
+  if (!payment) throw new Error(`no payment ${paymentId}`);
+  let payer: ReceiptSnapshot["payer"];
+  let locale: Locale = "en";
+  if (payment.personId) {
+    const [person] = await tx.select().from(people).where(eq(people.id, payment.personId));
+    if (!person) throw new Error(`payment ${paymentId}: no person ${payment.personId}`);
+    payer = {
+      kind: "person",
+      familyName: person.familyName,
+      givenName: person.givenName,
+      email: person.email,
+      country: person.country,
+      postalCode: person.postalCode,
+      region: person.region,
+      city: person.city,
+      addressLine1: person.addressLine1,
+      addressLine2: person.addressLine2,
+    };
+    locale = person.preferredLocale;
+  } else {
+    const [org] = await tx.select().from(organisations).where(eq(organisations.id, payment.organisationId!));
+    if (!org) throw new Error(`payment ${paymentId}: no organisation ${payment.organisationId}`);
+    const [contact] = await tx
+      .select({ familyName: people.familyName, givenName: people.givenName, email: people.email, locale: people.preferredLocale })
+      .from(organisationContacts)
+      .innerJoin(people, eq(people.id, organisationContacts.personId))
+      .where(and(eq(organisationContacts.organisationId, org.id), eq(organisationContacts.role, "billing")));
+    payer = {
+      kind: "organisation",
+      nameEn: org.legalNameEn,
+      nameJa: org.legalNameJa,
+      billingContact: contact ? { familyName: contact.familyName, givenName: contact.givenName, email: contact.email } : null,
+      poNumber: options.poNumber ?? null,
+    };
+    locale = contact?.locale ?? (org.country === "JP" ? "ja" : "en");
+  }
+
+  let purpose: ReceiptSnapshot["purpose"];
+  let benefitsValue = 0;
+  if (payment.membershipId) {
+    const [m] = await tx
+      .select({ membership: memberships, tier: tiers })
+      .from(memberships)
+      .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+      .where(eq(memberships.id, payment.membershipId));
+    if (!m) throw new Error(`payment ${paymentId}: no membership ${payment.membershipId}`);
+    const [value] = await tx
+      .select()
+      .from(tierBenefitValues)
+      .where(and(eq(tierBenefitValues.tierId, m.tier.id), eq(tierBenefitValues.currency, payment.currency)));
+    const yearly = value?.amount ?? 0;
+    benefitsValue = Math.min(payment.amount, m.membership.interval === "month" ? Math.round(yearly / 12) : yearly);
+    purpose = {
+      kind: "membership",
+      tierName: { en: m.tier.nameEn, ja: m.tier.nameJa },
+      periodStart: m.membership.currentPeriodStart?.toISOString() ?? null,
+      periodEnd: m.membership.currentPeriodEnd?.toISOString() ?? null,
+      benefitsDescription:
+        benefitsValue > 0 ? { en: m.tier.benefitsEn.join("; "), ja: m.tier.benefitsJa.join("、") } : null,
+    };
+  } else {
+    const fundId =
+      payment.fundId ??
+      (payment.donationId
+        ? (await tx.select({ fundId: donations.fundId }).from(donations).where(eq(donations.id, payment.donationId)))[0]?.fundId
+        : undefined);
+    const [fund] = fundId ? await tx.select().from(funds).where(eq(funds.id, fundId)) : [];
+    const [donation] = payment.donationId ? await tx.select().from(donations).where(eq(donations.id, payment.donationId)) : [];
+    purpose = {
+      kind: "donation",
+      fundName: fund ? { en: fund.nameEn, ja: fund.nameJa } : { en: "General Fund", ja: "一般基金" },
+      tribute: donation?.tributeKind && donation.tributeName ? { kind: donation.tributeKind, name: donation.tributeName } : null,
+    };
+  }
+
+  return issueReceipt(tx, {
+    paymentId,
+    issuedAt: options.issuedAt ?? payment.paidAt,
+    amount: payment.amount,
+    currency: payment.currency,
+    benefitsValue,
+    locale,
+    snapshot: {
+      payer,
+      purpose,
+      method: { type: payment.method, brand: payment.cardBrand, last4: payment.cardLast4 },
+      issuer: options.issuer ?? null,
+    },
+  });
 }
