@@ -14,6 +14,8 @@ import { ensureDatabase, startEmbedded, type EmbeddedServer } from "../../db/emb
 import { applyMigrations } from "../../db/migrate";
 import { seed } from "../../db/seed";
 import { describeServices, EnvError, parseEnv, type Env } from "../modules/config/env.server";
+import { startRenewalReminderSchedule } from "../modules/email/reminders.server";
+import { startEmailWorker } from "../modules/email/worker.server";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -84,6 +86,11 @@ export async function main(env: Env): Promise<Running> {
     throw error;
   });
 
+  // The email outbox worker and the daily renewal reminders run in every instance: claims use
+  // SKIP LOCKED and reminders are deduplicated, so instances never double up.
+  const emailWorker = startEmailWorker({ db, env });
+  const reminders = startRenewalReminderSchedule({ db, env });
+
   const url = env.APP_URL ?? `http://localhost:${env.PORT}`;
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   console.log(`\nKizuna is running at ${url} (ready in ${seconds} s)`);
@@ -98,6 +105,7 @@ export async function main(env: Env): Promise<Running> {
       const force = setTimeout(() => server.closeAllConnections(), 5_000);
       await closed;
       clearTimeout(force);
+      await Promise.all([emailWorker.stop(), reminders.stop()]);
       await handle.close();
       await embedded?.stop();
     })());
