@@ -331,3 +331,12 @@ export async function issueReceiptForPayment(
     },
   });
 }
+
+/**
+ * The receipt behind a signed link, or null (unknown number, missing or wrong token: the same
+ * answer, so a link can't be used to learn which numbers exist).
+ */
+export async function getReceiptByLink(db: DbOrTx, env: Env, number: string, token: string | null) {
+  if (!/^\d{4}-\d{6}$/.test(number) || !verifyReceiptToken(env, number, token)) return null;
+  return getReceiptDocument(db, { number }, issuerFromEnv(env));
+}
