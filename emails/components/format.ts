@@ -24,11 +24,17 @@ export function date(value: string | Date, locale: EmailLocale): string {
   return new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: "long", timeZone: TIME_ZONE }).format(d);
 }
 
-/** The name as addressed: 山田 太郎 様 / 株式会社サクラ 御中 in Japanese; Taro Yamada / Sakura Inc. in English. */
+const JAPANESE_SCRIPT = /[\u3040-\u30ff\u3400-\u9fff]/;
+
+/**
+ * The name as addressed: 山田 太郎 様 / 株式会社サクラ 御中 in Japanese; Jane Smith / Sakura Inc. in
+ * English (a name written in kanji or kana keeps its family-first order there too: 山田 太郎).
+ */
 export function addressee(recipient: Recipient, locale: EmailLocale): string {
   if (recipient.kind === "organisation") return locale === "ja" ? `${recipient.name} 御中` : recipient.name;
-  return locale === "ja"
-    ? `${recipient.familyName} ${recipient.givenName} 様`
+  if (locale === "ja") return `${recipient.familyName} ${recipient.givenName} 様`;
+  return JAPANESE_SCRIPT.test(recipient.familyName + recipient.givenName)
+    ? `${recipient.familyName} ${recipient.givenName}`
     : `${recipient.givenName} ${recipient.familyName}`;
 }
 

@@ -62,6 +62,7 @@ describe("every email template", () => {
     const second = jaMail.text.indexOf("Receipt number");
     expect(first).toBeGreaterThan(-1);
     expect(second).toBeGreaterThan(first);
+    expect(jaMail.text).not.toContain("太郎 山田"); // a kanji name keeps family-first order in the English half too
     const enMail = await renderEmail("receipt", "en", templates.receipt.previews.en as Record<string, unknown>);
     expect(enMail.text.indexOf("Receipt number")).toBeLessThan(enMail.text.indexOf("領収書番号"));
     expect(enMail.text).toContain("$220.00");

@@ -22,13 +22,14 @@ function loadFonts() {
 const INK = "#1f1f1f";
 const MUTED = "#6b6b6b";
 const ACCENT = "#7a2e2e";
+const MARGIN = 40;
 
 export async function renderReceiptPdf(doc: ReceiptDocument, options: { createdAt?: Date } = {}): Promise<Buffer> {
   const { regular, bold } = loadFonts();
   const [first, second] = doc.locales;
   const pdf = new PDFDocument({
     size: "A4",
-    margin: 48,
+    margin: MARGIN,
     lang: first === "ja" ? "ja-JP" : "en-US",
     info: {
       Title: `${doc.heading[first]} ${doc.number} / ${doc.heading[second]}`,
@@ -44,59 +45,59 @@ export async function renderReceiptPdf(doc: ReceiptDocument, options: { createdA
   });
   pdf.registerFont("jp", regular);
   pdf.registerFont("jp-bold", bold);
-  const width = pdf.page.width - 96;
+  const left = MARGIN;
+  const width = pdf.page.width - 2 * MARGIN;
 
   // Heading: 領収書 / Receipt, the payer's language first.
-  pdf.font("jp-bold").fontSize(22).fillColor(ACCENT).text(`${doc.heading[first]}  ${doc.heading[second]}`, { align: "center" });
-  pdf.moveDown(0.3);
-  pdf.font("jp").fontSize(10).fillColor(MUTED).text(`No. ${doc.number}`, { align: "center" });
-  pdf.moveDown(1);
-
-  // Payer, large, as a Japanese receipt puts it (山田 太郎 様 / 株式会社… 御中).
-  pdf.font("jp-bold").fontSize(16).fillColor(INK).text(doc.payer[first]);
-  if (doc.payer[second] !== doc.payer[first]) pdf.font("jp").fontSize(11).fillColor(MUTED).text(doc.payer[second]);
-  pdf.moveDown(0.6);
-  pdf.font("jp-bold").fontSize(20).fillColor(INK).text(doc.amount[first]);
+  pdf.font("jp-bold").fontSize(20).fillColor(ACCENT).text(`${doc.heading[first]}  ${doc.heading[second]}`, { align: "center" });
+  pdf.font("jp").fontSize(9).fillColor(MUTED).text(`No. ${doc.number}  ·  ${doc.issuedAt[first]}`, { align: "center" });
   pdf.moveDown(0.8);
 
-  for (const locale of [first, second] as Locale[]) {
-    section(pdf, doc, locale, width);
-    pdf.moveDown(0.8);
-  }
+  // Left: the payer, large, as a Japanese receipt puts it (山田 太郎 様 / 株式会社… 御中), and the amount.
+  // Right: the issuer, with its address, EIN and qualified-invoice registration number.
+  const top = pdf.y;
+  const split = left + width * 0.55;
+  pdf.font("jp-bold").fontSize(15).fillColor(INK).text(doc.payer[first], left, top, { width: split - left - 12 });
+  pdf.font("jp-bold").fontSize(18).text(doc.amount[first], { width: split - left - 12 });
+  const leftBottom = pdf.y;
+  const issuerWidth = left + width - split;
+  pdf.font("jp").fontSize(8).fillColor(MUTED).text(`${dictionary(first).receipt.issuer} / ${dictionary(second).receipt.issuer}`, split, top, { width: issuerWidth });
+  pdf.font("jp-bold").fontSize(9).fillColor(INK).text(doc.issuer.legalNameJa, { width: issuerWidth });
+  pdf.text(doc.issuer.legalNameEn, { width: issuerWidth });
+  pdf.font("jp").fontSize(8).text(doc.issuer.addressJa, { width: issuerWidth }).text(doc.issuer.addressEn, { width: issuerWidth });
+  if (doc.issuer.ein) pdf.text(`EIN: ${doc.issuer.ein}`, { width: issuerWidth });
+  if (doc.qualifiedInvoice) pdf.text(`${dictionary("ja").invoice.registrationNumber}: ${doc.qualifiedInvoice.registrationNumber}`, { width: issuerWidth });
+  pdf.x = left;
+  pdf.y = Math.max(leftBottom, pdf.y) + 10;
 
-  // Issuer.
-  const t = dictionary(first).receipt;
-  pdf.moveTo(48, pdf.y).lineTo(48 + width, pdf.y).strokeColor("#cccccc").stroke();
-  pdf.moveDown(0.5);
-  pdf.font("jp").fontSize(9).fillColor(MUTED).text(`${t.issuer} / ${dictionary(second).receipt.issuer}`);
-  pdf.font("jp-bold").fontSize(11).fillColor(INK).text(`${doc.issuer.legalNameJa}  ${doc.issuer.legalNameEn}`);
-  pdf.font("jp").fontSize(9).fillColor(INK).text(doc.issuer.addressJa).text(doc.issuer.addressEn);
-  if (doc.issuer.ein) pdf.text(`EIN: ${doc.issuer.ein}`);
-  if (doc.qualifiedInvoice) pdf.text(`${dictionary("ja").invoice.registrationNumber}: ${doc.qualifiedInvoice.registrationNumber}`);
-  pdf.moveDown(0.4);
-  pdf.fillColor(MUTED).text(dictionary("ja").invoice.stampNote);
+  for (const locale of [first, second] as Locale[]) {
+    pdf.moveTo(left, pdf.y).lineTo(left + width, pdf.y).strokeColor("#cccccc").stroke();
+    pdf.moveDown(0.4);
+    section(pdf, doc, locale, left, width);
+    pdf.moveDown(0.6);
+  }
+  pdf.font("jp").fontSize(8).fillColor(MUTED).text(dictionary("ja").invoice.stampNote, left, pdf.y, { width });
 
   pdf.end();
   return done;
 }
 
-function section(pdf: PDFKit.PDFDocument, doc: ReceiptDocument, locale: Locale, width: number) {
+function section(pdf: PDFKit.PDFDocument, doc: ReceiptDocument, locale: Locale, left: number, width: number) {
   const t = dictionary(locale).receipt;
-  pdf.font("jp-bold").fontSize(13).fillColor(ACCENT).text(doc.heading[locale]);
+  pdf.font("jp-bold").fontSize(12).fillColor(ACCENT).text(doc.heading[locale], left, pdf.y, { width });
   pdf.moveDown(0.2);
-  if (doc.correction) pdf.font("jp").fontSize(10).fillColor(INK).text(doc.correction[locale], { width });
-  const labelWidth = 170;
+  if (doc.correction) pdf.font("jp").fontSize(9).fillColor(INK).text(doc.correction[locale], { width });
+  const labelWidth = 175;
   for (const [label, value] of receiptLines(doc, locale)) {
     const y = pdf.y;
-    pdf.font("jp").fontSize(9).fillColor(MUTED).text(label, 48, y, { width: labelWidth - 8 });
+    pdf.font("jp").fontSize(8.5).fillColor(MUTED).text(label, left, y, { width: labelWidth - 8 });
     const afterLabel = pdf.y;
-    pdf.font("jp").fontSize(10).fillColor(INK).text(value, 48 + labelWidth, y, { width: width - labelWidth });
-    pdf.y = Math.max(pdf.y, afterLabel) + 2;
-    pdf.x = 48;
+    pdf.font("jp").fontSize(9).fillColor(INK).text(value, left + labelWidth, y, { width: width - labelWidth });
+    pdf.y = Math.max(pdf.y, afterLabel) + 1;
   }
-  pdf.moveDown(0.4);
-  pdf.font("jp-bold").fontSize(10).fillColor(INK).text(doc.quidProQuo ? `${t.usHeading} — ${t.quidProQuo}` : t.usHeading, 48);
-  pdf.font("jp").fontSize(10).text(`${t.deductible}: ${doc.deductible[locale]}`);
-  if (doc.benefitsValue) pdf.text(`${t.benefitsValue}: ${doc.benefitsValue[locale]}`);
-  pdf.fontSize(9).fillColor(INK).text(doc.usStatement[locale], { width });
+  pdf.moveDown(0.3);
+  pdf.font("jp-bold").fontSize(9).fillColor(INK).text(doc.quidProQuo ? `${t.usHeading} — ${t.quidProQuo}` : t.usHeading, left, pdf.y, { width });
+  pdf.font("jp").fontSize(9).text(`${t.deductible}: ${doc.deductible[locale]}`, { width });
+  if (doc.benefitsValue) pdf.text(`${t.benefitsValue}: ${doc.benefitsValue[locale]}`, { width });
+  pdf.fontSize(8.5).text(doc.usStatement[locale], { width });
 }
