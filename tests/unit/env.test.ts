@@ -59,4 +59,32 @@ describe("configuration", () => {
     expect(lines[1]).toContain("Stripe (test mode");
     expect(lines[2]).toBe("email: Resend");
   });
+
+  it("checks the receipt and email settings, naming each bad one", () => {
+    const env = parseEnv({});
+    expect(env.EMAIL_RATE_PER_SECOND).toBe(2);
+    expect(env.ASSOCIATION_EIN).toBeUndefined();
+    expect(env.JP_INVOICE_REGISTRATION_NUMBER).toBeUndefined();
+    expect(parseEnv({ JP_INVOICE_REGISTRATION_NUMBER: "T1234567890123", ASSOCIATION_EIN: "12-3456789", EMAIL_RATE_PER_SECOND: "0.5" })).toMatchObject({
+      JP_INVOICE_REGISTRATION_NUMBER: "T1234567890123",
+      ASSOCIATION_EIN: "12-3456789",
+      EMAIL_RATE_PER_SECOND: 0.5,
+    });
+    const found = problems({
+      JP_INVOICE_REGISTRATION_NUMBER: "T123",
+      ASSOCIATION_EIN: "123456789",
+      EMAIL_RATE_PER_SECOND: "0",
+      EMAIL_MAX_ATTEMPTS: "many",
+      RECEIPT_LINK_SECRET: "short",
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'JP_INVOICE_REGISTRATION_NUMBER must be T followed by 13 digits, such as T1234567890123 (got "T123")',
+        expect.stringMatching(/^ASSOCIATION_EIN must be a US EIN such as 12-3456789/),
+        expect.stringMatching(/^EMAIL_RATE_PER_SECOND must be more than 0/),
+        expect.stringMatching(/^EMAIL_MAX_ATTEMPTS /),
+        expect.stringMatching(/^RECEIPT_LINK_SECRET must be at least 32 characters$/),
+      ]),
+    );
+  });
 });

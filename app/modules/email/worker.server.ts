@@ -96,7 +96,7 @@ export async function claimDueEmails(db: Database, now: Date, limit: number, lea
     where id in (
       select id from email_outbox
       where status in ('pending', 'sending') and next_attempt_at <= ${now.toISOString()}::timestamptz
-      order by next_attempt_at
+      order by next_attempt_at, created_at, id
       limit ${limit}
       for update skip locked
     )
