@@ -256,3 +256,17 @@ describe("staff view of the outbox", () => {
     expect((await row(bad)).lastError).toContain(`retried as ${retryId}`);
   });
 });
+
+describe("the worker loop", () => {
+  it("delivers what is queued while it runs, and stops cleanly", async () => {
+    const { startEmailWorker } = await import("~/modules/email/worker.server");
+    const loop = startEmailWorker({ db: t.db, env, pollMs: 20 });
+    const id = await queue("loop@example.com");
+    for (let i = 0; i < 200 && (await row(id)).status !== "sent"; i++) await new Promise((r) => setTimeout(r, 20));
+    await loop.stop();
+    expect((await row(id)).status).toBe("sent");
+    const after = await queue("after-stop@example.com");
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await row(after)).status).toBe("pending");
+  });
+});

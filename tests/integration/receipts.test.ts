@@ -174,6 +174,20 @@ describe("refunds", () => {
     expect(full).toMatchObject({ correctsReceiptId: original.id, amount: 0, deductibleAmount: 0, benefitsValue: 0 });
   });
 
+  it("the same refund applied twice at once (a duplicated webhook) issues one corrected receipt", async () => {
+    const original = await patronReceipt();
+    const pool = connect(t.url, { max: 4 });
+    try {
+      const [a, b] = await Promise.all([
+        pool.db.transaction((tx) => issueCorrectedReceipt(tx, { originalReceiptId: original.id, refundedAmount: 5000 })),
+        pool.db.transaction((tx) => issueCorrectedReceipt(tx, { originalReceiptId: original.id, refundedAmount: 5000 })),
+      ]);
+      expect(a.id).toBe(b.id);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("refuses a refund larger than the payment", async () => {
     const original = await patronReceipt();
     await expect(t.db.transaction((tx) => issueCorrectedReceipt(tx, { originalReceiptId: original.id, refundedAmount: 25001 }))).rejects.toThrow(

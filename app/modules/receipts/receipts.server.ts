@@ -138,6 +138,8 @@ export async function issueCorrectedReceipt(tx: DbOrTx, input: IssueCorrectedRec
     if (!parent) break;
     original = parent;
   }
+  // Two deliveries of the same refund event at once: the second waits here, then finds the first's receipt.
+  await tx.select({ id: receipts.id }).from(receipts).where(eq(receipts.id, original.id)).for("update");
   if (!Number.isSafeInteger(input.refundedAmount) || input.refundedAmount <= 0 || input.refundedAmount > original.amount) {
     throw new RangeError(`refunded amount must be between 1 and ${original.amount}, got ${input.refundedAmount}`);
   }
