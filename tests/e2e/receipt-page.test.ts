@@ -50,6 +50,16 @@ describe.skipIf(!hasChromium)("receipt page in Chromium", () => {
     });
   }
 
+  it("serves the PDF from the built app behind the same link", async () => {
+    const response = await fetch(`${appUrl}/receipts/${number}/pdf?token=${receiptToken(env, number)}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/pdf");
+    const body = Buffer.from(await response.arrayBuffer());
+    expect(body.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(body.length).toBeLessThan(200_000);
+    expect((await fetch(`${appUrl}/receipts/${number}/pdf`)).status).toBe(404);
+  });
+
   it("answers 404 without the token", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
