@@ -130,7 +130,10 @@ export class EmailWorker {
   /** Claims one batch and works through it. */
   async runOnce(): Promise<BatchResult> {
     const { db } = this.options;
-    const rows = await claimDueEmails(db, this.clock(), this.options.batchSize ?? 10, this.options.leaseMs ?? 120_000);
+    const batchSize = this.options.batchSize ?? 10;
+    // The lease outlasts the batch even at a slow rate, so no row is taken over while it waits its turn.
+    const leaseMs = this.options.leaseMs ?? Math.max(120_000, (2 * 1000 * batchSize) / this.options.env.EMAIL_RATE_PER_SECOND);
+    const rows = await claimDueEmails(db, this.clock(), batchSize, leaseMs);
     const result: BatchResult = { claimed: rows.length, sent: 0, kept: 0, retried: 0, failed: 0 };
     for (const row of rows) {
       const outcome = await this.deliver(row);
