@@ -6,7 +6,7 @@ import { addInterval, invoiceShape, checkoutSessionShape, stripeEvent, demoId } 
 import { dictionary } from "~/modules/i18n/i18n";
 import { formatMoney } from "~/modules/i18n/format";
 import { action as joinAction, loader as joinLoader } from "~/routes/($lang).join";
-import { loader as successLoader } from "~/routes/($lang).join.success";
+import { loader as successLoader } from "~/routes/($lang).join_.success";
 import { failCheckoutWith, stripeCalls, stripeError, stripeServer } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, deliver, getMembership } from "../fixtures/billing";
