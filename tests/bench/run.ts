@@ -1,7 +1,11 @@
 /** `npm run bench`: every benchmark, printing figures. Builds the app first (npm run bench does). */
 import { benchStartup } from "./startup";
+import { benchWebhooks } from "./webhooks";
 
-const benches: [string, () => Promise<void>][] = [["start-up", benchStartup]];
+const benches: [string, () => Promise<void>][] = [
+  ["start-up", benchStartup],
+  ["webhooks", benchWebhooks],
+];
 
 const only = process.argv.slice(2);
 for (const [name, run] of benches) {

@@ -1,7 +1,7 @@
 /** Drizzle only: the rows billing reads and writes. `db` may be a transaction. */
 import { and, eq, isNull, lte, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { memberships, people, stripeEvents, tierPrices, tiers, type Membership } from "../../../db/schema";
+import { memberships, people, stripeEvents, tierBenefitValues, tierPrices, tiers, type Membership } from "../../../db/schema";
 
 export async function getMembershipForUpdate(tx: DbOrTx, id: string) {
   const rows = await tx.select().from(memberships).where(eq(memberships.id, id)).for("update");
@@ -10,6 +10,46 @@ export async function getMembershipForUpdate(tx: DbOrTx, id: string) {
 
 export async function getMembershipBySubscriptionForUpdate(tx: DbOrTx, subscriptionId: string) {
   const rows = await tx.select().from(memberships).where(eq(memberships.stripeSubscriptionId, subscriptionId)).for("update");
+  return rows[0] ?? null;
+}
+
+/**
+ * A membership locked for update, with its person, tier and the tier's benefit value in the
+ * membership's currency: one round trip for the hot path of invoice.paid.
+ */
+export async function lockMembershipParties(tx: DbOrTx, where: { id: string } | { subscriptionId: string }) {
+  const rows = await tx
+    .select({
+      membership: {
+        id: memberships.id,
+        status: memberships.status,
+        currency: memberships.currency,
+        currentPeriodEnd: memberships.currentPeriodEnd,
+        startedAt: memberships.startedAt,
+        stripeStateAt: memberships.stripeStateAt,
+      },
+      person: {
+        id: people.id,
+        email: people.email,
+        preferredLocale: people.preferredLocale,
+        familyName: people.familyName,
+        givenName: people.givenName,
+        country: people.country,
+        postalCode: people.postalCode,
+        region: people.region,
+        city: people.city,
+        addressLine1: people.addressLine1,
+        addressLine2: people.addressLine2,
+      },
+      tier: { nameEn: tiers.nameEn, nameJa: tiers.nameJa },
+      benefitValue: tierBenefitValues.amount,
+    })
+    .from(memberships)
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .leftJoin(tierBenefitValues, and(eq(tierBenefitValues.tierId, memberships.tierId), eq(tierBenefitValues.currency, memberships.currency)))
+    .where("id" in where ? eq(memberships.id, where.id) : eq(memberships.stripeSubscriptionId, where.subscriptionId))
+    .for("update", { of: memberships });
   return rows[0] ?? null;
 }
 
@@ -56,7 +96,11 @@ export async function insertStripeEvent(
 
 /** Locks the stored event for the applying transaction (concurrent deliveries queue here). */
 export async function lockStripeEvent(tx: DbOrTx, id: string) {
-  const rows = await tx.select().from(stripeEvents).where(eq(stripeEvents.id, id)).for("update");
+  const rows = await tx
+    .select({ id: stripeEvents.id, type: stripeEvents.type, payload: stripeEvents.payload, processedAt: stripeEvents.processedAt })
+    .from(stripeEvents)
+    .where(eq(stripeEvents.id, id))
+    .for("update");
   return rows[0] ?? null;
 }
 

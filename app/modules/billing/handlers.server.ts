@@ -4,24 +4,25 @@
  * receipt per invoice), emails by dedupe keys, and a status snapshot older than the newest
  * one applied (memberships.stripe_state_at) never moves a membership.
  */
+import { randomUUID } from "node:crypto";
 import { and, count, eq, isNull, or } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Tx } from "../../../db/client";
 import {
   payments,
   people,
-  tierBenefitValues,
   type Currency,
   type Membership,
   type MembershipStatus,
 } from "../../../db/schema";
 import type { Env } from "../config/env.server";
-import { queueEmail } from "../email/outbox.server";
-import { issueReceipt } from "../receipts/receipts.server";
+import { queueEmail, type QueueEmail } from "../email/outbox.server";
+import type { IssueReceipt } from "../receipts/receipts.server";
 import {
   getMembershipBySubscriptionForUpdate,
   getMembershipForUpdate,
   getMembershipParties,
+  lockMembershipParties,
   updateMembership,
 } from "./billing.queries.server";
 import { appUrl, recipientOf, tierNameOf, updateCardUrl } from "./links.server";
@@ -31,6 +32,13 @@ export interface HandlerContext {
   tx: Tx;
   env: Env;
   event: { id: string; type: string; created: number; object: unknown };
+  /**
+   * Issues a receipt (and queues its email) at the end of the transaction, after every event
+   * in it, all receipts in one block. The year's counter row is locked from allocation to
+   * commit, so allocating last keeps that serialised stretch short, and no other lock is
+   * waited for while it is held.
+   */
+  issueReceiptAtCommit: (receipt: IssueReceipt & { id: string }, email: QueueEmail) => void;
 }
 type Handler = (ctx: HandlerContext) => Promise<void>;
 
@@ -56,7 +64,7 @@ async function findMembership(tx: Tx, ref: { membershipId?: string | null; subsc
 }
 
 /** True when the event is not older than the newest Stripe state already applied. */
-function isCurrent(membership: Membership, created: number): boolean {
+function isCurrent(membership: Pick<Membership, "stripeStateAt">, created: number): boolean {
   return !membership.stripeStateAt || created * 1000 >= membership.stripeStateAt.getTime();
 }
 
@@ -173,11 +181,12 @@ function invoiceMembershipRef(invoice: Stripe.Invoice) {
 
 const onInvoicePaid: Handler = async (ctx) => {
   const invoice = ctx.event.object as Stripe.Invoice;
-  const membership = await findMembership(ctx.tx, invoiceMembershipRef(invoice));
-  if (!membership) return;
-  const parties = await getMembershipParties(ctx.tx, membership.id);
+  const ref = invoiceMembershipRef(invoice);
+  let parties =
+    ref.membershipId && UUID.test(ref.membershipId) ? await lockMembershipParties(ctx.tx, { id: ref.membershipId }) : null;
+  if (!parties && ref.subscriptionId) parties = await lockMembershipParties(ctx.tx, { subscriptionId: ref.subscriptionId });
   if (!parties) return;
-  const { person, tier } = parties;
+  const { person, tier, membership } = parties;
   const currency = currencyOf(invoice.currency);
   const period = invoice.lines?.data?.[0]?.period;
   const paidAt = at(invoice.status_transitions?.paid_at ?? ctx.event.created);
@@ -199,49 +208,50 @@ const onInvoicePaid: Handler = async (ctx) => {
         paidAt,
       })
       .onConflictDoNothing({ target: payments.stripeInvoiceId })
-      .returning();
+      .returning({ id: payments.id, amount: payments.amount });
     if (payment) {
-      const [value] = await ctx.tx
-        .select({ amount: tierBenefitValues.amount })
-        .from(tierBenefitValues)
-        .where(and(eq(tierBenefitValues.tierId, tier.id), eq(tierBenefitValues.currency, currency)));
-      const receipt = await issueReceipt(ctx.tx, {
-        paymentId: payment.id,
-        issuedAt: paidAt,
-        amount: payment.amount,
-        currency,
-        benefitsValue: Math.min(value?.amount ?? 0, payment.amount),
-        locale: person.preferredLocale,
-        snapshot: {
-          payer: {
-            kind: "person",
-            familyName: person.familyName,
-            givenName: person.givenName,
-            email: person.email,
-            country: person.country,
-            postalCode: person.postalCode,
-            region: person.region,
-            city: person.city,
-            addressLine1: person.addressLine1,
-            addressLine2: person.addressLine2,
+      const benefitsValue = currency === membership.currency ? (parties.benefitValue ?? 0) : 0;
+      const receiptId = randomUUID();
+      ctx.issueReceiptAtCommit(
+        {
+          id: receiptId,
+          paymentId: payment.id,
+          issuedAt: paidAt,
+          amount: payment.amount,
+          currency,
+          benefitsValue: Math.min(benefitsValue, payment.amount),
+          locale: person.preferredLocale,
+          snapshot: {
+            payer: {
+              kind: "person",
+              familyName: person.familyName,
+              givenName: person.givenName,
+              email: person.email,
+              country: person.country,
+              postalCode: person.postalCode,
+              region: person.region,
+              city: person.city,
+              addressLine1: person.addressLine1,
+              addressLine2: person.addressLine2,
+            },
+            purpose: {
+              kind: "membership",
+              tierName: tierNameOf(tier),
+              periodStart: period ? at(period.start).toISOString() : null,
+              periodEnd: period ? at(period.end).toISOString() : null,
+            },
+            method: { type: "card" },
           },
-          purpose: {
-            kind: "membership",
-            tierName: tierNameOf(tier),
-            periodStart: period ? at(period.start).toISOString() : null,
-            periodEnd: period ? at(period.end).toISOString() : null,
-          },
-          method: { type: "card" },
         },
-      });
-      await queueEmail(ctx.tx, {
-        template: "receipt",
-        locale: person.preferredLocale,
-        to: person.email,
-        personId: person.id,
-        props: { recipient: recipientOf(person), receiptId: receipt.id },
-        dedupeKey: `receipt:${receipt.id}`,
-      });
+        {
+          template: "receipt",
+          locale: person.preferredLocale,
+          to: person.email,
+          personId: person.id,
+          props: { recipient: recipientOf(person), receiptId },
+          dedupeKey: `receipt:${receiptId}`,
+        },
+      );
       const [{ n } = { n: 0 }] = await ctx.tx
         .select({ n: count() })
         .from(payments)

@@ -17,13 +17,13 @@ export type Cause =
   | { cause: "system"; note?: string };
 
 /** Sets the status (and other fields) of a membership; records the transition when the status changes. */
-export async function transition(
+export async function transition<M extends Pick<Membership, "id" | "status">>(
   tx: DbOrTx,
-  membership: Membership,
+  membership: M,
   to: MembershipStatus,
   cause: Cause,
   values: Partial<Membership> = {},
-): Promise<Membership> {
+): Promise<M> {
   const next = { ...membership, ...values, status: to };
   await updateMembership(tx, membership.id, { ...values, status: to });
   if (membership.status !== to) {

@@ -7,8 +7,10 @@
  */
 import type Stripe from "stripe";
 import { z } from "zod";
-import type { Database } from "../../../db/client";
+import type { Database, Tx } from "../../../db/client";
 import type { Env } from "../config/env.server";
+import { queueEmail, type QueueEmail } from "../email/outbox.server";
+import { issueReceipts, type IssueReceipt } from "../receipts/receipts.server";
 import { getStripeEvent, insertStripeEvent, lockStripeEvent, markEventFailed, markEventProcessed } from "./billing.queries.server";
 import { handlers } from "./handlers.server";
 import { getWebhookSecret, stripeWebhooks, WEBHOOK_TOLERANCE_SECONDS } from "./stripe.server";
@@ -104,7 +106,7 @@ export async function receiveStripeWebhook(ctx: BillingContext, rawBody: string,
       const stored = await getStripeEvent(ctx.db, event.id);
       if (stored?.processedAt) return json(200, { received: true, duplicate: true });
     }
-    const outcome = await applyStripeEvent(ctx, event.id);
+    const outcome = await applierFor(ctx).apply(event.id);
     return json(200, { received: true, outcome });
   } catch (error) {
     console.error(`stripe webhook ${event.id} (${event.type}) failed:`, error);
@@ -113,23 +115,128 @@ export async function receiveStripeWebhook(ctx: BillingContext, rawBody: string,
   }
 }
 
+type AtCommit = { receipt: IssueReceipt & { id: string }; email: QueueEmail }[];
+
+/** Applies one stored event inside `tx` (holding its row lock); a processed event is a no-op. */
+async function applyInTransaction(tx: Tx, env: Env, eventId: string, atCommit: AtCommit): Promise<WebhookOutcome> {
+  const row = await lockStripeEvent(tx, eventId);
+  if (!row) throw new Error(`stripe event ${eventId} is not stored`);
+  if (row.processedAt) return "duplicate";
+  const payload = row.payload as Stripe.Event;
+  const handler = handlers[row.type];
+  if (handler) {
+    await handler({
+      tx,
+      env,
+      event: { id: row.id, type: row.type, created: payload.created, object: payload.data.object },
+      issueReceiptAtCommit: (receipt, email) => atCommit.push({ receipt, email }),
+    });
+  }
+  await markEventProcessed(tx, eventId);
+  return handler ? "applied" : "ignored";
+}
+
 /**
- * Applies a stored event in one transaction, holding its row lock; a processed event is a no-op.
- * Throws when the handler fails (the transaction, and with it the processed mark, rolls back).
+ * Applies stored events in one transaction. Receipts come last, as one block: their outbox
+ * rows (pipelined), the counter update, one insert, commit.
+ */
+async function applyBatch(ctx: BillingContext, eventIds: string[]): Promise<WebhookOutcome[]> {
+  return ctx.db.transaction(async (tx) => {
+    const atCommit: AtCommit = [];
+    const outcomes: WebhookOutcome[] = [];
+    for (const id of eventIds) outcomes.push(await applyInTransaction(tx, ctx.env, id, atCommit));
+    if (atCommit.length > 0) {
+      // The outbox rows name the receipts by their (already chosen) ids, so they go first,
+      // pipelined; the counter is taken just before the receipts insert and the commit.
+      await Promise.all(atCommit.map((r) => queueEmail(tx, r.email)));
+      await issueReceipts(tx, atCommit.map((r) => r.receipt));
+    }
+    return outcomes;
+  });
+}
+
+/**
+ * Applies a stored event in its own transaction. Throws when the handler fails (the
+ * transaction, and with it the processed mark, rolls back).
  */
 export async function applyStripeEvent(ctx: BillingContext, eventId: string): Promise<WebhookOutcome> {
-  return ctx.db.transaction(async (tx) => {
-    const row = await lockStripeEvent(tx, eventId);
-    if (!row) throw new Error(`stripe event ${eventId} is not stored`);
-    if (row.processedAt) return "duplicate";
-    const payload = row.payload as Stripe.Event;
-    const handler = handlers[row.type];
-    if (handler) {
-      await handler({ tx, env: ctx.env, event: { id: row.id, type: row.type, created: payload.created, object: payload.data.object } });
+  const [outcome] = await applyBatch(ctx, [eventId]);
+  return outcome!;
+}
+
+/**
+ * Group commit for webhooks. Receipt numbers are gap-free, so every payment's transaction
+ * queues on the year's counter row from allocation to commit (a WAL flush): one event per
+ * transaction caps ingestion at one flush per event. Deliveries arriving together are applied
+ * together, a few transactions at a time; each request is answered after its transaction
+ * commits. A second delivery of an event already in flight here waits for it (and reports a
+ * duplicate) instead of queueing on its row lock. When a shared transaction fails, its events
+ * are applied again one by one, so one bad event (or a deadlock between instances) affects
+ * only itself.
+ */
+class EventApplier {
+  private queue: { id: string; resolve: (o: WebhookOutcome) => void; reject: (e: unknown) => void }[] = [];
+  private inFlight = new Map<string, Promise<WebhookOutcome>>();
+  private active = 0;
+
+  constructor(
+    private readonly ctx: BillingContext,
+    private readonly workers = 8,
+    private readonly maxBatch = 32,
+  ) {}
+
+  apply(eventId: string): Promise<WebhookOutcome> {
+    const running = this.inFlight.get(eventId);
+    if (running) return running.then(() => "duplicate" as const);
+    const promise = new Promise<WebhookOutcome>((resolve, reject) => this.queue.push({ id: eventId, resolve, reject }));
+    this.inFlight.set(eventId, promise);
+    promise.then(
+      () => this.inFlight.delete(eventId),
+      () => this.inFlight.delete(eventId),
+    );
+    this.pump();
+    return promise;
+  }
+
+  private pump() {
+    while (this.active < this.workers && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.active++;
+      void this.run(batch).finally(() => {
+        this.active--;
+        this.pump();
+      });
     }
-    await markEventProcessed(tx, eventId);
-    return handler ? "applied" : "ignored";
-  });
+  }
+
+  private async run(batch: EventApplier["queue"]) {
+    try {
+      const outcomes = await applyBatch(this.ctx, batch.map((item) => item.id));
+      batch.forEach((item, i) => item.resolve(outcomes[i]!));
+      return;
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+    }
+    for (const item of batch) {
+      try {
+        item.resolve(await applyStripeEvent(this.ctx, item.id));
+      } catch (error) {
+        item.reject(error);
+      }
+    }
+  }
+}
+
+const appliers = new WeakMap<Database, WeakMap<Env, EventApplier>>();
+function applierFor(ctx: BillingContext): EventApplier {
+  let byEnv = appliers.get(ctx.db);
+  if (!byEnv) appliers.set(ctx.db, (byEnv = new WeakMap()));
+  let applier = byEnv.get(ctx.env);
+  if (!applier) byEnv.set(ctx.env, (applier = new EventApplier(ctx)));
+  return applier;
 }
 
 /** `stripe:replay`: applies a stored event again (a processed one only with `force`). */
