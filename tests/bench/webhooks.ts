@@ -166,7 +166,7 @@ export async function benchWebhooks(): Promise<void> {
       return row!;
     }
 
-    console.log(`  ${pg.label}; ${EVENTS} members; concurrency ${CONCURRENCY}; pool ${POOL}; over HTTP to the built app`);
+    console.log(`  ${pg.label}; ${EVENTS} members; concurrency ${CONCURRENCY}; pool ${POOL}; over HTTP to the built app; load average ${os.loadavg()[0]!.toFixed(2)}`);
     const c1 = start + 10;
     const first = makeEvents(start, c1);
     const rate1 = await run("distinct invoice.paid", first);
@@ -199,7 +199,8 @@ export async function benchWebhooks(): Promise<void> {
     });
     const ceiling = EVENTS / ((performance.now() - t0) / 1000);
     console.log(`  plain single-row insert ceiling: ${ceiling.toFixed(0)} inserts/s at concurrency ${CONCURRENCY}`);
-    console.log(`  ratio: ${(rate1 / ceiling).toFixed(2)} (distinct), ${(rate2 / ceiling).toFixed(2)} (with duplicates) of the ceiling`);
+    console.log(`  ratio: ${((rate1 / ceiling) * 100).toFixed(1)}% (distinct), ${((rate2 / ceiling) * 100).toFixed(1)}% (with duplicates) of the ceiling`);
+    console.log(`  load average during the run: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} on ${os.cpus().length} CPUs`);
   } finally {
     httpServer?.closeAllConnections();
     await new Promise<void>((resolve) => (httpServer ? httpServer.close(() => resolve()) : resolve()));

@@ -240,6 +240,31 @@ describe("Stripe webhooks: the billing core", () => {
     expect(await countWhere(stripeEvents, undefined)).toBe(before);
   });
 
+  it("grants nothing on an unpaid checkout.session.completed (async payment) until it settles", async () => {
+    const { membership, refs } = await createPendingMembership(t.db);
+    await deliver(t.db, env, checkoutCompleted(refs, T0, false));
+    expect((await getMembership(t.db, membership.id)).status).toBe("pending");
+    const settled = checkoutCompleted(refs, T0 + 60);
+    await deliver(t.db, env, { ...settled, type: "checkout.session.async_payment_succeeded" });
+    expect((await getMembership(t.db, membership.id)).status).toBe("active");
+  });
+
+  it("numbers receipts without gaps when many payments arrive at once", async () => {
+    const members = await Promise.all(Array.from({ length: 12 }, () => createPendingMembership(t.db, { currency: "USD" })));
+    const before = await t.db.select({ seq: receipts.seq }).from(receipts);
+    const results = await Promise.all(members.map(({ refs }, i) => deliver(t.db, env, invoiceEvent("invoice.paid", refs, T0 + 500 + i))));
+    expect(results.every((r) => r.status === 200 && r.body.outcome === "applied")).toBe(true);
+    const all = await t.db.select({ seq: receipts.seq, year: receipts.year }).from(receipts);
+    expect(all).toHaveLength(before.length + 12);
+    for (const year of new Set(all.map((r) => r.year))) {
+      const seqs = all.filter((r) => r.year === year).map((r) => r.seq).sort((a, b) => a - b);
+      expect(seqs, String(year)).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    }
+    const emails = await t.db.select().from(emailOutbox).where(eq(emailOutbox.template, "receipt"));
+    const receiptIds = new Set((await t.db.select({ id: receipts.id }).from(receipts)).map((r) => r.id));
+    expect(emails.every((e) => receiptIds.has(String(e.props.receiptId)))).toBe(true);
+  });
+
   it("stores an unknown event type and answers 200 with no effect", async () => {
     const event = stripeEvent("customer.tax_id.created", { id: "txi_1", object: "tax_id" }, T0);
     expect(await deliver(t.db, env, event)).toEqual({ status: 200, body: { received: true, outcome: "ignored" } });

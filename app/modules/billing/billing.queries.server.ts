@@ -1,7 +1,8 @@
 /** Drizzle only: the rows billing reads and writes. `db` may be a transaction. */
-import { and, eq, isNull, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { memberships, people, stripeEvents, tierBenefitValues, tierPrices, tiers, type Membership } from "../../../db/schema";
+import { emailOutbox, memberships, people, stripeEvents, tierBenefitValues, tierPrices, tiers, type Membership } from "../../../db/schema";
+import type { QueueEmail } from "../email/outbox.server";
 
 export async function getMembershipForUpdate(tx: DbOrTx, id: string) {
   const rows = await tx.select().from(memberships).where(eq(memberships.id, id)).for("update");
@@ -109,11 +110,32 @@ export async function getStripeEvent(db: DbOrTx, id: string) {
   return rows[0] ?? null;
 }
 
-export async function markEventProcessed(tx: DbOrTx, id: string) {
+export async function markEventsProcessed(tx: DbOrTx, ids: string[]) {
+  if (ids.length === 0) return;
   await tx
     .update(stripeEvents)
     .set({ processedAt: new Date(), attempts: sql`${stripeEvents.attempts} + 1`, error: null })
-    .where(eq(stripeEvents.id, id));
+    .where(inArray(stripeEvents.id, ids));
+}
+
+/** Several outbox rows in one insert; the same rows queueEmail writes (a repeated dedupe key is ignored). */
+export async function queueEmails(tx: DbOrTx, emails: QueueEmail[]) {
+  if (emails.length === 0) return;
+  await tx
+    .insert(emailOutbox)
+    .values(
+      emails.map((email) => ({
+        template: email.template,
+        locale: email.locale,
+        toEmail: email.to,
+        props: email.props,
+        personId: email.personId ?? null,
+        organisationId: email.organisationId ?? null,
+        dedupeKey: email.dedupeKey ?? null,
+        nextAttemptAt: email.notBefore ?? new Date(),
+      })),
+    )
+    .onConflictDoNothing({ target: emailOutbox.dedupeKey });
 }
 
 export async function markEventFailed(db: DbOrTx, id: string, error: string) {

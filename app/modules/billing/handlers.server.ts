@@ -5,7 +5,7 @@
  * one applied (memberships.stripe_state_at) never moves a membership.
  */
 import { randomUUID } from "node:crypto";
-import { and, count, eq, isNull, or } from "drizzle-orm";
+import { and, eq, isNull, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Tx } from "../../../db/client";
 import {
@@ -208,7 +208,12 @@ const onInvoicePaid: Handler = async (ctx) => {
         paidAt,
       })
       .onConflictDoNothing({ target: payments.stripeInvoiceId })
-      .returning({ id: payments.id, amount: payments.amount });
+      // Payments of this membership before this one (the subquery sees the statement's snapshot).
+      .returning({
+        id: payments.id,
+        amount: payments.amount,
+        earlier: sql<number>`(select count(*)::int from payments p where p.membership_id = ${membership.id})`,
+      });
     if (payment) {
       const benefitsValue = currency === membership.currency ? (parties.benefitValue ?? 0) : 0;
       const receiptId = randomUUID();
@@ -252,11 +257,7 @@ const onInvoicePaid: Handler = async (ctx) => {
           dedupeKey: `receipt:${receiptId}`,
         },
       );
-      const [{ n } = { n: 0 }] = await ctx.tx
-        .select({ n: count() })
-        .from(payments)
-        .where(eq(payments.membershipId, membership.id));
-      if (n === 1) {
+      if (payment.earlier === 0) {
         await queueEmail(ctx.tx, {
           template: "welcome",
           locale: person.preferredLocale,

@@ -9,9 +9,9 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import type { Database, Tx } from "../../../db/client";
 import type { Env } from "../config/env.server";
-import { queueEmail, type QueueEmail } from "../email/outbox.server";
+import type { QueueEmail } from "../email/outbox.server";
 import { issueReceipts, type IssueReceipt } from "../receipts/receipts.server";
-import { getStripeEvent, insertStripeEvent, lockStripeEvent, markEventFailed, markEventProcessed } from "./billing.queries.server";
+import { getStripeEvent, insertStripeEvent, lockStripeEvent, markEventFailed, markEventsProcessed, queueEmails } from "./billing.queries.server";
 import { handlers } from "./handlers.server";
 import { getWebhookSecret, stripeWebhooks, WEBHOOK_TOLERANCE_SECONDS } from "./stripe.server";
 
@@ -117,7 +117,7 @@ export async function receiveStripeWebhook(ctx: BillingContext, rawBody: string,
 
 type AtCommit = { receipt: IssueReceipt & { id: string }; email: QueueEmail }[];
 
-/** Applies one stored event inside `tx` (holding its row lock); a processed event is a no-op. */
+/** Applies one stored event inside `tx` (holding its row lock; the caller marks it processed); a processed event is a no-op. */
 async function applyInTransaction(tx: Tx, env: Env, eventId: string, atCommit: AtCommit): Promise<WebhookOutcome> {
   const row = await lockStripeEvent(tx, eventId);
   if (!row) throw new Error(`stripe event ${eventId} is not stored`);
@@ -132,7 +132,6 @@ async function applyInTransaction(tx: Tx, env: Env, eventId: string, atCommit: A
       issueReceiptAtCommit: (receipt, email) => atCommit.push({ receipt, email }),
     });
   }
-  await markEventProcessed(tx, eventId);
   return handler ? "applied" : "ignored";
 }
 
@@ -145,10 +144,11 @@ async function applyBatch(ctx: BillingContext, eventIds: string[]): Promise<Webh
     const atCommit: AtCommit = [];
     const outcomes: WebhookOutcome[] = [];
     for (const id of eventIds) outcomes.push(await applyInTransaction(tx, ctx.env, id, atCommit));
+    await markEventsProcessed(tx, eventIds.filter((_, i) => outcomes[i] !== "duplicate"));
     if (atCommit.length > 0) {
-      // The outbox rows name the receipts by their (already chosen) ids, so they go first,
-      // pipelined; the counter is taken just before the receipts insert and the commit.
-      await Promise.all(atCommit.map((r) => queueEmail(tx, r.email)));
+      // The outbox rows name the receipts by their (already chosen) ids, so they go first; the
+      // counter is taken just before the receipts insert and the commit.
+      await queueEmails(tx, atCommit.map((r) => r.email));
       await issueReceipts(tx, atCommit.map((r) => r.receipt));
     }
     return outcomes;
