@@ -181,7 +181,7 @@ class EventApplier {
 
   constructor(
     private readonly ctx: BillingContext,
-    private readonly workers = 8,
+    private readonly workers = 4,
     private readonly maxBatch = 32,
   ) {}
 
