@@ -235,3 +235,8 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
     await sql.end({ timeout: 5 });
   }
 }
+
+/** URL of a database on an embedded server started by the app (for commands run beside it). */
+export function embeddedDatabaseUrl(port: number, database = "kizuna"): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}

@@ -13,6 +13,7 @@ import { connect, redactUrl, type DatabaseHandle } from "../../db/client";
 import { ensureDatabase, startEmbedded, type EmbeddedServer } from "../../db/embedded";
 import { applyMigrations } from "../../db/migrate";
 import { seed } from "../../db/seed";
+import { scheduleGraceExpiry } from "../modules/billing/lifecycle.server";
 import { describeServices, EnvError, parseEnv, type Env } from "../modules/config/env.server";
 import { startRenewalReminderSchedule } from "../modules/email/reminders.server";
 import { startEmailWorker } from "../modules/email/worker.server";
@@ -90,6 +91,8 @@ export async function main(env: Env): Promise<Running> {
   // SKIP LOCKED and reminders are deduplicated, so instances never double up.
   const emailWorker = startEmailWorker({ db, env });
   const reminders = startRenewalReminderSchedule({ db, env });
+  // Past-due memberships lapse when their grace period ends, with or without a webhook.
+  const stopGraceExpiry = scheduleGraceExpiry(db, env);
 
   const url = env.APP_URL ?? `http://localhost:${env.PORT}`;
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
@@ -100,6 +103,7 @@ export async function main(env: Env): Promise<Running> {
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      stopGraceExpiry();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), 5_000);

@@ -43,6 +43,14 @@ export const EnvSchema = z.object({
   STRIPE_SECRET_KEY: optional(z.string().regex(/^(sk|rk)_(test|live)_\w+$/, "must look like sk_test_… or sk_live_…")),
   STRIPE_WEBHOOK_SECRET: optional(z.string().regex(/^whsec_\w+$/, "must look like whsec_…")),
   STRIPE_API_BASE: optional(url(/^https?:$/, "http://127.0.0.1:12111")),
+  /** Retries the Stripe SDK makes on a network error, 409, 429 or 5xx (with its own idempotency key). */
+  STRIPE_MAX_NETWORK_RETRIES: optional(
+    z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).max(10),
+  ).default(2),
+  /** Days a past-due membership keeps its benefits before it lapses. */
+  MEMBERSHIP_GRACE_DAYS: optional(
+    z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).max(90),
+  ).default(14),
   RESEND_API_KEY: optional(z.string().regex(/^re_\w+$/, "must look like re_…")),
   RESEND_BASE_URL: optional(url(/^https?:$/, "http://127.0.0.1:3025")),
   MAIL_FROM: optional(z.string()).default("JUSSCA 日米姉妹都市協会 <hello@kizuna.example>"),
@@ -89,6 +97,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     );
   }
   const env = result.data;
+  if (env.NODE_ENV === "production" && env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+    throw new EnvError(["STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY when NODE_ENV=production (whsec_…)"]);
+  }
   if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
     throw new EnvError(["SESSION_SECRET is required when NODE_ENV=production (at least 32 characters)"]);
   }

@@ -1,0 +1,185 @@
+/**
+ * Joining: a pending membership in one transaction, then (after commit) a Stripe Checkout
+ * Session with an idempotency key derived from the membership id. When Stripe fails the
+ * pending membership is removed, so a retry starts clean with a new id (and a new key:
+ * Stripe replays a key's first answer, even an error, for 24 hours).
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { DbOrTx } from "../../../db/client";
+import { memberships, partnerships, people, tierPrices, tiers, type Person } from "../../../db/schema";
+import type { Locale } from "../i18n/i18n";
+import type { JoinFieldErrors, JoinInput } from "../members/join.schema";
+import { getGateway } from "./gateway.server";
+import { appUrl } from "./links.server";
+import type { BillingContext } from "./webhook.server";
+
+export type CheckoutFailure = "alreadyMember" | "cardDeclined" | "rateLimited" | "unavailable";
+
+export type StartCheckoutResult =
+  | { ok: true; url: string; membershipId: string }
+  | { ok: false; fieldErrors?: JoinFieldErrors; formError?: CheckoutFailure };
+
+async function findPrice(db: DbOrTx, input: JoinInput) {
+  const rows = await db
+    .select({ tier: tiers, price: tierPrices })
+    .from(tierPrices)
+    .innerJoin(tiers, eq(tiers.id, tierPrices.tierId))
+    .where(
+      and(
+        eq(tiers.slug, input.tier),
+        eq(tiers.active, true),
+        eq(tiers.kind, "individual"),
+        eq(tierPrices.active, true),
+        eq(tierPrices.currency, input.currency),
+        eq(tierPrices.interval, input.interval),
+      ),
+    );
+  return rows[0] ?? null;
+}
+
+/** Stripe's error classes carry `type`; anything else (our own bugs included) is "unavailable". */
+export function classifyStripeError(error: unknown): Exclude<CheckoutFailure, "alreadyMember"> {
+  const type = (error as { type?: string } | null)?.type;
+  if (type === "StripeCardError") return "cardDeclined";
+  if (type === "StripeRateLimitError") return "rateLimited";
+  return "unavailable";
+}
+
+export async function startCheckout(ctx: BillingContext, input: JoinInput, pageLocale: Locale): Promise<StartCheckoutResult> {
+  const found = await findPrice(ctx.db, input);
+  if (!found) return { ok: false, fieldErrors: { interval: "intervalNotOffered" } };
+  let partnershipId: number | null = null;
+  if (input.partnership) {
+    const [p] = await ctx.db.select({ id: partnerships.id }).from(partnerships).where(and(eq(partnerships.slug, input.partnership), eq(partnerships.active, true)));
+    if (!p) return { ok: false, fieldErrors: { partnership: "invalidChoice" } };
+    partnershipId = p.id;
+  }
+
+  const details = {
+    email: input.email,
+    familyName: input.familyName,
+    givenName: input.givenName,
+    familyNameKana: input.familyNameKana,
+    givenNameKana: input.givenNameKana,
+    preferredLocale: input.preferredLocale,
+    country: input.country,
+    postalCode: input.postalCode,
+    region: input.region,
+    city: input.city,
+    addressLine1: input.addressLine1,
+    addressLine2: input.addressLine2,
+    partnershipId,
+  };
+
+  const created = await ctx.db.transaction(async (tx) => {
+    const [existing] = await tx.select().from(people).where(sql`lower(${people.email}) = ${input.email}`).for("update");
+    let person: Person;
+    if (existing) {
+      const current = await tx
+        .select({ id: memberships.id })
+        .from(memberships)
+        .where(and(eq(memberships.personId, existing.id), inArray(memberships.status, ["active", "past_due", "comped"])));
+      if (current.length > 0) return null;
+      [person] = (await tx.update(people).set({ ...details, updatedAt: new Date() }).where(eq(people.id, existing.id)).returning()) as [Person];
+    } else {
+      [person] = (await tx.insert(people).values(details).returning()) as [Person];
+    }
+    const [membership] = await tx
+      .insert(memberships)
+      .values({
+        personId: person.id,
+        tierId: found.tier.id,
+        priceId: found.price.id,
+        currency: found.price.currency,
+        interval: found.price.interval,
+        status: "pending",
+      })
+      .returning();
+    return { person, membership: membership! };
+  });
+  if (!created) return { ok: false, formError: "alreadyMember" };
+  const { person, membership } = created;
+
+  try {
+    const session = await getGateway(ctx.env).createCheckoutSession(
+      {
+        membershipId: membership.id,
+        email: person.email,
+        customerId: person.stripeCustomerId,
+        locale: pageLocale,
+        stripePriceId: found.price.stripePriceId,
+        currency: found.price.currency,
+        amount: found.price.amount,
+        interval: found.price.interval,
+        productName: `${found.tier.nameEn} membership / ${found.tier.nameJa}`,
+        successUrl: appUrl(ctx.env, pageLocale, `/join/success?m=${membership.id}`),
+        cancelUrl: appUrl(ctx.env, pageLocale, `/join?resume=${membership.id}`),
+      },
+      `membership-${membership.id}-checkout`,
+    );
+    await ctx.db
+      .update(memberships)
+      .set({ stripeCheckoutSessionId: session.id, updatedAt: new Date() })
+      .where(eq(memberships.id, membership.id));
+    return { ok: true, url: session.url, membershipId: membership.id };
+  } catch (error) {
+    const failure = classifyStripeError(error);
+    console.warn(`billing: checkout for membership ${membership.id} failed (${failure}):`, (error as Error)?.message ?? error);
+    await ctx.db.delete(memberships).where(and(eq(memberships.id, membership.id), eq(memberships.status, "pending")));
+    return { ok: false, formError: failure };
+  }
+}
+
+/** What the join page shows again after Checkout's cancel: the details of a still-pending membership. */
+export async function getResumableJoin(db: DbOrTx, membershipId: string) {
+  if (!/^[0-9a-f-]{36}$/.test(membershipId)) return null;
+  const rows = await db
+    .select({ membership: memberships, person: people, tier: tiers, partnership: partnerships })
+    .from(memberships)
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .leftJoin(partnerships, eq(partnerships.id, people.partnershipId))
+    .where(and(eq(memberships.id, membershipId), eq(memberships.status, "pending")));
+  const row = rows[0];
+  if (!row) return null;
+  const { person, membership, tier, partnership } = row;
+  return {
+    tier: tier.slug,
+    currency: membership.currency ?? "",
+    interval: membership.interval ?? "",
+    familyName: person.familyName,
+    givenName: person.givenName,
+    familyNameKana: person.familyNameKana ?? "",
+    givenNameKana: person.givenNameKana ?? "",
+    email: person.email,
+    country: person.country,
+    postalCode: person.postalCode ?? "",
+    prefecture: person.country === "JP" ? (person.region ?? "") : "",
+    state: person.country === "US" ? (person.region ?? "") : "",
+    city: person.city ?? "",
+    addressLine1: person.addressLine1 ?? "",
+    addressLine2: person.addressLine2 ?? "",
+    preferredLocale: person.preferredLocale,
+    partnership: partnership?.slug ?? "",
+  };
+}
+
+/** The success page: the membership's state, once the webhook has landed. */
+export async function getMembershipSummary(db: DbOrTx, membershipId: string) {
+  if (!/^[0-9a-f-]{36}$/.test(membershipId)) return null;
+  const rows = await db
+    .select({ membership: memberships, tier: tiers, person: people })
+    .from(memberships)
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .where(eq(memberships.id, membershipId));
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    status: row.membership.status,
+    tierName: { en: row.tier.nameEn, ja: row.tier.nameJa },
+    currentPeriodEnd: row.membership.currentPeriodEnd?.toISOString() ?? null,
+    cancelAtPeriodEnd: row.membership.cancelAtPeriodEnd,
+    name: { familyName: row.person.familyName, givenName: row.person.givenName },
+  };
+}

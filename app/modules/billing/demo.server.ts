@@ -1,0 +1,144 @@
+/**
+ * The demo gateway (no STRIPE_SECRET_KEY): a local checkout page and a renewal simulator that
+ * build Stripe-shaped events in the pinned API version, sign them with the webhook secret and
+ * feed them to the same webhook code Stripe's deliveries go through.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { memberships, people, tierPrices, tiers } from "../../../db/schema";
+import type { Locale } from "../i18n/i18n";
+import { getGateway, membershipIdFromDemoSession } from "./gateway.server";
+import { appUrl } from "./links.server";
+import {
+  addInterval,
+  checkoutSessionShape,
+  demoId,
+  invoiceShape,
+  stripeEvent,
+  subscriptionShape,
+  type EventShape,
+  type SubscriptionRefs,
+} from "./stripe-shapes.server";
+import { getWebhookSecret, signPayload } from "./stripe.server";
+import { receiveStripeWebhook, type BillingContext } from "./webhook.server";
+
+export class DemoError extends Error {}
+
+export function isDemo(ctx: Pick<BillingContext, "env">): boolean {
+  return getGateway(ctx.env).kind === "demo";
+}
+
+const hex = (uuid: string) => uuid.replaceAll("-", "");
+
+async function loadMembership(ctx: BillingContext, membershipId: string) {
+  const rows = await ctx.db
+    .select({ membership: memberships, person: people, tier: tiers, price: tierPrices })
+    .from(memberships)
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .innerJoin(tierPrices, eq(tierPrices.id, memberships.priceId))
+    .where(eq(memberships.id, membershipId));
+  return rows[0] ?? null;
+}
+
+function refsFor(row: NonNullable<Awaited<ReturnType<typeof loadMembership>>>): SubscriptionRefs {
+  const h = hex(row.membership.id);
+  return {
+    membershipId: row.membership.id,
+    subscriptionId: row.membership.stripeSubscriptionId ?? `sub_demo_${h}`,
+    customerId: row.membership.stripeCustomerId ?? row.person.stripeCustomerId ?? `cus_demo_${h}`,
+    priceId: row.price.stripePriceId ?? undefined,
+    currency: row.price.currency === "JPY" ? "jpy" : "usd",
+    amount: row.price.amount,
+    interval: row.price.interval,
+  };
+}
+
+/** Delivers events through the webhook code, signed as Stripe signs them. */
+async function deliverAll(ctx: BillingContext, events: EventShape[]) {
+  const secret = getWebhookSecret(ctx.env);
+  for (const event of events) {
+    const body = JSON.stringify(event);
+    const response = await receiveStripeWebhook(ctx, body, signPayload(body, secret));
+    if (response.status !== 200) throw new DemoError(`demo event ${event.type} was refused with ${response.status}: ${await response.text()}`);
+  }
+}
+
+/** What the demo checkout page shows, or null when the session is not open. */
+export async function getDemoCheckout(ctx: BillingContext, sessionId: string) {
+  const membershipId = membershipIdFromDemoSession(sessionId);
+  if (!membershipId) return null;
+  const row = await loadMembership(ctx, membershipId);
+  if (!row || row.membership.stripeCheckoutSessionId !== sessionId) return null;
+  return {
+    membershipId,
+    status: row.membership.status,
+    email: row.person.email,
+    tierName: { en: row.tier.nameEn, ja: row.tier.nameJa },
+    amount: row.price.amount,
+    currency: row.price.currency,
+    interval: row.price.interval,
+  };
+}
+
+/** "Pay" on the demo checkout page: the events Stripe sends when a subscription Checkout completes. */
+export async function completeDemoCheckout(ctx: BillingContext, sessionId: string, locale: Locale): Promise<string> {
+  const membershipId = membershipIdFromDemoSession(sessionId);
+  const row = membershipId ? await loadMembership(ctx, membershipId) : null;
+  if (!row || row.membership.stripeCheckoutSessionId !== sessionId) throw new DemoError("no such demo checkout session");
+  const successUrl = appUrl(ctx.env, locale, `/join/success?m=${row.membership.id}`);
+  if (row.membership.status !== "pending") return successUrl;
+  const refs = refsFor(row);
+  const now = Math.floor(Date.now() / 1000);
+  const periodEnd = addInterval(now, refs.interval);
+  await deliverAll(ctx, [
+    stripeEvent("checkout.session.completed", checkoutSessionShape({ ...refs, sessionId, email: row.person.email, locale, paid: true }, now), now),
+    stripeEvent("customer.subscription.created", subscriptionShape(refs, { status: "active", periodStart: now, periodEnd, created: now }), now),
+    stripeEvent(
+      "invoice.paid",
+      invoiceShape(refs, { invoiceId: demoId("in_demo"), status: "paid", periodStart: now, periodEnd, created: now, chargeId: demoId("ch_demo") }),
+      now,
+    ),
+  ]);
+  return successUrl;
+}
+
+/** Finds a membership by id or by its member's email (the newest one). */
+export async function findDemoMembership(ctx: BillingContext, ref: string): Promise<string | null> {
+  if (/^[0-9a-f-]{36}$/i.test(ref)) return ref;
+  const rows = await ctx.db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .where(and(sql`lower(${people.email}) = ${ref.toLowerCase()}`, sql`${memberships.status} <> 'pending'`))
+    .orderBy(sql`${memberships.createdAt} desc`)
+    .limit(1);
+  return rows[0]?.id ?? null;
+}
+
+/**
+ * A renewal at the end of the current period, paid or failed, as Stripe reports it: the
+ * subscription moves to the next period (active or past_due) and the invoice is paid or fails.
+ * `overdue` pays the current period's outstanding invoice instead (the demo "update card" page).
+ */
+export async function simulateRenewal(ctx: BillingContext, membershipId: string, outcome: "paid" | "failed" | "overdue") {
+  const row = await loadMembership(ctx, membershipId);
+  if (!row) throw new DemoError(`no membership ${membershipId}`);
+  const m = row.membership;
+  if (!m.stripeSubscriptionId || !m.currentPeriodEnd) throw new DemoError(`membership ${membershipId} has no subscription yet (status ${m.status})`);
+  if (m.status === "canceled") throw new DemoError(`membership ${membershipId} is canceled`);
+  const refs = refsFor(row);
+  const now = Math.max(Math.floor(Date.now() / 1000), Math.floor((m.stripeStateAt?.getTime() ?? 0) / 1000) + 1);
+  const periodStart = outcome === "overdue" ? Math.floor((m.currentPeriodStart ?? m.currentPeriodEnd).getTime() / 1000) : Math.floor(m.currentPeriodEnd.getTime() / 1000);
+  const periodEnd = outcome === "overdue" ? Math.floor(m.currentPeriodEnd.getTime() / 1000) : addInterval(periodStart, refs.interval);
+  const invoiceId = demoId("in_demo");
+  const invoice = (status: "paid" | "open") =>
+    invoiceShape(refs, { invoiceId, status, periodStart, periodEnd, created: now, billingReason: "subscription_cycle", chargeId: demoId("ch_demo") });
+  const subscription = (status: string) => subscriptionShape(refs, { status, periodStart, periodEnd, created: now });
+  const events =
+    outcome === "failed"
+      ? [stripeEvent("invoice.payment_failed", invoice("open"), now), stripeEvent("customer.subscription.updated", subscription("past_due"), now)]
+      : [stripeEvent("invoice.paid", invoice("paid"), now), stripeEvent("customer.subscription.updated", subscription("active"), now)];
+  await deliverAll(ctx, events);
+  const after = await loadMembership(ctx, membershipId);
+  return { status: after!.membership.status, currentPeriodEnd: after!.membership.currentPeriodEnd };
+}

@@ -1,0 +1,405 @@
+/**
+ * What each Stripe event does, inside the transaction that also marks the event processed.
+ * Events arrive late, early and twice: payments are keyed by invoice id (one payment, one
+ * receipt per invoice), emails by dedupe keys, and a status snapshot older than the newest
+ * one applied (memberships.stripe_state_at) never moves a membership.
+ */
+import { randomUUID } from "node:crypto";
+import { and, eq, isNull, or, sql } from "drizzle-orm";
+import type Stripe from "stripe";
+import type { Tx } from "../../../db/client";
+import {
+  payments,
+  people,
+  receipts,
+  type Currency,
+  type Membership,
+  type MembershipStatus,
+} from "../../../db/schema";
+import type { Env } from "../config/env.server";
+import { queueEmail, type QueueEmail } from "../email/outbox.server";
+import { issueCorrectedReceipt, type IssueReceipt } from "../receipts/receipts.server";
+import {
+  getMembershipBySubscriptionForUpdate,
+  getMembershipForUpdate,
+  getMembershipParties,
+  lockMembershipParties,
+  updateMembership,
+} from "./billing.queries.server";
+import { appUrl, recipientOf, tierNameOf, updateCardUrl } from "./links.server";
+import { graceEnd, queueLapsedEmail, transition } from "./lifecycle.server";
+
+export interface HandlerContext {
+  tx: Tx;
+  env: Env;
+  event: { id: string; type: string; created: number; object: unknown };
+  /**
+   * Issues a receipt (and queues its email) at the end of the transaction, after every event
+   * in it, all receipts in one block. The year's counter row is locked from allocation to
+   * commit, so allocating last keeps that serialised stretch short, and no other lock is
+   * waited for while it is held.
+   */
+  issueReceiptAtCommit: (receipt: IssueReceipt & { id: string }, email: QueueEmail) => void;
+}
+type Handler = (ctx: HandlerContext) => Promise<void>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (!value) return null;
+  return typeof value === "string" ? value : value.id;
+}
+
+function currencyOf(value: string): Currency | null {
+  const upper = value.toUpperCase();
+  return upper === "USD" || upper === "JPY" ? upper : null;
+}
+
+async function findMembership(tx: Tx, ref: { membershipId?: string | null; subscriptionId?: string | null }) {
+  if (ref.membershipId && UUID.test(ref.membershipId)) {
+    const found = await getMembershipForUpdate(tx, ref.membershipId);
+    if (found) return found;
+  }
+  if (ref.subscriptionId) return getMembershipBySubscriptionForUpdate(tx, ref.subscriptionId);
+  return null;
+}
+
+/** True when the event is not older than the newest Stripe state already applied. */
+function isCurrent(membership: Pick<Membership, "stripeStateAt">, created: number): boolean {
+  return !membership.stripeStateAt || created * 1000 >= membership.stripeStateAt.getTime();
+}
+
+const at = (seconds: number) => new Date(seconds * 1000);
+const stripeCause = (ctx: HandlerContext) => ({ cause: "stripe_event" as const, stripeEventId: ctx.event.id });
+
+/** Our status for a Stripe subscription status, given where the membership is now. */
+export function statusForSubscription(status: Stripe.Subscription.Status, current: MembershipStatus): MembershipStatus {
+  if (current === "comped") return current;
+  switch (status) {
+    case "active":
+    case "trialing":
+      return "active";
+    case "past_due":
+      return current === "lapsed" ? "lapsed" : current === "pending" ? "pending" : "past_due";
+    case "unpaid":
+    case "paused":
+      return current === "pending" ? "pending" : "lapsed";
+    case "canceled":
+      return current === "past_due" || current === "lapsed" ? "lapsed" : "canceled";
+    case "incomplete_expired":
+      return current === "pending" ? "canceled" : current;
+    default:
+      // incomplete: Checkout is still collecting the first payment; never a step backwards.
+      return current;
+  }
+}
+
+async function queueCanceledEmail(ctx: HandlerContext, membershipId: string, endsAt: Date | null) {
+  const parties = await getMembershipParties(ctx.tx, membershipId);
+  if (!parties) return;
+  await queueEmail(ctx.tx, {
+    template: "membership-canceled",
+    locale: parties.person.preferredLocale,
+    to: parties.person.email,
+    personId: parties.person.id,
+    props: { recipient: recipientOf(parties.person), tierName: tierNameOf(parties.tier), endsAt: endsAt?.toISOString() ?? null },
+    dedupeKey: `membership-canceled:${membershipId}`,
+  });
+}
+
+// ---------------------------------------------------------------- checkout
+const onCheckoutCompleted: Handler = async (ctx) => {
+  const session = ctx.event.object as Stripe.Checkout.Session;
+  if (session.mode !== "subscription") return;
+  const subscriptionId = idOf(session.subscription);
+  const membership = await findMembership(ctx.tx, {
+    membershipId: session.client_reference_id ?? session.metadata?.membershipId,
+    subscriptionId,
+  });
+  if (!membership) return;
+  const customerId = idOf(session.customer);
+  const values: Partial<Membership> = {
+    stripeCheckoutSessionId: session.id,
+    stripeCustomerId: membership.stripeCustomerId ?? customerId,
+    stripeSubscriptionId: membership.stripeSubscriptionId ?? subscriptionId,
+  };
+  if (customerId && membership.personId) {
+    await ctx.tx
+      .update(people)
+      .set({ stripeCustomerId: customerId, updatedAt: new Date() })
+      .where(and(eq(people.id, membership.personId), isNull(people.stripeCustomerId)));
+  }
+  const paid = session.payment_status === "paid" || ctx.event.type === "checkout.session.async_payment_succeeded";
+  if (paid && membership.status === "pending" && isCurrent(membership, ctx.event.created)) {
+    await transition(ctx.tx, membership, "active", stripeCause(ctx), {
+      ...values,
+      startedAt: membership.startedAt ?? at(ctx.event.created),
+      stripeStateAt: at(ctx.event.created),
+    });
+  } else {
+    await updateMembership(ctx.tx, membership.id, values);
+  }
+};
+
+// ---------------------------------------------------------------- subscriptions
+const onSubscriptionChanged: Handler = async (ctx) => {
+  const sub = ctx.event.object as Stripe.Subscription;
+  const membership = await findMembership(ctx.tx, { membershipId: sub.metadata?.membershipId, subscriptionId: sub.id });
+  if (!membership || !isCurrent(membership, ctx.event.created)) return;
+  const deleted = ctx.event.type === "customer.subscription.deleted";
+  const to = statusForSubscription(deleted ? "canceled" : sub.status, membership.status);
+  const item = sub.items?.data?.[0];
+  const eventAt = at(ctx.event.created);
+  const values: Partial<Membership> = {
+    stripeStateAt: eventAt,
+    stripeSubscriptionId: membership.stripeSubscriptionId ?? sub.id,
+    stripeCustomerId: membership.stripeCustomerId ?? idOf(sub.customer),
+    cancelAtPeriodEnd: !deleted && (sub.cancel_at_period_end || sub.cancel_at != null),
+  };
+  if (item) {
+    values.currentPeriodStart = at(item.current_period_start);
+    values.currentPeriodEnd = at(item.current_period_end);
+  }
+  if (to === "past_due" && membership.status !== "past_due") values.graceUntil = graceEnd(eventAt, ctx.env);
+  if (to === "active") {
+    values.graceUntil = null;
+    values.startedAt = membership.startedAt ?? eventAt;
+  }
+  if (to === "canceled" && membership.status !== "canceled") values.canceledAt = at(sub.ended_at ?? sub.canceled_at ?? ctx.event.created);
+  await transition(ctx.tx, membership, to, stripeCause(ctx), values);
+
+  const cancelRequested = to === "active" && values.cancelAtPeriodEnd && !membership.cancelAtPeriodEnd;
+  if (cancelRequested) await queueCanceledEmail(ctx, membership.id, values.currentPeriodEnd ?? membership.currentPeriodEnd);
+  if (to === "canceled" && membership.status !== "canceled") await queueCanceledEmail(ctx, membership.id, values.canceledAt ?? null);
+  if (to === "lapsed" && membership.status !== "lapsed") await queueLapsedEmail(ctx.tx, ctx.env, membership.id);
+};
+
+// ---------------------------------------------------------------- invoices
+function invoiceMembershipRef(invoice: Stripe.Invoice) {
+  const details = invoice.parent?.subscription_details;
+  return { membershipId: details?.metadata?.membershipId ?? invoice.metadata?.membershipId, subscriptionId: idOf(details?.subscription) };
+}
+
+const onInvoicePaid: Handler = async (ctx) => {
+  const invoice = ctx.event.object as Stripe.Invoice;
+  const ref = invoiceMembershipRef(invoice);
+  let parties =
+    ref.membershipId && UUID.test(ref.membershipId) ? await lockMembershipParties(ctx.tx, { id: ref.membershipId }) : null;
+  if (!parties && ref.subscriptionId) parties = await lockMembershipParties(ctx.tx, { subscriptionId: ref.subscriptionId });
+  if (!parties) return;
+  const { person, tier, membership } = parties;
+  const currency = currencyOf(invoice.currency);
+  const period = invoice.lines?.data?.[0]?.period;
+  const paidAt = at(invoice.status_transitions?.paid_at ?? ctx.event.created);
+
+  if (currency && invoice.amount_paid > 0) {
+    const invoicePayment = invoice.payments?.data?.find((p) => p.status === "paid") ?? invoice.payments?.data?.[0];
+    const [payment] = await ctx.tx
+      .insert(payments)
+      .values({
+        membershipId: membership.id,
+        personId: person.id,
+        amount: invoice.amount_paid,
+        currency,
+        method: "card",
+        description: `${tier.nameEn} membership / ${tier.nameJa}`,
+        stripeInvoiceId: invoice.id,
+        stripeChargeId: idOf(invoicePayment?.payment?.charge),
+        stripePaymentIntentId: idOf(invoicePayment?.payment?.payment_intent),
+        paidAt,
+      })
+      .onConflictDoNothing({ target: payments.stripeInvoiceId })
+      // Payments of this membership before this one (the subquery sees the statement's snapshot).
+      .returning({
+        id: payments.id,
+        amount: payments.amount,
+        earlier: sql<number>`(select count(*)::int from payments p where p.membership_id = ${membership.id})`,
+      });
+    if (payment) {
+      const benefitsValue = currency === membership.currency ? (parties.benefitValue ?? 0) : 0;
+      const receiptId = randomUUID();
+      ctx.issueReceiptAtCommit(
+        {
+          id: receiptId,
+          paymentId: payment.id,
+          issuedAt: paidAt,
+          amount: payment.amount,
+          currency,
+          benefitsValue: Math.min(benefitsValue, payment.amount),
+          locale: person.preferredLocale,
+          snapshot: {
+            payer: {
+              kind: "person",
+              familyName: person.familyName,
+              givenName: person.givenName,
+              email: person.email,
+              country: person.country,
+              postalCode: person.postalCode,
+              region: person.region,
+              city: person.city,
+              addressLine1: person.addressLine1,
+              addressLine2: person.addressLine2,
+            },
+            purpose: {
+              kind: "membership",
+              tierName: tierNameOf(tier),
+              periodStart: period ? at(period.start).toISOString() : null,
+              periodEnd: period ? at(period.end).toISOString() : null,
+              benefitsDescription:
+                benefitsValue > 0 ? { en: tier.benefitsEn.join("; "), ja: tier.benefitsJa.join("、") } : null,
+            },
+            method: { type: "card" },
+          },
+        },
+        {
+          template: "receipt",
+          locale: person.preferredLocale,
+          to: person.email,
+          personId: person.id,
+          props: { recipient: recipientOf(person), receiptId },
+          dedupeKey: `receipt:${receiptId}`,
+        },
+      );
+      if (payment.earlier === 0) {
+        await queueEmail(ctx.tx, {
+          template: "welcome",
+          locale: person.preferredLocale,
+          to: person.email,
+          personId: person.id,
+          props: {
+            recipient: recipientOf(person),
+            tierName: tierNameOf(tier),
+            periodEnd: period ? at(period.end).toISOString() : (membership.currentPeriodEnd?.toISOString() ?? null),
+            manageUrl: appUrl(ctx.env, person.preferredLocale, `/join/success?m=${membership.id}`),
+          },
+          dedupeKey: `welcome:${membership.id}`,
+        });
+      }
+    }
+  }
+
+  const values: Partial<Membership> = {};
+  if (period && (!membership.currentPeriodEnd || period.end * 1000 > membership.currentPeriodEnd.getTime())) {
+    values.currentPeriodStart = at(period.start);
+    values.currentPeriodEnd = at(period.end);
+  }
+  const restorable = membership.status === "pending" || membership.status === "past_due" || membership.status === "lapsed";
+  if (restorable && isCurrent(membership, ctx.event.created)) {
+    await transition(ctx.tx, membership, "active", stripeCause(ctx), {
+      ...values,
+      graceUntil: null,
+      startedAt: membership.startedAt ?? paidAt,
+      stripeStateAt: at(ctx.event.created),
+    });
+  } else if (Object.keys(values).length > 0) {
+    await updateMembership(ctx.tx, membership.id, values);
+  }
+};
+
+const onInvoicePaymentFailed: Handler = async (ctx) => {
+  const invoice = ctx.event.object as Stripe.Invoice;
+  const membership = await findMembership(ctx.tx, invoiceMembershipRef(invoice));
+  if (!membership || !isCurrent(membership, ctx.event.created)) return;
+  if (membership.status !== "active" && membership.status !== "past_due") return;
+  const graceUntil = membership.graceUntil ?? graceEnd(at(ctx.event.created), ctx.env);
+  await transition(ctx.tx, membership, "past_due", stripeCause(ctx), { graceUntil, stripeStateAt: at(ctx.event.created) });
+  const parties = await getMembershipParties(ctx.tx, membership.id);
+  if (!parties) return;
+  await queueEmail(ctx.tx, {
+    template: "payment-failed",
+    locale: parties.person.preferredLocale,
+    to: parties.person.email,
+    personId: parties.person.id,
+    props: {
+      recipient: recipientOf(parties.person),
+      tierName: tierNameOf(parties.tier),
+      amount: invoice.amount_due,
+      currency: invoice.currency.toUpperCase(),
+      updateCardUrl: updateCardUrl(ctx.env, membership.id),
+      graceUntil: graceUntil.toISOString(),
+    },
+    dedupeKey: `payment-failed:${invoice.id}:${invoice.attempt_count ?? 0}`,
+  });
+};
+
+const onInvoiceActionRequired: Handler = async (ctx) => {
+  const invoice = ctx.event.object as Stripe.Invoice;
+  const membership = await findMembership(ctx.tx, invoiceMembershipRef(invoice));
+  // The first payment's authentication happens on the Checkout page itself.
+  if (!membership || membership.status === "pending" || !invoice.hosted_invoice_url) return;
+  const parties = await getMembershipParties(ctx.tx, membership.id);
+  if (!parties) return;
+  await queueEmail(ctx.tx, {
+    template: "payment-action-required",
+    locale: parties.person.preferredLocale,
+    to: parties.person.email,
+    personId: parties.person.id,
+    props: {
+      recipient: recipientOf(parties.person),
+      amount: invoice.amount_due,
+      currency: invoice.currency.toUpperCase(),
+      hostedInvoiceUrl: invoice.hosted_invoice_url,
+    },
+    dedupeKey: `payment-action-required:${invoice.id}`,
+  });
+};
+
+// ---------------------------------------------------------------- charges
+async function paymentForCharge(tx: Tx, charge: { id: string; payment_intent?: string | { id: string } | null }) {
+  const intent = idOf(charge.payment_intent);
+  const rows = await tx
+    .select()
+    .from(payments)
+    .where(intent ? or(eq(payments.stripeChargeId, charge.id), eq(payments.stripePaymentIntentId, intent)) : eq(payments.stripeChargeId, charge.id))
+    .for("update");
+  return rows[0] ?? null;
+}
+
+const onChargeRefunded: Handler = async (ctx) => {
+  const charge = ctx.event.object as Stripe.Charge;
+  const payment = await paymentForCharge(ctx.tx, charge);
+  if (!payment) return;
+  const refunded = Math.min(payment.amount, Math.max(payment.refundedAmount, charge.amount_refunded));
+  await ctx.tx.update(payments).set({ refundedAmount: refunded, stripeChargeId: payment.stripeChargeId ?? charge.id }).where(eq(payments.id, payment.id));
+  if (refunded <= payment.refundedAmount) return; // an older or repeated refund event: nothing new
+  // A corrected receipt for what was finally paid, naming the original, and its email.
+  const [original] = await ctx.tx
+    .select()
+    .from(receipts)
+    .where(and(eq(receipts.paymentId, payment.id), eq(receipts.kind, "original")));
+  if (!original) return;
+  const corrected = await issueCorrectedReceipt(ctx.tx, { originalReceiptId: original.id, refundedAmount: refunded, issuedAt: new Date(ctx.event.created * 1000) });
+  const [payer] = payment.personId ? await ctx.tx.select().from(people).where(eq(people.id, payment.personId)) : [];
+  if (!payer) return;
+  await queueEmail(ctx.tx, {
+    template: "receipt",
+    locale: payer.preferredLocale,
+    to: payer.email,
+    personId: payer.id,
+    props: { recipient: recipientOf(payer), receiptId: corrected.id },
+    dedupeKey: `receipt:${corrected.id}`,
+  });
+};
+
+const onDisputeCreated: Handler = async (ctx) => {
+  const dispute = ctx.event.object as Stripe.Dispute;
+  const chargeId = idOf(dispute.charge);
+  if (!chargeId) return;
+  const payment = await paymentForCharge(ctx.tx, { id: chargeId, payment_intent: dispute.payment_intent });
+  if (!payment) return;
+  await ctx.tx.update(payments).set({ disputed: true }).where(eq(payments.id, payment.id));
+};
+
+/** One typed map, keyed by event type. A type not here is stored and acknowledged with no effect. */
+export const handlers: Record<string, Handler> = {
+  "checkout.session.completed": onCheckoutCompleted,
+  "checkout.session.async_payment_succeeded": onCheckoutCompleted,
+  "customer.subscription.created": onSubscriptionChanged,
+  "customer.subscription.updated": onSubscriptionChanged,
+  "customer.subscription.deleted": onSubscriptionChanged,
+  "invoice.paid": onInvoicePaid,
+  "invoice.payment_failed": onInvoicePaymentFailed,
+  "invoice.payment_action_required": onInvoiceActionRequired,
+  "charge.refunded": onChargeRefunded,
+  "charge.dispute.created": onDisputeCreated,
+};

@@ -1,0 +1,102 @@
+/**
+ * The membership lifecycle is ours, not a copy of Stripe's status:
+ *   pending → active → past_due (grace keeps benefits) → lapsed,  or canceled;  comped by staff.
+ * Every change of status writes a history row naming its cause (Stripe event, staff, system).
+ */
+import type { Database, DbOrTx } from "../../../db/client";
+import { membershipStatusHistory, type Membership, type MembershipStatus } from "../../../db/schema";
+import type { Env } from "../config/env.server";
+import { queueEmail } from "../email/outbox.server";
+import { getMembershipParties, lockExpiredGrace, updateMembership } from "./billing.queries.server";
+import { appUrl, recipientOf, tierNameOf } from "./links.server";
+
+export type Cause =
+  | { cause: "stripe_event"; stripeEventId: string }
+  | { cause: "staff"; staffUserId: string; note?: string }
+  | { cause: "member"; note?: string }
+  | { cause: "system"; note?: string };
+
+/** Sets the status (and other fields) of a membership; records the transition when the status changes. */
+export async function transition<M extends Pick<Membership, "id" | "status">>(
+  tx: DbOrTx,
+  membership: M,
+  to: MembershipStatus,
+  cause: Cause,
+  values: Partial<Membership> = {},
+): Promise<M> {
+  const next = { ...membership, ...values, status: to };
+  await updateMembership(tx, membership.id, { ...values, status: to });
+  if (membership.status !== to) {
+    await tx.insert(membershipStatusHistory).values({
+      membershipId: membership.id,
+      fromStatus: membership.status,
+      toStatus: to,
+      cause: cause.cause,
+      stripeEventId: cause.cause === "stripe_event" ? cause.stripeEventId : null,
+      staffUserId: cause.cause === "staff" ? cause.staffUserId : null,
+      note: "note" in cause ? (cause.note ?? null) : null,
+    });
+  }
+  return next;
+}
+
+export function graceEnd(from: Date, env: Pick<Env, "MEMBERSHIP_GRACE_DAYS">): Date {
+  return new Date(from.getTime() + env.MEMBERSHIP_GRACE_DAYS * 86_400_000);
+}
+
+/** Queues the "your membership has lapsed" email (once per grace period). */
+export async function queueLapsedEmail(tx: DbOrTx, env: Env, membershipId: string) {
+  const parties = await getMembershipParties(tx, membershipId);
+  if (!parties) return;
+  const { person, tier, membership } = parties;
+  await queueEmail(tx, {
+    template: "membership-lapsed",
+    locale: person.preferredLocale,
+    to: person.email,
+    personId: person.id,
+    props: { recipient: recipientOf(person), tierName: tierNameOf(tier), renewUrl: appUrl(env, person.preferredLocale, "/join") },
+    dedupeKey: `membership-lapsed:${membershipId}:${membership.graceUntil?.toISOString() ?? "none"}`,
+  });
+}
+
+/**
+ * Lapses past-due memberships whose grace period is over. Needs no webhook: the server calls
+ * it on an interval, and any number of instances may (rows are claimed with SKIP LOCKED).
+ * Returns how many memberships lapsed.
+ */
+export async function expireGracePeriods(db: Database, env: Env, now = new Date(), batch = 200): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const count = await db.transaction(async (tx) => {
+      const due = await lockExpiredGrace(tx, now, batch);
+      for (const membership of due) {
+        await transition(tx, membership, "lapsed", { cause: "system", note: "grace period over" });
+        await queueLapsedEmail(tx, env, membership.id);
+      }
+      return due.length;
+    });
+    total += count;
+    if (count < batch) return total;
+  }
+}
+
+/** Runs `expireGracePeriods` every `everyMs`; returns a stop function. */
+export function scheduleGraceExpiry(db: Database, env: Env, everyMs = 60_000): () => void {
+  let running = false;
+  const tick = () => {
+    if (running) return;
+    running = true;
+    expireGracePeriods(db, env)
+      .then((n) => {
+        if (n > 0) console.log(`billing: ${n} membership(s) lapsed after their grace period`);
+      })
+      .catch((error: unknown) => console.error("billing: grace expiry failed", error))
+      .finally(() => {
+        running = false;
+      });
+  };
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  setTimeout(tick, 1_000).unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,31 @@
+/** Opens the Customer Portal for the membership a signed link names (Stripe call outside any transaction). */
+import { eq } from "drizzle-orm";
+import { memberships, people } from "../../../db/schema";
+import { getGateway } from "./gateway.server";
+import { appUrl, portalToken, verifyPortalToken } from "./links.server";
+import type { BillingContext } from "./webhook.server";
+
+export async function openCardUpdate(ctx: BillingContext, token: string): Promise<{ ok: true; url: string } | { ok: false; reason: "invalid" | "unavailable" }> {
+  const membershipId = verifyPortalToken(ctx.env, token);
+  if (!membershipId) return { ok: false, reason: "invalid" };
+  const rows = await ctx.db
+    .select({ customerId: memberships.stripeCustomerId, personCustomerId: people.stripeCustomerId, locale: people.preferredLocale })
+    .from(memberships)
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .where(eq(memberships.id, membershipId));
+  const row = rows[0];
+  const customerId = row?.customerId ?? row?.personCustomerId;
+  if (!row || !customerId) return { ok: false, reason: "invalid" };
+  try {
+    const session = await getGateway(ctx.env).createPortalSession(
+      customerId,
+      appUrl(ctx.env, row.locale, `/join/success?m=${membershipId}`),
+      row.locale,
+      portalToken(ctx.env, membershipId),
+    );
+    return { ok: true, url: session.url };
+  } catch (error) {
+    console.warn(`billing: portal session for membership ${membershipId} failed:`, (error as Error)?.message ?? error);
+    return { ok: false, reason: "unavailable" };
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * POST /webhooks/stripe: verify the signature on the raw body, store the event by id (a
+ * duplicate is a no-op), apply it in one transaction that also marks it processed, answer 200.
+ * A failure answers 500 and leaves the stored event unprocessed, so Stripe's retry or
+ * `npm run stripe:replay -- <id>` applies it again. Concurrent deliveries of one event queue
+ * on the stored row's lock; the second finds it processed.
+ */
+import type Stripe from "stripe";
+import { z } from "zod";
+import type { Database, Tx } from "../../../db/client";
+import type { Env } from "../config/env.server";
+import type { QueueEmail } from "../email/outbox.server";
+import { issueReceipts, type IssueReceipt } from "../receipts/receipts.server";
+import { getStripeEvent, insertStripeEvent, lockStripeEvent, markEventFailed, markEventsProcessed, queueEmails } from "./billing.queries.server";
+import { handlers } from "./handlers.server";
+import { getWebhookSecret, stripeWebhooks, WEBHOOK_TOLERANCE_SECONDS } from "./stripe.server";
+
+export interface BillingContext {
+  db: Database;
+  env: Env;
+}
+
+const id = z.string().min(1).max(255);
+const ref = z.union([id, z.looseObject({ id })]);
+const ts = z.number().int().nonnegative();
+
+const objectSchemas: Record<string, z.ZodType> = {
+  checkout: z.looseObject({ id, object: z.literal("checkout.session"), mode: z.string(), payment_status: z.string(), client_reference_id: id.nullable().optional() }),
+  subscription: z.looseObject({
+    id,
+    object: z.literal("subscription"),
+    status: z.string(),
+    customer: ref,
+    cancel_at_period_end: z.boolean(),
+    items: z.looseObject({ data: z.array(z.looseObject({ current_period_start: ts, current_period_end: ts })) }),
+  }),
+  invoice: z.looseObject({
+    id,
+    object: z.literal("invoice"),
+    currency: z.string().length(3),
+    amount_paid: z.number().int().nonnegative(),
+    amount_due: z.number().int().nonnegative(),
+  }),
+  charge: z.looseObject({ id, object: z.literal("charge"), amount_refunded: z.number().int().nonnegative() }),
+  dispute: z.looseObject({ id, object: z.literal("dispute"), charge: ref }),
+};
+
+function objectSchemaFor(type: string): z.ZodType | null {
+  if (type.startsWith("checkout.session.")) return objectSchemas.checkout!;
+  if (type.startsWith("customer.subscription.")) return objectSchemas.subscription!;
+  if (type.startsWith("invoice.")) return objectSchemas.invoice!;
+  if (type === "charge.refunded") return objectSchemas.charge!;
+  if (type.startsWith("charge.dispute.")) return objectSchemas.dispute!;
+  return null;
+}
+
+export const StripeEventSchema = z
+  .looseObject({
+    id: id.regex(/^evt_\w+$/),
+    object: z.literal("event"),
+    type: z.string().min(1).max(100),
+    created: ts,
+    api_version: z.string().nullable().optional(),
+    data: z.looseObject({ object: z.looseObject({ object: z.string() }) }),
+  })
+  .superRefine((event, ctx) => {
+    const schema = objectSchemaFor(event.type);
+    if (!schema) return;
+    const result = schema.safeParse(event.data.object);
+    if (!result.success) {
+      for (const issue of result.error.issues) ctx.addIssue({ code: "custom", path: ["data", "object", ...issue.path], message: issue.message });
+    }
+  });
+
+export type WebhookOutcome = "applied" | "ignored" | "duplicate";
+
+const json = (status: number, body: Record<string, unknown>) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+
+/** Verifies, stores and applies one delivery. Never throws: answers 400, 200 or 500. */
+export async function receiveStripeWebhook(ctx: BillingContext, rawBody: string, signature: string | null): Promise<Response> {
+  if (!signature) return json(400, { error: "missing Stripe-Signature header" });
+  let parsed: unknown;
+  try {
+    // Verifies `t=…,v1=…` over the exact bytes (tolerance 300 s), then parses.
+    parsed = stripeWebhooks.constructEvent(rawBody, signature, getWebhookSecret(ctx.env), WEBHOOK_TOLERANCE_SECONDS);
+  } catch (error) {
+    const badJson = error instanceof SyntaxError;
+    return json(400, { error: badJson ? "body is not JSON" : "invalid or stale signature" });
+  }
+  const checked = StripeEventSchema.safeParse(parsed);
+  if (!checked.success) {
+    return json(400, { error: "not a Stripe event we can read", issues: checked.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`) });
+  }
+  const event = checked.data as unknown as Stripe.Event;
+
+  try {
+    const inserted = await insertStripeEvent(ctx.db, {
+      id: event.id,
+      type: event.type,
+      apiVersion: event.api_version ?? null,
+      created: event.created,
+      payload: parsed,
+    });
+    if (!inserted) {
+      const stored = await getStripeEvent(ctx.db, event.id);
+      if (stored?.processedAt) return json(200, { received: true, duplicate: true });
+    }
+    const outcome = await applierFor(ctx).apply(event.id);
+    return json(200, { received: true, outcome });
+  } catch (error) {
+    console.error(`stripe webhook ${event.id} (${event.type}) failed:`, error);
+    await markEventFailed(ctx.db, event.id, error instanceof Error ? error.message : String(error)).catch(() => {});
+    return json(500, { error: "could not apply the event; it is stored and will be applied on retry" });
+  }
+}
+
+type AtCommit = { receipt: IssueReceipt & { id: string }; email: QueueEmail }[];
+
+/** Applies one stored event inside `tx` (holding its row lock; the caller marks it processed); a processed event is a no-op. */
+async function applyInTransaction(tx: Tx, env: Env, eventId: string, atCommit: AtCommit): Promise<WebhookOutcome> {
+  const row = await lockStripeEvent(tx, eventId);
+  if (!row) throw new Error(`stripe event ${eventId} is not stored`);
+  if (row.processedAt) return "duplicate";
+  const payload = row.payload as Stripe.Event;
+  const handler = handlers[row.type];
+  if (handler) {
+    await handler({
+      tx,
+      env,
+      event: { id: row.id, type: row.type, created: payload.created, object: payload.data.object },
+      issueReceiptAtCommit: (receipt, email) => atCommit.push({ receipt, email }),
+    });
+  }
+  return handler ? "applied" : "ignored";
+}
+
+/**
+ * Applies stored events in one transaction. Receipts come last, as one block: their outbox
+ * rows (pipelined), the counter update, one insert, commit.
+ */
+async function applyBatch(ctx: BillingContext, eventIds: string[]): Promise<WebhookOutcome[]> {
+  return ctx.db.transaction(async (tx) => {
+    const atCommit: AtCommit = [];
+    const outcomes: WebhookOutcome[] = [];
+    for (const id of eventIds) outcomes.push(await applyInTransaction(tx, ctx.env, id, atCommit));
+    await markEventsProcessed(tx, eventIds.filter((_, i) => outcomes[i] !== "duplicate"));
+    if (atCommit.length > 0) {
+      // The outbox rows name the receipts by their (already chosen) ids, so they go first; the
+      // counter is taken just before the receipts insert and the commit.
+      await queueEmails(tx, atCommit.map((r) => r.email));
+      await issueReceipts(tx, atCommit.map((r) => r.receipt));
+    }
+    return outcomes;
+  });
+}
+
+/**
+ * Applies a stored event in its own transaction. Throws when the handler fails (the
+ * transaction, and with it the processed mark, rolls back).
+ */
+export async function applyStripeEvent(ctx: BillingContext, eventId: string): Promise<WebhookOutcome> {
+  const [outcome] = await applyBatch(ctx, [eventId]);
+  return outcome!;
+}
+
+/**
+ * Group commit for webhooks. Receipt numbers are gap-free, so every payment's transaction
+ * queues on the year's counter row from allocation to commit (a WAL flush): one event per
+ * transaction caps ingestion at one flush per event. Deliveries arriving together are applied
+ * together, a few transactions at a time; each request is answered after its transaction
+ * commits. A second delivery of an event already in flight here waits for it (and reports a
+ * duplicate) instead of queueing on its row lock. When a shared transaction fails, its events
+ * are applied again one by one, so one bad event (or a deadlock between instances) affects
+ * only itself.
+ */
+class EventApplier {
+  private queue: { id: string; resolve: (o: WebhookOutcome) => void; reject: (e: unknown) => void }[] = [];
+  private inFlight = new Map<string, Promise<WebhookOutcome>>();
+  private active = 0;
+
+  constructor(
+    private readonly ctx: BillingContext,
+    private readonly workers = 4,
+    private readonly maxBatch = 32,
+  ) {}
+
+  apply(eventId: string): Promise<WebhookOutcome> {
+    const running = this.inFlight.get(eventId);
+    if (running) return running.then(() => "duplicate" as const);
+    const promise = new Promise<WebhookOutcome>((resolve, reject) => this.queue.push({ id: eventId, resolve, reject }));
+    this.inFlight.set(eventId, promise);
+    promise.then(
+      () => this.inFlight.delete(eventId),
+      () => this.inFlight.delete(eventId),
+    );
+    this.pump();
+    return promise;
+  }
+
+  private pump() {
+    while (this.active < this.workers && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.active++;
+      void this.run(batch).finally(() => {
+        this.active--;
+        this.pump();
+      });
+    }
+  }
+
+  private async run(batch: EventApplier["queue"]) {
+    try {
+      const outcomes = await applyBatch(this.ctx, batch.map((item) => item.id));
+      batch.forEach((item, i) => item.resolve(outcomes[i]!));
+      return;
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+    }
+    for (const item of batch) {
+      try {
+        item.resolve(await applyStripeEvent(this.ctx, item.id));
+      } catch (error) {
+        item.reject(error);
+      }
+    }
+  }
+}
+
+const appliers = new WeakMap<Database, WeakMap<Env, EventApplier>>();
+function applierFor(ctx: BillingContext): EventApplier {
+  let byEnv = appliers.get(ctx.db);
+  if (!byEnv) appliers.set(ctx.db, (byEnv = new WeakMap()));
+  let applier = byEnv.get(ctx.env);
+  if (!applier) byEnv.set(ctx.env, (applier = new EventApplier(ctx)));
+  return applier;
+}
+
+/** `stripe:replay`: applies a stored event again (a processed one only with `force`). */
+export async function replayStripeEvent(ctx: BillingContext, eventId: string, options: { force?: boolean } = {}) {
+  const stored = await getStripeEvent(ctx.db, eventId);
+  if (!stored) return { found: false as const };
+  if (stored.processedAt && options.force) {
+    const { stripeEvents } = await import("../../../db/schema");
+    const { eq } = await import("drizzle-orm");
+    await ctx.db.update(stripeEvents).set({ processedAt: null }).where(eq(stripeEvents.id, eventId));
+  }
+  try {
+    const outcome = await applyStripeEvent(ctx, eventId);
+    return { found: true as const, outcome };
+  } catch (error) {
+    await markEventFailed(ctx.db, eventId, error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}

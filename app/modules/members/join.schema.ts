@@ -1,0 +1,176 @@
+/**
+ * The join form: one zod schema used by the action (server) and the page (browser).
+ * Messages are keys into `t.join.errors`, so each is shown translated next to its field.
+ */
+import { z } from "zod";
+import type { Locale } from "../i18n/i18n";
+import { PREFECTURES, US_STATES } from "./regions";
+
+export type JoinErrorKey =
+  | "required"
+  | "tooLong"
+  | "invalidEmail"
+  | "invalidName"
+  | "invalidKana"
+  | "invalidPostalJp"
+  | "invalidZip"
+  | "invalidPrefecture"
+  | "invalidState"
+  | "invalidChoice"
+  | "unknownTier"
+  | "currencyNotOffered"
+  | "intervalNotOffered";
+
+/** Tiers on offer, as the form needs them (from the catalogue). */
+export interface JoinTierOption {
+  slug: string;
+  prices: { currency: "USD" | "JPY"; interval: "year" | "month" }[];
+}
+
+export const JOIN_FIELDS = [
+  "tier",
+  "currency",
+  "interval",
+  "familyName",
+  "givenName",
+  "familyNameKana",
+  "givenNameKana",
+  "email",
+  "country",
+  "postalCode",
+  "prefecture",
+  "state",
+  "city",
+  "addressLine1",
+  "addressLine2",
+  "preferredLocale",
+  "partnership",
+] as const;
+export type JoinField = (typeof JOIN_FIELDS)[number];
+export type JoinValues = Partial<Record<JoinField, string>>;
+export type JoinFieldErrors = Partial<Record<JoinField, JoinErrorKey>>;
+
+/** A form value: a missing field is an empty string; surrounding spaces (ASCII and 全角) dropped. */
+const str = z.preprocess((v) => (typeof v === "string" ? v.replace(/^[\s\u3000]+|[\s\u3000]+$/g, "") : ""), z.string());
+
+// Markup, control characters and characters no name contains.
+const UNSAFE = /[<>"`{}\\;=|\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e]/;
+
+const required = (max: number) => str.pipe(z.string().min(1, "required").max(max, "tooLong"));
+const name = required(100).refine((v) => !UNSAFE.test(v) && !/https?:|www\./i.test(v), "invalidName");
+const optionalText = (max: number) =>
+  str.pipe(z.string().max(max, "tooLong").refine((v) => !UNSAFE.test(v), "invalidName"));
+
+/** Full-width digits and hyphens to ASCII: `１２３ー４５６７` → `123-4567`. */
+export function normaliseDigits(value: string): string {
+  return value
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[‐－ー−―‑–—]/g, "-");
+}
+
+/** Hiragana to katakana (やまだ → ヤマダ), full-width space to ASCII. */
+export function toKatakana(value: string): string {
+  return value.replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60)).replace(/\u3000/g, " ");
+}
+
+const kana = (needed: boolean) =>
+  str
+    .pipe(z.string().max(100, "tooLong"))
+    .transform(toKatakana)
+    .refine((v) => v === "" || /^[\u30a1-\u30fa\u30fc\u30fb ]+$/.test(v), "invalidKana")
+    .refine((v) => !needed || v !== "", "required");
+
+export function joinFormSchema(options: { pageLocale: Locale; tiers: JoinTierOption[] }) {
+  const kanaRequired = options.pageLocale === "ja";
+  return z
+    .object({
+      tier: required(64),
+      currency: str.pipe(z.enum(["USD", "JPY"], "invalidChoice")),
+      interval: str.pipe(z.enum(["year", "month"], "invalidChoice")),
+      familyName: name,
+      givenName: name,
+      familyNameKana: kana(kanaRequired),
+      givenNameKana: kana(kanaRequired),
+      email: str.pipe(z.string().min(1, "required").max(254, "tooLong").pipe(z.email("invalidEmail"))).transform((v) => v.toLowerCase()),
+      country: str.pipe(z.enum(["JP", "US"], "invalidChoice")),
+      postalCode: required(16).transform(normaliseDigits),
+      prefecture: str,
+      state: str,
+      city: required(100).refine((v) => !UNSAFE.test(v), "invalidName"),
+      addressLine1: required(200).refine((v) => !UNSAFE.test(v), "invalidName"),
+      addressLine2: optionalText(200),
+      preferredLocale: str.pipe(z.enum(["en", "ja"], "invalidChoice")),
+      partnership: str.pipe(z.string().max(64, "tooLong")),
+    })
+    .superRefine((v, ctx) => {
+      const tier = options.tiers.find((t) => t.slug === v.tier);
+      if (!tier) ctx.addIssue({ code: "custom", path: ["tier"], message: "unknownTier" });
+      else if (!tier.prices.some((p) => p.currency === v.currency))
+        ctx.addIssue({ code: "custom", path: ["currency"], message: "currencyNotOffered" });
+      else if (!tier.prices.some((p) => p.currency === v.currency && p.interval === v.interval))
+        ctx.addIssue({ code: "custom", path: ["interval"], message: "intervalNotOffered" });
+      if (v.country === "JP") {
+        if (!/^\d{3}-?\d{4}$/.test(v.postalCode)) ctx.addIssue({ code: "custom", path: ["postalCode"], message: "invalidPostalJp" });
+        if (!PREFECTURES.some((p) => p.code === v.prefecture))
+          ctx.addIssue({ code: "custom", path: ["prefecture"], message: v.prefecture ? "invalidPrefecture" : "required" });
+      } else if (v.country === "US") {
+        if (!/^\d{5}(-\d{4})?$/.test(v.postalCode)) ctx.addIssue({ code: "custom", path: ["postalCode"], message: "invalidZip" });
+        if (!US_STATES.some((s) => s.code === v.state))
+          ctx.addIssue({ code: "custom", path: ["state"], message: v.state ? "invalidState" : "required" });
+      }
+    })
+    .transform((v) => ({
+      tier: v.tier,
+      currency: v.currency,
+      interval: v.interval,
+      familyName: v.familyName,
+      givenName: v.givenName,
+      familyNameKana: v.familyNameKana || null,
+      givenNameKana: v.givenNameKana || null,
+      email: v.email,
+      country: v.country,
+      postalCode: v.country === "JP" ? `${v.postalCode.replace("-", "").slice(0, 3)}-${v.postalCode.replace("-", "").slice(3)}` : v.postalCode,
+      region: v.country === "JP" ? v.prefecture : v.state,
+      city: v.city,
+      addressLine1: v.addressLine1,
+      addressLine2: v.addressLine2 || null,
+      preferredLocale: v.preferredLocale,
+      partnership: v.partnership || null,
+    }));
+}
+
+export type JoinInput = z.output<ReturnType<typeof joinFormSchema>>;
+
+/** Parses submitted values; on failure the first error key of each field. */
+export function parseJoinForm(
+  values: Record<string, unknown>,
+  options: { pageLocale: Locale; tiers: JoinTierOption[] },
+): { ok: true; data: JoinInput } | { ok: false; errors: JoinFieldErrors } {
+  const result = joinFormSchema(options).safeParse(values);
+  if (result.success) return { ok: true, data: result.data };
+  const errors: JoinFieldErrors = {};
+  for (const issue of result.error.issues) {
+    const field = issue.path[0] as JoinField | undefined;
+    if (!field || errors[field]) continue;
+    errors[field] = (isErrorKey(issue.message) ? issue.message : "invalidChoice") as JoinErrorKey;
+  }
+  return { ok: false, errors };
+}
+
+const KEYS = new Set<string>([
+  "required", "tooLong", "invalidEmail", "invalidName", "invalidKana", "invalidPostalJp", "invalidZip",
+  "invalidPrefecture", "invalidState", "invalidChoice", "unknownTier", "currencyNotOffered", "intervalNotOffered",
+]);
+function isErrorKey(value: string): value is JoinErrorKey {
+  return KEYS.has(value);
+}
+
+/** The submitted values to show again, each cut to a sane length. */
+export function keepValues(values: Record<string, unknown>): JoinValues {
+  const kept: JoinValues = {};
+  for (const field of JOIN_FIELDS) {
+    const v = values[field];
+    if (typeof v === "string") kept[field] = v.slice(0, 1000);
+  }
+  return kept;
+}

@@ -1,0 +1,124 @@
+/** The demo gateway's checkout page (no STRIPE_SECRET_KEY): pay, be declined, or need authentication. */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
+import { z } from "zod";
+import { completeDemoCheckout, getDemoCheckout, isDemo } from "~/modules/billing/demo.server";
+import { formatMoney } from "~/modules/i18n/format";
+import { dictionary, localePath } from "~/modules/i18n/i18n";
+import { requireLocale } from "~/modules/i18n/i18n.server";
+import { useLocale, useT } from "~/modules/i18n/use-locale";
+
+export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
+  { title: dictionary(loaded?.locale ?? "en").demoCheckout.metaTitle },
+  { name: "robots", content: "noindex" },
+];
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const locale = requireLocale(params);
+  if (!isDemo(context)) throw new Response("Not Found", { status: 404 });
+  const checkout = await getDemoCheckout(context, params.session ?? "");
+  if (!checkout) throw new Response("Not Found", { status: 404 });
+  if (checkout.status !== "pending") throw redirect(localePath(locale, `/join/success?m=${checkout.membershipId}`));
+  return { locale, checkout };
+}
+
+const ActionSchema = z.object({ outcome: z.enum(["pay", "decline", "authenticate", "auth_fail"]) });
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const locale = requireLocale(params);
+  if (!isDemo(context)) throw new Response("Not Found", { status: 404 });
+  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ step: "choose" as const, message: null }, { status: 400 });
+  const session = params.session ?? "";
+  switch (parsed.data.outcome) {
+    case "pay":
+      return redirect(await completeDemoCheckout(context, session, locale), 303);
+    case "decline":
+      return data({ step: "choose" as const, message: "declined" as const }, { status: 402 });
+    case "authenticate":
+      return { step: "authenticate" as const, message: null };
+    case "auth_fail":
+      return data({ step: "choose" as const, message: "authFailed" as const }, { status: 402 });
+  }
+}
+
+export default function DemoCheckout() {
+  const { checkout } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  const d = t.demoCheckout;
+  return (
+    <div className="page narrow">
+      <p className="test-banner" role="note">
+        {d.banner}
+      </p>
+      <h1>{d.heading}</h1>
+      <section aria-labelledby="summary-heading" className="card">
+        <h2 id="summary-heading">{d.summary}</h2>
+        <dl>
+          <dt>{d.tier}</dt>
+          <dd>{checkout.tierName[locale]}</dd>
+          <dt>{d.amount}</dt>
+          <dd data-amount>{formatMoney(checkout.amount, checkout.currency, locale)}</dd>
+          <dt>{d.billed}</dt>
+          <dd>{checkout.interval === "year" ? t.join.yearly : t.join.monthly}</dd>
+          <dt>{d.email}</dt>
+          <dd>{checkout.email}</dd>
+        </dl>
+      </section>
+      {result?.message ? (
+        <p className="error-summary" role="alert">
+          {result.message === "declined" ? d.declined : d.authFailed}
+        </p>
+      ) : null}
+      {result?.step === "authenticate" ? (
+        <section aria-labelledby="auth-heading">
+          <h2 id="auth-heading">{d.authHeading}</h2>
+          <p>{d.authText}</p>
+          <Form method="post" className="button-stack">
+            <button type="submit" name="outcome" value="pay" className="button primary">
+              {d.authComplete}
+            </button>
+            <button type="submit" name="outcome" value="auth_fail" className="button secondary">
+              {d.authFail}
+            </button>
+          </Form>
+        </section>
+      ) : (
+        <Form method="post" className="button-stack">
+          <p>{d.choose}</p>
+          <button type="submit" name="outcome" value="pay" className="button primary">
+            {d.pay}
+          </button>
+          <button type="submit" name="outcome" value="decline" className="button secondary">
+            {d.decline}
+          </button>
+          <button type="submit" name="outcome" value="authenticate" className="button secondary">
+            {d.authenticate}
+          </button>
+        </Form>
+      )}
+      <p>
+        <Link to={localePath(locale, `/join?resume=${checkout.membershipId}`)}>{d.back}</Link>
+      </p>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  const locale = useLocale();
+  if (!isRouteErrorResponse(error)) console.error(error);
+  return (
+    <div className="page narrow">
+      <h1>{isRouteErrorResponse(error) && error.status === 404 ? t.errors.notFoundTitle : t.errors.genericTitle}</h1>
+      <p>{isRouteErrorResponse(error) && error.status === 404 ? t.demoCheckout.unavailable : t.errors.genericText}</p>
+      <p>
+        <Link to={localePath(locale, "/join")}>{t.join.heading}</Link>
+      </p>
+    </div>
+  );
+}

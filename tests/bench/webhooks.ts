@@ -1,0 +1,216 @@
+/**
+ * Webhook ingestion on real PostgreSQL, through the built app over HTTP (express + the Remix
+ * build, as `npm start` serves it): 10,000 signed invoice.paid events for distinct members at
+ * concurrency 20, then 10,000 more with 30% duplicates mixed in. Prints events/s, p50/p99
+ * latency, duplicates applied (must be 0), failures (must be 0), and a plain single-row insert
+ * rate at the same concurrency as the ceiling.
+ *
+ * PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (a server URL; a database is created and
+ * dropped), else an embedded one with fsync on, in a temporary directory.
+ */
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import postgres from "postgres";
+import http from "node:http";
+import { connect } from "../../db/client";
+import { startEmbedded } from "../../db/embedded";
+import { applyMigrations } from "../../db/migrate";
+import { seed } from "../../db/seed";
+import { parseEnv } from "../../app/modules/config/env.server";
+import { signPayload } from "../../app/modules/billing/stripe.server";
+import { addInterval, invoiceShape, stripeEvent } from "../../app/modules/billing/stripe-shapes.server";
+import { freePort } from "../setup/pg-server";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 10_000);
+const CONCURRENCY = 20;
+const POOL = 20;
+const SECRET = "whsec_bench_0123456789abcdef0123456789";
+
+async function server(): Promise<{ adminUrl: string; label: string; stop: () => Promise<void> }> {
+  const configured = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (configured) return { adminUrl: configured, label: `PostgreSQL at ${new URL(configured).host}`, stop: async () => {} };
+  const dir = mkdtempSync(path.join(os.tmpdir(), "kizuna-bench-pg-"));
+  chmodSync(dir, 0o755);
+  const pg = await startEmbedded({ dataDir: path.join(dir, "pg"), port: await freePort() });
+  return {
+    adminUrl: pg.url("postgres"),
+    label: `embedded PostgreSQL (fsync on) on port ${pg.port}`,
+    stop: async () => {
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+export async function benchWebhooks(): Promise<void> {
+  const pg = await server();
+  const name = `kizuna_bench_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(pg.adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = new URL(pg.adminUrl);
+  url.pathname = `/${name}`;
+  const dbUrl = url.toString();
+  const handle = connect(dbUrl, { max: POOL });
+  let httpServer: import("node:http").Server | undefined;
+  try {
+    await applyMigrations(dbUrl);
+    await seed(handle.db);
+    const sql = handle.sql;
+    const [price] = await sql<{ id: number; tier_id: number; amount: number }[]>`
+      select tp.id, tp.tier_id, tp.amount from tier_prices tp join tiers t on t.id = tp.tier_id
+      where t.slug = 'individual' and tp.currency = 'USD' and tp.interval = 'year' and tp.active`;
+    const start = Math.floor(Date.now() / 1000) - 86_400;
+    // Members who joined a year ago (one payment each); the events are their renewals.
+    await sql`
+      with p as (
+        insert into people (email, family_name, given_name, preferred_locale, country)
+        select 'bench-' || i || '@example.org', 'Bench', 'Member ' || i, 'en', 'US' from generate_series(1, ${EVENTS}) i
+        returning id, email
+      ), m as (
+        insert into memberships (person_id, tier_id, price_id, status, currency, interval, current_period_start, current_period_end,
+                                 stripe_customer_id, stripe_subscription_id, started_at)
+        select p.id, ${price!.tier_id}, ${price!.id}, 'active', 'USD', 'year', to_timestamp(${start - 365 * 86_400}), to_timestamp(${start}),
+               'cus_bench_' || split_part(split_part(p.email, '@', 1), '-', 2), 'sub_bench_' || split_part(split_part(p.email, '@', 1), '-', 2),
+               to_timestamp(${start - 365 * 86_400})
+        from p returning id, person_id
+      )
+      insert into payments (membership_id, person_id, amount, currency, paid_at)
+      select m.id, m.person_id, ${price!.amount}, 'USD', to_timestamp(${start - 365 * 86_400}) from m`;
+    const members = await sql<{ id: string; sub: string; cus: string }[]>`
+      select id, stripe_subscription_id as sub, stripe_customer_id as cus from memberships where stripe_subscription_id like 'sub_bench_%'`;
+
+    const env = parseEnv({ NODE_ENV: "production", SESSION_SECRET: "x".repeat(32), STRIPE_WEBHOOK_SECRET: SECRET, APP_URL: "http://localhost:3000" });
+    const build = (await import(pathToFileURL(path.join(root, "build", "index.js")).href)) as ServerBuild;
+    const app = express();
+    app.all("*", createRequestHandler({ build, mode: "production", getLoadContext: () => ({ db: handle.db, env }) }));
+    httpServer = await new Promise((resolve) => {
+      const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    });
+    const port = (httpServer!.address() as AddressInfo).port;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const post = (body: string, signature: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(
+          { host: "127.0.0.1", port, path: "/webhooks/stripe", method: "POST", agent, headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Stripe-Signature": signature } },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      });
+
+    const makeEvents = (periodStart: number, created: number) =>
+      members.map((m, i) => {
+        const refs = { membershipId: m.id, subscriptionId: m.sub, customerId: m.cus, currency: "usd" as const, amount: price!.amount, interval: "year" as const };
+        const invoiceId = `in_bench_${created}_${i}`;
+        return JSON.stringify(
+          stripeEvent(
+            "invoice.paid",
+            invoiceShape(refs, { invoiceId, status: "paid", periodStart, periodEnd: addInterval(periodStart, "year"), created, billingReason: "subscription_cycle", chargeId: `ch_bench_${created}_${i}` }),
+            created,
+            `evt_bench_${created}_${i}`,
+          ),
+        );
+      });
+
+    async function run(label: string, bodies: string[]) {
+      const now = Math.floor(Date.now() / 1000);
+      const deliveries = bodies.map((body) => ({ body, signature: signPayload(body, SECRET, now) }));
+      const latencies: number[] = [];
+      let failures = 0;
+      const started = performance.now();
+      await pool(deliveries, CONCURRENCY, async ({ body, signature }) => {
+        const t0 = performance.now();
+        const status = await post(body, signature).catch(() => 0);
+        latencies.push(performance.now() - t0);
+        if (status !== 200) failures++;
+      });
+      const seconds = (performance.now() - started) / 1000;
+      latencies.sort((a, b) => a - b);
+      const rate = deliveries.length / seconds;
+      console.log(
+        `  ${label}: ${deliveries.length} deliveries in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} events/s, ` +
+          `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, failures ${failures}`,
+      );
+      return rate;
+    }
+
+    async function applied(created: number) {
+      const [row] = await sql<{ payments: number; receipts: number; emails: number }[]>`
+        select (select count(*)::int from payments where stripe_invoice_id like ${`in_bench_${created}_%`}) as payments,
+               (select count(*)::int from receipts r join payments p on p.id = r.payment_id where p.stripe_invoice_id like ${`in_bench_${created}_%`}) as receipts,
+               (select count(*)::int from email_outbox where template = 'receipt') as emails`;
+      return row!;
+    }
+
+    console.log(`  ${pg.label}; ${EVENTS} members; concurrency ${CONCURRENCY}; pool ${POOL}; over HTTP to the built app; load average ${os.loadavg()[0]!.toFixed(2)}`);
+    const c1 = start + 10;
+    const first = makeEvents(start, c1);
+    const rate1 = await run("distinct invoice.paid", first);
+    const a1 = await applied(c1);
+    console.log(`    payments ${a1.payments}, receipts ${a1.receipts} (expected ${EVENTS} each)`);
+
+    const c2 = start + 20;
+    const second = makeEvents(addInterval(start, "year"), c2);
+    const duplicates = Math.round(EVENTS * 0.3);
+    const mixed = [...second];
+    for (let i = 0; i < duplicates; i++) {
+      // A duplicate lands near its original, so many are in flight at the same moment.
+      const source = Math.floor(Math.random() * second.length);
+      mixed.splice(Math.min(mixed.length, source + Math.floor(Math.random() * CONCURRENCY)), 0, second[source]!);
+    }
+    const rate2 = await run(`with 30% duplicates (${EVENTS} + ${duplicates})`, mixed);
+    const a2 = await applied(c2);
+    console.log(`    payments ${a2.payments}, receipts ${a2.receipts} for ${EVENTS} distinct events: duplicates applied ${a2.payments - EVENTS + (a2.receipts - EVENTS)}`);
+    const [{ unprocessed }] = (await sql`select count(*)::int as unprocessed from stripe_events where processed_at is null`) as unknown as [{ unprocessed: number }];
+    const [{ gaps }] = (await sql`select (max(seq) - count(*))::int as gaps from receipts`) as unknown as [{ gaps: number }];
+    console.log(`    unprocessed events ${unprocessed}, receipt number gaps ${gaps}`);
+
+    // The ceiling: plain single-row inserts at the same concurrency through the same pool size.
+    await sql`create table bench_ceiling (id bigserial primary key, body jsonb not null)`;
+    const rows = Array.from({ length: EVENTS }, (_, i) => i);
+    const body = { hello: "world" };
+    const t0 = performance.now();
+    await pool(rows, CONCURRENCY, async () => {
+      await sql`insert into bench_ceiling (body) values (${JSON.stringify(body)}::jsonb)`;
+    });
+    const ceiling = EVENTS / ((performance.now() - t0) / 1000);
+    console.log(`  plain single-row insert ceiling: ${ceiling.toFixed(0)} inserts/s at concurrency ${CONCURRENCY}`);
+    console.log(`  ratio: ${((rate1 / ceiling) * 100).toFixed(1)}% (distinct), ${((rate2 / ceiling) * 100).toFixed(1)}% (with duplicates) of the ceiling`);
+    console.log(`  load average during the run: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} on ${os.cpus().length} CPUs`);
+  } finally {
+    httpServer?.closeAllConnections();
+    await new Promise<void>((resolve) => (httpServer ? httpServer.close(() => resolve()) : resolve()));
+    await handle.close();
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end({ timeout: 5 });
+    await pg.stop();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  await benchWebhooks();
+}

@@ -1,0 +1,79 @@
+import { and, eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { memberships, tierPrices, tiers } from "../../db/schema";
+import { getStripe } from "~/modules/billing/stripe.server";
+import { syncStripeCatalogue } from "~/modules/billing/stripe-sync.server";
+import { updateCardUrl } from "~/modules/billing/links.server";
+import { loader as portalLoader } from "~/routes/billing.portal.$token";
+import { catalogueHandlers, fakeCatalogue, stripeCalls, stripeServer } from "../mocks/stripe";
+import { useTestDatabase } from "../setup/test-db";
+import { billingEnv, createPendingMembership } from "../fixtures/billing";
+
+const t = useTestDatabase();
+const env = billingEnv();
+
+beforeAll(() => stripeServer.listen({ onUnhandledRequest: "error" }));
+afterEach(() => stripeServer.resetHandlers());
+afterAll(() => stripeServer.close());
+beforeEach(() => {
+  stripeCalls.length = 0;
+});
+
+describe("npm run stripe:sync", () => {
+  it("creates a Product per tier and a Price per tier/currency/interval by lookup key, records the ids, and is idempotent; a new amount replaces the Price", async () => {
+    stripeServer.use(...catalogueHandlers);
+    const stripe = getStripe(env)!;
+    const first = await syncStripeCatalogue(t.db, stripe);
+    const priceRows = await t.db.select().from(tierPrices).where(eq(tierPrices.active, true));
+    expect(first.prices.created).toBe(priceRows.length);
+    expect(first.products.created).toBe(new Set(priceRows.map((p) => p.tierId)).size);
+    expect(priceRows.every((p) => p.stripePriceId?.startsWith("price_fake_"))).toBe(true);
+    const yen = [...fakeCatalogue.prices.values()].find((p) => p.lookup_key === "individual_yearly_jpy")!;
+    expect(yen).toMatchObject({ currency: "jpy", unit_amount: 8000, recurring: { interval: "year" }, product: "kizuna_tier_individual" });
+    const usd = [...fakeCatalogue.prices.values()].find((p) => p.lookup_key === "individual_yearly_usd")!;
+    expect(usd.unit_amount).toBe(6000);
+    const creates = stripeCalls.filter((c) => c.method === "POST" && c.path === "/v1/prices");
+    expect(creates.every((c) => c.headers.get("idempotency-key")?.startsWith("tier-price-"))).toBe(true);
+
+    stripeCalls.length = 0;
+    const second = await syncStripeCatalogue(t.db, stripe);
+    expect(second).toEqual({ products: { created: 0, updated: 0, unchanged: first.products.created }, prices: { created: 0, replaced: 0, unchanged: priceRows.length } });
+    expect(stripeCalls.filter((c) => c.method === "POST")).toHaveLength(0);
+
+    const [tier] = await t.db.select().from(tiers).where(eq(tiers.slug, "individual"));
+    await t.db.update(tierPrices).set({ amount: 9000 }).where(and(eq(tierPrices.tierId, tier!.id), eq(tierPrices.lookupKey, "individual_yearly_jpy")));
+    const third = await syncStripeCatalogue(t.db, stripe);
+    expect(third.prices).toEqual({ created: 0, replaced: 1, unchanged: priceRows.length - 1 });
+    expect(fakeCatalogue.prices.get(yen.id)).toMatchObject({ active: false, lookup_key: null });
+    const [row] = await t.db.select().from(tierPrices).where(eq(tierPrices.lookupKey, "individual_yearly_jpy"));
+    expect(row!.stripePriceId).not.toBe(yen.id);
+    expect(fakeCatalogue.prices.get(row!.stripePriceId!)).toMatchObject({ unit_amount: 9000, lookup_key: "individual_yearly_jpy", active: true });
+  });
+});
+
+describe("the update-card link", () => {
+  it("opens a fresh Customer Portal session for the membership's customer; a forged or expired link does not", async () => {
+    const { membership, refs } = await createPendingMembership(t.db);
+    await t.db.update(memberships).set({ stripeCustomerId: refs.customerId, status: "past_due" }).where(eq(memberships.id, membership.id));
+    const url = updateCardUrl(env, membership.id);
+    const token = url.split("/").at(-1)!;
+    const response = (await portalLoader({ request: new Request(url), params: { token }, context: { db: t.db, env } })) as Response;
+    expect(response.status).toBe(303);
+    expect(response.headers.get("Location")).toBe("https://billing.stripe.com/p/session/test_1");
+    expect(Object.fromEntries(stripeCalls[0]!.params)).toMatchObject({
+      customer: refs.customerId,
+      return_url: `http://localhost:3000/ja/join/success?m=${membership.id}`,
+      locale: "ja",
+    });
+
+    for (const bad of [token.slice(0, -2) + "xx", token.replace(/\.\d+\./, ".99999999999."), `${membership.id}.1.${token.split(".")[2]}`, "nonsense"]) {
+      try {
+        await portalLoader({ request: new Request(url), params: { token: bad }, context: { db: t.db, env } });
+        throw new Error("expected a 404");
+      } catch (error) {
+        expect((error as Response).status, bad).toBe(404);
+      }
+    }
+    expect(stripeCalls).toHaveLength(1);
+  });
+});

@@ -1,0 +1,317 @@
+import { count, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { emailOutbox, membershipStatusHistory, payments, receipts, stripeEvents } from "../../db/schema";
+import { handlers } from "~/modules/billing/handlers.server";
+import { expireGracePeriods } from "~/modules/billing/lifecycle.server";
+import { replayStripeEvent } from "~/modules/billing/webhook.server";
+import {
+  addInterval,
+  checkoutSessionShape,
+  demoId,
+  invoiceShape,
+  stripeEvent,
+  subscriptionShape,
+  type SubscriptionRefs,
+} from "~/modules/billing/stripe-shapes.server";
+import { expectConsoleError } from "../setup/console";
+import { useTestDatabase } from "../setup/test-db";
+import { billingEnv, createPendingMembership, deliver, getMembership } from "../fixtures/billing";
+
+const t = useTestDatabase();
+const env = billingEnv();
+const T0 = Math.floor(Date.UTC(2026, 10, 28, 4, 0, 0) / 1000);
+
+function checkoutCompleted(refs: SubscriptionRefs, created: number, paid = true) {
+  return stripeEvent(
+    "checkout.session.completed",
+    checkoutSessionShape({ ...refs, sessionId: demoId("cs_test"), email: "taro@example.jp", locale: "ja", paid }, created),
+    created,
+  );
+}
+function subscriptionEvent(type: string, refs: SubscriptionRefs, status: string, created: number, extra: { cancelAtPeriodEnd?: boolean; endedAt?: number } = {}) {
+  return stripeEvent(type, subscriptionShape(refs, { status, periodStart: T0, periodEnd: addInterval(T0, refs.interval), created: T0, ...extra }), created);
+}
+function invoiceEvent(type: string, refs: SubscriptionRefs, created: number, options: { invoiceId?: string; periodStart?: number; status?: "paid" | "open"; attemptCount?: number } = {}) {
+  const periodStart = options.periodStart ?? T0;
+  return stripeEvent(
+    type,
+    invoiceShape(refs, {
+      invoiceId: options.invoiceId ?? demoId("in"),
+      status: options.status ?? (type === "invoice.paid" ? "paid" : "open"),
+      periodStart,
+      periodEnd: addInterval(periodStart, refs.interval),
+      created,
+      attemptCount: options.attemptCount,
+      chargeId: demoId("ch"),
+    }),
+    created,
+  );
+}
+
+async function countWhere<T>(table: Parameters<typeof t.db.select>[0] extends never ? never : any, where: T) {
+  const [row] = await t.db.select({ n: count() }).from(table).where(where as never);
+  return row!.n;
+}
+
+async function outboxFor(personId: string) {
+  return t.db.select().from(emailOutbox).where(eq(emailOutbox.personId, personId)).orderBy(emailOutbox.createdAt);
+}
+
+describe("Stripe webhooks: the billing core", () => {
+  it("checkout.session.completed + invoice.paid → active, one payment, one receipt number, welcome and receipt emails", async () => {
+    const { membership, person, refs } = await createPendingMembership(t.db, { currency: "JPY" });
+    expect((await deliver(t.db, env, checkoutCompleted(refs, T0))).status).toBe(200);
+    const paid = invoiceEvent("invoice.paid", refs, T0 + 1);
+    expect(await deliver(t.db, env, paid)).toEqual({ status: 200, body: { received: true, outcome: "applied" } });
+
+    const after = await getMembership(t.db, membership.id);
+    expect(after).toMatchObject({ status: "active", stripeSubscriptionId: refs.subscriptionId, stripeCustomerId: refs.customerId, graceUntil: null });
+    expect(after.currentPeriodEnd?.toISOString()).toBe(new Date(addInterval(T0, "year") * 1000).toISOString());
+    const paymentRows = await t.db.select().from(payments).where(eq(payments.membershipId, membership.id));
+    expect(paymentRows).toHaveLength(1);
+    expect(paymentRows[0]).toMatchObject({ amount: 8000, currency: "JPY", stripeInvoiceId: paid.data.object.id, personId: person.id });
+    const receiptRows = await t.db.select().from(receipts).where(eq(receipts.paymentId, paymentRows[0]!.id));
+    expect(receiptRows).toHaveLength(1);
+    expect(receiptRows[0]!.number).toMatch(/^2026-\d{6}$/);
+    expect(receiptRows[0]).toMatchObject({ amount: 8000, currency: "JPY", locale: "ja" });
+    const emails = await outboxFor(person.id);
+    expect(emails.map((e) => e.template).sort()).toEqual(["receipt", "welcome"]);
+    const welcome = emails.find((e) => e.template === "welcome")!;
+    expect(welcome).toMatchObject({ locale: "ja", toEmail: person.email });
+    expect(welcome.props).toEqual({
+      recipient: { kind: "person", familyName: "山田", givenName: "太郎" },
+      tierName: { en: "Individual", ja: "一般会員" },
+      periodEnd: new Date(addInterval(T0, "year") * 1000).toISOString(),
+      manageUrl: `http://localhost:3000/ja/join/success?m=${membership.id}`,
+    });
+    expect(emails.find((e) => e.template === "receipt")!.props).toEqual({
+      recipient: { kind: "person", familyName: "山田", givenName: "太郎" },
+      receiptId: receiptRows[0]!.id,
+    });
+    const history = await t.db.select().from(membershipStatusHistory).where(eq(membershipStatusHistory.membershipId, membership.id));
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ fromStatus: "pending", toStatus: "active", cause: "stripe_event" });
+    expect(history[0]!.stripeEventId).toMatch(/^evt_/);
+  });
+
+  it("applies an event delivered twice, in turn and at the same moment, once", async () => {
+    const { membership, person, refs } = await createPendingMembership(t.db, { currency: "USD" });
+    await deliver(t.db, env, checkoutCompleted(refs, T0));
+    const paid = invoiceEvent("invoice.paid", refs, T0 + 1);
+    const first = await deliver(t.db, env, paid);
+    const second = await deliver(t.db, env, paid);
+    expect(first.body.outcome).toBe("applied");
+    expect(second).toEqual({ status: 200, body: { received: true, duplicate: true } });
+
+    const renewal = invoiceEvent("invoice.paid", refs, T0 + 100, { periodStart: addInterval(T0, "year") });
+    const results = await Promise.all(Array.from({ length: 8 }, () => deliver(t.db, env, renewal)));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(results.filter((r) => r.body.outcome === "applied")).toHaveLength(1);
+
+    expect(await countWhere(payments, eq(payments.membershipId, membership.id))).toBe(2);
+    const emails = await outboxFor(person.id);
+    expect(emails.filter((e) => e.template === "receipt")).toHaveLength(2);
+    expect(emails.filter((e) => e.template === "welcome")).toHaveLength(1);
+    expect(await countWhere(stripeEvents, eq(stripeEvents.id, renewal.id))).toBe(1);
+  });
+
+  it("subscription.updated(active) before checkout.session.completed, and a stale subscription.created(incomplete) after: stays active", async () => {
+    const { membership, refs } = await createPendingMembership(t.db);
+    const created = subscriptionEvent("customer.subscription.created", refs, "incomplete", T0);
+    const updated = subscriptionEvent("customer.subscription.updated", refs, "active", T0 + 2);
+    expect((await deliver(t.db, env, updated)).status).toBe(200);
+    expect((await getMembership(t.db, membership.id)).status).toBe("active");
+    await deliver(t.db, env, checkoutCompleted(refs, T0 + 1));
+    await deliver(t.db, env, created);
+    const after = await getMembership(t.db, membership.id);
+    expect(after.status).toBe("active");
+    expect(after.stripeStateAt?.getTime()).toBe((T0 + 2) * 1000);
+    await deliver(t.db, env, subscriptionEvent("customer.subscription.updated", refs, "past_due", T0 + 1));
+    expect((await getMembership(t.db, membership.id)).status).toBe("active");
+  });
+
+  it("payment_failed → past_due (grace) → lapsed when grace is over, without a webhook → a later invoice.paid restores it", async () => {
+    const { membership, person, refs } = await createPendingMembership(t.db, { currency: "USD", interval: "month" });
+    await deliver(t.db, env, checkoutCompleted(refs, T0));
+    await deliver(t.db, env, invoiceEvent("invoice.paid", refs, T0 + 1));
+    const renewalAt = addInterval(T0, "month");
+    const invoiceId = demoId("in");
+    await deliver(t.db, env, invoiceEvent("invoice.payment_failed", refs, renewalAt, { invoiceId, periodStart: renewalAt }));
+    const pastDue = await getMembership(t.db, membership.id);
+    expect(pastDue.status).toBe("past_due");
+    expect(pastDue.graceUntil?.getTime()).toBe((renewalAt + 14 * 86_400) * 1000);
+    const failed = (await outboxFor(person.id)).find((e) => e.template === "payment-failed")!;
+    expect(failed.props).toMatchObject({
+      recipient: { kind: "person", familyName: "山田", givenName: "太郎" },
+      tierName: { en: "Individual", ja: "一般会員" },
+      amount: 600,
+      currency: "USD",
+      graceUntil: pastDue.graceUntil!.toISOString(),
+    });
+    expect(String(failed.props.updateCardUrl)).toMatch(/^http:\/\/localhost:3000\/billing\/portal\/[0-9a-f-]{36}\.\d+\.[\w-]{43}$/);
+
+    expect(await expireGracePeriods(t.db, env, new Date((renewalAt + 13 * 86_400) * 1000))).toBe(0);
+    expect((await getMembership(t.db, membership.id)).status).toBe("past_due");
+    expect(await expireGracePeriods(t.db, env, new Date((renewalAt + 15 * 86_400) * 1000))).toBeGreaterThanOrEqual(1);
+    expect((await getMembership(t.db, membership.id)).status).toBe("lapsed");
+    expect((await outboxFor(person.id)).filter((e) => e.template === "membership-lapsed")).toHaveLength(1);
+
+    await deliver(t.db, env, invoiceEvent("invoice.paid", refs, renewalAt + 20 * 86_400, { invoiceId, periodStart: renewalAt }));
+    const restored = await getMembership(t.db, membership.id);
+    expect(restored).toMatchObject({ status: "active", graceUntil: null });
+    const history = await t.db
+      .select()
+      .from(membershipStatusHistory)
+      .where(eq(membershipStatusHistory.membershipId, membership.id))
+      .orderBy(membershipStatusHistory.id);
+    expect(history.map((h) => [h.fromStatus, h.toStatus, h.cause])).toEqual([
+      ["pending", "active", "stripe_event"],
+      ["active", "past_due", "stripe_event"],
+      ["past_due", "lapsed", "system"],
+      ["lapsed", "active", "stripe_event"],
+    ]);
+  });
+
+  it("cancel at period end keeps the membership active and sends one confirmation; deletion ends it", async () => {
+    const { membership, person, refs } = await createPendingMembership(t.db);
+    await deliver(t.db, env, checkoutCompleted(refs, T0));
+    await deliver(t.db, env, invoiceEvent("invoice.paid", refs, T0 + 1));
+    await deliver(t.db, env, subscriptionEvent("customer.subscription.updated", refs, "active", T0 + 50, { cancelAtPeriodEnd: true }));
+    expect(await getMembership(t.db, membership.id)).toMatchObject({ status: "active", cancelAtPeriodEnd: true });
+    const end = addInterval(T0, "year");
+    await deliver(t.db, env, subscriptionEvent("customer.subscription.deleted", refs, "canceled", end, { endedAt: end }));
+    const after = await getMembership(t.db, membership.id);
+    expect(after.status).toBe("canceled");
+    expect(after.canceledAt?.getTime()).toBe(end * 1000);
+    const canceled = (await outboxFor(person.id)).filter((e) => e.template === "membership-canceled");
+    expect(canceled).toHaveLength(1);
+    expect(canceled[0]!.props).toEqual({
+      recipient: { kind: "person", familyName: "山田", givenName: "太郎" },
+      tierName: { en: "Individual", ja: "一般会員" },
+      endsAt: new Date(end * 1000).toISOString(),
+    });
+    // A late invoice.paid for the first period never revives a canceled membership.
+    await deliver(t.db, env, invoiceEvent("invoice.paid", refs, T0 + 2));
+    expect((await getMembership(t.db, membership.id)).status).toBe("canceled");
+  });
+
+  it("records refunds and disputes against the payment, and emails the hosted invoice when authentication is needed", async () => {
+    const { membership, person, refs } = await createPendingMembership(t.db, { currency: "USD" });
+    await deliver(t.db, env, checkoutCompleted(refs, T0));
+    const paid = invoiceEvent("invoice.paid", refs, T0 + 1);
+    await deliver(t.db, env, paid);
+    const [payment] = await t.db.select().from(payments).where(eq(payments.membershipId, membership.id));
+    const chargeId = payment!.stripeChargeId!;
+    await deliver(t.db, env, stripeEvent("charge.refunded", { id: chargeId, object: "charge", amount: 6000, amount_refunded: 2500, currency: "usd" }, T0 + 10));
+    await deliver(t.db, env, stripeEvent("charge.dispute.created", { id: "dp_1", object: "dispute", charge: chargeId, amount: 3500 }, T0 + 11));
+    const [after] = await t.db.select().from(payments).where(eq(payments.id, payment!.id));
+    expect(after).toMatchObject({ refundedAmount: 2500, disputed: true });
+
+    // The refund issues a corrected receipt for $35.00 naming the original, emailed once even
+    // when Stripe delivers the refund again or a full refund follows.
+    const paymentReceipts = async () =>
+      t.db.select().from(receipts).where(eq(receipts.paymentId, payment!.id)).orderBy(receipts.seq);
+    const [original, corrected] = await paymentReceipts();
+    expect(corrected).toMatchObject({ kind: "corrected", correctsReceiptId: original!.id, amount: 3500, currency: "USD" });
+    expect((corrected!.snapshot as { corrects?: { number: string } }).corrects?.number).toBe(original!.number);
+    await deliver(t.db, env, stripeEvent("charge.refunded", { id: chargeId, object: "charge", amount: 6000, amount_refunded: 2500, currency: "usd" }, T0 + 12));
+    await deliver(t.db, env, stripeEvent("charge.refunded", { id: chargeId, object: "charge", amount: 6000, amount_refunded: 6000, currency: "usd" }, T0 + 13));
+    const all = await paymentReceipts();
+    expect(all.map((r) => [r.kind, r.amount])).toEqual([["original", 6000], ["corrected", 3500], ["corrected", 0]]);
+    const receiptEmails = (await outboxFor(person.id)).filter((e) => e.template === "receipt");
+    expect(receiptEmails.map((e) => (e.props as { receiptId: string }).receiptId).sort()).toEqual(all.map((r) => r.id).sort());
+
+    const renewal = invoiceEvent("invoice.payment_action_required", refs, T0 + 20, { periodStart: addInterval(T0, "year") });
+    await deliver(t.db, env, renewal);
+    const action = (await outboxFor(person.id)).find((e) => e.template === "payment-action-required")!;
+    expect(action.props).toEqual({
+      recipient: { kind: "person", familyName: "山田", givenName: "太郎" },
+      amount: 6000,
+      currency: "USD",
+      hostedInvoiceUrl: `https://invoice.stripe.com/i/${renewal.data.object.id}`,
+    });
+  });
+
+  it("refuses forged, stale, unsigned, malformed and incomplete deliveries with 400 and stores nothing", async () => {
+    const { refs } = await createPendingMembership(t.db);
+    const event = invoiceEvent("invoice.paid", refs, T0);
+    const body = JSON.stringify(event);
+    const before = await countWhere(stripeEvents, undefined);
+    const cases = [
+      await deliver(t.db, env, event, { secret: "whsec_forged_0000000000000000" }),
+      await deliver(t.db, env, event, { timestamp: Math.floor(Date.now() / 1000) - 301 }),
+      await deliver(t.db, env, event, { signature: null }),
+      await deliver(t.db, env, event, { signature: "t=1,v1=deadbeef" }),
+      await deliver(t.db, env, body.replace('"amount_paid":8000', '"amount_paid":1'), { signature: (await import("~/modules/billing/stripe.server")).signPayload(body, "whsec_test_fake_0123456789abcdef") }),
+      await deliver(t.db, env, "{not json"),
+      await deliver(t.db, env, JSON.stringify({ ...event, id: undefined })),
+      await deliver(t.db, env, JSON.stringify({ ...event, data: { object: { ...event.data.object, currency: undefined } } })),
+      await deliver(t.db, env, JSON.stringify({ ...event, data: { object: { ...event.data.object, amount_paid: "8000" } } })),
+      await deliver(t.db, env, JSON.stringify({ ...event, created: "yesterday" })),
+      await deliver(t.db, env, JSON.stringify([event])),
+    ];
+    expect(cases.map((c) => c.status)).toEqual(Array(cases.length).fill(400));
+    expect(await countWhere(stripeEvents, undefined)).toBe(before);
+  });
+
+  it("grants nothing on an unpaid checkout.session.completed (async payment) until it settles", async () => {
+    const { membership, refs } = await createPendingMembership(t.db);
+    await deliver(t.db, env, checkoutCompleted(refs, T0, false));
+    expect((await getMembership(t.db, membership.id)).status).toBe("pending");
+    const settled = checkoutCompleted(refs, T0 + 60);
+    await deliver(t.db, env, { ...settled, type: "checkout.session.async_payment_succeeded" });
+    expect((await getMembership(t.db, membership.id)).status).toBe("active");
+  });
+
+  it("numbers receipts without gaps when many payments arrive at once", async () => {
+    const members = await Promise.all(Array.from({ length: 12 }, () => createPendingMembership(t.db, { currency: "USD" })));
+    const before = await t.db.select({ seq: receipts.seq }).from(receipts);
+    const results = await Promise.all(members.map(({ refs }, i) => deliver(t.db, env, invoiceEvent("invoice.paid", refs, T0 + 500 + i))));
+    expect(results.every((r) => r.status === 200 && r.body.outcome === "applied")).toBe(true);
+    const all = await t.db.select({ seq: receipts.seq, year: receipts.year }).from(receipts);
+    expect(all).toHaveLength(before.length + 12);
+    for (const year of new Set(all.map((r) => r.year))) {
+      const seqs = all.filter((r) => r.year === year).map((r) => r.seq).sort((a, b) => a - b);
+      expect(seqs, String(year)).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    }
+    const emails = await t.db.select().from(emailOutbox).where(eq(emailOutbox.template, "receipt"));
+    const receiptIds = new Set((await t.db.select({ id: receipts.id }).from(receipts)).map((r) => r.id));
+    expect(emails.every((e) => receiptIds.has(String(e.props.receiptId)))).toBe(true);
+  });
+
+  it("stores an unknown event type and answers 200 with no effect", async () => {
+    const event = stripeEvent("customer.tax_id.created", { id: "txi_1", object: "tax_id" }, T0);
+    expect(await deliver(t.db, env, event)).toEqual({ status: 200, body: { received: true, outcome: "ignored" } });
+    const [row] = await t.db.select().from(stripeEvents).where(eq(stripeEvents.id, event.id));
+    expect(row).toMatchObject({ type: "customer.tax_id.created", attempts: 1 });
+    expect(row!.processedAt).not.toBeNull();
+  });
+
+  it("answers 500 when applying fails, keeps the event unprocessed, and applies it on Stripe's retry or a replay", async () => {
+    const { membership, refs } = await createPendingMembership(t.db);
+    await deliver(t.db, env, checkoutCompleted(refs, T0));
+    const paid = invoiceEvent("invoice.paid", refs, T0 + 1);
+    const original = handlers["invoice.paid"]!;
+    handlers["invoice.paid"] = async (ctx) => {
+      await original(ctx);
+      throw new Error("database hiccup");
+    };
+    expectConsoleError(1);
+    try {
+      expect((await deliver(t.db, env, paid)).status).toBe(500);
+    } finally {
+      handlers["invoice.paid"] = original;
+    }
+    const [stored] = await t.db.select().from(stripeEvents).where(eq(stripeEvents.id, paid.id));
+    expect(stored).toMatchObject({ processedAt: null, attempts: 1, error: "database hiccup" });
+    expect(await countWhere(payments, eq(payments.membershipId, membership.id))).toBe(0);
+    expect((await getMembership(t.db, membership.id)).status).toBe("active");
+
+    // Stripe's retry of the same event applies it.
+    expect((await deliver(t.db, env, paid)).body.outcome).toBe("applied");
+    expect(await countWhere(payments, eq(payments.membershipId, membership.id))).toBe(1);
+    // A replay of a processed event is a no-op.
+    expect(await replayStripeEvent({ db: t.db, env }, paid.id)).toEqual({ found: true, outcome: "duplicate" });
+    expect(await replayStripeEvent({ db: t.db, env }, "evt_missing")).toEqual({ found: false });
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * msw stands in for api.stripe.com at the network edge. Every request is recorded (path, form
+ * params, headers) so tests can assert what would have reached Stripe; any request without a
+ * handler fails the test (`onUnhandledRequest: 'error'`).
+ */
+import { http, HttpResponse, type HttpResponseResolver } from "msw";
+import { setupServer } from "msw/node";
+
+export interface StripeCall {
+  method: string;
+  path: string;
+  params: URLSearchParams;
+  headers: Headers;
+}
+
+export const stripeCalls: StripeCall[] = [];
+
+async function record(request: Request): Promise<StripeCall> {
+  const call = {
+    method: request.method,
+    path: new URL(request.url).pathname,
+    params: new URLSearchParams(request.method === "GET" ? new URL(request.url).search : await request.clone().text()),
+    headers: request.headers,
+  };
+  stripeCalls.push(call);
+  return call;
+}
+
+export const STRIPE = "https://api.stripe.com";
+
+export const stripeHandlers = [
+  http.post(`${STRIPE}/v1/checkout/sessions`, async ({ request }) => {
+    const call = await record(request);
+    const id = `cs_test_${call.params.get("client_reference_id")?.replaceAll("-", "") ?? "x"}`;
+    return HttpResponse.json({ id, object: "checkout.session", mode: "subscription", url: `https://checkout.stripe.com/c/pay/${id}` });
+  }),
+  http.post(`${STRIPE}/v1/billing_portal/sessions`, async ({ request }) => {
+    const call = await record(request);
+    return HttpResponse.json({ id: "bps_test_1", object: "billing_portal.session", customer: call.params.get("customer"), url: "https://billing.stripe.com/p/session/test_1" });
+  }),
+];
+
+export const stripeServer = setupServer(...stripeHandlers);
+
+/** A Stripe API error body with the status Stripe uses for it. */
+export function stripeError(status: number, type: string, code: string, message: string) {
+  return HttpResponse.json({ error: { type, code, message } }, { status });
+}
+
+/** Replaces the Checkout Session handler for one test (recording calls all the same). */
+export function failCheckoutWith(respond: () => ReturnType<HttpResponseResolver>) {
+  stripeServer.use(
+    http.post(`${STRIPE}/v1/checkout/sessions`, async ({ request }) => {
+      await record(request);
+      return respond();
+    }),
+  );
+}
+
+/** A tiny in-memory Stripe catalogue (Products and Prices with lookup keys) for stripe:sync. */
+export interface FakePrice {
+  id: string;
+  object: "price";
+  active: boolean;
+  currency: string;
+  unit_amount: number;
+  lookup_key: string | null;
+  product: string;
+  recurring: { interval: string; interval_count: number };
+}
+export const fakeCatalogue = { products: new Map<string, Record<string, unknown>>(), prices: new Map<string, FakePrice>(), seq: 0 };
+
+export const catalogueHandlers = [
+  http.get(`${STRIPE}/v1/products/:id`, async ({ request, params }) => {
+    await record(request);
+    const product = fakeCatalogue.products.get(String(params.id));
+    return product ? HttpResponse.json(product) : stripeError(404, "invalid_request_error", "resource_missing", "No such product");
+  }),
+  http.post(`${STRIPE}/v1/products`, async ({ request }) => {
+    const call = await record(request);
+    const product = { id: call.params.get("id"), object: "product", active: true, name: call.params.get("name"), description: call.params.get("description") };
+    fakeCatalogue.products.set(String(product.id), product);
+    return HttpResponse.json(product);
+  }),
+  http.post(`${STRIPE}/v1/products/:id`, async ({ request, params }) => {
+    const call = await record(request);
+    const product = { ...fakeCatalogue.products.get(String(params.id)), name: call.params.get("name"), description: call.params.get("description"), active: true };
+    fakeCatalogue.products.set(String(params.id), product);
+    return HttpResponse.json(product);
+  }),
+  http.get(`${STRIPE}/v1/prices`, async ({ request }) => {
+    const call = await record(request);
+    const keys = call.params.getAll("lookup_keys[0]").concat(call.params.getAll("lookup_keys[]"));
+    const data = [...fakeCatalogue.prices.values()].filter((p) => p.lookup_key && keys.includes(p.lookup_key));
+    return HttpResponse.json({ object: "list", data, has_more: false, url: "/v1/prices" });
+  }),
+  http.post(`${STRIPE}/v1/prices`, async ({ request }) => {
+    const call = await record(request);
+    const key = call.params.get("lookup_key");
+    if (key && call.params.get("transfer_lookup_key") === "true") {
+      for (const p of fakeCatalogue.prices.values()) if (p.lookup_key === key) p.lookup_key = null;
+    }
+    const price: FakePrice = {
+      id: `price_fake_${++fakeCatalogue.seq}`,
+      object: "price",
+      active: true,
+      currency: call.params.get("currency")!,
+      unit_amount: Number(call.params.get("unit_amount")),
+      lookup_key: key,
+      product: call.params.get("product")!,
+      recurring: { interval: call.params.get("recurring[interval]")!, interval_count: 1 },
+    };
+    fakeCatalogue.prices.set(price.id, price);
+    return HttpResponse.json(price);
+  }),
+  http.post(`${STRIPE}/v1/prices/:id`, async ({ request, params }) => {
+    const call = await record(request);
+    const price = fakeCatalogue.prices.get(String(params.id))!;
+    if (call.params.has("active")) price.active = call.params.get("active") === "true";
+    return HttpResponse.json(price);
+  }),
+];
