@@ -17,6 +17,8 @@ export type EmailTemplate =
   | "renewal-reminder"
   | "sign-in-link"
   | "export-ready"
+  | "tribute-notification"
+  | "giving-statement"
   | (string & {});
 
 export interface QueueEmail {
