@@ -16,6 +16,7 @@ import { seed } from "../../db/seed";
 import { scheduleGraceExpiry } from "../modules/billing/lifecycle.server";
 import { describeServices, EnvError, parseEnv, type Env } from "../modules/config/env.server";
 import { startRenewalReminderSchedule } from "../modules/email/reminders.server";
+import { startGivingStatementSchedule } from "../modules/donations/statements.server";
 import { startEmailWorker } from "../modules/email/worker.server";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -91,6 +92,9 @@ export async function main(env: Env): Promise<Running> {
   // SKIP LOCKED and reminders are deduplicated, so instances never double up.
   const emailWorker = startEmailWorker({ db, env });
   const reminders = startRenewalReminderSchedule({ db, env });
+  // Each January (or April, for an April–March year) every donor's statement for the year just
+  // ended is queued once (deduplicated per donor and year), however many instances run it.
+  const statements = startGivingStatementSchedule({ db, env });
   // Past-due memberships lapse when their grace period ends, with or without a webhook.
   const stopGraceExpiry = scheduleGraceExpiry(db, env);
 
@@ -109,7 +113,7 @@ export async function main(env: Env): Promise<Running> {
       const force = setTimeout(() => server.closeAllConnections(), 5_000);
       await closed;
       clearTimeout(force);
-      await Promise.all([emailWorker.stop(), reminders.stop()]);
+      await Promise.all([emailWorker.stop(), reminders.stop(), statements.stop()]);
       await handle.close();
       await embedded?.stop();
     })());
