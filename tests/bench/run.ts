@@ -1,12 +1,14 @@
 /** `npm run bench`: every benchmark, printing figures. Builds the app first (npm run bench does). */
 import { benchEmails } from "./emails";
 import { benchStartup } from "./startup";
+import { benchStatements } from "./statements";
 import { benchWebhooks } from "./webhooks";
 
 const benches: [string, () => Promise<void>][] = [
   ["start-up", benchStartup],
   ["emails", benchEmails],
   ["webhooks", benchWebhooks],
+  ["statements", benchStatements],
 ];
 
 const only = process.argv.slice(2);
