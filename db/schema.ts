@@ -525,6 +525,19 @@ export const signInTokens = pgTable(
   (t) => [check("sign_in_tokens_one_subject", sql`num_nonnulls(${t.staffUserId}, ${t.personId}) = 1`)],
 );
 
+/** Every sign-in link request, kept briefly to rate-limit per address and per IP (staff issue). */
+export const signInRequests = pgTable(
+  "sign_in_requests",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    /** Lower-cased address as typed, whether or not it belongs to anyone. */
+    email: text().notNull(),
+    ip: text(),
+    at: createdAt(),
+  },
+  (t) => [index("sign_in_requests_email").on(t.email, t.at), index("sign_in_requests_ip").on(t.ip, t.at)],
+);
+
 export const auditLog = pgTable(
   "audit_log",
   {
