@@ -211,10 +211,15 @@ export const people = pgTable(
     stripeCustomerId: text().unique("people_stripe_customer_id_unique"),
     createdAt: createdAt(),
     updatedAt: createdAt(),
+    /** Staff search text (names in kanji, hiragana and romaji, email); functions in migration 0002. */
+    searchText: text().generatedAlwaysAs(
+      sql`kizuna_person_search(family_name, given_name, family_name_kana, given_name_kana, email)`,
+    ),
   },
   (t) => [
     uniqueIndex("people_email_lower").on(sql`lower(${t.email})`),
     index("people_kana").on(t.familyNameKana, t.givenNameKana),
+    index("people_search_trgm").using("gin", t.searchText.op("gin_trgm_ops")),
   ],
 );
 
@@ -241,9 +246,14 @@ export const organisations = pgTable(
     stripeCustomerId: text().unique("organisations_stripe_customer_id_unique"),
     createdAt: createdAt(),
     updatedAt: createdAt(),
+    /** Staff search text (names in English, Japanese, hiragana and romaji, billing email). */
+    searchText: text().generatedAlwaysAs(
+      sql`kizuna_organisation_search(legal_name_en, legal_name_ja, legal_name_kana, billing_email)`,
+    ),
   },
   (t) => [
     check("organisations_corporate_number", sql`${t.jpCorporateNumber} ~ '^[0-9]{13}$'`),
+    index("organisations_search_trgm").using("gin", t.searchText.op("gin_trgm_ops")),
   ],
 );
 

@@ -1,5 +1,7 @@
--- Member search for the staff console: trigram indexes over names in kanji, kana (as hiragana)
--- and romaji (Hepburn, from the kana), email and company names. pg_trgm ships in PostgreSQL contrib.
+-- Member search for the staff console: pg_trgm (PostgreSQL contrib) and the functions that make
+-- the search text of a person or organisation: names in kanji, kana (as hiragana) and romaji
+-- (Hepburn, made from the kana), email, company names. Migration 0003 stores that text in
+-- generated columns with trigram indexes.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION kizuna_hiragana(t text) RETURNS text
@@ -39,10 +41,6 @@ CREATE OR REPLACE FUNCTION kizuna_organisation_search(name_en text, name_ja text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $fn$ SELECT lower(name_en || ' ' || coalesce(name_ja || ' ', '') || coalesce(kizuna_hiragana(name_kana) || ' ', '')
   || coalesce(kizuna_romaji(name_kana) || ' ', '') || email) $fn$;
---> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "people_search_trgm" ON "people" USING gin (kizuna_person_search("family_name", "given_name", "family_name_kana", "given_name_kana", "email") gin_trgm_ops);
---> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "organisations_search_trgm" ON "organisations" USING gin (kizuna_organisation_search("legal_name_en", "legal_name_ja", "legal_name_kana", "billing_email") gin_trgm_ops);
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "memberships_listing" ON "memberships" ("started_at" DESC) WHERE "seat_of_membership_id" IS NULL;
 --> statement-breakpoint

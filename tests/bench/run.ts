@@ -1,7 +1,11 @@
 /** `npm run bench`: every benchmark, printing figures. Builds the app first (npm run bench does). */
+import { benchMembers } from "./members";
 import { benchStartup } from "./startup";
 
-const benches: [string, () => Promise<void>][] = [["start-up", benchStartup]];
+const benches: [string, () => Promise<void>][] = [
+  ["start-up", benchStartup],
+  ["members", benchMembers],
+];
 
 const only = process.argv.slice(2);
 for (const [name, run] of benches) {

@@ -3,7 +3,7 @@
  * person or organisation, tier and partnership. The list page and every export share
  * `memberFilterSql`, so an export holds exactly the rows the list shows.
  *
- * Search uses the trigram indexes of migration 0002 (names in kanji, kana as hiragana, romaji
+ * Search uses the trigram indexes on people/organisations.search_text (migrations 0002–0003) (names in kanji, kana as hiragana, romaji
  * made from the kana, email, company names): each word of the query must appear.
  */
 import { sql, type SQL } from "drizzle-orm";
@@ -26,11 +26,11 @@ export function memberFilterSql(f: MemberFilter): SQL {
   const words = f.q ? normaliseSearch(f.q).split(" ").filter(Boolean).slice(0, 8) : [];
   if (words.length) {
     const personLike = sql.join(
-      words.map((w) => sql`kizuna_person_search(family_name, given_name, family_name_kana, given_name_kana, email) like ${likePattern(w)}`),
+      words.map((w) => sql`search_text like ${likePattern(w)}`),
       sql` and `,
     );
     const orgLike = sql.join(
-      words.map((w) => sql`kizuna_organisation_search(legal_name_en, legal_name_ja, legal_name_kana, billing_email) like ${likePattern(w)}`),
+      words.map((w) => sql`search_text like ${likePattern(w)}`),
       sql` and `,
     );
     parts.push(
