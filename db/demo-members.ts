@@ -172,7 +172,9 @@ export async function generateMembers(sql: postgres.Sql, count: number, options:
         and exists (select 1 from people p where p.id = m.person_id and p.email like ${`demo-${run}-%`})`;
     log("  payments for active, past-due and lapsed members");
   }
-  await sql`analyze people; analyze organisations; analyze memberships`.catch(() => sql`analyze`);
+  await sql`vacuum (analyze) people`;
+  await sql`vacuum (analyze) organisations`;
+  await sql`vacuum (analyze) memberships`;
   return { people: peopleCount, organisations: orgCount, seconds: (performance.now() - started) / 1000 };
 }
 

@@ -65,7 +65,7 @@ async function psqlCeiling(url: string): Promise<{ wallMs: number; bytes: number
 const fmt = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 
 async function searchP95(db: Parameters<typeof getMemberList>[0]): Promise<{ p50: number; p95: number; max: number; queries: number }> {
-  const terms = ["佐藤", "さとう", "サトウ", "sato", "tanaka", "田中 太郎", "yamada hanako", "smith", "o'brien", "example.jp", "demo-", "kizuna", "Sakura Trading", "さくら", "はな", "jennifer", "garcia", "li", "ken", "渡辺"];
+  const terms = ["佐藤", "さとう", "サトウ", "sato", "tanaka", "田中 太郎", "yamada hanako", "smith", "o'brien", "4243@example.jp", "-4242@", "kizuna", "Sakura Trading", "さくら", "はな", "jennifer", "garcia", "林", "ken", "渡辺"];
   const extra = ["", "&status=active", "&country=JP", "&type=corporate", "&sort=joined&dir=desc"];
   const times: number[] = [];
   for (let round = 0; round < 2; round++) {

@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import { parse } from "csv-parse/sync";
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../db/schema";
 import { loader as exportLoader } from "~/routes/staff.members.export";
@@ -28,7 +28,7 @@ async function download(path: string, c = cookie) {
 }
 
 async function auditsFor(id: string) {
-  return t.db.select().from(auditLog).where(and(eq(auditLog.action, "export.members"), eq(auditLog.actorStaffUserId, id)));
+  return t.db.select().from(auditLog).where(and(eq(auditLog.action, "export.members"), eq(auditLog.actorStaffUserId, id))).orderBy(asc(auditLog.id));
 }
 
 beforeAll(async () => {

@@ -153,7 +153,7 @@ export async function compMembership(db: DbOrTx, actor: Actor, memberId: string,
       .set({
         status: "comped",
         compedUntil: until,
-        currentPeriodEnd: sql`greatest(${memberships.currentPeriodEnd}, ${until})`,
+        currentPeriodEnd: sql`greatest(${memberships.currentPeriodEnd}, ${until.toISOString()}::timestamptz)`,
         startedAt: sql`coalesce(${memberships.startedAt}, now())`,
         cancelAtPeriodEnd: false,
         canceledAt: null,

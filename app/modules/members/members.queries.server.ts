@@ -25,16 +25,14 @@ export function memberFilterSql(f: MemberFilter): SQL {
   const parts: SQL[] = [sql`m.seat_of_membership_id is null`];
   const words = f.q ? normaliseSearch(f.q).split(" ").filter(Boolean).slice(0, 8) : [];
   if (words.length) {
-    const personLike = sql.join(
-      words.map((w) => sql`search_text like ${likePattern(w)}`),
-      sql` and `,
-    );
-    const orgLike = sql.join(
-      words.map((w) => sql`search_text like ${likePattern(w)}`),
-      sql` and `,
-    );
+    // Three or more characters: anywhere in the search text (trigram index). One or two
+    // characters (a kanji family name such as 佐藤 or 林) have no trigram: they match a whole word.
+    const match = (w: string) =>
+      [...w].length >= 3 ? sql`search_text like ${likePattern(w)}` : sql`string_to_array(search_text, ' ') @> array[${w}::text]`;
+    const all = sql.join(words.map(match), sql` and `);
+    // = any(array(…)) lets the planner use the memberships_person / _organisation indexes.
     parts.push(
-      sql`(m.person_id in (select id from people where ${personLike}) or m.organisation_id in (select id from organisations where ${orgLike}))`,
+      sql`(m.person_id = any(array(select id from people where ${all})) or m.organisation_id = any(array(select id from organisations where ${all})))`,
     );
   }
   if (f.type) parts.push(sql`t.kind = ${f.type}`);
@@ -151,10 +149,21 @@ export async function countMembers(db: DbOrTx, f: MemberFilter): Promise<number>
   return rows[0]?.n ?? 0;
 }
 
+/**
+ * One page and the total: first the page's membership ids in order with count(*) over ()
+ * (only sort keys are computed for every match), then the display columns for those rows
+ * alone. A separate count only for a page past the end.
+ */
 export async function listMembers(db: DbOrTx, query: MemberQuery, locale: Locale): Promise<{ rows: MemberRow[]; total: number }> {
-  const [rows, total] = await Promise.all([
-    db.execute(memberSelectSql(query, locale, { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE })),
-    countMembers(db, query),
-  ]);
-  return { rows: rows as unknown as MemberRow[], total };
+  const offset = (query.page - 1) * PAGE_SIZE;
+  const page = sql`with hits as (
+      select m.id, count(*) over () as total, row_number() over (order by ${memberOrderSql(query)}) as position
+      from ${FROM} where ${memberFilterSql(query)}
+      order by ${memberOrderSql(query)} limit ${PAGE_SIZE} offset ${offset})
+    select ${memberColumnsSql(locale)}, hits.total as "total"
+    from hits join ${FROM} on m.id = hits.id
+    order by hits.position`;
+  const rows = (await db.execute(page)) as unknown as (MemberRow & { total: string | number })[];
+  const total = rows.length ? Number(rows[0]!.total) : offset === 0 ? 0 : await countMembers(db, query);
+  return { rows: rows.map(({ total: _t, ...row }) => row), total };
 }

@@ -1,0 +1,2 @@
+CREATE INDEX "organisations_search_words" ON "organisations" USING gin (string_to_array("search_text", ' '));--> statement-breakpoint
+CREATE INDEX "people_search_words" ON "people" USING gin (string_to_array("search_text", ' '));
