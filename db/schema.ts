@@ -220,8 +220,8 @@ export const people = pgTable(
     uniqueIndex("people_email_lower").on(sql`lower(${t.email})`),
     index("people_kana").on(t.familyNameKana, t.givenNameKana),
     index("people_search_trgm").using("gin", t.searchText.op("gin_trgm_ops")),
-    /** Whole-word lookups for one- and two-character terms (佐藤, 林), which have no trigram. */
-    index("people_search_words").using("gin", sql`string_to_array(${t.searchText}, ' ')`),
+    /** Words and their 1–2 character prefixes, for short terms (林, やま) that have no trigram. */
+    index("people_search_words").using("gin", sql`kizuna_search_words(${t.searchText})`),
   ],
 );
 
@@ -256,7 +256,7 @@ export const organisations = pgTable(
   (t) => [
     check("organisations_corporate_number", sql`${t.jpCorporateNumber} ~ '^[0-9]{13}$'`),
     index("organisations_search_trgm").using("gin", t.searchText.op("gin_trgm_ops")),
-    index("organisations_search_words").using("gin", sql`string_to_array(${t.searchText}, ' ')`),
+    index("organisations_search_words").using("gin", sql`kizuna_search_words(${t.searchText})`),
   ],
 );
 

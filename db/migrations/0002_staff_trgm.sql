@@ -45,3 +45,10 @@ AS $fn$ SELECT lower(name_en || ' ' || coalesce(name_ja || ' ', '') || coalesce(
 CREATE INDEX IF NOT EXISTS "memberships_listing" ON "memberships" ("started_at" DESC) WHERE "seat_of_membership_id" IS NULL;
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "email_outbox_created" ON "email_outbox" ("created_at" DESC);
+--> statement-breakpoint
+-- Every word of a search text with its one- and two-character prefixes, for short search terms
+-- (やま, 林, 佐藤) that have no trigram; locale-independent, unlike pg_trgm's word handling.
+CREATE OR REPLACE FUNCTION kizuna_search_words(t text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+AS $fn$ SELECT array(SELECT DISTINCT x FROM unnest(string_to_array(t, ' ')) AS w,
+  LATERAL (VALUES (w), (left(w, 1)), (left(w, 2))) AS v(x) WHERE x <> '') $fn$;

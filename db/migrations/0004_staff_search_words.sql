@@ -1,2 +1,2 @@
-CREATE INDEX "organisations_search_words" ON "organisations" USING gin (string_to_array("search_text", ' '));--> statement-breakpoint
-CREATE INDEX "people_search_words" ON "people" USING gin (string_to_array("search_text", ' '));
+CREATE INDEX "organisations_search_words" ON "organisations" USING gin (kizuna_search_words("search_text"));--> statement-breakpoint
+CREATE INDEX "people_search_words" ON "people" USING gin (kizuna_search_words("search_text"));

@@ -26,9 +26,9 @@ export function memberFilterSql(f: MemberFilter): SQL {
   const words = f.q ? normaliseSearch(f.q).split(" ").filter(Boolean).slice(0, 8) : [];
   if (words.length) {
     // Three or more characters: anywhere in the search text (trigram index). One or two
-    // characters (a kanji family name such as 佐藤 or 林) have no trigram: they match a whole word.
+    // characters (林, 佐藤, やま) have no trigram: they match the start of a word.
     const match = (w: string) =>
-      [...w].length >= 3 ? sql`search_text like ${likePattern(w)}` : sql`string_to_array(search_text, ' ') @> array[${w}::text]`;
+      [...w].length >= 3 ? sql`search_text like ${likePattern(w)}` : sql`kizuna_search_words(search_text) @> array[${w}::text]`;
     const all = sql.join(words.map(match), sql` and `);
     // = any(array(…)) lets the planner use the memberships_person / _organisation indexes.
     parts.push(
