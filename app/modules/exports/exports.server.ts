@@ -5,7 +5,7 @@
  * many rows. The header row leaves at once, before the first row is read. One audit_log row
  * per export: written when it starts, completed with the row count when it ends.
  */
-import { PassThrough, Readable } from "node:stream";
+import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
 import { eq, sql } from "drizzle-orm";
@@ -144,29 +144,62 @@ export async function exportMembers(db: Database, request: ExportRequest): Promi
     else resolveDone(rowCount);
   };
 
+  /** Cursor batches, the next one already being fetched while the current one is written. */
   async function* batches(): AsyncGenerator<Row[]> {
     const cursor = client.unsafe(query.sql, query.params as postgres.ParameterOrJSON<never>[]).cursor(CURSOR_BATCH);
-    for await (const batch of cursor) yield batch as Row[];
+    const it = cursor[Symbol.asyncIterator]();
+    try {
+      let pending = it.next();
+      for (;;) {
+        const next = await pending;
+        if (next.done) return;
+        pending = it.next();
+        yield next.value as Row[];
+      }
+    } finally {
+      await it.return?.();
+    }
   }
 
   if (format === "csv") {
-    async function* records(): AsyncGenerator<(string | null)[]> {
-      yield header;
-      for await (const batch of batches()) {
-        for (const row of batch) {
-          rowCount++;
-          yield cells(row).map((v) => (v === null ? null : neutraliseFormula(String(v))));
-        }
-      }
-    }
-    const source = Readable.from(records(), { objectMode: true, highWaterMark: 256 });
     // csv-stringify quotes a field holding the record delimiter (CRLF) but not a bare LF or CR;
     // Excel would start a new row there, so those are quoted too (RFC 4180).
     const stringifier = stringify({ bom: true, record_delimiter: "windows", quoted_match: /[\r\n]/ });
     const body = new PassThrough({ highWaterMark: 256 * 1024 });
-    pipeline(source, stringifier, body).then(
+    const piped = pipeline(stringifier, body);
+    const drained = () =>
+      new Promise<void>((resolve, reject) => {
+        const onDrain = () => {
+          body.off("close", onClose);
+          resolve();
+        };
+        const onClose = () => {
+          stringifier.off("drain", onDrain);
+          reject(new Error("export aborted"));
+        };
+        stringifier.once("drain", onDrain);
+        body.once("close", onClose);
+      });
+    (async () => {
+      stringifier.write(header); // the BOM and header leave before the first row is read
+      for await (const batch of batches()) {
+        if (body.destroyed) throw new Error("export aborted");
+        let ok = true;
+        for (const row of batch) {
+          rowCount++;
+          ok = stringifier.write(cells(row).map((v) => (v === null ? null : neutraliseFormula(String(v)))));
+        }
+        if (!ok) await drained();
+      }
+      stringifier.end();
+      await piped;
+    })().then(
       () => finish(),
-      (error: unknown) => finish(error ?? new Error("export aborted")),
+      (error: unknown) => {
+        stringifier.destroy();
+        body.destroy();
+        return finish(error ?? new Error("export aborted"));
+      },
     );
     return { body, contentType: "text/csv; charset=utf-8", filename: exportFilename("csv", preset), auditId, done };
   }
