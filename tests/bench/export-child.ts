@@ -15,7 +15,12 @@ const started = performance.now();
 let firstByteMs = -1;
 let bytes = 0;
 let peakSampled = 0;
-const sampler = setInterval(() => (peakSampled = Math.max(peakSampled, process.memoryUsage().rss)), 50);
+let peakHeap = 0;
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  peakSampled = Math.max(peakSampled, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapUsed + m.external + m.arrayBuffers);
+}, 50);
 const file = await exportMembers(handle.db, { staff: { id: staffId, locale: "ja" }, filter: { sort: "name", dir: "asc" }, format, preset });
 await pipeline(
   file.body,
@@ -31,4 +36,4 @@ const rows = await file.done;
 const wallMs = performance.now() - started;
 clearInterval(sampler);
 await handle.close();
-console.log(JSON.stringify({ rows, bytes, firstByteMs, wallMs, baseRssMb: baseRss / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024, sampledPeakMb: peakSampled / 2 ** 20 }));
+console.log(JSON.stringify({ rows, bytes, firstByteMs, wallMs, baseRssMb: baseRss / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024, sampledPeakMb: peakSampled / 2 ** 20, peakHeapMb: peakHeap / 2 ** 20 }));

@@ -32,6 +32,7 @@ interface ChildResult {
   wallMs: number;
   baseRssMb: number;
   maxRssMb: number;
+  peakHeapMb: number;
 }
 
 function exportInChild(url: string, staffId: string, format: string): Promise<ChildResult> {
@@ -112,7 +113,7 @@ export async function benchMembers(): Promise<void> {
         const r = await exportInChild(url, staff!.id, format);
         const rate = r.rows / (r.wallMs / 1000);
         console.log(
-          `    ${format.toUpperCase().padEnd(4)} ${fmt(r.rows)} rows: ${(r.wallMs / 1000).toFixed(2)} s, ${fmt(rate)} rows/s (${((rate / ceilingRate) * 100).toFixed(0)}% of psql), first byte ${r.firstByteMs.toFixed(0)} ms, ${fmt(r.bytes / 2 ** 20, 1)} MiB, peak RSS ${fmt(r.maxRssMb, 0)} MB (at start ${fmt(r.baseRssMb, 0)} MB)`,
+          `    ${format.toUpperCase().padEnd(4)} ${fmt(r.rows)} rows: ${(r.wallMs / 1000).toFixed(2)} s, ${fmt(rate)} rows/s (${((rate / ceilingRate) * 100).toFixed(0)}% of psql), first byte ${r.firstByteMs.toFixed(0)} ms, ${fmt(r.bytes / 2 ** 20, 1)} MiB, peak RSS ${fmt(r.maxRssMb, 0)} MB (at start ${fmt(r.baseRssMb, 0)} MB; peak JS heap + buffers ${fmt(r.peakHeapMb, 0)} MB)`,
         );
       }
     }

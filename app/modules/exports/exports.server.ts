@@ -5,7 +5,7 @@
  * many rows. The header row leaves at once, before the first row is read. One audit_log row
  * per export: written when it starts, completed with the row count when it ends.
  */
-import { PassThrough, type Readable } from "node:stream";
+import { PassThrough, type Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
 import { eq, sql } from "drizzle-orm";
@@ -214,10 +214,7 @@ export async function exportMembers(db: Database, request: ExportRequest): Promi
         rowCount++;
         sheet.addRow(cells(row).map((v) => (typeof v === "string" ? xmlSafe(v) : v))).commit();
       }
-      if (body.writableNeedDrain) await new Promise<void>((resolve, reject) => {
-        body.once("drain", resolve);
-        body.once("close", () => reject(new Error("export aborted")));
-      });
+      await zipCaughtUp(sheet, body);
       if (body.destroyed) throw new Error("export aborted");
     }
     sheet.commit();
@@ -236,6 +233,33 @@ export async function exportMembers(db: Database, request: ExportRequest): Promi
     auditId,
     done,
   };
+}
+
+/**
+ * exceljs's WorkbookWriter writes rows into the zip without backpressure: when deflate (or the
+ * client) is slower than the database, compressed-to-be XML piles up in memory. Before the next
+ * batch, wait until the zip entry's input and our output are both below a megabyte.
+ */
+async function zipCaughtUp(sheet: unknown, body: PassThrough): Promise<void> {
+  // The sheet's StreamBuf pipes into archiver's entry stream (readable-stream, whose buffered
+  // byte count is _writableState.length).
+  const entryInput = (sheet as { stream?: { pipes?: (Writable & { _writableState?: { length: number } })[] } }).stream?.pipes?.[0];
+  const pending = () => entryInput?._writableState?.length ?? entryInput?.writableLength ?? 0;
+  for (;;) {
+    if (body.destroyed) return;
+    const backlog = pending() > 1 << 20 ? entryInput! : body.writableLength > 1 << 20 ? body : null;
+    if (!backlog) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        backlog.off("drain", done);
+        body.off("close", done);
+        resolve();
+      };
+      backlog.once("drain", done);
+      body.once("close", done);
+      setTimeout(done, 50);
+    });
+  }
 }
 
 function stripUndefined(o: object): Record<string, unknown> {
