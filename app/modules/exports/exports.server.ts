@@ -36,6 +36,8 @@ export const PRESET_COLUMNS: Record<ExportPreset, readonly string[]> = {
 
 const dialect = new PgDialect({ casing: "snake_case" });
 export const CURSOR_BATCH = 2000;
+/** PostgreSQL sort memory for one export's session (the database server's, not the app's). */
+export const EXPORT_WORK_MEM = "256MB";
 
 /** OWASP "CSV injection": a cell a spreadsheet would run as a formula gets a leading quote. */
 export function neutraliseFormula(value: string): string {
@@ -146,7 +148,11 @@ export async function exportMembers(db: Database, request: ExportRequest): Promi
 
   /** Cursor batches, the next one already being fetched while the current one is written. */
   async function* batches(): AsyncGenerator<Row[]> {
-    const cursor = client.unsafe(query.sql, query.params as postgres.ParameterOrJSON<never>[]).cursor(CURSOR_BATCH);
+    // A connection of its own, with room to sort in memory: a cursor runs without parallel
+    // workers, and the default work_mem would sort a large export on disk.
+    const connection = await client.reserve();
+    await connection.unsafe(`set work_mem = '${EXPORT_WORK_MEM}'`);
+    const cursor = connection.unsafe(query.sql, query.params as postgres.ParameterOrJSON<never>[]).cursor(CURSOR_BATCH);
     const it = cursor[Symbol.asyncIterator]();
     try {
       let pending = it.next();
@@ -158,6 +164,8 @@ export async function exportMembers(db: Database, request: ExportRequest): Promi
       }
     } finally {
       await it.return?.();
+      await connection.unsafe("reset work_mem").catch(() => {});
+      connection.release();
     }
   }
 
