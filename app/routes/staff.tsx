@@ -54,6 +54,11 @@ export default function StaffLayout() {
               <li>
                 <NavLink to="/staff/audit">{t.audit}</NavLink>
               </li>
+              {staff.role === "admin" ? (
+                <li>
+                  <NavLink to="/staff/users">{t.users}</NavLink>
+                </li>
+              ) : null}
             </ul>
           </nav>
         ) : null}

@@ -113,3 +113,31 @@ describe("staff sign-in by one-time link", () => {
     expect(await response.json()).toEqual({ status: "invalid", email: "not-an-email" });
   });
 });
+
+describe("staff users (admin)", () => {
+  it("adds a staff user who can then sign in, and deactivation ends their access", async () => {
+    const { action: usersAction } = await import("~/routes/staff.users");
+    const { staffCookie } = await import("../fixtures/staff");
+    const { staffUsers } = await import("../../db/schema");
+    const admin = await makeStaff(t.db, "admin");
+    const cookie = await staffCookie(admin.id);
+    const add = (await respond(() =>
+      usersAction(args(t.db, "/staff/users", { cookie, form: { intent: "save", email: "New.Person@Kizuna.example", name: "新人 花子", role: "viewer", locale: "ja" } })),
+    )) as Response;
+    expect(add.status).toBe(302);
+    const [created] = await t.db.select().from(staffUsers).where(sql`lower(${staffUsers.email}) = 'new.person@kizuna.example'`);
+    expect(created).toMatchObject({ role: "viewer", locale: "ja", active: true, name: "新人 花子" });
+
+    const viewerCookie = await staffCookie(created!.id);
+    expect((await respond(() => dashboardLoader(args(t.db, "/staff", { cookie: viewerCookie })))).status).toBe(200);
+    await respond(() => usersAction(args(t.db, "/staff/users", { cookie, form: { intent: "deactivate", id: created!.id } })));
+    const after = (await respond(() => dashboardLoader(args(t.db, "/staff", { cookie: viewerCookie })))) as Response;
+    expect(after.status).toBe(302);
+    expect(after.headers.get("Location")).toMatch(/^\/staff\/sign-in/);
+
+    const self = (await respond(() => usersAction(args(t.db, "/staff/users", { cookie, form: { intent: "deactivate", id: admin.id } })))) as Response;
+    expect(self.status).toBe(400);
+    const audits = await t.db.select().from(auditLog).where(eq(auditLog.subjectId, created!.id));
+    expect(audits.map((a) => a.action).sort()).toEqual(["staff_user.create", "staff_user.deactivate"]);
+  });
+});

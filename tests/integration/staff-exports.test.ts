@@ -176,3 +176,26 @@ describe("member exports", () => {
     }
   });
 });
+
+describe("an export the client abandons", () => {
+  it("stops reading from the database, frees its connection and marks its audit entry failed", async () => {
+    const { generateMembers } = await import("../../db/demo-members");
+    await generateMembers(t.handle.sql, 5000);
+    for (const format of ["csv", "xlsx"]) {
+      const response = (await respond(() => exportLoader(args(t.db, `/staff/members/export?format=${format}`, { cookie })))) as Response;
+      const reader = response.body!.getReader();
+      const first = await reader.read();
+      expect(first.done).toBe(false);
+      await reader.cancel();
+      let entry: Record<string, unknown> | undefined;
+      for (let i = 0; i < 100 && entry?.status !== "failed"; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        entry = (await auditsFor(staffId)).at(-1)!.details;
+      }
+      expect(entry, format).toMatchObject({ format, status: "failed" });
+      expect(entry!.rowCount as number, format).toBeLessThan(5000);
+    }
+    // The pool still answers: no connection was left reserved.
+    for (let i = 0; i < 6; i++) expect((await t.handle.sql`select 1 as ok`)[0]!.ok).toBe(1);
+  });
+});

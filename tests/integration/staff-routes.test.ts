@@ -34,6 +34,7 @@ const expectations: Record<string, { get?: Access; post?: Access }> = {
   "staff.emails._index.tsx": { get: "read" },
   "staff.emails.$emailId.tsx": { get: "read" },
   "staff.audit.tsx": { get: "read" },
+  "staff.users.tsx": { get: "staff:manage", post: "staff:manage" },
 };
 
 type Who = "anonymous" | "member" | StaffRole;

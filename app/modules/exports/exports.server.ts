@@ -154,15 +154,21 @@ export async function exportMembers(db: Database, request: ExportRequest): Promi
     await connection.unsafe(`set work_mem = '${EXPORT_WORK_MEM}'`);
     const cursor = connection.unsafe(query.sql, query.params as postgres.ParameterOrJSON<never>[]).cursor(CURSOR_BATCH);
     const it = cursor[Symbol.asyncIterator]();
+    let pending: Promise<IteratorResult<unknown>> | undefined;
     try {
-      let pending = it.next();
+      pending = it.next();
       for (;;) {
         const next = await pending;
-        if (next.done) return;
+        if (next.done) {
+          pending = undefined;
+          return;
+        }
         pending = it.next();
         yield next.value as Row[];
       }
     } finally {
+      // Stopped early (the client went away): let the fetch in flight land, then close the cursor.
+      if (pending) await pending.catch(() => {});
       await it.return?.();
       await connection.unsafe("reset work_mem").catch(() => {});
       connection.release();
@@ -175,10 +181,13 @@ export async function exportMembers(db: Database, request: ExportRequest): Promi
     const stringifier = stringify({ bom: true, record_delimiter: "windows", quoted_match: /[\r\n]/ });
     const body = new PassThrough({ highWaterMark: 256 * 1024 });
     const piped = pipeline(stringifier, body);
+    piped.catch(() => {}); // a client that goes away ends the export below, not as an unhandled rejection
     const drained = () =>
       new Promise<void>((resolve, reject) => {
+        if (body.destroyed || stringifier.destroyed) return reject(new Error("export aborted"));
         const onDrain = () => {
           body.off("close", onClose);
+          stringifier.off("close", onClose);
           resolve();
         };
         const onClose = () => {
@@ -187,11 +196,12 @@ export async function exportMembers(db: Database, request: ExportRequest): Promi
         };
         stringifier.once("drain", onDrain);
         body.once("close", onClose);
+        stringifier.once("close", onClose);
       });
     (async () => {
       stringifier.write(header); // the BOM and header leave before the first row is read
       for await (const batch of batches()) {
-        if (body.destroyed) throw new Error("export aborted");
+        if (body.destroyed || stringifier.destroyed) throw new Error("export aborted");
         let ok = true;
         for (const row of batch) {
           rowCount++;
@@ -265,7 +275,7 @@ async function zipCaughtUp(sheet: unknown, body: PassThrough): Promise<void> {
       };
       backlog.once("drain", done);
       body.once("close", done);
-      setTimeout(done, 50);
+      setTimeout(done, 5);
     });
   }
 }
