@@ -16,7 +16,7 @@ export async function getDashboard(db: DbOrTx) {
       select t.kind, t.id as "tierId", t.name_en as "nameEn", t.name_ja as "nameJa", count(*)::int as n
       from memberships m join tiers t on t.id = m.tier_id
       where m.status in ${ACTIVE} and m.seat_of_membership_id is null
-      group by t.kind, t.id, t.name_en, t.name_ja, t.sort_order order by t.kind desc, t.sort_order`),
+      group by t.kind, t.id, t.name_en, t.name_ja, t.sort_order order by t.kind, t.sort_order`),
     db.execute<{ newThisMonth: number; lapsedThisMonth: number; renewalsCount: number }>(sql`
       select
         (select count(*)::int from memberships m where m.seat_of_membership_id is null and m.status <> 'pending'
@@ -31,7 +31,7 @@ export async function getDashboard(db: DbOrTx) {
         coalesce(sum(p.amount - p.refunded_amount), 0)::bigint::float8 as year
       from (values ('USD'::currency), ('JPY'::currency)) c(currency)
       left join payments p on p.currency = c.currency and p.paid_at >= ${yearStart}
-      group by c.currency order by c.currency desc`),
+      group by c.currency order by c.currency`),
     db.execute<MemberLine>(sql`
       select m.id as "membershipId", coalesce(p.id, o.id) as "memberId", p.family_name as "familyName", p.given_name as "givenName",
         o.legal_name_en as "organisation", to_char(coalesce(m.grace_until, m.current_period_end) at time zone ${TZ}, 'YYYY-MM-DD') as date
@@ -53,8 +53,9 @@ export async function getDashboard(db: DbOrTx) {
         (select count(*)::int from memberships m
           where m.seat_of_membership_id is null and m.status <> 'pending'
             and coalesce(m.started_at, m.created_at) < ((months.start + interval '1 month') at time zone ${TZ})
-            and greatest(m.current_period_end, m.comped_until, case when m.status in ${ACTIVE} then now() end)
-                >= least(now(), ((months.start + interval '1 month') at time zone ${TZ}))) as n
+            and (m.status in ${ACTIVE}
+                 or coalesce(m.canceled_at, m.grace_until, m.current_period_end, m.updated_at)
+                    >= least(now(), ((months.start + interval '1 month') at time zone ${TZ})))) as n
       from months order by months.start`),
   ]);
   return {
