@@ -7,10 +7,11 @@ import { requireStaff } from "~/modules/auth/auth.server";
 import { can } from "~/modules/auth/permissions";
 import { dictionary } from "~/modules/i18n/i18n";
 import { formatMoney, formatPersonName } from "~/modules/i18n/format";
+import { isDemo } from "~/modules/billing/demo.server";
+import { cancelMembershipAsStaff, simulateRenewalAsStaff } from "~/modules/billing/staff-billing.server";
 import { MemberActionSchema } from "~/modules/members/member-actions.schema";
 import {
   ActionError,
-  cancelMembershipLocally,
   compMembership,
   editProfile,
   getMemberPage,
@@ -23,7 +24,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, context, "read");
   const page = await getMemberPage(context.db, params.memberId ?? "");
   if (!page) throw new Response("Not found", { status: 404 });
-  return { ...page, canWrite: can(staff.role, "members:write") };
+  return { ...page, canWrite: can(staff.role, "members:write"), demo: isDemo(context) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -45,7 +46,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     if (input.intent === "edit") await editProfile(context.db, actor, memberId, input);
     else if (input.intent === "comp") await compMembership(context.db, actor, memberId, input);
-    else if (input.intent === "cancel") await cancelMembershipLocally(context.db, actor, memberId, input);
+    else if (input.intent === "cancel") await cancelMembershipAsStaff(context, actor, memberId, input);
+    else if (input.intent === "simulate") await simulateRenewalAsStaff(context, actor, memberId, input);
     else if (input.intent === "payment") await recordOfflinePayment(context.db, actor, memberId, input);
     else await resendReceipt(context.db, actor, memberId, input.receiptId);
   } catch (error) {
@@ -255,6 +257,25 @@ export default function MemberPage() {
             <ConfirmBox idPrefix="cancel" errors={errorsFor("cancel")} />
             <button type="submit">{t.member.cancelTitle}</button>
           </Form>
+
+          {data.demo ? (
+            <>
+              <h2>{t.member.simulate}</h2>
+              <p className="hint">{t.member.simulateHint}</p>
+              <Form method="post" noValidate>
+                <input type="hidden" name="intent" value="simulate" />
+                <Field name="membershipId" label={t.member.membershipFor} idPrefix="simulate" errors={errorsFor("simulate")} defaultValue={valueFor("simulate", "membershipId", data.memberships[0]?.id)}>
+                  {membershipOptions}
+                </Field>
+                <Field name="outcome" label={t.member.simulateOutcome} idPrefix="simulate" errors={errorsFor("simulate")} defaultValue={valueFor("simulate", "outcome", "paid")}>
+                  <option value="paid">{t.member.simulatePaid}</option>
+                  <option value="failed">{t.member.simulateFailed}</option>
+                </Field>
+                <ConfirmBox idPrefix="simulate" errors={errorsFor("simulate")} />
+                <button type="submit">{t.member.simulate}</button>
+              </Form>
+            </>
+          ) : null}
 
           <h2>{t.member.offline}</h2>
           <Form method="post" noValidate>

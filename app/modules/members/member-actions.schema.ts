@@ -58,7 +58,16 @@ export const ResendReceiptSchema = z.object({
   confirm,
 });
 
+/** Demo gateway only: the renewal Stripe would report at the end of the period. */
+export const SimulateRenewalSchema = z.object({
+  intent: z.literal("simulate"),
+  membershipId: z.uuid("membership"),
+  outcome: z.enum(["paid", "failed"]),
+  confirm,
+});
+
 export const MemberActionSchema = z.discriminatedUnion("intent", [
+  SimulateRenewalSchema,
   EditProfileSchema,
   CompSchema,
   CancelSchema,

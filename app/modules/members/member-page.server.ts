@@ -15,7 +15,6 @@ import {
   people,
   receipts,
   staffUsers,
-  tierBenefitValues,
   tiers,
   type Membership,
   type StaffUser,
@@ -23,7 +22,7 @@ import {
 import { writeAudit } from "../audit/audit.server";
 import { queueEmail } from "../email/outbox.server";
 import { toMinorUnits } from "../i18n/format";
-import { issueReceipt, type ReceiptSnapshot } from "../receipts/receipts.server";
+import { issueReceiptForPayment } from "../receipts/receipts.server";
 import type { CancelSchema, CompSchema, EditProfileSchema, OfflinePaymentSchema } from "./member-actions.schema";
 import type { z } from "zod";
 
@@ -193,6 +192,28 @@ export async function cancelMembershipLocally(db: DbOrTx, actor: Actor, memberId
       .set(now ? { status: "canceled", canceledAt: new Date(), cancelAtPeriodEnd: false, updatedAt: new Date() } : { cancelAtPeriodEnd: true, updatedAt: new Date() })
       .where(eq(memberships.id, before.id))
       .returning();
+    // The member hears of it once, whichever comes first: this or Stripe's webhook (same key).
+    const [owner] = before.personId
+      ? await tx
+          .select({ person: people, tier: tiers })
+          .from(people)
+          .innerJoin(tiers, eq(tiers.id, before.tierId))
+          .where(eq(people.id, before.personId))
+      : [];
+    if (owner && before.status !== "canceled") {
+      await queueEmail(tx, {
+        template: "membership-canceled",
+        locale: owner.person.preferredLocale,
+        to: owner.person.email,
+        personId: owner.person.id,
+        props: {
+          recipient: { kind: "person", familyName: owner.person.familyName, givenName: owner.person.givenName },
+          tierName: { en: owner.tier.nameEn, ja: owner.tier.nameJa },
+          endsAt: (now ? new Date() : before.currentPeriodEnd)?.toISOString() ?? null,
+        },
+        dedupeKey: `membership-canceled:${before.id}`,
+      });
+    }
     if (now && before.status !== "canceled") {
       await tx.insert(membershipStatusHistory).values({
         membershipId: before.id,
@@ -221,11 +242,6 @@ export async function recordOfflinePayment(db: DbOrTx, actor: Actor, memberId: s
   const paidAt = new Date(`${input.paidAt}T12:00:00+09:00`);
   return db.transaction(async (tx) => {
     const membership = await membershipOf(tx, memberId, input.membershipId);
-    const [tier] = await tx.select().from(tiers).where(eq(tiers.id, membership.tierId));
-    const [fmv] = await tx
-      .select()
-      .from(tierBenefitValues)
-      .where(and(eq(tierBenefitValues.tierId, membership.tierId), eq(tierBenefitValues.currency, input.currency)));
     const [person] = membership.personId ? await tx.select().from(people).where(eq(people.id, membership.personId)) : [];
     const [org] = membership.organisationId ? await tx.select().from(organisations).where(eq(organisations.id, membership.organisationId)) : [];
     const [payment] = await tx
@@ -242,46 +258,18 @@ export async function recordOfflinePayment(db: DbOrTx, actor: Actor, memberId: s
         paidAt,
       })
       .returning();
-    const payer: ReceiptSnapshot["payer"] = person
-      ? {
-          kind: "person",
-          familyName: person.familyName,
-          givenName: person.givenName,
-          email: person.email,
-          country: person.country,
-          postalCode: person.postalCode,
-          region: person.region,
-          city: person.city,
-          addressLine1: person.addressLine1,
-          addressLine2: person.addressLine2,
-        }
-      : { kind: "organisation", nameEn: org!.legalNameEn, nameJa: org!.legalNameJa, poNumber: input.reference };
-    const locale = person?.preferredLocale ?? "en";
-    const receipt = await issueReceipt(tx, {
-      paymentId: payment!.id,
+    const receipt = await issueReceiptForPayment(tx, payment!.id, {
       issuedAt: new Date(),
-      amount,
-      currency: input.currency,
-      benefitsValue: Math.min(amount, fmv?.amount ?? 0),
-      locale,
-      snapshot: {
-        payer,
-        purpose: {
-          kind: "membership",
-          tierName: { en: tier!.nameEn, ja: tier!.nameJa },
-          periodStart: membership.currentPeriodStart?.toISOString() ?? null,
-          periodEnd: membership.currentPeriodEnd?.toISOString() ?? null,
-        },
-        method: { type: input.method },
-      },
+      poNumber: org && input.reference ? input.reference : null,
     });
+    const locale = receipt.locale;
     await queueEmail(tx, {
       template: "receipt",
       locale,
       to: person?.email ?? org!.billingEmail,
       personId: person?.id ?? null,
       organisationId: org?.id ?? null,
-      props: { recipient: recipientOf(person, org), receiptId: receipt.id },
+      props: { recipient: recipientOf(person, org, locale), receiptId: receipt.id },
     });
     await writeAudit(tx, {
       actorStaffUserId: actor.staff.id,
@@ -298,10 +286,12 @@ export async function recordOfflinePayment(db: DbOrTx, actor: Actor, memberId: s
 function recipientOf(
   person: { familyName: string; givenName: string } | undefined,
   org: { legalNameEn: string; legalNameJa: string | null } | undefined,
+  locale: string,
 ) {
+  // The email props contract: an organisation is addressed by one name (御中 is added in Japanese).
   return person
     ? { kind: "person", familyName: person.familyName, givenName: person.givenName }
-    : { kind: "organisation", nameEn: org!.legalNameEn, nameJa: org!.legalNameJa };
+    : { kind: "organisation", name: (locale === "ja" ? org!.legalNameJa : null) ?? org!.legalNameEn };
 }
 
 /** Queues the receipt email again (a new outbox row; the first stays as it was). */
@@ -321,7 +311,7 @@ export async function resendReceipt(db: DbOrTx, actor: Actor, memberId: string, 
       to: person?.email ?? org!.billingEmail,
       personId: person?.id ?? null,
       organisationId: org?.id ?? null,
-      props: { recipient: recipientOf(person, org), receiptId },
+      props: { recipient: recipientOf(person, org, row.receipt.locale), receiptId },
     });
     await writeAudit(tx, {
       actorStaffUserId: actor.staff.id,
