@@ -1,4 +1,6 @@
 /** /staff/tiers: the tier catalogue; admins create, edit and archive tiers. */
+import { syncStripeCatalogue } from "~/modules/billing/stripe-sync.server";
+import { getStripe } from "~/modules/billing/stripe.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -38,6 +40,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (error instanceof TierError) return Response.json({ errors: { [error.field]: t.errors[error.key] }, values: form }, { status: 400 });
     throw error;
   }
+  // New prices become Stripe Prices now (the same idempotent sync as `npm run stripe:sync`),
+  // after the change is committed; until then Checkout builds the price from our row.
+  const stripe = getStripe(context.env);
+  if (stripe) {
+    try {
+      await syncStripeCatalogue(context.db, stripe);
+    } catch {
+      return redirect("/staff/tiers?done=unsynced");
+    }
+  }
   return redirect("/staff/tiers?done=saved");
 }
 
@@ -61,7 +73,7 @@ export default function Tiers() {
       <h1>{t.tiers_.title}</h1>
       {params.get("done") ? (
         <p role="status" className="notice">
-          {params.get("done") === "archived" ? t.tiers_.archived : t.tiers_.saved}
+          {params.get("done") === "archived" ? t.tiers_.archived : params.get("done") === "unsynced" ? t.tiers_.unsynced : t.tiers_.saved}
         </p>
       ) : null}
       <table>

@@ -125,3 +125,31 @@ describe("renewal simulation in demo mode", () => {
     expect(((await refused.json()) as { errors: Record<string, string> }).errors.outcome).toContain("demo gateway");
   });
 });
+
+describe("tier price changes reach Stripe", () => {
+  it("a changed price becomes a Stripe Price under its lookup key, recorded on the new price row", async () => {
+    const { catalogueHandlers, fakeCatalogue } = await import("../mocks/stripe");
+    const { tierPrices, tiers } = await import("../../db/schema");
+    const { action: tiersAction } = await import("~/routes/staff.tiers");
+    stripeServer.use(...catalogueHandlers);
+    const cookie = await staffCookie((await makeStaff(t.db, "admin")).id);
+    const [tier] = await t.db.select().from(tiers).where(eq(tiers.slug, "student"));
+    const form = {
+      intent: "save", id: String(tier!.id), slug: "student", kind: "individual", nameEn: tier!.nameEn, nameJa: tier!.nameJa,
+      descriptionEn: tier!.descriptionEn, descriptionJa: tier!.descriptionJa, benefitsEn: tier!.benefitsEn.join("\n"), benefitsJa: tier!.benefitsJa.join("\n"),
+      seats: "", fmvUsd: "0", fmvJpy: "0", priceYearUsd: "30", priceMonthUsd: "", priceYearJpy: "3000", priceMonthJpy: "",
+    };
+    const request = new Request(`${ORIGIN}/staff/tiers`, {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: ORIGIN, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(form),
+    });
+    const response = (await tiersAction({ request, params: {}, context: { db: t.db, env: stripeEnv, clientIp: "127.0.0.1" } })) as Response;
+    expect(response.headers.get("Location")).toBe("/staff/tiers?done=saved");
+    const usd = [...fakeCatalogue.prices.values()].filter((p) => p.product === "kizuna_tier_student" || p.lookup_key === "student_yearly_usd");
+    const current = usd.find((p) => p.lookup_key === "student_yearly_usd");
+    expect(current).toMatchObject({ unit_amount: 3000, currency: "usd", active: true });
+    const [row] = await t.db.select().from(tierPrices).where(and(eq(tierPrices.tierId, tier!.id), eq(tierPrices.currency, "USD"), eq(tierPrices.active, true)));
+    expect(row).toMatchObject({ amount: 3000, stripePriceId: current!.id });
+  });
+});

@@ -486,6 +486,7 @@ export const en = {
       restore: "Offer again",
       edit: "Edit",
       saved: "Tier saved.",
+      unsynced: "Tier saved, but Stripe could not be reached to create its new prices. Run npm run stripe:sync later; checkout works meanwhile.",
       archived: "Tier archived.",
       errors: {
         slug: "Lower-case letters, digits and hyphens.",

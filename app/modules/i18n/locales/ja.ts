@@ -483,6 +483,7 @@ export const ja: Dictionary = {
       restore: "募集を再開",
       edit: "編集",
       saved: "会員種別を保存しました。",
+      unsynced: "会員種別を保存しましたが、Stripe に接続できず新しい価格を作成できませんでした。後で npm run stripe:sync を実行してください（その間も決済は利用できます）。",
       archived: "会員種別をアーカイブしました。",
       errors: {
         slug: "半角英小文字・数字・ハイフンで入力してください。",
