@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, printing figures. Builds the app first (npm run bench does). */
 import { benchEmails } from "./emails";
+import { benchMembers } from "./members";
 import { benchStartup } from "./startup";
 import { benchStatements } from "./statements";
 import { benchWebhooks } from "./webhooks";
@@ -9,6 +10,7 @@ const benches: [string, () => Promise<void>][] = [
   ["emails", benchEmails],
   ["webhooks", benchWebhooks],
   ["statements", benchStatements],
+  ["members", benchMembers],
 ];
 
 const only = process.argv.slice(2);
