@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type DatabaseHandle } from "../../db/client";
-import { donations, emailOutbox, funds, payments, people, receipts } from "../../db/schema";
+import { desc } from "drizzle-orm";
+import { donations, emailOutbox, funds, payments, people, receipts, staffUsers } from "../../db/schema";
 import { axeSerious, hasChromium, launchBrowser, type Browser } from "./browser";
 
 const appUrl = inject("appUrl");
@@ -64,6 +65,30 @@ describe.skipIf(!hasChromium)("giving with the demo gateway in Chromium", () => 
     const outbox = await db.select().from(emailOutbox).where(eq(emailOutbox.toEmail, "hanako.e2e@example.jp"));
     expect(outbox.filter((r) => r.template === "receipt" && r.props.receiptId === receipt!.id)).toHaveLength(1);
     await context.close();
+
+    // Staff find the gift under its fund.
+    await db.insert(staffUsers).values({ email: "e2e-donations@kizuna.example", name: "Donations Staff", role: "staff", locale: "en" });
+    const staffContext = await browser.newContext({ locale: "en-US" });
+    const staffPage = await staffContext.newPage();
+    await staffPage.goto(`${appUrl}/staff/sign-in`);
+    await staffPage.getByLabel("Email address").fill("e2e-donations@kizuna.example");
+    await staffPage.getByRole("button", { name: "Email me a sign-in link" }).click();
+    await staffPage.getByText("If that address belongs to a staff user").waitFor();
+    const [signIn] = await db.select().from(emailOutbox).where(eq(emailOutbox.toEmail, "e2e-donations@kizuna.example")).orderBy(desc(emailOutbox.createdAt)).limit(1);
+    await staffPage.goto((signIn!.props as { url: string }).url);
+    await staffPage.getByRole("button", { name: "Sign in" }).click();
+    await staffPage.waitForURL(`${appUrl}/staff`);
+    await staffPage.getByRole("link", { name: "Donations" }).click();
+    await staffPage.waitForURL(`${appUrl}/staff/donations`);
+    await staffPage.getByLabel("Fund").selectOption("student-exchange");
+    await staffPage.getByRole("button", { name: "Apply" }).click();
+    await staffPage.waitForURL(/fund=student-exchange/);
+    const row = staffPage.locator(`tr[data-donation="${gift!.donation.id}"]`);
+    await expect(row.textContent()).resolves.toContain("Student Exchange");
+    await expect(row.textContent()).resolves.toContain("¥10,000");
+    await expect(row.textContent()).resolves.toContain("In memory of 佐藤 一郎");
+    expect(await axeSerious(staffPage)).toEqual([]);
+    await staffContext.close();
   });
 
   it("with JavaScript off, ¥10.50 and a tribute without a name get translated errors next to their fields, and what was typed stays", async () => {
