@@ -1,6 +1,7 @@
+import { RouteError } from "~/components/route-error";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import {
   coverFeeAmount,
@@ -17,7 +18,7 @@ import {
 } from "~/modules/donations/donate.schema";
 import { getDonateOptions, getFundsWithProgress, startDonationCheckout, type DonationFailure } from "~/modules/donations/donations.server";
 import { formatMoney } from "~/modules/i18n/format";
-import { dictionary, localePath } from "~/modules/i18n/i18n";
+import { dictionary } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 import { PREFECTURES, US_STATES } from "~/modules/members/regions";
@@ -351,18 +352,5 @@ export default function Donate() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const locale = useLocale();
-  if (!isRouteErrorResponse(error)) console.error(error);
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
-  return (
-    <div className="page narrow">
-      <h1>{notFound ? t.errors.notFoundTitle : t.errors.genericTitle}</h1>
-      <p>{notFound ? t.errors.notFoundText : t.errors.genericText}</p>
-      <p>
-        <Link to={localePath(locale, "/")}>{t.errors.backHome}</Link>
-      </p>
-    </div>
-  );
+  return <RouteError />;
 }

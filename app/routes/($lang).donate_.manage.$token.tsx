@@ -3,9 +3,10 @@
  * change the amount, pause, stop it or update the card (Stripe's Customer Portal; in demo mode
  * a "stop" button that sends Stripe's event through the same webhook code).
  */
+import { RouteError } from "~/components/route-error";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { cancelDemoDonation, getManagedDonation, openDonationPortal } from "~/modules/donations/donations.server";
 import { formatMoney } from "~/modules/i18n/format";
@@ -93,17 +94,5 @@ export default function ManageDonation() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const locale = useLocale();
-  if (!isRouteErrorResponse(error)) console.error(error);
-  return (
-    <div className="page narrow">
-      <h1>{t.errors.genericTitle}</h1>
-      <p>{t.errors.genericText}</p>
-      <p>
-        <Link to={localePath(locale, "/")}>{t.errors.backHome}</Link>
-      </p>
-    </div>
-  );
+  return <RouteError />;
 }

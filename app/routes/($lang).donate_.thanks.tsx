@@ -1,6 +1,7 @@
 /** After Checkout: thanks, once the webhook has recorded the gift (refreshes itself until then, with or without JS). */
+import { RouteError } from "~/components/route-error";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, useLoaderData, useRevalidator, useRouteError } from "@remix-run/react";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { getDonationSummary } from "~/modules/donations/donations.server";
 import { formatMoney } from "~/modules/i18n/format";
@@ -71,18 +72,5 @@ export default function DonateThanks() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const locale = useLocale();
-  if (!isRouteErrorResponse(error)) console.error(error);
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
-  return (
-    <div className="page narrow">
-      <h1>{notFound ? t.errors.notFoundTitle : t.errors.genericTitle}</h1>
-      <p>{notFound ? t.errors.notFoundText : t.errors.genericText}</p>
-      <p>
-        <Link to={localePath(locale, "/")}>{t.errors.backHome}</Link>
-      </p>
-    </div>
-  );
+  return <RouteError />;
 }
