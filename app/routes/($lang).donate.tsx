@@ -16,7 +16,8 @@ import {
   type DonateValues,
   type DonationCurrency,
 } from "~/modules/donations/donate.schema";
-import { getDonateOptions, getFundsWithProgress, startDonationCheckout, type DonationFailure } from "~/modules/donations/donations.server";
+import { getSession } from "~/modules/auth/session.server";
+import { getDonateOptions, getDonorDefaults, getFundsWithProgress, startDonationCheckout, type DonationFailure } from "~/modules/donations/donations.server";
 import { formatMoney } from "~/modules/i18n/format";
 import { dictionary } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
@@ -28,9 +29,15 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
   return [{ title: t.donate.metaTitle }, { name: "description", content: t.donate.metaDescription }];
 };
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const locale = requireLocale(params);
-  const [options, funds] = await Promise.all([getDonateOptions(context.db, context.env), getFundsWithProgress(context.db)]);
+  const session = await getSession(request, context.env);
+  const [options, funds, member] = await Promise.all([
+    getDonateOptions(context.db, context.env),
+    getFundsWithProgress(context.db),
+    // A signed-in member's details are filled in.
+    getDonorDefaults(context.db, session.get("personId")),
+  ]);
   const currency: DonationCurrency = locale === "ja" ? "JPY" : "USD";
   const defaults: DonateValues = {
     currency,
@@ -41,6 +48,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     notifyLocale: locale,
     country: locale === "ja" ? "JP" : "US",
     preferredLocale: locale,
+    ...(member ?? {}),
   };
   return { locale, options, funds, defaults };
 }

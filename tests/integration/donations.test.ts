@@ -15,6 +15,7 @@ import { loader as homeLoader } from "~/routes/($lang)._index";
 import { failCheckoutWith, stripeCalls, stripeError, stripeServer } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, deliver } from "../fixtures/billing";
+import { args as staffArgs, makeMember, memberCookie } from "../fixtures/staff";
 
 const t = useTestDatabase();
 const env = billingEnv();
@@ -453,6 +454,14 @@ describe("public pages and fund progress", () => {
     const thanks = await thanksLoader({ request: new Request(`http://localhost/donate/thanks?d=${donation.id}`), params: {}, context: { db: t.db, env } });
     expect(JSON.stringify(thanks)).not.toContain("Zanzibar");
     expect((thanks as { gift: { paid: boolean } }).gift.paid).toBe(true);
+  });
+
+  it("fills in a signed-in member's details", async () => {
+    const { person } = await makeMember(t.db, { familyName: "山田", givenName: "太郎", email: "member-donor@example.jp", country: "JP", region: "13", city: "渋谷区", postalCode: "150-0001", addressLine1: "神宮前1-2-3", preferredLocale: "ja" });
+    const loaded = (await donateLoader(staffArgs(t.db, "/ja/donate", { cookie: await memberCookie(person.id), params: { lang: "ja" } }))) as { defaults: Record<string, string> };
+    expect(loaded.defaults).toMatchObject({ familyName: "山田", givenName: "太郎", email: "member-donor@example.jp", country: "JP", prefecture: "13", city: "渋谷区", currency: "JPY" });
+    const anonymous = (await donateLoader({ request: new Request("http://localhost/donate"), params: {}, context: { db: t.db, env } })) as { defaults: Record<string, string> };
+    expect(anonymous.defaults.email).toBeUndefined();
   });
 
   it("/ja/donate defaults to yen and /donate to dollars", async () => {

@@ -182,6 +182,26 @@ export async function getDonationSummary(db: DbOrTx, donationId: string) {
   };
 }
 
+/** A signed-in member's details for the form (name, email, address, language), or null. */
+export async function getDonorDefaults(db: DbOrTx, personId: string | undefined) {
+  if (!personId || !UUID.test(personId)) return null;
+  const [p] = await db.select().from(people).where(eq(people.id, personId));
+  if (!p) return null;
+  return {
+    familyName: p.familyName,
+    givenName: p.givenName,
+    email: p.email,
+    country: p.country === "JP" || p.country === "US" ? p.country : "",
+    postalCode: p.postalCode ?? "",
+    prefecture: p.country === "JP" ? (p.region ?? "") : "",
+    state: p.country === "US" ? (p.region ?? "") : "",
+    city: p.city ?? "",
+    addressLine1: p.addressLine1 ?? "",
+    addressLine2: p.addressLine2 ?? "",
+    preferredLocale: p.preferredLocale,
+  };
+}
+
 // ---------------------------------------------------------------- demo gateway
 function refsFor(row: NonNullable<Awaited<ReturnType<typeof loadDonation>>>): SubscriptionRefs {
   const h = row.donation.id.replaceAll("-", "");
