@@ -7,7 +7,8 @@ import { issueReceiptForPayment } from "~/modules/receipts/receipts.server";
 import { loader as exportLoader } from "~/routes/staff.donations.export";
 import { loader as listLoader } from "~/routes/staff.donations._index";
 import { loader as statementLoader } from "~/routes/staff.donations.statement";
-import { loader as summaryLoader } from "~/routes/staff.donations.summary";
+import { action as summaryAction, loader as summaryLoader } from "~/routes/staff.donations.summary";
+import { getFundsWithProgress } from "~/modules/donations/donations.server";
 import { args, makeStaff, respond, staffCookie } from "../fixtures/staff";
 import { useTestDatabase } from "../setup/test-db";
 
@@ -98,6 +99,24 @@ describe("donations in the staff console", () => {
       ["general", "2026-03", "USD", 1, 25000, 0, 25000],
       ["student-exchange", "2026-02", "JPY", 1, 10000, 0, 10000],
     ]);
+  });
+
+  it("admins set a fund's goal per currency (audited); the donate page shows it; staff cannot, and bad amounts are refused", async () => {
+    const admin = await makeStaff(t.db, "admin");
+    const adminCookie = await staffCookie(admin.id);
+    const post = (c: string, form: Record<string, string>) => respond(() => summaryAction(args(t.db, "/staff/donations/summary", { cookie: c, form })));
+    const saved = (await post(adminCookie, { fund: "student-exchange", currency: "JPY", amount: "1,000,000" })) as Response;
+    expect(saved.status).toBe(302);
+    const progress = (await getFundsWithProgress(t.db)).find((f) => f.slug === "student-exchange")!.progress;
+    expect(progress).toEqual([{ currency: "JPY", goal: 1_000_000, raised: 10000 }]);
+    expect(await t.db.select().from(auditLog).where(eq(auditLog.action, "fund.goal"))).toHaveLength(1);
+    for (const amount of ["1e6", "-5", "10.5x"]) {
+      const bad = (await post(adminCookie, { fund: "student-exchange", currency: "JPY", amount })) as Response;
+      expect(bad.status).toBe(400);
+    }
+    expect(((await post(adminCookie, { fund: "student-exchange", currency: "JPY", amount: "100.50" })) as Response).status).toBe(400);
+    expect(((await post(adminCookie, { fund: "nope", currency: "USD", amount: "5" })) as Response).status).toBe(400);
+    expect(((await post(cookie, { fund: "general", currency: "USD", amount: "5" })) as Response).status).toBe(403);
   });
 
   it("produces any donor's statement for any year on demand, as a PDF", async () => {

@@ -32,7 +32,7 @@ const expectations: Record<string, { get?: Access; post?: Access }> = {
   "staff.members.export.tsx": { get: "export" },
   "staff.donations._index.tsx": { get: "read" },
   "staff.donations.export.tsx": { get: "export" },
-  "staff.donations.summary.tsx": { get: "read" },
+  "staff.donations.summary.tsx": { get: "read", post: "tiers:write" },
   "staff.donations.statement.tsx": { get: "read" },
   "staff.tiers.tsx": { get: "read", post: "tiers:write" },
   "staff.emails._index.tsx": { get: "read" },

@@ -14,6 +14,7 @@ import { writeAudit } from "../audit/audit.server";
 import { streamExport, type ExportFormat, type ExportStream } from "../exports/exports.server";
 import { minorUnitDigits } from "../i18n/format";
 import { dictionary } from "../i18n/i18n";
+import { getFundsWithProgress, setFundGoal } from "./donations.server";
 
 const dialect = new PgDialect({ casing: "snake_case" });
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
@@ -166,6 +167,8 @@ export async function exportDonations(
 }
 
 /** Per fund, per month (Tokyo) and per currency: gifts paid, gross, refunded, net. Currencies never summed. */
+export { getFundsWithProgress };
+
 export async function fundMonthlySummary(db: DbOrTx, year: number) {
   const rows = (await db.execute(sql`
     select f.slug, f.name_en as "nameEn", f.name_ja as "nameJa",
@@ -187,4 +190,32 @@ export async function fundMonthlySummary(db: DbOrTx, year: number) {
     refunded: Number(r.refunded),
     net: Number(r.gross) - Number(r.refunded),
   }));
+}
+
+/** A fund's goal in one currency as staff type it (major units; blank removes the goal). */
+export const FundGoalSchema = z.object({
+  fund: z.string().min(1, "required").max(64),
+  currency: z.enum(["USD", "JPY"], "required"),
+  amount: z.preprocess(
+    (v) => (typeof v === "string" ? v.replace(/[,\s]/g, "") : ""),
+    z.union([z.literal(""), z.string().regex(/^\d{1,10}(\.\d{1,2})?$/, "invalidGoal")]),
+  ),
+});
+
+/** Sets or removes a fund's goal (per currency), with an audit entry. Returns false for an unknown fund or a bad amount. */
+export async function saveFundGoal(db: Database, staff: Pick<StaffUser, "id">, input: z.infer<typeof FundGoalSchema>, ip: string | null): Promise<"saved" | "unknownFund" | "invalidGoal"> {
+  let minor: number | null = null;
+  if (input.amount !== "") {
+    const [whole, fraction = ""] = input.amount.split(".");
+    if (input.currency === "JPY" && fraction.replace(/0/g, "") !== "") return "invalidGoal";
+    minor = input.currency === "JPY" ? Number(whole) : Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
+    if (!(minor > 0) || !Number.isSafeInteger(minor) || minor > 2_000_000_000) return "invalidGoal";
+  }
+  const found = (await db.execute(sql`select id from funds where slug = ${input.fund}`)) as unknown as { id: number }[];
+  if (!found[0]) return "unknownFund";
+  await db.transaction(async (tx) => {
+    await setFundGoal(tx, input.fund, input.currency, minor);
+    await writeAudit(tx, { actorStaffUserId: staff.id, action: "fund.goal", subjectType: "fund", subjectId: input.fund, details: { currency: input.currency, amount: minor }, ip });
+  });
+  return "saved";
 }
