@@ -17,6 +17,7 @@ import SignInLink, * as signInLink from "./sign-in-link";
 import Welcome, * as welcome from "./welcome";
 import TributeNotification, * as tributeNotification from "./tribute-notification";
 import GivingStatement, * as givingStatement from "./giving-statement";
+import GiftPaymentFailed, * as giftPaymentFailed from "./gift-payment-failed";
 import type { EmailLocale } from "./components/format";
 import type { Site } from "./components/site";
 
@@ -70,6 +71,7 @@ export const templateSchemas = {
     donor: recipient.nullable(),
     fundName: tierName,
   }),
+  "gift-payment-failed": z.object({ recipient, fundName: tierName, ...money, manageUrl: url }),
   "giving-statement": z.object({
     recipient,
     period: z.object({ year: z.number().int(), fiscal: z.enum(["calendar", "april"]), start: iso, end: iso }),
@@ -111,6 +113,7 @@ export const templates: Record<TemplateName, Entry> = {
   "sign-in-link": { component: SignInLink, subject: signInLink.subject, previews: signInLink.previews },
   "export-ready": { component: ExportReady, subject: exportReady.subject, previews: exportReady.previews },
   "tribute-notification": { component: TributeNotification, subject: tributeNotification.subject, previews: tributeNotification.previews },
+  "gift-payment-failed": { component: GiftPaymentFailed, subject: giftPaymentFailed.subject, previews: giftPaymentFailed.previews },
   "giving-statement": { component: GivingStatement, subject: givingStatement.subject, previews: givingStatement.previews },
 };
 

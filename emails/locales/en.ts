@@ -127,6 +127,13 @@ export const en = {
     calendar: (year: number) => `${year}`,
     fiscal: (year: number) => `April ${year} – March ${year + 1}`,
   },
+  giftPaymentFailed: {
+    subject: "Your monthly gift did not go through",
+    preview: "Please update your card to continue your monthly gift.",
+    body: (amount: string, fund: string) => `We tried to charge ${amount} for your monthly gift to the ${fund}, but the payment was declined.`,
+    retry: "We will try again over the coming days. You can update your card, change or stop the gift here:",
+    cta: "Manage your monthly gift",
+  },
 };
 
 export type EmailStrings = typeof en;

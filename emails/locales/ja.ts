@@ -127,4 +127,11 @@ export const ja: EmailStrings = {
     calendar: (year: number) => `${year}年`,
     fiscal: (year: number) => `${year}年度（${year}年4月〜${year + 1}年3月）`,
   },
+  giftPaymentFailed: {
+    subject: "毎月のご寄付の決済が完了しませんでした",
+    preview: "毎月のご寄付を継続するため、カード情報を更新してください。",
+    body: (amount: string, fund: string) => `${fund}への毎月のご寄付${amount}をご請求しましたが、カードが承認されませんでした。`,
+    retry: "数日のうちに再度決済を試みます。カード情報の更新、ご寄付の変更・停止は次のリンクから行えます：",
+    cta: "毎月のご寄付を管理する",
+  },
 };

@@ -420,6 +420,12 @@ describe("a gift through the webhook", () => {
     const failed = stripeEvent("invoice.payment_failed", { ...monthlyInvoicePaid(donation, sub, next + 100).data.object, status: "open", amount_paid: 0 }, next + 100);
     await deliver(t.db, env, failed);
     expect((await latestDonation("monthly@example.com")).status).toBe("past_due");
+    await deliver(t.db, env, failed);
+    const failures = await outboxFor("gift-payment-failed", "monthly@example.com");
+    expect(failures).toHaveLength(1);
+    const failedEmail = await renderEmail("gift-payment-failed", failures[0]!.locale, failures[0]!.props);
+    expect(failedEmail.text).toContain("General Fund");
+    expect(failedEmail.html).toContain("/donate/manage/");
     await deliver(t.db, env, subscriptionEvent("customer.subscription.deleted", donation, sub, "canceled", next + 200));
     await deliver(t.db, env, subscriptionEvent("customer.subscription.updated", donation, sub, "active", next + 150));
     after = await latestDonation("monthly@example.com");

@@ -323,7 +323,7 @@ const onInvoicePaymentFailed: Handler = async (ctx) => {
   const giftRef = invoiceDonationRef(invoice);
   if (giftRef.donationId) {
     const gift = await findDonationForSubscription(ctx.tx, giftRef.subscriptionId, giftRef.donationId);
-    if (gift) return onDonationInvoiceFailed(ctx, gift);
+    if (gift) return onDonationInvoiceFailed(ctx, invoice, gift);
   }
   const membership = await findMembership(ctx.tx, invoiceMembershipRef(invoice));
   if (!membership || !isCurrent(membership, ctx.event.created)) return;

@@ -275,10 +275,24 @@ export async function onDonationInvoicePaid(ctx: HandlerContext, invoice: Stripe
   await updateDonation(ctx.tx, donation.id, values);
 }
 
-export async function onDonationInvoiceFailed(ctx: HandlerContext, locked: Locked) {
-  const { donation } = locked;
-  if (!isCurrent(donation, ctx.event.created) || donation.status !== "active") return;
+export async function onDonationInvoiceFailed(ctx: HandlerContext, invoice: Stripe.Invoice, locked: Locked) {
+  const { donation, person, fund } = locked;
+  if (!isCurrent(donation, ctx.event.created) || (donation.status !== "active" && donation.status !== "past_due")) return;
   await updateDonation(ctx.tx, donation.id, { status: "past_due", stripeStateAt: at(ctx.event.created) });
+  await queueEmail(ctx.tx, {
+    template: "gift-payment-failed",
+    locale: person.preferredLocale,
+    to: person.email,
+    personId: person.id,
+    props: {
+      recipient: recipientOf(person),
+      fundName: fundNameOf(fund),
+      amount: invoice.amount_due,
+      currency: invoice.currency.toUpperCase(),
+      manageUrl: donationManageUrl(ctx.env, donation.id, person.preferredLocale),
+    },
+    dedupeKey: `gift-payment-failed:${invoice.id}:${invoice.attempt_count ?? 0}`,
+  });
 }
 
 /** Payments of a donation so far (the success page). */

@@ -19,6 +19,7 @@ export type EmailTemplate =
   | "export-ready"
   | "tribute-notification"
   | "giving-statement"
+  | "gift-payment-failed"
   | (string & {});
 
 export interface QueueEmail {
