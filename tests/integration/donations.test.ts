@@ -334,6 +334,29 @@ describe("a gift through the webhook", () => {
     expect(tributes).toHaveLength(1);
   });
 
+  it("prints the card on a gift's receipt whether charge.succeeded arrives before or after the Checkout event", async () => {
+    for (const [email, chargeFirst] of [["card-first@example.com", true], ["card-after@example.com", false]] as const) {
+      await submit({ ...alice, email, interval: "once", preset: "", amount: "50" });
+      const donation = await latestDonation(email);
+      const completed = oneTimeCompleted(donation);
+      const charge = stripeEvent("charge.succeeded", {
+        id: demoId("ch"),
+        object: "charge",
+        amount: 5000,
+        amount_refunded: 0,
+        currency: "usd",
+        paid: true,
+        status: "succeeded",
+        payment_intent: `pi_${donation.id.replaceAll("-", "")}`,
+        payment_method_details: { type: "card", card: { brand: "visa", last4: "4242" } },
+      });
+      for (const event of chargeFirst ? [charge, completed] : [completed, charge]) expect((await deliver(t.db, env, event)).status).toBe(200);
+      const { pays, recs } = await giftRows(donation.id);
+      expect(pays[0]).toMatchObject({ cardBrand: "visa", cardLast4: "4242" });
+      expect(recs[0]!.snapshot).toMatchObject({ method: { type: "card", brand: "visa", last4: "4242" } });
+    }
+  });
+
   it("sends the tribute notification to the notified person in their language, without the amount", async () => {
     const [row] = await outboxFor("tribute-notification", "jiro.sato@example.jp");
     expect(row!.locale).toBe("en");
@@ -444,9 +467,9 @@ describe("public pages and fund progress", () => {
     const loaded = (await donateLoader({ request: new Request("http://localhost/donate"), params: {}, context: { db: t.db, env } })) as {
       funds: { slug: string; progress: { currency: string; goal: number | null; raised: number }[] }[];
     };
-    // $1,000 anonymous gift plus the two $25 monthly payments above.
+    // $1,000 anonymous gift plus the two $25 monthly payments and the two $50 gifts above.
     const general = loaded.funds.find((f) => f.slug === "general")!;
-    expect(general.progress.find((p) => p.currency === "USD")).toEqual({ currency: "USD", goal: 1_000_000, raised: 100000 + 2 * 2500 });
+    expect(general.progress.find((p) => p.currency === "USD")).toEqual({ currency: "USD", goal: 1_000_000, raised: 100000 + 2 * 2500 + 2 * 5000 });
     const exchange = loaded.funds.find((f) => f.slug === "student-exchange")!;
     // ¥10,000 gift minus the ¥4,000 refund (earlier test), plus the ¥3,433 gift never paid (pending: not counted).
     expect(exchange.progress.find((p) => p.currency === "JPY")?.raised).toBe(6000);

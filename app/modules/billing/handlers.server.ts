@@ -388,18 +388,28 @@ async function paymentForCharge(tx: Tx, charge: { id: string; payment_intent?: s
 
 type StripeCard = { brand: string; last4: string };
 
-function cardOf(charge: Stripe.Charge): StripeCard | null {
+export function cardOf(charge: Stripe.Charge): StripeCard | null {
   const card = charge.payment_method_details?.card;
   return card?.brand && card.last4 && /^\d{4}$/.test(card.last4) ? { brand: card.brand, last4: card.last4 } : null;
 }
 
-/** The card of a charge whose charge.succeeded event is already stored (it usually precedes invoice.paid). */
-async function storedChargeCard(tx: Tx, chargeId: string | null): Promise<StripeCard | null> {
-  if (!chargeId) return null;
+/**
+ * The card of a charge whose charge.succeeded event is already stored (it usually precedes
+ * invoice.paid), found by the charge id or, for a one-time gift's Checkout, its payment intent.
+ */
+export async function storedChargeCard(tx: Tx, chargeId: string | null, paymentIntentId?: string | null): Promise<StripeCard | null> {
+  if (!chargeId && !paymentIntentId) return null;
   const [row] = await tx
     .select({ payload: stripeEvents.payload })
     .from(stripeEvents)
-    .where(and(eq(stripeEvents.type, "charge.succeeded"), sql`${stripeEvents.payload} -> 'data' -> 'object' ->> 'id' = ${chargeId}`))
+    .where(
+      and(
+        eq(stripeEvents.type, "charge.succeeded"),
+        chargeId
+          ? sql`${stripeEvents.payload} -> 'data' -> 'object' ->> 'id' = ${chargeId}`
+          : sql`${stripeEvents.payload} -> 'data' -> 'object' ->> 'payment_intent' = ${paymentIntentId}`,
+      ),
+    )
     .limit(1);
   return row ? cardOf((row.payload as Stripe.Event).data.object as Stripe.Charge) : null;
 }

@@ -12,7 +12,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Tx } from "../../../db/client";
 import { donations, funds, payments, people, type Donation } from "../../../db/schema";
-import type { HandlerContext } from "../billing/handlers.server";
+import { storedChargeCard, type HandlerContext } from "../billing/handlers.server";
 import { DONATION_REF_PREFIX } from "../billing/gateway.server";
 import { recipientOf } from "../billing/links.server";
 import { queueEmail } from "../email/outbox.server";
@@ -91,9 +91,12 @@ async function recordGiftPayment(
     const existing = await ctx.tx.select({ id: payments.id }).from(payments).where(eq(payments.donationId, donation.id)).limit(1);
     if (existing.length > 0) return false;
   }
+  const card = await storedChargeCard(ctx.tx, paid.chargeId ?? null, paid.paymentIntentId);
   const insert = ctx.tx
     .insert(payments)
     .values({
+      cardBrand: card?.brand ?? null,
+      cardLast4: card?.last4 ?? null,
       donationId: donation.id,
       personId: person.id,
       fundId: fund.id,
@@ -131,7 +134,7 @@ async function recordGiftPayment(
       fundName: fundNameOf(fund),
       tribute: donation.tributeKind && donation.tributeName ? { kind: donation.tributeKind, name: donation.tributeName } : null,
     },
-    method: { type: "card" },
+    method: { type: "card", brand: card?.brand ?? null, last4: card?.last4 ?? null },
   };
   ctx.issueReceiptAtCommit(
     // A gift: no goods or services in return, so the whole amount is deductible.
