@@ -15,6 +15,9 @@ import Receipt, * as receipt from "./receipt";
 import RenewalReminder, * as renewalReminder from "./renewal-reminder";
 import SignInLink, * as signInLink from "./sign-in-link";
 import Welcome, * as welcome from "./welcome";
+import TributeNotification, * as tributeNotification from "./tribute-notification";
+import GivingStatement, * as givingStatement from "./giving-statement";
+import GiftPaymentFailed, * as giftPaymentFailed from "./gift-payment-failed";
 import type { EmailLocale } from "./components/format";
 import type { Site } from "./components/site";
 
@@ -36,6 +39,7 @@ export const templateSchemas = {
   receipt: z.object({
     recipient,
     viewUrl: url,
+    manageUrl: url.nullish(),
     receipt: z.object({
       number: z.string().regex(/^\d{4}-\d{6}$/),
       issuedAt: iso,
@@ -60,6 +64,28 @@ export const templateSchemas = {
   }),
   "sign-in-link": z.object({ recipient: recipient.optional(), url, expiresMinutes: z.number().int().positive() }),
   "export-ready": z.object({ recipient: recipient.optional(), exportName: z.string(), downloadUrl: url, expiresAt: iso }),
+  "tribute-notification": z.object({
+    notifyName: z.string().nullish(),
+    tributeKind: z.enum(["honor", "memory"]),
+    tributeName: z.string().min(1),
+    donor: recipient.nullable(),
+    fundName: tierName,
+  }),
+  "gift-payment-failed": z.object({ recipient, fundName: tierName, ...money, manageUrl: url }),
+  "giving-statement": z.object({
+    recipient,
+    period: z.object({ year: z.number().int(), fiscal: z.enum(["calendar", "april"]), start: iso, end: iso }),
+    gifts: z.array(
+      z.object({
+        paidAt: iso,
+        fundName: tierName,
+        ...money,
+        refundedAmount: z.number().int().nonnegative(),
+        receiptNumber: z.string().nullable(),
+      }),
+    ),
+    totals: z.array(z.object(money)),
+  }),
 } as const;
 
 export type TemplateName = keyof typeof templateSchemas;
@@ -86,6 +112,9 @@ export const templates: Record<TemplateName, Entry> = {
   "renewal-reminder": { component: RenewalReminder, subject: renewalReminder.subject, previews: renewalReminder.previews },
   "sign-in-link": { component: SignInLink, subject: signInLink.subject, previews: signInLink.previews },
   "export-ready": { component: ExportReady, subject: exportReady.subject, previews: exportReady.previews },
+  "tribute-notification": { component: TributeNotification, subject: tributeNotification.subject, previews: tributeNotification.previews },
+  "gift-payment-failed": { component: GiftPaymentFailed, subject: giftPaymentFailed.subject, previews: giftPaymentFailed.previews },
+  "giving-statement": { component: GivingStatement, subject: givingStatement.subject, previews: givingStatement.previews },
 };
 
 export const TEMPLATE_NAMES = Object.keys(templates) as TemplateName[];

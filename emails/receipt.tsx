@@ -21,6 +21,8 @@ export interface ReceiptProps extends BaseEmailProps {
   receipt: ReceiptEmailData;
   /** The printable receipt page (a signed link). */
   viewUrl: string;
+  /** Monthly gifts: the signed page to change, pause or stop the gift (valid without signing in). */
+  manageUrl?: string | null;
 }
 
 export const subject = (p: ReceiptProps) => {
@@ -67,6 +69,11 @@ function Block({ p, locale }: { p: ReceiptProps; locale: EmailLocale }) {
       <Text style={value}>
         <Link href={p.viewUrl}>{t.view}</Link>
       </Text>
+      {p.manageUrl ? (
+        <Text style={value}>
+          {strings(locale).receiptManage.monthly} <Link href={p.manageUrl}>{strings(locale).receiptManage.cta}</Link>
+        </Text>
+      ) : null}
     </Section>
   );
 }

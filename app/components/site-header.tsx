@@ -32,6 +32,9 @@ export function SiteHeader() {
               <NavLink to={localePath(locale, "/membership")}>{t.nav.membership}</NavLink>
             </li>
             <li>
+              <NavLink to={localePath(locale, "/donate")}>{t.donate.nav}</NavLink>
+            </li>
+            <li>
               <a href={switchHref} lang={other} hrefLang={other} aria-label={t.nav.languageSwitchLabel} className="lang-switch">
                 {t.nav.languageSwitch}
               </a>

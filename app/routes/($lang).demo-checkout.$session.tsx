@@ -4,6 +4,8 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { completeDemoCheckout, getDemoCheckout, isDemo } from "~/modules/billing/demo.server";
+import { donationIdFromDemoSession } from "~/modules/billing/gateway.server";
+import { completeDemoDonation, getDemoDonationCheckout } from "~/modules/donations/donations.server";
 import { formatMoney } from "~/modules/i18n/format";
 import { dictionary, localePath } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
@@ -18,9 +20,19 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const locale = requireLocale(params);
   if (!isDemo(context)) throw new Response("Not Found", { status: 404 });
-  const checkout = await getDemoCheckout(context, params.session ?? "");
-  if (!checkout) throw new Response("Not Found", { status: 404 });
-  if (checkout.status !== "pending") throw redirect(localePath(locale, `/join/success?m=${checkout.membershipId}`));
+  const session = params.session ?? "";
+  if (donationIdFromDemoSession(session)) {
+    // A gift: the same page, paid through the same webhook code.
+    const gift = await getDemoDonationCheckout(context, session);
+    if (!gift) throw new Response("Not Found", { status: 404 });
+    if (gift.status !== "pending") throw redirect(localePath(locale, `/donate/thanks?d=${gift.donationId}`));
+    const checkout = { kind: "donation" as const, tierName: gift.fundName, amount: gift.amount, currency: gift.currency, interval: gift.interval, email: gift.email };
+    return { locale, checkout };
+  }
+  const membership = await getDemoCheckout(context, session);
+  if (!membership) throw new Response("Not Found", { status: 404 });
+  if (membership.status !== "pending") throw redirect(localePath(locale, `/join/success?m=${membership.membershipId}`));
+  const checkout = { kind: "membership" as const, membershipId: membership.membershipId, tierName: membership.tierName, amount: membership.amount, currency: membership.currency, interval: membership.interval, email: membership.email };
   return { locale, checkout };
 }
 
@@ -34,6 +46,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const session = params.session ?? "";
   switch (parsed.data.outcome) {
     case "pay":
+      if (donationIdFromDemoSession(session)) return redirect(await completeDemoDonation(context, session, locale), 303);
       return redirect(await completeDemoCheckout(context, session, locale), 303);
     case "decline":
       return data({ step: "choose" as const, message: "declined" as const }, { status: 402 });
@@ -59,12 +72,12 @@ export default function DemoCheckout() {
       <section aria-labelledby="summary-heading" className="card">
         <h2 id="summary-heading">{d.summary}</h2>
         <dl>
-          <dt>{d.tier}</dt>
+          <dt>{checkout.kind === "donation" ? t.donate.fundLegend : d.tier}</dt>
           <dd>{checkout.tierName[locale]}</dd>
           <dt>{d.amount}</dt>
           <dd data-amount>{formatMoney(checkout.amount, checkout.currency, locale)}</dd>
           <dt>{d.billed}</dt>
-          <dd>{checkout.interval === "year" ? t.join.yearly : t.join.monthly}</dd>
+          <dd>{checkout.interval === "year" ? t.join.yearly : checkout.interval === "once" ? t.donate.once : t.join.monthly}</dd>
           <dt>{d.email}</dt>
           <dd>{checkout.email}</dd>
         </dl>
@@ -102,7 +115,7 @@ export default function DemoCheckout() {
         </Form>
       )}
       <p>
-        <Link to={localePath(locale, `/join?resume=${checkout.membershipId}`)}>{d.back}</Link>
+        <Link to={localePath(locale, checkout.kind === "donation" ? "/donate" : `/join?resume=${checkout.membershipId}`)}>{d.back}</Link>
       </p>
     </div>
   );

@@ -46,6 +46,9 @@ export default function StaffLayout() {
                 <NavLink to="/staff/members">{t.members}</NavLink>
               </li>
               <li>
+                <NavLink to="/staff/donations">{dictionary(locale).staffDonations.nav}</NavLink>
+              </li>
+              <li>
                 <NavLink to="/staff/tiers">{t.tiers}</NavLink>
               </li>
               <li>

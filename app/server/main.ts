@@ -18,6 +18,7 @@ import { demoAdmin } from "../../db/seed-data";
 import { signInLinkFor } from "../modules/auth/auth.server";
 import { describeServices, EnvError, parseEnv, type Env } from "../modules/config/env.server";
 import { startRenewalReminderSchedule } from "../modules/email/reminders.server";
+import { startGivingStatementSchedule } from "../modules/donations/statements.server";
 import { startEmailWorker } from "../modules/email/worker.server";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -93,6 +94,9 @@ export async function main(env: Env): Promise<Running> {
   // SKIP LOCKED and reminders are deduplicated, so instances never double up.
   const emailWorker = startEmailWorker({ db, env });
   const reminders = startRenewalReminderSchedule({ db, env });
+  // Each January (or April, for an April–March year) every donor's statement for the year just
+  // ended is queued once (deduplicated per donor and year), however many instances run it.
+  const statements = startGivingStatementSchedule({ db, env });
   // Past-due memberships lapse when their grace period ends, with or without a webhook.
   const stopGraceExpiry = scheduleGraceExpiry(db, env);
 
@@ -115,7 +119,7 @@ export async function main(env: Env): Promise<Running> {
       const force = setTimeout(() => server.closeAllConnections(), 5_000);
       await closed;
       clearTimeout(force);
-      await Promise.all([emailWorker.stop(), reminders.stop()]);
+      await Promise.all([emailWorker.stop(), reminders.stop(), statements.stop()]);
       await handle.close();
       await embedded?.stop();
     })());

@@ -99,6 +99,41 @@ export const en = {
     konbini: "Convenience store",
     other: "Other",
   } as Record<string, string>,
+  receiptManage: {
+    monthly: "This is a monthly gift. You can change the amount, pause or stop it, or update your card, at any time:",
+    cta: "Manage your monthly gift",
+  },
+  tributeNotification: {
+    subject: (kind: "honor" | "memory", name: string) =>
+      kind === "honor" ? `A gift has been made in honour of ${name}` : `A gift has been made in memory of ${name}`,
+    preview: (name: string) => `A gift to the Japan–United States Sister City Association, in the name of ${name}.`,
+    body: (kind: "honor" | "memory", name: string, donor: string | null, fund: string) =>
+      `${donor ?? "A donor who wishes to remain anonymous"} has made a gift to the ${fund} of the Japan–United States Sister City Association ${kind === "honor" ? "in honour of" : "in memory of"} ${name}.`,
+    mission: "Gifts like this one fund student exchanges and grants between American and Japanese sister cities.",
+  },
+  givingStatement: {
+    subject: (period: string) => `Your giving statement for ${period}`,
+    preview: (period: string) => `A summary of your gifts for ${period}, with a PDF.`,
+    heading: (period: string) => `Giving statement: ${period}`,
+    intro: "Thank you for your generosity. Here are your gifts to the association for the period; the PDF attached is the same statement for your records.",
+    date: "Date",
+    fund: "Fund",
+    amount: "Amount",
+    receipt: "Receipt",
+    refunded: (amount: string) => `refunded ${amount}`,
+    total: (currency: string) => `Total (${currency})`,
+    none: "No gifts were recorded for this period.",
+    noGoods: "No goods or services were provided in return for these gifts. Each gift was also acknowledged by its own receipt.",
+    calendar: (year: number) => `${year}`,
+    fiscal: (year: number) => `April ${year} – March ${year + 1}`,
+  },
+  giftPaymentFailed: {
+    subject: "Your monthly gift did not go through",
+    preview: "Please update your card to continue your monthly gift.",
+    body: (amount: string, fund: string) => `We tried to charge ${amount} for your monthly gift to the ${fund}, but the payment was declined.`,
+    retry: "We will try again over the coming days. You can update your card, change or stop the gift here:",
+    cta: "Manage your monthly gift",
+  },
 };
 
 export type EmailStrings = typeof en;

@@ -99,4 +99,39 @@ export const ja: EmailStrings = {
     konbini: "コンビニ払い",
     other: "その他",
   },
+  receiptManage: {
+    monthly: "毎月のご寄付です。金額の変更、一時停止・停止、カードの更新はいつでも次のリンクから行えます：",
+    cta: "毎月のご寄付を管理する",
+  },
+  tributeNotification: {
+    subject: (kind: "honor" | "memory", name: string) =>
+      kind === "honor" ? `${name}様に敬意を表してご寄付が寄せられました` : `${name}様の追悼としてご寄付が寄せられました`,
+    preview: (name: string) => `${name}様のお名前で日米姉妹都市協会へのご寄付がありました。`,
+    body: (kind: "honor" | "memory", name: string, donor: string | null, fund: string) =>
+      `${donor ?? "匿名を希望されるご寄付者"}より、${name}様${kind === "honor" ? "に敬意を表して" : "の追悼として"}、日米姉妹都市協会の${fund}へご寄付をいただきました。`,
+    mission: "このようなご寄付は、日米の姉妹都市間の学生交流と助成に役立てられます。",
+  },
+  givingStatement: {
+    subject: (period: string) => `${period}のご寄付明細`,
+    preview: (period: string) => `${period}のご寄付のまとめ（PDF 添付）`,
+    heading: (period: string) => `ご寄付明細：${period}`,
+    intro: "温かいご支援をありがとうございます。この期間に協会へお寄せいただいたご寄付は以下のとおりです。添付の PDF は同じ内容の明細です。",
+    date: "日付",
+    fund: "基金",
+    amount: "金額",
+    receipt: "領収書番号",
+    refunded: (amount: string) => `${amount}返金済み`,
+    total: (currency: string) => `合計（${currency}）`,
+    none: "この期間のご寄付の記録はありません。",
+    noGoods: "これらのご寄付に対する物品・サービスの提供はありません。各ご寄付には個別の領収書も発行しています。",
+    calendar: (year: number) => `${year}年`,
+    fiscal: (year: number) => `${year}年度（${year}年4月〜${year + 1}年3月）`,
+  },
+  giftPaymentFailed: {
+    subject: "毎月のご寄付の決済が完了しませんでした",
+    preview: "毎月のご寄付を継続するため、カード情報を更新してください。",
+    body: (amount: string, fund: string) => `${fund}への毎月のご寄付${amount}をご請求しましたが、カードが承認されませんでした。`,
+    retry: "数日のうちに再度決済を試みます。カード情報の更新、ご寄付の変更・停止は次のリンクから行えます：",
+    cta: "毎月のご寄付を管理する",
+  },
 };

@@ -2,12 +2,14 @@
 import { benchEmails } from "./emails";
 import { benchMembers } from "./members";
 import { benchStartup } from "./startup";
+import { benchStatements } from "./statements";
 import { benchWebhooks } from "./webhooks";
 
 const benches: [string, () => Promise<void>][] = [
   ["start-up", benchStartup],
   ["emails", benchEmails],
   ["webhooks", benchWebhooks],
+  ["statements", benchStatements],
   ["members", benchMembers],
 ];
 

@@ -53,7 +53,7 @@ function refsFor(row: NonNullable<Awaited<ReturnType<typeof loadMembership>>>): 
 }
 
 /** Delivers events through the webhook code, signed as Stripe signs them. */
-async function deliverAll(ctx: BillingContext, events: EventShape[]) {
+export async function deliverAll(ctx: BillingContext, events: EventShape[]) {
   const secret = getWebhookSecret(ctx.env);
   for (const event of events) {
     const body = JSON.stringify(event);

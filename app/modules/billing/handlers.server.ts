@@ -27,6 +27,16 @@ import {
   lockMembershipParties,
   updateMembership,
 } from "./billing.queries.server";
+import {
+  donationRef,
+  findDonationForSubscription,
+  invoiceDonationRef,
+  onDonationCheckout,
+  onDonationCheckoutFailed,
+  onDonationInvoiceFailed,
+  onDonationInvoicePaid,
+  onDonationSubscription,
+} from "../donations/donation-events.server";
 import { appUrl, recipientOf, tierNameOf, updateCardUrl } from "./links.server";
 import { graceEnd, queueLapsedEmail, transition } from "./lifecycle.server";
 
@@ -111,6 +121,8 @@ async function queueCanceledEmail(ctx: HandlerContext, membershipId: string, end
 // ---------------------------------------------------------------- checkout
 const onCheckoutCompleted: Handler = async (ctx) => {
   const session = ctx.event.object as Stripe.Checkout.Session;
+  const donationId = donationRef(session);
+  if (donationId) return onDonationCheckout(ctx, session, donationId);
   if (session.mode !== "subscription") return;
   const subscriptionId = idOf(session.subscription);
   const membership = await findMembership(ctx.tx, {
@@ -145,6 +157,11 @@ const onCheckoutCompleted: Handler = async (ctx) => {
 // ---------------------------------------------------------------- subscriptions
 const onSubscriptionChanged: Handler = async (ctx) => {
   const sub = ctx.event.object as Stripe.Subscription;
+  const giftId = donationRef(sub);
+  if (giftId) {
+    const gift = await findDonationForSubscription(ctx.tx, sub.id, giftId);
+    if (gift) return onDonationSubscription(ctx, sub, gift);
+  }
   const membership = await findMembership(ctx.tx, { membershipId: sub.metadata?.membershipId, subscriptionId: sub.id });
   if (!membership || !isCurrent(membership, ctx.event.created)) return;
   const deleted = ctx.event.type === "customer.subscription.deleted";
@@ -183,6 +200,11 @@ function invoiceMembershipRef(invoice: Stripe.Invoice) {
 
 const onInvoicePaid: Handler = async (ctx) => {
   const invoice = ctx.event.object as Stripe.Invoice;
+  const giftRef = invoiceDonationRef(invoice);
+  if (giftRef.donationId) {
+    const gift = await findDonationForSubscription(ctx.tx, giftRef.subscriptionId, giftRef.donationId);
+    if (gift) return onDonationInvoicePaid(ctx, invoice, gift);
+  }
   const ref = invoiceMembershipRef(invoice);
   let parties =
     ref.membershipId && UUID.test(ref.membershipId) ? await lockMembershipParties(ctx.tx, { id: ref.membershipId }) : null;
@@ -302,6 +324,11 @@ const onInvoicePaid: Handler = async (ctx) => {
 
 const onInvoicePaymentFailed: Handler = async (ctx) => {
   const invoice = ctx.event.object as Stripe.Invoice;
+  const giftRef = invoiceDonationRef(invoice);
+  if (giftRef.donationId) {
+    const gift = await findDonationForSubscription(ctx.tx, giftRef.subscriptionId, giftRef.donationId);
+    if (gift) return onDonationInvoiceFailed(ctx, invoice, gift);
+  }
   const membership = await findMembership(ctx.tx, invoiceMembershipRef(invoice));
   if (!membership || !isCurrent(membership, ctx.event.created)) return;
   if (membership.status !== "active" && membership.status !== "past_due") return;
@@ -361,18 +388,28 @@ async function paymentForCharge(tx: Tx, charge: { id: string; payment_intent?: s
 
 type StripeCard = { brand: string; last4: string };
 
-function cardOf(charge: Stripe.Charge): StripeCard | null {
+export function cardOf(charge: Stripe.Charge): StripeCard | null {
   const card = charge.payment_method_details?.card;
   return card?.brand && card.last4 && /^\d{4}$/.test(card.last4) ? { brand: card.brand, last4: card.last4 } : null;
 }
 
-/** The card of a charge whose charge.succeeded event is already stored (it usually precedes invoice.paid). */
-async function storedChargeCard(tx: Tx, chargeId: string | null): Promise<StripeCard | null> {
-  if (!chargeId) return null;
+/**
+ * The card of a charge whose charge.succeeded event is already stored (it usually precedes
+ * invoice.paid), found by the charge id or, for a one-time gift's Checkout, its payment intent.
+ */
+export async function storedChargeCard(tx: Tx, chargeId: string | null, paymentIntentId?: string | null): Promise<StripeCard | null> {
+  if (!chargeId && !paymentIntentId) return null;
   const [row] = await tx
     .select({ payload: stripeEvents.payload })
     .from(stripeEvents)
-    .where(and(eq(stripeEvents.type, "charge.succeeded"), sql`${stripeEvents.payload} -> 'data' -> 'object' ->> 'id' = ${chargeId}`))
+    .where(
+      and(
+        eq(stripeEvents.type, "charge.succeeded"),
+        chargeId
+          ? sql`${stripeEvents.payload} -> 'data' -> 'object' ->> 'id' = ${chargeId}`
+          : sql`${stripeEvents.payload} -> 'data' -> 'object' ->> 'payment_intent' = ${paymentIntentId}`,
+      ),
+    )
     .limit(1);
   return row ? cardOf((row.payload as Stripe.Event).data.object as Stripe.Charge) : null;
 }
@@ -430,9 +467,17 @@ const onDisputeCreated: Handler = async (ctx) => {
 };
 
 /** One typed map, keyed by event type. A type not here is stored and acknowledged with no effect. */
+const onCheckoutFailed: Handler = async (ctx) => {
+  const session = ctx.event.object as Stripe.Checkout.Session;
+  const donationId = donationRef(session);
+  if (donationId) await onDonationCheckoutFailed(ctx, donationId);
+};
+
 export const handlers: Record<string, Handler> = {
   "checkout.session.completed": onCheckoutCompleted,
   "checkout.session.async_payment_succeeded": onCheckoutCompleted,
+  "checkout.session.async_payment_failed": onCheckoutFailed,
+  "checkout.session.expired": onCheckoutFailed,
   "customer.subscription.created": onSubscriptionChanged,
   "customer.subscription.updated": onSubscriptionChanged,
   "customer.subscription.deleted": onSubscriptionChanged,

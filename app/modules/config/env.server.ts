@@ -71,6 +71,21 @@ export const EnvSchema = z.object({
   JP_INVOICE_REGISTRATION_NUMBER: optional(
     z.string().regex(/^T\d{13}$/, "must be T followed by 13 digits, such as T1234567890123"),
   ),
+  /** Percentage a donor may add to cover processing fees, shown on /donate before paying (0 hides the option). */
+  DONATION_FEE_PERCENT: optional(
+    z.coerce.number({ message: "must be a number such as 3 or 2.9" }).min(0, "must be 0 or more").max(10, "must be at most 10"),
+  ).default(3),
+  /** Currencies in which monthly gifts are offered, comma-separated (USD, JPY). */
+  DONATION_MONTHLY_CURRENCIES: optional(
+    z
+      .string()
+      .transform((v) => v.split(",").map((c) => c.trim().toUpperCase()).filter(Boolean))
+      .pipe(z.array(z.enum(["USD", "JPY"], "must list USD and/or JPY, e.g. USD,JPY"))),
+  ).default(["USD", "JPY"]),
+  /** First month of the fiscal year for giving statements: 1 (calendar year) or 4 (April–March). */
+  DONATION_STATEMENT_FISCAL_START_MONTH: optional(
+    z.coerce.number({ message: "must be 1 or 4" }).int().refine((m) => m === 1 || m === 4, "must be 1 or 4"),
+  ).default(1),
   /** Signs receipt page links; defaults to SESSION_SECRET (a fixed development key when neither is set). */
   RECEIPT_LINK_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
 });

@@ -17,6 +17,9 @@ export type EmailTemplate =
   | "renewal-reminder"
   | "sign-in-link"
   | "export-ready"
+  | "tribute-notification"
+  | "giving-statement"
+  | "gift-payment-failed"
   | (string & {});
 
 export interface QueueEmail {

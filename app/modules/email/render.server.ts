@@ -9,6 +9,8 @@ import type { EmailOutboxRow } from "../../../db/schema";
 import { EmailDataError, renderEmail, type ReceiptEmailData, type Site } from "../../../emails";
 import type { Env } from "../config/env.server";
 import { renderReceiptPdf } from "../receipts/receipt-pdf.server";
+import { renderStatementPdf } from "../donations/statement-pdf.server";
+import type { StatementData } from "../donations/statements.server";
 import { getReceiptDocument, issuerFromEnv, receiptPageUrl, type ReceiptSnapshot } from "../receipts/receipts.server";
 
 export interface RenderedOutboxEmail {
@@ -60,6 +62,13 @@ export async function renderOutboxRow(db: DbOrTx, env: Env, row: EmailOutboxRow)
   let attachments: RenderedOutboxEmail["attachments"] = [];
   if (row.template === "receipt" && (row.locale === "en" || row.locale === "ja")) {
     ({ props, attachments } = await receiptProps(db, env, row));
+  } else if (row.template === "giving-statement" && (row.locale === "en" || row.locale === "ja")) {
+    // The statement's data is frozen in the row when queued; the PDF is rendered from it (dated by the row).
+    const data = row.props as unknown as StatementData;
+    if (!data.period || !Array.isArray(data.gifts)) throw new EmailDataError("giving-statement email needs props.period and props.gifts");
+    const pdf = await renderStatementPdf(data, row.locale, issuerFromEnv(env), row.createdAt);
+    const label = data.period.fiscal === "april" ? `fy${data.period.year}` : String(data.period.year);
+    attachments = [{ filename: `giving-statement-${label}.pdf`, content: pdf, contentType: "application/pdf" }];
   }
   // A row rendered on an earlier attempt is sent exactly as it was then.
   if (row.subject && row.html && row.text) return { subject: row.subject, html: row.html, text: row.text, attachments };

@@ -123,9 +123,29 @@ export async function exportMembers(db: Database, request: ExportRequest): Promi
   });
 
   const query = dialect.sqlToQuery(memberSelectSql(filter, locale, { lastPayment: preset === "finance" }));
-  const client = (db as Database & { $client: postgres.Sql }).$client;
   const header = columns.map((c) => dictionary(locale).staff.columns[c] ?? c);
   const cells = cellMaker(preset, locale, format === "csv");
+  return streamExport(db, { query, header, cells, format, auditId, filename: exportFilename(format, preset), sheetName: dictionary(locale).staff.list.title });
+}
+
+/** What streamExport writes: a query's rows as cells under a header, in a format, for an audit entry already written. */
+export interface StreamExportSpec {
+  query: { sql: string; params: unknown[] };
+  header: string[];
+  cells: (row: Row) => (string | number | null)[];
+  format: ExportFormat;
+  auditId: number;
+  filename: string;
+  sheetName: string;
+}
+
+/**
+ * Streams any query's rows from a cursor into CSV (BOM, CRLF, formulas neutralised) or XLSX,
+ * completing the audit entry with the row count (members and donations exports alike).
+ */
+export function streamExport(db: Database, spec: StreamExportSpec): ExportStream {
+  const { query, header, cells, format, auditId } = spec;
+  const client = (db as Database & { $client: postgres.Sql }).$client;
 
   let rowCount = 0;
   let resolveDone!: (n: number) => void;
@@ -219,13 +239,13 @@ export async function exportMembers(db: Database, request: ExportRequest): Promi
         return finish(error ?? new Error("export aborted"));
       },
     );
-    return { body, contentType: "text/csv; charset=utf-8", filename: exportFilename("csv", preset), auditId, done };
+    return { body, contentType: "text/csv; charset=utf-8", filename: spec.filename, auditId, done };
   }
 
   const body = new PassThrough({ highWaterMark: 256 * 1024 });
   (async () => {
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: body, useStyles: false, useSharedStrings: false });
-    const sheet = workbook.addWorksheet(dictionary(locale).staff.list.title);
+    const sheet = workbook.addWorksheet(spec.sheetName);
     sheet.addRow(header).commit();
     for await (const batch of batches()) {
       for (const row of batch) {
@@ -247,7 +267,7 @@ export async function exportMembers(db: Database, request: ExportRequest): Promi
   return {
     body,
     contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    filename: exportFilename("xlsx", preset),
+    filename: spec.filename,
     auditId,
     done,
   };

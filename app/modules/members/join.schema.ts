@@ -51,14 +51,14 @@ export type JoinValues = Partial<Record<JoinField, string>>;
 export type JoinFieldErrors = Partial<Record<JoinField, JoinErrorKey>>;
 
 /** A form value: a missing field is an empty string; surrounding spaces (ASCII and 全角) dropped. */
-const str = z.preprocess((v) => (typeof v === "string" ? v.replace(/^[\s\u3000]+|[\s\u3000]+$/g, "") : ""), z.string());
+export const str = z.preprocess((v) => (typeof v === "string" ? v.replace(/^[\s\u3000]+|[\s\u3000]+$/g, "") : ""), z.string());
 
 // Markup, control characters and characters no name contains.
-const UNSAFE = /[<>"`{}\\;=|\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e]/;
+export const UNSAFE = /[<>"`{}\\;=|\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e]/;
 
-const required = (max: number) => str.pipe(z.string().min(1, "required").max(max, "tooLong"));
-const name = required(100).refine((v) => !UNSAFE.test(v) && !/https?:|www\./i.test(v), "invalidName");
-const optionalText = (max: number) =>
+export const required = (max: number) => str.pipe(z.string().min(1, "required").max(max, "tooLong"));
+export const name = required(100).refine((v) => !UNSAFE.test(v) && !/https?:|www\./i.test(v), "invalidName");
+export const optionalText = (max: number) =>
   str.pipe(z.string().max(max, "tooLong").refine((v) => !UNSAFE.test(v), "invalidName"));
 
 /** Full-width digits and hyphens to ASCII: `１２３ー４５６７` → `123-4567`. */

@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 // subsets it per document): parsing the 5.5 MB files for each receipt was most of its cost.
 type Font = fontkit.Font;
 let fonts: { regular: Font; bold: Font } | undefined;
-function loadFonts() {
+export function loadFonts() {
   const open = (file: string) => fontkit.create(readFileSync(require.resolve(`@expo-google-fonts/noto-sans-jp/${file}`)));
   fonts ??= { regular: open("400Regular/NotoSansJP_400Regular.ttf"), bold: open("700Bold/NotoSansJP_700Bold.ttf") };
   return fonts;

@@ -1,0 +1,221 @@
+/**
+ * Donations in the staff console: a filtered list (fund, currency, date range, once/monthly,
+ * amount range, tribute, anonymous, donor), the "donations" export preset through the shared
+ * streaming exporter (CSV with BOM and neutralised formulas, or XLSX; one audit entry), and a
+ * per-fund summary by month and currency (paid minus refunded; months in the association's
+ * time zone). Anonymous gifts are listed for staff, marked anonymous.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { z } from "zod";
+import type { Database, DbOrTx } from "../../../db/client";
+import type { Locale, StaffUser } from "../../../db/schema";
+import { writeAudit } from "../audit/audit.server";
+import { streamExport, type ExportFormat, type ExportStream } from "../exports/exports.server";
+import { minorUnitDigits } from "../i18n/format";
+import { dictionary } from "../i18n/i18n";
+import { getFundsWithProgress, setFundGoal } from "./donations.server";
+
+const dialect = new PgDialect({ casing: "snake_case" });
+const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
+const major = z.string().regex(/^\d{1,9}(\.\d{1,2})?$/, "must be an amount such as 100 or 25.50");
+
+export const DonationQuerySchema = z.object({
+  fund: opt(z.string().max(64)),
+  currency: opt(z.enum(["USD", "JPY"])),
+  from: opt(date),
+  to: opt(date),
+  interval: opt(z.enum(["once", "month"])),
+  min: opt(major),
+  max: opt(major),
+  tribute: opt(z.enum(["yes", "no"])),
+  anonymous: opt(z.enum(["yes", "no"])),
+  donor: opt(z.uuid()),
+});
+export type DonationQuery = z.infer<typeof DonationQuerySchema>;
+
+export function parseDonationQuery(params: URLSearchParams): { query: DonationQuery; problems: { field: string; message: string }[] } {
+  const raw = Object.fromEntries([...params].filter(([k]) => k in DonationQuerySchema.shape));
+  const parsed = DonationQuerySchema.safeParse(raw);
+  if (parsed.success) return { query: parsed.data, problems: [] };
+  const problems = parsed.error.issues.map((i) => ({ field: String(i.path[0]), message: `${String(i.path[0])}: ${i.message}` }));
+  const bad = new Set(problems.map((p) => p.field));
+  const kept = DonationQuerySchema.parse(Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k))));
+  return { query: kept, problems };
+}
+
+/** A typed major amount in the row's currency's minor units, as SQL (dollars ×100, yen ×1). */
+function minorOf(value: string): SQL {
+  const [whole, fraction = ""] = value.split(".");
+  const cents = Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
+  return sql`(case d.currency when 'USD' then ${cents}::int else ${Number(whole)}::int end)`;
+}
+
+function whereOf(q: DonationQuery): SQL {
+  const parts: SQL[] = [sql`d.status <> 'pending'`];
+  if (q.fund) parts.push(sql`f.slug = ${q.fund}`);
+  if (q.currency) parts.push(sql`d.currency = ${q.currency}`);
+  if (q.from) parts.push(sql`d.created_at >= (${q.from}::date::timestamp at time zone 'Asia/Tokyo')`);
+  if (q.to) parts.push(sql`d.created_at < ((${q.to}::date + 1)::timestamp at time zone 'Asia/Tokyo')`);
+  if (q.interval) parts.push(sql`d.interval = ${q.interval}`);
+  if (q.min) parts.push(sql`d.amount >= ${minorOf(q.min)}`);
+  if (q.max) parts.push(sql`d.amount <= ${minorOf(q.max)}`);
+  if (q.tribute) parts.push(q.tribute === "yes" ? sql`d.tribute_kind is not null` : sql`d.tribute_kind is null`);
+  if (q.anonymous) parts.push(sql`d.anonymous = ${q.anonymous === "yes"}`);
+  if (q.donor) parts.push(sql`d.person_id = ${q.donor}`);
+  return sql.join(parts, sql` and `);
+}
+
+function selectSql(q: DonationQuery, limit?: number): SQL {
+  return sql`
+    select d.id, d.created_at as "createdAt", d.amount, d.fee_amount as "feeAmount", d.currency, d.interval, d.status,
+           d.anonymous, d.tribute_kind as "tributeKind", d.tribute_name as "tributeName",
+           p.id as "personId", p.family_name as "familyName", p.given_name as "givenName", p.email,
+           f.slug as "fundSlug", f.name_en as "fundEn", f.name_ja as "fundJa",
+           coalesce((select sum(x.amount - x.refunded_amount) from payments x where x.donation_id = d.id), 0)::bigint as "paidNet",
+           (select string_agg(r.number, ' ' order by r.number) from receipts r join payments x on x.id = r.payment_id where x.donation_id = d.id and r.kind = 'original') as "receipts"
+      from donations d join people p on p.id = d.person_id join funds f on f.id = d.fund_id
+     where ${whereOf(q)}
+     order by d.created_at desc, d.id
+     ${limit ? sql`limit ${limit}` : sql``}`;
+}
+
+export interface StaffDonationRow {
+  id: string;
+  createdAt: string;
+  amount: number;
+  feeAmount: number;
+  currency: "USD" | "JPY";
+  interval: "once" | "month";
+  status: string;
+  anonymous: boolean;
+  tributeKind: "honor" | "memory" | null;
+  tributeName: string | null;
+  personId: string;
+  familyName: string;
+  givenName: string;
+  email: string;
+  fundSlug: string;
+  fundEn: string;
+  fundJa: string;
+  paidNet: number;
+  receipts: string | null;
+}
+
+export async function listDonations(db: DbOrTx, params: URLSearchParams, limit = 200) {
+  const { query, problems } = parseDonationQuery(params);
+  const result = await db.execute(selectSql(query, limit));
+  const rows = (result as unknown as Record<string, unknown>[]).map((r) => ({
+    ...(r as unknown as StaffDonationRow),
+    createdAt: new Date(r.createdAt as string).toISOString(),
+    paidNet: Number(r.paidNet),
+  }));
+  const funds = (await db.execute(sql`select slug, name_en as "nameEn", name_ja as "nameJa" from funds order by sort_order, id`)) as unknown as { slug: string; nameEn: string; nameJa: string }[];
+  return { query, problems, rows, funds: [...funds] };
+}
+
+const COLUMNS = ["date", "donor", "email", "anonymous", "fund", "amount", "fee", "currency", "interval", "status", "tribute", "paidNet", "receipts"] as const;
+
+/** The "donations" export preset: the list's rows, streamed, one audit entry. */
+export async function exportDonations(
+  db: Database,
+  request: { staff: Pick<StaffUser, "id" | "locale">; params: URLSearchParams; format: ExportFormat; ip?: string | null },
+): Promise<ExportStream> {
+  const { query } = parseDonationQuery(request.params);
+  const locale: Locale = request.staff.locale;
+  const t = dictionary(locale).staffDonations;
+  const auditId = await writeAudit(db, {
+    actorStaffUserId: request.staff.id,
+    action: "export.donations",
+    subjectType: "donations",
+    details: { format: request.format, preset: "donations", columns: [...COLUMNS], filters: query, rowCount: null, status: "started" },
+    ip: request.ip ?? null,
+  });
+  const asText = request.format === "csv";
+  const money = (amount: number, currency: "USD" | "JPY") => {
+    const digits = minorUnitDigits(currency);
+    return asText ? (amount / 10 ** digits).toFixed(digits) : amount / 10 ** digits;
+  };
+  const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
+  return streamExport(db, {
+    query: dialect.sqlToQuery(selectSql(query)),
+    header: COLUMNS.map((c) => t.columns[c]),
+    cells: (r) => {
+      const row = r as unknown as StaffDonationRow;
+      return [
+        new Date(row.createdAt).toISOString().slice(0, 10),
+        `${row.familyName} ${row.givenName}`,
+        row.email,
+        row.anonymous ? t.yes : t.no,
+        locale === "ja" ? row.fundJa : row.fundEn,
+        money(row.amount, row.currency),
+        money(row.feeAmount, row.currency),
+        row.currency,
+        row.interval === "month" ? t.monthly : t.once,
+        row.status,
+        row.tributeKind ? `${row.tributeKind === "honor" ? t.honor : t.memory}: ${row.tributeName}` : null,
+        money(Number(row.paidNet), row.currency),
+        row.receipts,
+      ];
+    },
+    format: request.format,
+    auditId,
+    filename: `donations-${stamp}.${request.format}`,
+    sheetName: t.title,
+  });
+}
+
+/** Per fund, per month (Tokyo) and per currency: gifts paid, gross, refunded, net. Currencies never summed. */
+export { getFundsWithProgress };
+
+export async function fundMonthlySummary(db: DbOrTx, year: number) {
+  const rows = (await db.execute(sql`
+    select f.slug, f.name_en as "nameEn", f.name_ja as "nameJa",
+           to_char(p.paid_at at time zone 'Asia/Tokyo', 'YYYY-MM') as month, p.currency,
+           count(*)::int as gifts, sum(p.amount)::bigint as gross, sum(p.refunded_amount)::bigint as refunded
+      from payments p join funds f on f.id = p.fund_id
+     where p.donation_id is not null
+       and p.paid_at >= (make_date(${year}, 1, 1)::timestamp at time zone 'Asia/Tokyo')
+       and p.paid_at < (make_date(${year + 1}, 1, 1)::timestamp at time zone 'Asia/Tokyo')
+     group by f.slug, f.name_en, f.name_ja, f.sort_order, month, p.currency
+     order by f.sort_order, f.slug, month, p.currency`)) as unknown as Record<string, unknown>[];
+  return rows.map((r) => ({
+    slug: r.slug as string,
+    name: { en: r.nameEn as string, ja: r.nameJa as string },
+    month: r.month as string,
+    currency: r.currency as "USD" | "JPY",
+    gifts: Number(r.gifts),
+    gross: Number(r.gross),
+    refunded: Number(r.refunded),
+    net: Number(r.gross) - Number(r.refunded),
+  }));
+}
+
+/** A fund's goal in one currency as staff type it (major units; blank removes the goal). */
+export const FundGoalSchema = z.object({
+  fund: z.string().min(1, "required").max(64),
+  currency: z.enum(["USD", "JPY"], "required"),
+  amount: z.preprocess(
+    (v) => (typeof v === "string" ? v.replace(/[,\s]/g, "") : ""),
+    z.union([z.literal(""), z.string().regex(/^\d{1,10}(\.\d{1,2})?$/, "invalidGoal")]),
+  ),
+});
+
+/** Sets or removes a fund's goal (per currency), with an audit entry. Returns false for an unknown fund or a bad amount. */
+export async function saveFundGoal(db: Database, staff: Pick<StaffUser, "id">, input: z.infer<typeof FundGoalSchema>, ip: string | null): Promise<"saved" | "unknownFund" | "invalidGoal"> {
+  let minor: number | null = null;
+  if (input.amount !== "") {
+    const [whole, fraction = ""] = input.amount.split(".");
+    if (input.currency === "JPY" && fraction.replace(/0/g, "") !== "") return "invalidGoal";
+    minor = input.currency === "JPY" ? Number(whole) : Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
+    if (!(minor > 0) || !Number.isSafeInteger(minor) || minor > 2_000_000_000) return "invalidGoal";
+  }
+  const found = (await db.execute(sql`select id from funds where slug = ${input.fund}`)) as unknown as { id: number }[];
+  if (!found[0]) return "unknownFund";
+  await db.transaction(async (tx) => {
+    await setFundGoal(tx, input.fund, input.currency, minor);
+    await writeAudit(tx, { actorStaffUserId: staff.id, action: "fund.goal", subjectType: "fund", subjectId: input.fund, details: { currency: input.currency, amount: minor }, ip });
+  });
+  return "saved";
+}
