@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import { memberships, people } from "../../../db/schema";
 import { getGateway } from "./gateway.server";
-import { appUrl, portalToken, verifyPortalToken } from "./links.server";
+import { appUrl, verifyPortalToken } from "./links.server";
 import type { BillingContext } from "./webhook.server";
 
 export async function openCardUpdate(ctx: BillingContext, token: string): Promise<{ ok: true; url: string } | { ok: false; reason: "invalid" | "unavailable" }> {
@@ -21,7 +21,7 @@ export async function openCardUpdate(ctx: BillingContext, token: string): Promis
       customerId,
       appUrl(ctx.env, row.locale, `/join/success?m=${membershipId}`),
       row.locale,
-      portalToken(ctx.env, membershipId),
+      token, // the link the member followed, still valid: the demo card page takes the same one
     );
     return { ok: true, url: session.url };
   } catch (error) {
