@@ -6,7 +6,11 @@ import { toPlainText } from "@react-email/components";
 import { createElement, type ComponentType } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { z } from "zod";
+import CorporateInvoice, * as corporateInvoice from "./corporate-invoice";
 import ExportReady, * as exportReady from "./export-ready";
+import InvoiceOverdue, * as invoiceOverdue from "./invoice-overdue";
+import SeatInvitation, * as seatInvitation from "./seat-invitation";
+import SponsorWelcome, * as sponsorWelcome from "./sponsor-welcome";
 import MembershipCanceled, * as membershipCanceled from "./membership-canceled";
 import MembershipLapsed, * as membershipLapsed from "./membership-lapsed";
 import PaymentActionRequired, * as paymentActionRequired from "./payment-action-required";
@@ -60,6 +64,17 @@ export const templateSchemas = {
   }),
   "sign-in-link": z.object({ recipient: recipient.optional(), url, expiresMinutes: z.number().int().positive() }),
   "export-ready": z.object({ recipient: recipient.optional(), exportName: z.string(), downloadUrl: url, expiresAt: iso }),
+  "corporate-invoice": z.object({ recipient, tierName, ...money, dueDate: iso, poNumber: z.string().nullable(), hostedInvoiceUrl: url }),
+  "invoice-overdue": z.object({
+    recipient,
+    ...money,
+    invoiceNumber: z.string().min(1),
+    dueDate: iso.nullable(),
+    poNumber: z.string().nullable(),
+    hostedInvoiceUrl: url,
+  }),
+  "sponsor-welcome": z.object({ recipient, tierName, seats: z.number().int().nonnegative(), periodEnd: iso, manageUrl: url, sponsorsUrl: url }),
+  "seat-invitation": z.object({ recipient: recipient.optional(), organisationName: tierName, tierName, acceptUrl: url, expiresDays: z.number().int().positive() }),
 } as const;
 
 export type TemplateName = keyof typeof templateSchemas;
@@ -86,6 +101,10 @@ export const templates: Record<TemplateName, Entry> = {
   "renewal-reminder": { component: RenewalReminder, subject: renewalReminder.subject, previews: renewalReminder.previews },
   "sign-in-link": { component: SignInLink, subject: signInLink.subject, previews: signInLink.previews },
   "export-ready": { component: ExportReady, subject: exportReady.subject, previews: exportReady.previews },
+  "corporate-invoice": { component: CorporateInvoice, subject: corporateInvoice.subject, previews: corporateInvoice.previews },
+  "invoice-overdue": { component: InvoiceOverdue, subject: invoiceOverdue.subject, previews: invoiceOverdue.previews },
+  "sponsor-welcome": { component: SponsorWelcome, subject: sponsorWelcome.subject, previews: sponsorWelcome.previews },
+  "seat-invitation": { component: SeatInvitation, subject: seatInvitation.subject, previews: seatInvitation.previews },
 };
 
 export const TEMPLATE_NAMES = Object.keys(templates) as TemplateName[];
