@@ -265,7 +265,7 @@ export const en = {
     region: "Prefecture or state",
     city: "City",
     addressLine1: "Street address",
-    addressLine2: "Building, floor (if any)",
+    addressLine2: "Building, floor",
     primaryLegend: "Primary contact",
     primaryHint: "Manages the membership and invites employees.",
     familyName: "Family name",

@@ -262,7 +262,7 @@ export const ja: Dictionary = {
     region: "都道府県・州",
     city: "市区町村",
     addressLine1: "番地",
-    addressLine2: "建物名・階（任意）",
+    addressLine2: "建物名・階",
     primaryLegend: "ご担当者",
     primaryHint: "会員資格を管理し、社員の皆さまを招待します。",
     familyName: "姓",
