@@ -9,6 +9,8 @@ import { corporateInvoiceShape, stripeEvent } from "~/modules/billing/stripe-sha
 import { recordOfflineInvoicePayment } from "~/modules/corporate/corporate-billing.server";
 import { payDemoInvoice } from "~/modules/billing/demo.server";
 import { renderEmail } from "../../emails";
+import { buildReceiptDocument, receiptLines } from "~/modules/receipts/receipt-document";
+import { issuerFromEnv } from "~/modules/receipts/receipts.server";
 import { dictionary } from "~/modules/i18n/i18n";
 import { stripeCalls, stripeServer } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
@@ -170,6 +172,10 @@ describe("corporate membership by invoice", () => {
       purpose: { kind: "membership", tierName: { en: "Gold", ja: "ゴールド法人会員" } },
       method: { type: "bank_transfer" },
     });
+    const doc = buildReceiptDocument(receiptRows[0]!, issuerFromEnv(env));
+    const jaLines = Object.fromEntries(receiptLines(doc, "ja"));
+    expect(jaLines).toMatchObject({ お支払者: "株式会社さくら商事 御中", ご担当: "鈴木 一郎 様", 発注番号: "PO-2026-0042" });
+    expect(Object.fromEntries(receiptLines(doc, "en"))).toMatchObject({ Attention: "鈴木 一郎", "PO number": "PO-2026-0042" });
     const emails = await t.db.select().from(emailOutbox).where(eq(emailOutbox.organisationId, org!.id));
     expect(emails.map((e) => `${e.template}:${e.toEmail}`).sort()).toEqual([
       "corporate-invoice:keiri@sakura-trading.example.jp",

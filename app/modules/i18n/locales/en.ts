@@ -372,6 +372,10 @@ export const en = {
     paid: "This invoice is paid. Thank you.",
     unavailable: "This invoice is not open.",
   },
+  corporateReceipt: {
+    attention: "Attention",
+    poNumber: "PO number",
+  },
 };
 
 export type Dictionary = typeof en;

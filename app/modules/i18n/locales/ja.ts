@@ -369,4 +369,8 @@ export const ja: Dictionary = {
     paid: "この請求書はお支払い済みです。ありがとうございました。",
     unavailable: "この請求書は受付中ではありません。",
   },
+  corporateReceipt: {
+    attention: "ご担当",
+    poNumber: "発注番号",
+  },
 };
