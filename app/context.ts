@@ -6,6 +6,8 @@ declare module "@remix-run/node" {
   interface AppLoadContext {
     db: Database;
     env: Env;
+    /** The client's address as the server sees it (rate limits, audit); absent in tests. */
+    clientIp?: string | null;
   }
 }
 

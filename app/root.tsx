@@ -7,6 +7,7 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useMatches,
   useRouteError,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
@@ -24,6 +25,8 @@ export function loader({ params }: LoaderFunctionArgs) {
 
 export function Layout({ children }: { children: ReactNode }) {
   const locale = useLocale();
+  // The staff console (handle.staffConsole) has its own header, navigation and language.
+  const publicChrome = !useMatches().some((m) => (m.handle as { staffConsole?: boolean } | undefined)?.staffConsole);
   return (
     <html lang={locale}>
       <head>
@@ -33,11 +36,15 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <SiteHeader />
-        <main id="main" tabIndex={-1}>
-          {children}
-        </main>
-        <SiteFooter />
+        {publicChrome ? <SiteHeader /> : null}
+        {publicChrome ? (
+          <main id="main" tabIndex={-1}>
+            {children}
+          </main>
+        ) : (
+          children
+        )}
+        {publicChrome ? <SiteFooter /> : null}
         <ScrollRestoration />
         <Scripts />
       </body>

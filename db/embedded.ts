@@ -161,7 +161,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     options.onLog?.(line);
   };
 
-  const pg = new EmbeddedPostgres({
+  const make = (locale: string) => new EmbeddedPostgres({
     databaseDir: pgdata,
     port: options.port,
     user: USER,
@@ -170,7 +170,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     persistent: true,
     // Postgres refuses to run as root; as root the package creates a `postgres` OS user.
     createPostgresUser: isRoot,
-    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    // A UTF-8 character type, so pg_trgm and lower() treat kanji and kana as letters; the
+    // collation stays byte order (stable, and kana readings sort in gojūon order anyway).
+    initdbFlags: ["--encoding=UTF8", `--lc-ctype=${locale}`, "--lc-collate=C", `--locale=${locale}`],
     postgresFlags: [
       "-c", "listen_addresses=127.0.0.1",
       "-c", "unix_socket_directories=",
@@ -181,6 +183,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     onLog: log,
     onError: (error) => log(String(error)),
   });
+  let pg = make("C.UTF-8");
 
   if (isRoot) {
     const native = await binaryDirectory();
@@ -194,7 +197,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     // A half-made cluster (initdb killed part way) would block every later start.
     if (existsSync(pgdata) && (await readdir(pgdata)).length > 0) rmSync(pgdata, { recursive: true, force: true });
     await mkdir(path.dirname(pgdata), { recursive: true });
-    await within(pg.initialise(), 120_000, "initdb of the embedded PostgreSQL");
+    try {
+      await within(pg.initialise(), 120_000, "initdb of the embedded PostgreSQL");
+    } catch (error) {
+      // No C.UTF-8 locale on this system (some non-glibc systems): fall back to plain C.
+      log(`initdb with C.UTF-8 failed (${String(error)}); using the C locale\n`);
+      rmSync(pgdata, { recursive: true, force: true });
+      pg = make("C");
+      await within(pg.initialise(), 120_000, "initdb of the embedded PostgreSQL");
+    }
   } else {
     await clearStaleLock(pgdata);
   }

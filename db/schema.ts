@@ -211,10 +211,17 @@ export const people = pgTable(
     stripeCustomerId: text().unique("people_stripe_customer_id_unique"),
     createdAt: createdAt(),
     updatedAt: createdAt(),
+    /** Staff search text (names in kanji, hiragana and romaji, email); functions in migration 0002. */
+    searchText: text().generatedAlwaysAs(
+      sql`kizuna_person_search(family_name, given_name, family_name_kana, given_name_kana, email)`,
+    ),
   },
   (t) => [
     uniqueIndex("people_email_lower").on(sql`lower(${t.email})`),
     index("people_kana").on(t.familyNameKana, t.givenNameKana),
+    index("people_search_trgm").using("gin", t.searchText.op("gin_trgm_ops")),
+    /** Words and their 1–2 character prefixes, for short terms (林, やま) that have no trigram. */
+    index("people_search_words").using("gin", sql`kizuna_search_words(${t.searchText})`),
   ],
 );
 
@@ -241,9 +248,15 @@ export const organisations = pgTable(
     stripeCustomerId: text().unique("organisations_stripe_customer_id_unique"),
     createdAt: createdAt(),
     updatedAt: createdAt(),
+    /** Staff search text (names in English, Japanese, hiragana and romaji, billing email). */
+    searchText: text().generatedAlwaysAs(
+      sql`kizuna_organisation_search(legal_name_en, legal_name_ja, legal_name_kana, billing_email)`,
+    ),
   },
   (t) => [
     check("organisations_corporate_number", sql`${t.jpCorporateNumber} ~ '^[0-9]{13}$'`),
+    index("organisations_search_trgm").using("gin", t.searchText.op("gin_trgm_ops")),
+    index("organisations_search_words").using("gin", sql`kizuna_search_words(${t.searchText})`),
   ],
 );
 
@@ -528,6 +541,19 @@ export const signInTokens = pgTable(
     createdAt: createdAt(),
   },
   (t) => [check("sign_in_tokens_one_subject", sql`num_nonnulls(${t.staffUserId}, ${t.personId}) = 1`)],
+);
+
+/** Every sign-in link request, kept briefly to rate-limit per address and per IP (staff issue). */
+export const signInRequests = pgTable(
+  "sign_in_requests",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    /** Lower-cased address as typed, whether or not it belongs to anyone. */
+    email: text().notNull(),
+    ip: text(),
+    at: createdAt(),
+  },
+  (t) => [index("sign_in_requests_email").on(t.email, t.at), index("sign_in_requests_ip").on(t.ip, t.at)],
 );
 
 export const auditLog = pgTable(

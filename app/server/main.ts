@@ -14,6 +14,8 @@ import { ensureDatabase, startEmbedded, type EmbeddedServer } from "../../db/emb
 import { applyMigrations } from "../../db/migrate";
 import { seed } from "../../db/seed";
 import { scheduleGraceExpiry } from "../modules/billing/lifecycle.server";
+import { demoAdmin } from "../../db/seed-data";
+import { signInLinkFor } from "../modules/auth/auth.server";
 import { describeServices, EnvError, parseEnv, type Env } from "../modules/config/env.server";
 import { startRenewalReminderSchedule } from "../modules/email/reminders.server";
 import { startEmailWorker } from "../modules/email/worker.server";
@@ -72,7 +74,7 @@ export async function main(env: Env): Promise<Running> {
   });
   app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: "production", getLoadContext: () => ({ db, env }) }));
+  app.all("*", createRequestHandler({ build, mode: "production", getLoadContext: (req) => ({ db, env, clientIp: req.ip ?? null }) }));
 
   const server = await new Promise<import("node:http").Server>((resolve, reject) => {
     const s = app.listen(env.PORT, env.HOST);
@@ -98,6 +100,10 @@ export async function main(env: Env): Promise<Running> {
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   console.log(`\nKizuna is running at ${url} (ready in ${seconds} s)`);
   for (const line of describeServices(env, databaseLabel)) console.log(`  ${line}`);
+  if (embedded) {
+    const link = await signInLinkFor(db, demoAdmin.email, url);
+    if (link) console.log(`  staff console: sign in as ${demoAdmin.email} (demo admin) within 15 minutes at\n    ${link.url}`);
+  }
   console.log("  stop with Ctrl-C\n");
 
   let stopping: Promise<void> | undefined;

@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, printing figures. Builds the app first (npm run bench does). */
 import { benchEmails } from "./emails";
+import { benchMembers } from "./members";
 import { benchStartup } from "./startup";
 import { benchWebhooks } from "./webhooks";
 
@@ -7,6 +8,7 @@ const benches: [string, () => Promise<void>][] = [
   ["start-up", benchStartup],
   ["emails", benchEmails],
   ["webhooks", benchWebhooks],
+  ["members", benchMembers],
 ];
 
 const only = process.argv.slice(2);

@@ -1,0 +1,239 @@
+/**
+ * Staff sign-in by one-time link, sessions and authorisation.
+ *
+ * - A link token is 32 random bytes; only its SHA-256 is stored; it works once, for 15 minutes.
+ * - Requests are rate-limited per address and per IP in PostgreSQL (every instance sees them),
+ *   and get the same answer whether or not the address belongs to a staff user.
+ * - Every state-changing request must come from our own origin (Origin or Referer header),
+ *   on top of SameSite=Lax cookies.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { redirect } from "@remix-run/node";
+import type { AppLoadContext } from "@remix-run/node";
+import { and, count, eq, gt, isNull, lt, sql } from "drizzle-orm";
+import type { DbOrTx } from "../../../db/client";
+import { signInRequests, signInTokens, staffUsers, type StaffUser } from "../../../db/schema";
+import { writeAudit } from "../audit/audit.server";
+import { queueEmail } from "../email/outbox.server";
+import { can, type Permission } from "./permissions";
+import { commitSession, destroySession, getSession } from "./session.server";
+
+export const LINK_TTL_MINUTES = 15;
+export const LIMIT_WINDOW_MINUTES = 15;
+export const LIMIT_PER_ADDRESS = 5;
+export const LIMIT_PER_IP = 20;
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export function signInUrl(appUrl: string, token: string): string {
+  return new URL(`/staff/verify?token=${encodeURIComponent(token)}`, appUrl).toString();
+}
+
+export function appUrlOf(context: Pick<AppLoadContext, "env">, request: Request): string {
+  return context.env.APP_URL ?? new URL(request.url).origin;
+}
+
+/** Makes a link for a staff user (the start-up demo link and `npm run staff:add` use it too). */
+export async function createSignInLink(tx: DbOrTx, staffUserId: string, appUrl: string, ip: string | null = null) {
+  const token = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(Date.now() + LINK_TTL_MINUTES * 60_000);
+  await tx.insert(signInTokens).values({ staffUserId, tokenHash: hashToken(token), expiresAt, requestedIp: ip });
+  return { token, url: signInUrl(appUrl, token), expiresAt };
+}
+
+export type SignInRequestResult = { status: "sent" } | { status: "rate_limited" };
+
+/**
+ * Records the request and, unless a limit is reached, emails a link when the address is an
+ * active staff user. The result is "sent" for any address, so the answer reveals nothing.
+ */
+export async function requestSignInLink(
+  db: DbOrTx,
+  input: { email: string; ip: string | null; appUrl: string },
+): Promise<SignInRequestResult> {
+  const email = input.email.trim().toLowerCase();
+  return db.transaction(async (tx) => {
+    const since = sql`now() - make_interval(mins => ${LIMIT_WINDOW_MINUTES})`;
+    await tx.delete(signInRequests).where(lt(signInRequests.at, sql`now() - interval '1 day'`));
+    const [byAddress] = await tx
+      .select({ n: count() })
+      .from(signInRequests)
+      .where(and(eq(signInRequests.email, email), gt(signInRequests.at, since)));
+    const [byIp] = input.ip
+      ? await tx
+          .select({ n: count() })
+          .from(signInRequests)
+          .where(and(eq(signInRequests.ip, input.ip), gt(signInRequests.at, since)))
+      : [{ n: 0 }];
+    await tx.insert(signInRequests).values({ email, ip: input.ip });
+    if ((byAddress?.n ?? 0) >= LIMIT_PER_ADDRESS || (byIp?.n ?? 0) >= LIMIT_PER_IP) return { status: "rate_limited" as const };
+
+    const [staff] = await tx
+      .select()
+      .from(staffUsers)
+      .where(and(sql`lower(${staffUsers.email}) = ${email}`, eq(staffUsers.active, true)));
+    if (!staff) return { status: "sent" as const };
+    const link = await createSignInLink(tx, staff.id, input.appUrl, input.ip);
+    const [familyName = staff.name, ...given] = staff.locale === "ja" ? staff.name.split(/\s+/) : staff.name.split(/\s+/).reverse();
+    await queueEmail(tx, {
+      template: "sign-in-link",
+      locale: staff.locale,
+      to: staff.email,
+      props: {
+        recipient: { kind: "person", familyName, givenName: given.reverse().join(" ") },
+        url: link.url,
+        expiresMinutes: LINK_TTL_MINUTES,
+      },
+    });
+    return { status: "sent" as const };
+  });
+}
+
+/** The staff user a token would sign in, without using it (null when unknown, used or expired). */
+export async function peekSignInLink(db: DbOrTx, token: string) {
+  const [row] = await db
+    .select({ staffUserId: signInTokens.staffUserId })
+    .from(signInTokens)
+    .innerJoin(staffUsers, eq(staffUsers.id, signInTokens.staffUserId))
+    .where(
+      and(
+        eq(signInTokens.tokenHash, hashToken(token)),
+        isNull(signInTokens.usedAt),
+        gt(signInTokens.expiresAt, sql`now()`),
+        eq(staffUsers.active, true),
+      ),
+    );
+  return row ?? null;
+}
+
+/** Uses a token: marks it used and returns its staff user, or null when unknown, used or expired. */
+export async function consumeSignInLink(db: DbOrTx, token: string, ip: string | null): Promise<StaffUser | null> {
+  return db.transaction(async (tx) => {
+    const [used] = await tx
+      .update(signInTokens)
+      .set({ usedAt: sql`now()` })
+      .where(and(eq(signInTokens.tokenHash, hashToken(token)), isNull(signInTokens.usedAt), gt(signInTokens.expiresAt, sql`now()`)))
+      .returning({ staffUserId: signInTokens.staffUserId });
+    if (!used?.staffUserId) return null;
+    const [staff] = await tx
+      .select()
+      .from(staffUsers)
+      .where(and(eq(staffUsers.id, used.staffUserId), eq(staffUsers.active, true)));
+    if (!staff) return null;
+    await writeAudit(tx, { actorStaffUserId: staff.id, action: "staff.sign_in", subjectType: "staff_user", subjectId: staff.id, ip });
+    return staff;
+  });
+}
+
+// ---------------------------------------------------------------- requests
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** True when a state-changing request comes from one of our own pages. */
+export function isSameOrigin(request: Request, appUrl: string | undefined): boolean {
+  if (SAFE_METHODS.has(request.method)) return true;
+  const allowed = new Set([new URL(request.url).origin]);
+  if (appUrl) allowed.add(new URL(appUrl).origin);
+  const origin = request.headers.get("Origin");
+  if (origin && origin !== "null") return allowed.has(origin);
+  const referer = request.headers.get("Referer");
+  if (referer) {
+    try {
+      return allowed.has(new URL(referer).origin);
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+export function forbidden(message = "Forbidden / 権限がありません"): Response {
+  return new Response(message, { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+/** Throws 403 for a cross-site state-changing request. */
+export function requireSameOrigin(request: Request, context: Pick<AppLoadContext, "env">): void {
+  if (!isSameOrigin(request, context.env.APP_URL)) {
+    throw forbidden("Cross-site request refused / 外部サイトからの送信は受け付けません");
+  }
+}
+
+/** Only a path on this site (no scheme, no `//host`, no backslashes). */
+export function safeNext(next: string | null | undefined, fallback = "/staff"): string {
+  if (!next || !/^\/staff(?:[/?#]|$)/.test(next) || /[\\\s]/.test(next) || next.startsWith("//")) return fallback;
+  return next;
+}
+
+/** The signed-in staff user, or null (a member's session, an inactive user, or none). */
+export async function getStaff(request: Request, context: Pick<AppLoadContext, "db" | "env">): Promise<StaffUser | null> {
+  const session = await getSession(request, context.env);
+  const id = session.get("staffUserId");
+  if (!id) return null;
+  const [staff] = await context.db.select().from(staffUsers).where(and(eq(staffUsers.id, id), eq(staffUsers.active, true)));
+  return staff ?? null;
+}
+
+/**
+ * The signed-in staff user allowed to do `permission`. Otherwise throws: a redirect to sign-in
+ * (nobody signed in), or 403 (a member's session, a role without the permission, or a
+ * cross-site form post).
+ */
+export async function requireStaff(
+  request: Request,
+  context: Pick<AppLoadContext, "db" | "env">,
+  permission: Permission,
+): Promise<StaffUser> {
+  requireSameOrigin(request, context);
+  const session = await getSession(request, context.env);
+  const staff = await getStaff(request, context);
+  if (!staff) {
+    if (session.get("personId")) throw forbidden();
+    const url = new URL(request.url);
+    const headers = new Headers();
+    if (session.get("staffUserId")) headers.set("Set-Cookie", await destroySession(session, context.env));
+    throw redirect(`/staff/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`, { headers });
+  }
+  if (!can(staff.role, permission)) throw forbidden();
+  return staff;
+}
+
+export async function startStaffSession(request: Request, context: Pick<AppLoadContext, "env">, staff: StaffUser, next: string) {
+  const session = await getSession(request, context.env);
+  session.unset("personId");
+  session.set("staffUserId", staff.id);
+  session.set("signedInAt", new Date().toISOString());
+  return redirect(safeNext(next), { headers: { "Set-Cookie": await commitSession(session, context.env) } });
+}
+
+export async function endStaffSession(request: Request, context: Pick<AppLoadContext, "env">) {
+  const session = await getSession(request, context.env);
+  return redirect("/staff/sign-in", { headers: { "Set-Cookie": await destroySession(session, context.env) } });
+}
+
+/** The staff user's language for the console. */
+export async function setStaffLocale(db: DbOrTx, staffUserId: string, locale: "en" | "ja") {
+  await db.update(staffUsers).set({ locale }).where(eq(staffUsers.id, staffUserId));
+}
+
+/** Creates a staff user, or gives an existing one (same address) the role and re-activates them. */
+export async function addStaffUser(db: DbOrTx, input: { email: string; name: string; role: StaffUser["role"]; locale?: "en" | "ja" }) {
+  return db.transaction(async (tx) => {
+    const email = input.email.trim();
+    const [existing] = await tx.select().from(staffUsers).where(sql`lower(${staffUsers.email}) = ${email.toLowerCase()}`);
+    if (existing) {
+      const [row] = await tx.update(staffUsers).set({ role: input.role, active: true }).where(eq(staffUsers.id, existing.id)).returning();
+      return { user: row!, created: false };
+    }
+    const [row] = await tx.insert(staffUsers).values({ email, name: input.name, role: input.role, locale: input.locale ?? "en" }).returning();
+    return { user: row!, created: true };
+  });
+}
+
+/** A fresh sign-in link for an active staff user by address (start-up demo link, staff:add). */
+export async function signInLinkFor(db: DbOrTx, email: string, appUrl: string) {
+  const [staff] = await db.select().from(staffUsers).where(and(sql`lower(${staffUsers.email}) = ${email.toLowerCase()}`, eq(staffUsers.active, true)));
+  if (!staff) return null;
+  return createSignInLink(db, staff.id, appUrl);
+}

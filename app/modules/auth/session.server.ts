@@ -1,0 +1,64 @@
+/**
+ * Staff sessions: a signed cookie (HttpOnly, SameSite=Lax, Secure in production, 12 hours).
+ * The key is SESSION_SECRET; without it (development and tests only: production refuses to
+ * start) a random key is made once per process, so sessions end when the process does.
+ */
+import { randomBytes } from "node:crypto";
+import { createCookieSessionStorage, type Session } from "@remix-run/node";
+import type { Env } from "../config/env.server";
+
+export const STAFF_SESSION_COOKIE = "kizuna_staff";
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+
+export interface SessionData {
+  /** A signed-in staff user. */
+  staffUserId?: string;
+  /** A signed-in member (member sign-in is a later issue); never enough for /staff. */
+  personId?: string;
+  signedInAt?: string;
+}
+export interface FlashData {
+  flash: string;
+}
+export type StaffSession = Session<SessionData, FlashData>;
+
+const processSecret = randomBytes(32).toString("base64url");
+const storages = new Map<string, ReturnType<typeof make>>();
+
+function make(secret: string, secure: boolean) {
+  return createCookieSessionStorage<SessionData, FlashData>({
+    cookie: {
+      name: STAFF_SESSION_COOKIE,
+      httpOnly: true,
+      sameSite: "lax",
+      secure,
+      path: "/",
+      maxAge: SESSION_MAX_AGE_SECONDS,
+      secrets: [secret],
+    },
+  });
+}
+
+export function sessionStorage(env: Env) {
+  const secret = env.SESSION_SECRET ?? processSecret;
+  const secure = env.NODE_ENV === "production";
+  const key = `${secure}:${secret}`;
+  let storage = storages.get(key);
+  if (!storage) {
+    storage = make(secret, secure);
+    storages.set(key, storage);
+  }
+  return storage;
+}
+
+export function getSession(request: Request, env: Env): Promise<StaffSession> {
+  return sessionStorage(env).getSession(request.headers.get("Cookie"));
+}
+
+export function commitSession(session: StaffSession, env: Env): Promise<string> {
+  return sessionStorage(env).commitSession(session);
+}
+
+export function destroySession(session: StaffSession, env: Env): Promise<string> {
+  return sessionStorage(env).destroySession(session);
+}

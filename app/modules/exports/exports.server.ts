@@ -1,0 +1,290 @@
+/**
+ * Member exports: exactly the rows the list's filters select, streamed from PostgreSQL with a
+ * cursor into CSV (csv-stringify: UTF-8 BOM, CRLF, RFC 4180 quoting, formulas neutralised)
+ * or XLSX (exceljs's streaming WorkbookWriter, inline strings), so memory stays flat however
+ * many rows. The header row leaves at once, before the first row is read. One audit_log row
+ * per export: written when it starts, completed with the row count when it ends.
+ */
+import { PassThrough, type Readable, type Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { stringify } from "csv-stringify";
+import { eq, sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import ExcelJS from "exceljs";
+import type postgres from "postgres";
+import type { Database } from "../../../db/client";
+import { auditLog, type Locale, type StaffUser } from "../../../db/schema";
+import { writeAudit } from "../audit/audit.server";
+import { minorUnitDigits } from "../i18n/format";
+import { dictionary } from "../i18n/i18n";
+import { memberSelectSql } from "../members/members.queries.server";
+import type { MemberFilter } from "../members/members.schema";
+import { formatPostalAddress } from "./regions";
+
+export type ExportFormat = "csv" | "xlsx";
+export type ExportPreset = "roll" | "mailing" | "finance";
+
+const ROLL = [
+  "familyName", "givenName", "familyNameKana", "givenNameKana", "organisation", "email", "type", "tier", "status",
+  "joined", "renews", "country", "region", "city", "partnership", "language",
+] as const;
+export const PRESET_COLUMNS: Record<ExportPreset, readonly string[]> = {
+  roll: ROLL,
+  mailing: [...ROLL, "postalCode", "addressLine1", "addressLine2", "mailingAddress"],
+  finance: [...ROLL, "lastPaymentDate", "lastPaymentAmount", "lastPaymentCurrency", "receiptNumber"],
+};
+
+const dialect = new PgDialect({ casing: "snake_case" });
+export const CURSOR_BATCH = 2000;
+/** PostgreSQL sort memory for one export's session (the database server's, not the app's). */
+export const EXPORT_WORK_MEM = "256MB";
+
+/** OWASP "CSV injection": a cell a spreadsheet would run as a formula gets a leading quote. */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** XML 1.0 cannot hold most control characters; XLSX cells drop them (tab and newlines stay). */
+function xmlSafe(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(value)
+    ? value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")
+    : value;
+}
+
+export function exportFilename(format: ExportFormat, preset: ExportPreset, now = new Date()): string {
+  const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
+  return `members-${preset}-${stamp}.${format}`;
+}
+
+type Row = Record<string, unknown>;
+
+/** Turns a database row into the preset's cells (strings, or numbers for amounts in XLSX). */
+function cellMaker(preset: ExportPreset, locale: Locale, numbersAsText: boolean) {
+  const t = dictionary(locale).staff;
+  const columns = PRESET_COLUMNS[preset];
+  const typeLabel: Record<string, string> = { individual: t.list.individual, corporate: t.list.corporate };
+  return (row: Row): (string | number | null)[] =>
+    columns.map((column) => {
+      switch (column) {
+        case "type":
+          return typeLabel[row.type as string] ?? (row.type as string);
+        case "status":
+          return t.statuses[row.status as string] ?? (row.status as string);
+        case "language":
+          return row.language ? (t.languages[row.language as string] ?? (row.language as string)) : null;
+        case "mailingAddress":
+          return formatPostalAddress(row as never);
+        case "lastPaymentAmount": {
+          const amount = row.lastPaymentAmount as number | null;
+          const currency = row.lastPaymentCurrency as "USD" | "JPY" | null;
+          if (amount === null || amount === undefined || !currency) return null;
+          const digits = minorUnitDigits(currency);
+          return numbersAsText ? (amount / 10 ** digits).toFixed(digits) : amount / 10 ** digits;
+        }
+        default: {
+          const value = row[column];
+          return value === null || value === undefined ? null : String(value);
+        }
+      }
+    });
+}
+
+export interface ExportRequest {
+  staff: Pick<StaffUser, "id" | "locale">;
+  filter: MemberFilter;
+  format: ExportFormat;
+  preset: ExportPreset;
+  ip?: string | null;
+  /** Filters as the list's query string, for the audit entry. */
+  queryString?: string;
+}
+
+export interface ExportStream {
+  body: Readable;
+  contentType: string;
+  filename: string;
+  auditId: number;
+  /** Settles with the row count when the last byte has been produced. */
+  done: Promise<number>;
+}
+
+/** Starts an export: writes its audit entry and returns the file as a Node stream. */
+export async function exportMembers(db: Database, request: ExportRequest): Promise<ExportStream> {
+  const { staff, filter, format, preset } = request;
+  const locale = staff.locale;
+  const columns = PRESET_COLUMNS[preset];
+  const auditId = await writeAudit(db, {
+    actorStaffUserId: staff.id,
+    action: "export.members",
+    subjectType: "members",
+    details: { format, preset, columns, filters: stripUndefined(filter), query: request.queryString ?? "", rowCount: null, status: "started" },
+    ip: request.ip ?? null,
+  });
+
+  const query = dialect.sqlToQuery(memberSelectSql(filter, locale, { lastPayment: preset === "finance" }));
+  const client = (db as Database & { $client: postgres.Sql }).$client;
+  const header = columns.map((c) => dictionary(locale).staff.columns[c] ?? c);
+  const cells = cellMaker(preset, locale, format === "csv");
+
+  let rowCount = 0;
+  let resolveDone!: (n: number) => void;
+  let rejectDone!: (e: unknown) => void;
+  const done = new Promise<number>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  done.catch(() => {});
+  const finish = async (error?: unknown) => {
+    const status = error ? "failed" : "completed";
+    await db
+      .update(auditLog)
+      .set({ details: sql`${auditLog.details} || ${JSON.stringify({ rowCount, status, ...(error ? { error: String(error).slice(0, 300) } : {}) })}::jsonb` })
+      .where(eq(auditLog.id, auditId))
+      .catch(() => {});
+    if (error) rejectDone(error);
+    else resolveDone(rowCount);
+  };
+
+  /** Cursor batches, the next one already being fetched while the current one is written. */
+  async function* batches(): AsyncGenerator<Row[]> {
+    // A connection of its own, with room to sort in memory: a cursor runs without parallel
+    // workers, and the default work_mem would sort a large export on disk.
+    const connection = await client.reserve();
+    await connection.unsafe(`set work_mem = '${EXPORT_WORK_MEM}'`);
+    const cursor = connection.unsafe(query.sql, query.params as postgres.ParameterOrJSON<never>[]).cursor(CURSOR_BATCH);
+    const it = cursor[Symbol.asyncIterator]();
+    let pending: Promise<IteratorResult<unknown>> | undefined;
+    try {
+      pending = it.next();
+      for (;;) {
+        const next = await pending;
+        if (next.done) {
+          pending = undefined;
+          return;
+        }
+        pending = it.next();
+        yield next.value as Row[];
+      }
+    } finally {
+      // Stopped early (the client went away): let the fetch in flight land, then close the cursor.
+      if (pending) await pending.catch(() => {});
+      await it.return?.();
+      await connection.unsafe("reset work_mem").catch(() => {});
+      connection.release();
+    }
+  }
+
+  if (format === "csv") {
+    // csv-stringify quotes a field holding the record delimiter (CRLF) but not a bare LF or CR;
+    // Excel would start a new row there, so those are quoted too (RFC 4180).
+    const stringifier = stringify({ bom: true, record_delimiter: "windows", quoted_match: /[\r\n]/ });
+    const body = new PassThrough({ highWaterMark: 256 * 1024 });
+    const piped = pipeline(stringifier, body);
+    piped.catch(() => {}); // a client that goes away ends the export below, not as an unhandled rejection
+    const drained = () =>
+      new Promise<void>((resolve, reject) => {
+        if (body.destroyed || stringifier.destroyed) return reject(new Error("export aborted"));
+        const onDrain = () => {
+          body.off("close", onClose);
+          stringifier.off("close", onClose);
+          resolve();
+        };
+        const onClose = () => {
+          stringifier.off("drain", onDrain);
+          reject(new Error("export aborted"));
+        };
+        stringifier.once("drain", onDrain);
+        body.once("close", onClose);
+        stringifier.once("close", onClose);
+      });
+    (async () => {
+      stringifier.write(header); // the BOM and header leave before the first row is read
+      for await (const batch of batches()) {
+        if (body.destroyed || stringifier.destroyed) throw new Error("export aborted");
+        let ok = true;
+        for (const row of batch) {
+          rowCount++;
+          ok = stringifier.write(cells(row).map((v) => (v === null ? null : neutraliseFormula(String(v)))));
+        }
+        if (!ok) await drained();
+      }
+      stringifier.end();
+      await piped;
+    })().then(
+      () => finish(),
+      (error: unknown) => {
+        stringifier.destroy();
+        body.destroy();
+        return finish(error ?? new Error("export aborted"));
+      },
+    );
+    return { body, contentType: "text/csv; charset=utf-8", filename: exportFilename("csv", preset), auditId, done };
+  }
+
+  const body = new PassThrough({ highWaterMark: 256 * 1024 });
+  (async () => {
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: body, useStyles: false, useSharedStrings: false });
+    const sheet = workbook.addWorksheet(dictionary(locale).staff.list.title);
+    sheet.addRow(header).commit();
+    for await (const batch of batches()) {
+      for (const row of batch) {
+        rowCount++;
+        sheet.addRow(cells(row).map((v) => (typeof v === "string" ? xmlSafe(v) : v))).commit();
+      }
+      await zipCaughtUp(sheet, body);
+      if (body.destroyed) throw new Error("export aborted");
+    }
+    sheet.commit();
+    await workbook.commit();
+  })().then(
+    () => finish(),
+    (error: unknown) => {
+      body.destroy(error instanceof Error ? error : new Error(String(error)));
+      return finish(error);
+    },
+  );
+  return {
+    body,
+    contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    filename: exportFilename("xlsx", preset),
+    auditId,
+    done,
+  };
+}
+
+/**
+ * exceljs's WorkbookWriter writes rows into the zip without backpressure: when deflate (or the
+ * client) is slower than the database, compressed-to-be XML piles up in memory. Before the next
+ * batch, wait until the zip entry's input and our output are both below a megabyte.
+ */
+async function zipCaughtUp(sheet: unknown, body: PassThrough): Promise<void> {
+  // The sheet's StreamBuf pipes into archiver's entry stream (readable-stream, whose buffered
+  // byte count is _writableState.length).
+  const entryInput = (sheet as { stream?: { pipes?: (Writable & { _writableState?: { length: number } })[] } }).stream?.pipes?.[0];
+  const pending = () => entryInput?._writableState?.length ?? entryInput?.writableLength ?? 0;
+  for (;;) {
+    if (body.destroyed) return;
+    const backlog = pending() > 1 << 20 ? entryInput! : body.writableLength > 1 << 20 ? body : null;
+    if (!backlog) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        backlog.off("drain", done);
+        body.off("close", done);
+        resolve();
+      };
+      backlog.once("drain", done);
+      body.once("close", done);
+      setTimeout(done, 5);
+    });
+  }
+}
+
+function stripUndefined(o: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** Content-Disposition with an ASCII fallback name. */
+export function attachmentHeader(filename: string): string {
+  return `attachment; filename="${filename}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}

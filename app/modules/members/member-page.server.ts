@@ -1,0 +1,325 @@
+/**
+ * A member's page (a person or an organisation) and the staff actions on it. Each action is
+ * one transaction with its audit row (who, what, before and after) and, for status changes,
+ * a membership_status_history row.
+ */
+import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
+import type { DbOrTx } from "../../../db/client";
+import {
+  auditLog,
+  emailOutbox,
+  memberships,
+  membershipStatusHistory,
+  organisations,
+  payments,
+  people,
+  receipts,
+  staffUsers,
+  tiers,
+  type Membership,
+  type StaffUser,
+} from "../../../db/schema";
+import { writeAudit } from "../audit/audit.server";
+import { queueEmail } from "../email/outbox.server";
+import { toMinorUnits } from "../i18n/format";
+import { issueReceiptForPayment } from "../receipts/receipts.server";
+import type { CancelSchema, CompSchema, EditProfileSchema, OfflinePaymentSchema } from "./member-actions.schema";
+import type { z } from "zod";
+
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+export async function getMemberPage(db: DbOrTx, memberId: string) {
+  if (!isUuid(memberId)) return null;
+  const [person] = await db.select().from(people).where(eq(people.id, memberId));
+  const [organisation] = person ? [] : await db.select().from(organisations).where(eq(organisations.id, memberId));
+  if (!person && !organisation) return null;
+  const owner = person ? eq(memberships.personId, memberId) : eq(memberships.organisationId, memberId);
+  const membershipRows = await db
+    .select({ membership: memberships, tierNameEn: tiers.nameEn, tierNameJa: tiers.nameJa })
+    .from(memberships)
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .where(owner)
+    .orderBy(desc(memberships.createdAt));
+  const membershipIds = membershipRows.map((m) => m.membership.id);
+  const [history, paymentRows, emails, audits] = await Promise.all([
+    membershipIds.length
+      ? db
+          .select({ h: membershipStatusHistory, staffName: staffUsers.name })
+          .from(membershipStatusHistory)
+          .leftJoin(staffUsers, eq(staffUsers.id, membershipStatusHistory.staffUserId))
+          .where(inArray(membershipStatusHistory.membershipId, membershipIds))
+          .orderBy(asc(membershipStatusHistory.at), asc(membershipStatusHistory.id))
+      : [],
+    db
+      .select({ payment: payments, receiptId: receipts.id, receiptNumber: receipts.number })
+      .from(payments)
+      .leftJoin(receipts, eq(receipts.paymentId, payments.id))
+      .where(person ? eq(payments.personId, memberId) : eq(payments.organisationId, memberId))
+      .orderBy(desc(payments.paidAt)),
+    db
+      .select({
+        id: emailOutbox.id,
+        template: emailOutbox.template,
+        subject: emailOutbox.subject,
+        status: emailOutbox.status,
+        toEmail: emailOutbox.toEmail,
+        createdAt: emailOutbox.createdAt,
+        sentAt: emailOutbox.sentAt,
+      })
+      .from(emailOutbox)
+      .where(person ? or(eq(emailOutbox.personId, memberId), sql`lower(${emailOutbox.toEmail}) = lower(${person.email})`) : eq(emailOutbox.organisationId, memberId))
+      .orderBy(desc(emailOutbox.createdAt))
+      .limit(100),
+    db
+      .select({ id: auditLog.id, at: auditLog.at, action: auditLog.action, details: auditLog.details, actorName: staffUsers.name })
+      .from(auditLog)
+      .leftJoin(staffUsers, eq(staffUsers.id, auditLog.actorStaffUserId))
+      .where(or(eq(auditLog.subjectId, memberId), membershipIds.length ? inArray(auditLog.subjectId, membershipIds) : sql`false`))
+      .orderBy(desc(auditLog.id))
+      .limit(100),
+  ]);
+  return {
+    person: person ?? null,
+    organisation: organisation ? { ...organisation, logo: null } : null,
+    memberships: membershipRows.map((m) => ({
+      ...m.membership,
+      tierNameEn: m.tierNameEn,
+      tierNameJa: m.tierNameJa,
+      history: history.filter((h) => h.h.membershipId === m.membership.id).map((h) => ({ ...h.h, staffName: h.staffName })),
+    })),
+    payments: paymentRows.map((p) => ({ ...p.payment, receiptId: p.receiptId, receiptNumber: p.receiptNumber })),
+    emails,
+    audits,
+  };
+}
+
+export class ActionError extends Error {
+  constructor(readonly field: string, readonly key: string) {
+    super(`${field}: ${key}`);
+  }
+}
+
+interface Actor {
+  staff: Pick<StaffUser, "id">;
+  ip: string | null;
+}
+
+async function membershipOf(tx: DbOrTx, memberId: string, membershipId: string): Promise<Membership> {
+  const [m] = await tx
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.id, membershipId), or(eq(memberships.personId, memberId), eq(memberships.organisationId, memberId))))
+    .for("update");
+  if (!m) throw new ActionError("membershipId", "membership");
+  return m;
+}
+
+const picked = (m: Membership) => ({
+  status: m.status,
+  compedUntil: m.compedUntil?.toISOString() ?? null,
+  cancelAtPeriodEnd: m.cancelAtPeriodEnd,
+  canceledAt: m.canceledAt?.toISOString() ?? null,
+});
+
+export async function editProfile(db: DbOrTx, actor: Actor, memberId: string, input: z.infer<typeof EditProfileSchema>) {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(people).where(eq(people.id, memberId)).for("update");
+    if (!before) throw new ActionError("familyName", "required");
+    const { intent: _i, confirm: _c, ...values } = input;
+    const [clash] = await tx
+      .select({ id: people.id })
+      .from(people)
+      .where(and(sql`lower(${people.email}) = ${values.email.toLowerCase()}`, sql`${people.id} <> ${memberId}`));
+    if (clash) throw new ActionError("email", "taken");
+    await tx.update(people).set({ ...values, updatedAt: new Date() }).where(eq(people.id, memberId));
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    for (const [key, to] of Object.entries(values)) {
+      const from = (before as Record<string, unknown>)[key] ?? null;
+      if (from !== to) changes[key] = { from, to };
+    }
+    await writeAudit(tx, { actorStaffUserId: actor.staff.id, action: "member.edit", subjectType: "person", subjectId: memberId, details: { changes }, ip: actor.ip });
+  });
+}
+
+/** Gives a membership free of charge until the end of `until` (Japan time). */
+export async function compMembership(db: DbOrTx, actor: Actor, memberId: string, input: z.infer<typeof CompSchema>) {
+  const until = new Date(`${input.until}T23:59:59+09:00`);
+  if (until.getTime() <= Date.now()) throw new ActionError("until", "date");
+  return db.transaction(async (tx) => {
+    const before = await membershipOf(tx, memberId, input.membershipId);
+    const [after] = await tx
+      .update(memberships)
+      .set({
+        status: "comped",
+        compedUntil: until,
+        currentPeriodEnd: sql`greatest(${memberships.currentPeriodEnd}, ${until.toISOString()}::timestamptz)`,
+        startedAt: sql`coalesce(${memberships.startedAt}, now())`,
+        cancelAtPeriodEnd: false,
+        canceledAt: null,
+        updatedAt: new Date(),
+      })
+      .where(eq(memberships.id, before.id))
+      .returning();
+    await tx.insert(membershipStatusHistory).values({
+      membershipId: before.id,
+      fromStatus: before.status,
+      toStatus: "comped",
+      cause: "staff",
+      staffUserId: actor.staff.id,
+      note: `comped until ${input.until}`,
+    });
+    await writeAudit(tx, {
+      actorStaffUserId: actor.staff.id,
+      action: "membership.comp",
+      subjectType: "membership",
+      subjectId: before.id,
+      details: { memberId, until: input.until, before: picked(before), after: picked(after!) },
+      ip: actor.ip,
+    });
+  });
+}
+
+/**
+ * Cancels locally: at period end sets cancel_at_period_end; now ends it at once. For a
+ * Stripe-backed membership the billing worker reads these columns and tells Stripe.
+ */
+export async function cancelMembershipLocally(db: DbOrTx, actor: Actor, memberId: string, input: z.infer<typeof CancelSchema>) {
+  return db.transaction(async (tx) => {
+    const before = await membershipOf(tx, memberId, input.membershipId);
+    const now = input.when === "now";
+    const [after] = await tx
+      .update(memberships)
+      .set(now ? { status: "canceled", canceledAt: new Date(), cancelAtPeriodEnd: false, updatedAt: new Date() } : { cancelAtPeriodEnd: true, updatedAt: new Date() })
+      .where(eq(memberships.id, before.id))
+      .returning();
+    // The member hears of it once, whichever comes first: this or Stripe's webhook (same key).
+    const [owner] = before.personId
+      ? await tx
+          .select({ person: people, tier: tiers })
+          .from(people)
+          .innerJoin(tiers, eq(tiers.id, before.tierId))
+          .where(eq(people.id, before.personId))
+      : [];
+    if (owner && before.status !== "canceled") {
+      await queueEmail(tx, {
+        template: "membership-canceled",
+        locale: owner.person.preferredLocale,
+        to: owner.person.email,
+        personId: owner.person.id,
+        props: {
+          recipient: { kind: "person", familyName: owner.person.familyName, givenName: owner.person.givenName },
+          tierName: { en: owner.tier.nameEn, ja: owner.tier.nameJa },
+          endsAt: (now ? new Date() : before.currentPeriodEnd)?.toISOString() ?? null,
+        },
+        dedupeKey: `membership-canceled:${before.id}`,
+      });
+    }
+    if (now && before.status !== "canceled") {
+      await tx.insert(membershipStatusHistory).values({
+        membershipId: before.id,
+        fromStatus: before.status,
+        toStatus: "canceled",
+        cause: "staff",
+        staffUserId: actor.staff.id,
+        note: "canceled by staff",
+      });
+    }
+    await writeAudit(tx, {
+      actorStaffUserId: actor.staff.id,
+      action: "membership.cancel",
+      subjectType: "membership",
+      subjectId: before.id,
+      details: { memberId, when: input.when, stripeSubscriptionId: before.stripeSubscriptionId, before: picked(before), after: picked(after!) },
+      ip: actor.ip,
+    });
+  });
+}
+
+/** Records a check, bank transfer or cash payment for a membership and issues its receipt. */
+export async function recordOfflinePayment(db: DbOrTx, actor: Actor, memberId: string, input: z.infer<typeof OfflinePaymentSchema>) {
+  const amount = toMinorUnits(input.amount, input.currency);
+  if (amount === null || amount <= 0) throw new ActionError("amount", "amount");
+  const paidAt = new Date(`${input.paidAt}T12:00:00+09:00`);
+  return db.transaction(async (tx) => {
+    const membership = await membershipOf(tx, memberId, input.membershipId);
+    const [person] = membership.personId ? await tx.select().from(people).where(eq(people.id, membership.personId)) : [];
+    const [org] = membership.organisationId ? await tx.select().from(organisations).where(eq(organisations.id, membership.organisationId)) : [];
+    const [payment] = await tx
+      .insert(payments)
+      .values({
+        membershipId: membership.id,
+        personId: membership.personId,
+        organisationId: membership.organisationId,
+        amount,
+        currency: input.currency,
+        method: input.method,
+        description: input.reference ? `${input.method}: ${input.reference}` : input.method,
+        recordedByStaffUserId: actor.staff.id,
+        paidAt,
+      })
+      .returning();
+    const receipt = await issueReceiptForPayment(tx, payment!.id, {
+      issuedAt: new Date(),
+      poNumber: org && input.reference ? input.reference : null,
+    });
+    const locale = receipt.locale;
+    await queueEmail(tx, {
+      template: "receipt",
+      locale,
+      to: person?.email ?? org!.billingEmail,
+      personId: person?.id ?? null,
+      organisationId: org?.id ?? null,
+      props: { recipient: recipientOf(person, org, locale), receiptId: receipt.id },
+    });
+    await writeAudit(tx, {
+      actorStaffUserId: actor.staff.id,
+      action: "payment.record_offline",
+      subjectType: "membership",
+      subjectId: membership.id,
+      details: { memberId, paymentId: payment!.id, amount, currency: input.currency, method: input.method, reference: input.reference, receiptNumber: receipt.number },
+      ip: actor.ip,
+    });
+    return { payment: payment!, receipt };
+  });
+}
+
+function recipientOf(
+  person: { familyName: string; givenName: string } | undefined,
+  org: { legalNameEn: string; legalNameJa: string | null } | undefined,
+  locale: string,
+) {
+  // The email props contract: an organisation is addressed by one name (御中 is added in Japanese).
+  return person
+    ? { kind: "person", familyName: person.familyName, givenName: person.givenName }
+    : { kind: "organisation", name: (locale === "ja" ? org!.legalNameJa : null) ?? org!.legalNameEn };
+}
+
+/** Queues the receipt email again (a new outbox row; the first stays as it was). */
+export async function resendReceipt(db: DbOrTx, actor: Actor, memberId: string, receiptId: string) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ receipt: receipts, payment: payments })
+      .from(receipts)
+      .innerJoin(payments, eq(payments.id, receipts.paymentId))
+      .where(and(eq(receipts.id, receiptId), or(eq(payments.personId, memberId), eq(payments.organisationId, memberId))));
+    if (!row) throw new ActionError("receiptId", "required");
+    const [person] = row.payment.personId ? await tx.select().from(people).where(eq(people.id, row.payment.personId)) : [];
+    const [org] = row.payment.organisationId ? await tx.select().from(organisations).where(eq(organisations.id, row.payment.organisationId)) : [];
+    const outboxId = await queueEmail(tx, {
+      template: "receipt",
+      locale: row.receipt.locale,
+      to: person?.email ?? org!.billingEmail,
+      personId: person?.id ?? null,
+      organisationId: org?.id ?? null,
+      props: { recipient: recipientOf(person, org, row.receipt.locale), receiptId },
+    });
+    await writeAudit(tx, {
+      actorStaffUserId: actor.staff.id,
+      action: "receipt.resend",
+      subjectType: "person",
+      subjectId: memberId,
+      details: { receiptId, receiptNumber: row.receipt.number, outboxId },
+      ip: actor.ip,
+    });
+  });
+}

@@ -1,0 +1,155 @@
+/** /staff: the state of the association at a glance. */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { StaffErrorBoundary } from "~/components/staff-ui";
+import { requireStaff } from "~/modules/auth/auth.server";
+import { formatMoney, formatPersonName } from "~/modules/i18n/format";
+import type { MemberLine } from "~/modules/staff/dashboard.server";
+import { getDashboard } from "~/modules/staff/dashboard.server";
+import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireStaff(request, context, "read");
+  return getDashboard(context.db);
+}
+
+function MemberList({ rows, caption }: { rows: MemberLine[]; caption: string }) {
+  const t = useStaffT();
+  const { locale } = useStaffLayout();
+  return (
+    <table>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t.dashboard_.member}</th>
+          <th scope="col">{t.dashboard_.date}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.membershipId}>
+            <td>
+              <Link to={`/staff/members/${r.memberId}`}>
+                {r.organisation ?? formatPersonName({ familyName: r.familyName ?? "", givenName: r.givenName ?? "" }, locale)}
+              </Link>
+            </td>
+            <td>{r.date}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export default function Dashboard() {
+  const d = useLoaderData<typeof loader>();
+  const t = useStaffT();
+  const { locale } = useStaffLayout();
+  const n = (v: number) => v.toLocaleString(intlLocale(locale));
+  const max = Math.max(1, ...d.chart.map((c) => c.n));
+  const W = 480;
+  const H = 140;
+  const bar = W / d.chart.length;
+  return (
+    <div className="staff-page">
+      <h1>{t.dashboard_.title}</h1>
+      <dl className="stats">
+        <div>
+          <dt>{t.dashboard_.newThisMonth}</dt>
+          <dd>{n(d.newThisMonth)}</dd>
+        </div>
+        <div>
+          <dt>{t.dashboard_.lapsedThisMonth}</dt>
+          <dd>{n(d.lapsedThisMonth)}</dd>
+        </div>
+        <div>
+          <dt>{t.dashboard_.renewals}</dt>
+          <dd>{n(d.renewalsCount)}</dd>
+        </div>
+      </dl>
+      <table>
+        <caption>{t.dashboard_.activeByTier}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t.dashboard_.type}</th>
+            <th scope="col">{t.dashboard_.tier}</th>
+            <th scope="col">{t.dashboard_.count}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.byTier.map((r) => (
+            <tr key={r.tierId}>
+              <td>{r.kind === "corporate" ? t.list.corporate : t.list.individual}</td>
+              <td>
+                <Link to={`/staff/members?tier=${r.tierId}&status=active`}>{locale === "ja" ? r.nameJa : r.nameEn}</Link>
+              </td>
+              <td>{n(r.n)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <table>
+        <caption>{t.dashboard_.revenue}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t.dashboard_.currency}</th>
+            <th scope="col">{t.dashboard_.revenueMonth}</th>
+            <th scope="col">{t.dashboard_.revenueYear}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.revenue.map((r) => (
+            <tr key={r.currency}>
+              <th scope="row">{r.currency}</th>
+              <td>{formatMoney(r.month, r.currency, locale)}</td>
+              <td>{formatMoney(r.year, r.currency, locale)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <figure className="chart">
+        <figcaption id="chart-caption">{t.dashboard_.chart}</figcaption>
+        <svg viewBox={`0 0 ${W} ${H + 20}`} role="img" aria-labelledby="chart-caption" width="100%" style={{ maxWidth: W }}>
+          {d.chart.map((c, i) => {
+            const h = Math.round((c.n / max) * H);
+            return (
+              <g key={c.month}>
+                <rect x={i * bar + 4} y={H - h} width={bar - 8} height={h} fill="#1d4e89">
+                  <title>{`${c.month}: ${n(c.n)}`}</title>
+                </rect>
+                <text x={i * bar + bar / 2} y={H + 14} fontSize="10" textAnchor="middle">
+                  {c.month.slice(5)}
+                </text>
+              </g>
+            );
+          })}
+        </svg>
+        <details>
+          <summary>{t.dashboard_.chart}</summary>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.dashboard_.chartMonth}</th>
+                <th scope="col">{t.dashboard_.chartCount}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.chart.map((c) => (
+                <tr key={c.month}>
+                  <td>{c.month}</td>
+                  <td>{n(c.n)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      </figure>
+      <h2>{t.dashboard_.failedPayments}</h2>
+      {d.pastDue.length ? <MemberList rows={d.pastDue} caption={t.dashboard_.failedPayments} /> : <p>{t.dashboard_.failedNone}</p>}
+      <h2>{t.dashboard_.renewals}</h2>
+      <MemberList rows={d.renewals} caption={t.dashboard_.renewals} />
+    </div>
+  );
+}
+
+export const ErrorBoundary = StaffErrorBoundary;

@@ -1,0 +1,387 @@
+/** /staff/members/:memberId: a person or organisation, with confirmed, audited actions. */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ConfirmBox, Field, StaffErrorBoundary, type FieldErrors } from "~/components/staff-ui";
+import { requireStaff } from "~/modules/auth/auth.server";
+import { can } from "~/modules/auth/permissions";
+import { dictionary } from "~/modules/i18n/i18n";
+import { formatMoney, formatPersonName } from "~/modules/i18n/format";
+import { isDemo } from "~/modules/billing/demo.server";
+import { cancelMembershipAsStaff, simulateRenewalAsStaff } from "~/modules/billing/staff-billing.server";
+import { MemberActionSchema } from "~/modules/members/member-actions.schema";
+import {
+  ActionError,
+  compMembership,
+  editProfile,
+  getMemberPage,
+  recordOfflinePayment,
+  resendReceipt,
+} from "~/modules/members/member-page.server";
+import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const staff = await requireStaff(request, context, "read");
+  const page = await getMemberPage(context.db, params.memberId ?? "");
+  if (!page) throw new Response("Not found", { status: 404 });
+  return { ...page, canWrite: can(staff.role, "members:write"), demo: isDemo(context) };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const staff = await requireStaff(request, context, "members:write");
+  const memberId = params.memberId ?? "";
+  const t = dictionary(staff.locale).staff.member;
+  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  const parsed = MemberActionSchema.safeParse(form);
+  if (!parsed.success) {
+    const errors: FieldErrors = {};
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? "form");
+      errors[field] ??= field === "confirm" ? t.confirmRequired : (t.errors[issue.message] ?? t.errors.required);
+    }
+    return Response.json({ intent: form.intent ?? null, errors, values: form }, { status: 400 });
+  }
+  const input = parsed.data;
+  const actor = { staff, ip: context.clientIp ?? null };
+  try {
+    if (input.intent === "edit") await editProfile(context.db, actor, memberId, input);
+    else if (input.intent === "comp") await compMembership(context.db, actor, memberId, input);
+    else if (input.intent === "cancel") await cancelMembershipAsStaff(context, actor, memberId, input);
+    else if (input.intent === "simulate") await simulateRenewalAsStaff(context, actor, memberId, input);
+    else if (input.intent === "payment") await recordOfflinePayment(context.db, actor, memberId, input);
+    else await resendReceipt(context.db, actor, memberId, input.receiptId);
+  } catch (error) {
+    if (error instanceof ActionError) {
+      return Response.json({ intent: input.intent, errors: { [error.field]: t.errors[error.key] ?? t.errors.required }, values: form }, { status: 400 });
+    }
+    throw error;
+  }
+  return redirect(`/staff/members/${memberId}?done=${input.intent}`);
+}
+
+type ActionData = { intent: string | null; errors: FieldErrors; values: Record<string, string> };
+
+export default function MemberPage() {
+  const data = useLoaderData<typeof loader>();
+  const failed = useActionData<ActionData>();
+  const t = useStaffT();
+  const { locale } = useStaffLayout();
+  const [params] = useSearchParams();
+  const done = params.get("done");
+  const errorsFor = (intent: string) => (failed?.intent === intent ? failed.errors : undefined);
+  const valueFor = (intent: string, name: string, fallback: string | null | undefined) =>
+    failed?.intent === intent && failed.values[name] !== undefined ? failed.values[name] : (fallback ?? "");
+  const dt = (d: string | Date | null) => (d ? new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeZone: "Asia/Tokyo" }).format(new Date(d)) : "—");
+  const dtt = (d: string | Date | null) =>
+    d ? new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Tokyo" }).format(new Date(d)) : "—";
+  const p = data.person;
+  const o = data.organisation;
+  const title = p ? formatPersonName(p, locale) : (locale === "ja" ? (o!.legalNameJa ?? o!.legalNameEn) : o!.legalNameEn);
+  const membershipOptions = data.memberships.map((m) => (
+    <option key={m.id} value={m.id}>
+      {`${locale === "ja" ? m.tierNameJa : m.tierNameEn} — ${t.statuses[m.status] ?? m.status}`}
+    </option>
+  ));
+  return (
+    <div className="staff-page">
+      <p>
+        <Link to="/staff/members">← {t.members}</Link>
+      </p>
+      <h1>{title}</h1>
+      {done && t.member.done[done] ? (
+        <p role="status" className="notice">
+          {t.member.done[done]}
+        </p>
+      ) : null}
+      {failed ? (
+        <p role="alert" className="notice notice--error">
+          {t.fixErrors}
+        </p>
+      ) : null}
+
+      <section aria-labelledby="profile-h">
+        <h2 id="profile-h">{t.member.profile}</h2>
+        <dl className="profile">
+          {p ? (
+            <>
+              <dt>{t.member.familyName}</dt>
+              <dd>
+                {p.familyName}
+                {p.familyNameKana ? `（${p.familyNameKana}）` : ""}
+              </dd>
+              <dt>{t.member.givenName}</dt>
+              <dd>
+                {p.givenName}
+                {p.givenNameKana ? `（${p.givenNameKana}）` : ""}
+              </dd>
+              <dt>{t.member.email}</dt>
+              <dd>{p.email}</dd>
+              <dt>{t.member.locale}</dt>
+              <dd>{t.languages[p.preferredLocale]}</dd>
+            </>
+          ) : (
+            <>
+              <dt>{t.columns.organisation}</dt>
+              <dd>
+                {o!.legalNameEn}
+                {o!.legalNameJa ? ` / ${o!.legalNameJa}` : ""}
+              </dd>
+              <dt>{t.member.email}</dt>
+              <dd>{o!.billingEmail}</dd>
+            </>
+          )}
+          <dt>{t.member.country}</dt>
+          <dd>{(p ?? o)!.country}</dd>
+          <dt>{t.member.addressLine1}</dt>
+          <dd>{[(p ?? o)!.postalCode, (p ?? o)!.region, (p ?? o)!.city, (p ?? o)!.addressLine1, (p ?? o)!.addressLine2].filter(Boolean).join(" ") || "—"}</dd>
+        </dl>
+      </section>
+
+      <section aria-labelledby="memberships-h">
+        <h2 id="memberships-h">{t.member.memberships}</h2>
+        {data.memberships.length === 0 ? <p>{t.member.noMemberships}</p> : null}
+        {data.memberships.map((m) => (
+          <div key={m.id} className="membership" data-membership={m.id}>
+            <h3>
+              {locale === "ja" ? m.tierNameJa : m.tierNameEn} — <span data-status>{t.statuses[m.status] ?? m.status}</span>
+            </h3>
+            <dl>
+              <dt>{t.member.period}</dt>
+              <dd>
+                {dt(m.currentPeriodStart)} – {dt(m.currentPeriodEnd)}
+              </dd>
+              {m.compedUntil ? (
+                <>
+                  <dt>{t.member.comped}</dt>
+                  <dd>{dt(m.compedUntil)}</dd>
+                </>
+              ) : null}
+              {m.cancelAtPeriodEnd ? (
+                <>
+                  <dt>{t.member.cancelAtPeriodEnd}</dt>
+                  <dd>{t.yes}</dd>
+                </>
+              ) : null}
+            </dl>
+            {m.history.length ? (
+              <table>
+                <caption>{t.member.history}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t.member.at}</th>
+                    <th scope="col">{t.member.from}</th>
+                    <th scope="col">{t.member.to}</th>
+                    <th scope="col">{t.member.cause}</th>
+                    <th scope="col">{t.member.note}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {m.history.map((h) => (
+                    <tr key={h.id}>
+                      <td>{dtt(h.at)}</td>
+                      <td>{h.fromStatus ? (t.statuses[h.fromStatus] ?? h.fromStatus) : "—"}</td>
+                      <td>{t.statuses[h.toStatus] ?? h.toStatus}</td>
+                      <td>{h.staffName ? `${h.cause} (${h.staffName})` : h.cause}</td>
+                      <td>{h.note ?? ""}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
+          </div>
+        ))}
+      </section>
+
+      <section aria-labelledby="payments-h">
+        <h2 id="payments-h">{t.member.payments}</h2>
+        {data.payments.length === 0 ? (
+          <p>{t.member.noPayments}</p>
+        ) : (
+          <table>
+            <caption>{t.member.payments}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.member.paidAt}</th>
+                <th scope="col">{t.member.amount}</th>
+                <th scope="col">{t.member.method}</th>
+                <th scope="col">{t.member.receipt}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.payments.map((pay) => (
+                <tr key={pay.id}>
+                  <td>{dt(pay.paidAt)}</td>
+                  <td>{formatMoney(pay.amount, pay.currency, locale)}</td>
+                  <td>{pay.method}</td>
+                  <td>
+                    {pay.receiptNumber ?? "—"}
+                    {pay.receiptId && data.canWrite ? (
+                      <Form method="post" className="inline-form">
+                        <input type="hidden" name="intent" value="resend" />
+                        <input type="hidden" name="receiptId" value={pay.receiptId} />
+                        <ConfirmBox idPrefix={`resend-${pay.receiptId}`} errors={failed?.values.receiptId === pay.receiptId ? errorsFor("resend") : undefined} />
+                        <button type="submit">{t.member.resend}</button>
+                      </Form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      {data.canWrite && data.memberships.length ? (
+        <section aria-labelledby="actions-h" className="actions">
+          <h2 id="actions-h">{t.member.comp}</h2>
+          <Form method="post" noValidate>
+            <input type="hidden" name="intent" value="comp" />
+            <Field name="membershipId" label={t.member.membershipFor} idPrefix="comp" errors={errorsFor("comp")} defaultValue={valueFor("comp", "membershipId", data.memberships[0]?.id)}>
+              {membershipOptions}
+            </Field>
+            <Field name="until" type="date" label={t.member.compUntil} idPrefix="comp" errors={errorsFor("comp")} defaultValue={valueFor("comp", "until", "")} />
+            <ConfirmBox idPrefix="comp" errors={errorsFor("comp")} />
+            <button type="submit">{t.member.comp}</button>
+          </Form>
+
+          <h2>{t.member.cancelTitle}</h2>
+          <Form method="post" noValidate>
+            <input type="hidden" name="intent" value="cancel" />
+            <Field name="membershipId" label={t.member.membershipFor} idPrefix="cancel" errors={errorsFor("cancel")} defaultValue={valueFor("cancel", "membershipId", data.memberships[0]?.id)}>
+              {membershipOptions}
+            </Field>
+            <Field name="when" label={t.member.cancelWhen} idPrefix="cancel" errors={errorsFor("cancel")} defaultValue={valueFor("cancel", "when", "period_end")}>
+              <option value="period_end">{t.member.cancelAtEnd}</option>
+              <option value="now">{t.member.cancelNow}</option>
+            </Field>
+            <ConfirmBox idPrefix="cancel" errors={errorsFor("cancel")} />
+            <button type="submit">{t.member.cancelTitle}</button>
+          </Form>
+
+          {data.demo ? (
+            <>
+              <h2>{t.member.simulate}</h2>
+              <p className="hint">{t.member.simulateHint}</p>
+              <Form method="post" noValidate>
+                <input type="hidden" name="intent" value="simulate" />
+                <Field name="membershipId" label={t.member.membershipFor} idPrefix="simulate" errors={errorsFor("simulate")} defaultValue={valueFor("simulate", "membershipId", data.memberships[0]?.id)}>
+                  {membershipOptions}
+                </Field>
+                <Field name="outcome" label={t.member.simulateOutcome} idPrefix="simulate" errors={errorsFor("simulate")} defaultValue={valueFor("simulate", "outcome", "paid")}>
+                  <option value="paid">{t.member.simulatePaid}</option>
+                  <option value="failed">{t.member.simulateFailed}</option>
+                </Field>
+                <ConfirmBox idPrefix="simulate" errors={errorsFor("simulate")} />
+                <button type="submit">{t.member.simulate}</button>
+              </Form>
+            </>
+          ) : null}
+
+          <h2>{t.member.offline}</h2>
+          <Form method="post" noValidate>
+            <input type="hidden" name="intent" value="payment" />
+            <Field name="membershipId" label={t.member.membershipFor} idPrefix="pay" errors={errorsFor("payment")} defaultValue={valueFor("payment", "membershipId", data.memberships[0]?.id)}>
+              {membershipOptions}
+            </Field>
+            <Field name="amount" type="text" label={t.member.amountMajor} idPrefix="pay" errors={errorsFor("payment")} defaultValue={valueFor("payment", "amount", "")} />
+            <Field name="currency" label={t.member.currency} idPrefix="pay" errors={errorsFor("payment")} defaultValue={valueFor("payment", "currency", data.memberships[0]?.currency ?? "USD")}>
+              <option value="USD">USD</option>
+              <option value="JPY">JPY</option>
+            </Field>
+            <Field name="method" label={t.member.method} idPrefix="pay" errors={errorsFor("payment")} defaultValue={valueFor("payment", "method", "bank_transfer")}>
+              <option value="bank_transfer">{t.member.methodBank}</option>
+              <option value="check">{t.member.methodCheck}</option>
+              <option value="cash">{t.member.methodCash}</option>
+            </Field>
+            <Field name="paidAt" type="date" label={t.member.paidAt} idPrefix="pay" errors={errorsFor("payment")} defaultValue={valueFor("payment", "paidAt", "")} />
+            <Field name="reference" label={t.member.reference} idPrefix="pay" errors={errorsFor("payment")} defaultValue={valueFor("payment", "reference", "")} />
+            <ConfirmBox idPrefix="pay" errors={errorsFor("payment")} />
+            <button type="submit">{t.member.offline}</button>
+          </Form>
+        </section>
+      ) : null}
+
+      {data.canWrite && p ? (
+        <section aria-labelledby="edit-h">
+          <h2 id="edit-h">{t.member.edit}</h2>
+          <Form method="post" noValidate>
+            <input type="hidden" name="intent" value="edit" />
+            {(["familyName", "givenName", "familyNameKana", "givenNameKana", "email", "country", "postalCode", "region", "city", "addressLine1", "addressLine2"] as const).map((name) => (
+              <Field key={name} name={name} label={t.member[name]} idPrefix="edit" errors={errorsFor("edit")} defaultValue={valueFor("edit", name, p[name])} />
+            ))}
+            <Field name="preferredLocale" label={t.member.locale} idPrefix="edit" errors={errorsFor("edit")} defaultValue={valueFor("edit", "preferredLocale", p.preferredLocale)}>
+              <option value="en">{t.languages.en}</option>
+              <option value="ja">{t.languages.ja}</option>
+            </Field>
+            <ConfirmBox idPrefix="edit" errors={errorsFor("edit")} />
+            <button type="submit">{t.save}</button>
+          </Form>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="emails-h">
+        <h2 id="emails-h">{t.member.emails}</h2>
+        {data.emails.length === 0 ? (
+          <p>{t.member.noEmails}</p>
+        ) : (
+          <table>
+            <caption>{t.member.emails}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.member.at}</th>
+                <th scope="col">{t.member.template}</th>
+                <th scope="col">{t.member.subject}</th>
+                <th scope="col">{t.member.status}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.emails.map((e) => (
+                <tr key={e.id}>
+                  <td>{dtt(e.createdAt)}</td>
+                  <td>{e.template}</td>
+                  <td>
+                    <Link to={`/staff/emails/${e.id}`}>{e.subject ?? e.template}</Link>
+                  </td>
+                  <td>{t.emails_.statuses[e.status] ?? e.status}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section aria-labelledby="audit-h">
+        <h2 id="audit-h">{t.member.audit}</h2>
+        {data.audits.length === 0 ? (
+          <p>{t.member.noAudit}</p>
+        ) : (
+          <table>
+            <caption>{t.member.audit}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.member.at}</th>
+                <th scope="col">{t.member.action}</th>
+                <th scope="col">{t.member.actor}</th>
+                <th scope="col">{t.member.details}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.audits.map((a) => (
+                <tr key={a.id}>
+                  <td>{dtt(a.at)}</td>
+                  <td>{a.action}</td>
+                  <td>{a.actorName ?? "—"}</td>
+                  <td>
+                    <code>{JSON.stringify(a.details)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
+
+export const ErrorBoundary = StaffErrorBoundary;

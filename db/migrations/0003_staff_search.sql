@@ -1,0 +1,4 @@
+ALTER TABLE "organisations" ADD COLUMN "search_text" text GENERATED ALWAYS AS (kizuna_organisation_search(legal_name_en, legal_name_ja, legal_name_kana, billing_email)) STORED;--> statement-breakpoint
+ALTER TABLE "people" ADD COLUMN "search_text" text GENERATED ALWAYS AS (kizuna_person_search(family_name, given_name, family_name_kana, given_name_kana, email)) STORED;--> statement-breakpoint
+CREATE INDEX "organisations_search_trgm" ON "organisations" USING gin ("search_text" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "people_search_trgm" ON "people" USING gin ("search_text" gin_trgm_ops);

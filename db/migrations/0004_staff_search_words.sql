@@ -1,0 +1,2 @@
+CREATE INDEX "organisations_search_words" ON "organisations" USING gin (kizuna_search_words("search_text"));--> statement-breakpoint
+CREATE INDEX "people_search_words" ON "people" USING gin (kizuna_search_words("search_text"));
