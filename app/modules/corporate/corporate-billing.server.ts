@@ -49,7 +49,7 @@ export interface OrganisationPayment {
   invoiceId: string;
   amount: number;
   currency: "USD" | "JPY";
-  method: "card" | "bank_transfer" | "check" | "other";
+  method: "card" | "bank_transfer" | "check" | "cash" | "other";
   paidAt: Date;
   chargeId?: string | null;
   paymentIntentId?: string | null;
@@ -166,10 +166,11 @@ export type OfflineInvoiceResult =
 export interface OfflineInvoicePayment {
   membershipId?: string;
   invoiceId?: string;
-  method: "check" | "bank_transfer";
+  method: "check" | "bank_transfer" | "cash";
   paidAt: Date;
   reference: string;
   staffUserId: string;
+  ip?: string | null;
 }
 
 /**
@@ -202,7 +203,7 @@ export async function recordOfflineInvoicePayment(
       }
     }
   }
-  const description = `${input.method === "check" ? "Check" : "Bank transfer"} ${input.reference}`.trim().slice(0, 200);
+  const description = `${{ check: "Check", bank_transfer: "Bank transfer", cash: "Cash" }[input.method]} ${input.reference}`.trim().slice(0, 200);
   return ctx.db.transaction(async (tx) => {
     const locked = await getInvoicedMembership(tx, { membershipId: found.membership.id }, true);
     const m = locked!.membership;
@@ -232,6 +233,7 @@ export async function recordOfflineInvoicePayment(
       action: "organisation.invoice.record_offline_payment",
       subjectType: "membership",
       subjectId: m.id,
+      ip: input.ip ?? null,
       details: {
         organisationId: m.organisationId,
         invoiceId,
@@ -245,4 +247,21 @@ export async function recordOfflineInvoicePayment(
     });
     return { ok: true as const, paymentId, alreadyRecorded: !paymentId };
   });
+}
+
+/**
+ * The staff member page's "record a payment" for a company whose membership waits on an open
+ * invoice: recorded against that invoice (paid out of band in Stripe, counted once). Returns
+ * null when the membership is not an invoiced company membership (the ordinary offline payment
+ * applies), or when the invoice is already paid.
+ */
+export async function recordStaffPaymentAgainstInvoice(
+  ctx: { db: Database; env: Env },
+  input: { memberId: string; membershipId: string } & Omit<OfflineInvoicePayment, "membershipId" | "invoiceId">,
+): Promise<OfflineInvoiceResult | null> {
+  const found = await getInvoicedMembership(ctx.db, { membershipId: input.membershipId });
+  if (!found || found.membership.organisationId !== input.memberId || !found.membership.stripeInvoiceId) return null;
+  const [paid] = await ctx.db.select({ id: payments.id }).from(payments).where(eq(payments.stripeInvoiceId, found.membership.stripeInvoiceId));
+  if (paid) return null;
+  return recordOfflineInvoicePayment(ctx, { ...input, membershipId: input.membershipId });
 }
