@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { connect, type DatabaseHandle } from "../../db/client";
-import { staffUsers } from "../../db/schema";
-import { parseEnv } from "~/modules/config/env.server";
-import { recordOfflineInvoicePayment } from "~/modules/corporate/corporate-billing.server";
+import { emailOutbox, memberships, payments, staffUsers } from "../../db/schema";
 import { axeSerious, hasChromium, launchBrowser, type Browser } from "./browser";
 
 const appUrl = inject("appUrl");
@@ -68,13 +66,30 @@ describe.skipIf(!hasChromium)("a company sponsors in Japanese with the demo gate
     await page.goto(`${appUrl}/ja/sponsors`);
     expect(await page.locator("main").textContent()).not.toContain("ひかり電機株式会社");
 
-    // Staff record the bank transfer that arrived outside Stripe (no staff console yet: the use-case).
-    const [staff] = await handle.db.insert(staffUsers).values({ email: "treasurer@kizuna.example", name: "Treasurer", role: "staff" }).returning();
-    const result = await recordOfflineInvoicePayment(
-      { db: handle.db, env: parseEnv({ NODE_ENV: "test" }) },
-      { membershipId, method: "bank_transfer", paidAt: new Date(), reference: "振込 ヒカリデンキ", staffUserId: staff!.id },
-    );
-    expect(result).toMatchObject({ ok: true, alreadyRecorded: false });
+    // Staff sign in to the console and record the bank transfer against the open invoice.
+    await handle.db.insert(staffUsers).values({ email: "treasurer@kizuna.example", name: "Treasurer", role: "staff", locale: "en" });
+    const staffPage = await (await browser.newContext({ locale: "en-US" })).newPage();
+    await staffPage.goto(`${appUrl}/staff/sign-in`);
+    await staffPage.getByLabel("Email address").fill("treasurer@kizuna.example");
+    await staffPage.getByRole("button", { name: "Email me a sign-in link" }).click();
+    await staffPage.getByText("If that address belongs to a staff user").waitFor();
+    const [signIn] = await handle.db.select().from(emailOutbox).where(eq(emailOutbox.toEmail, "treasurer@kizuna.example")).orderBy(desc(emailOutbox.createdAt)).limit(1);
+    await staffPage.goto((signIn!.props as { url: string }).url);
+    await staffPage.getByRole("button", { name: "Sign in" }).click();
+    await staffPage.waitForURL(`${appUrl}/staff`);
+    const [membership] = await handle.db.select().from(memberships).where(eq(memberships.id, membershipId));
+    await staffPage.goto(`${appUrl}/staff/members/${membership!.organisationId}`);
+    await staffPage.locator("#pay-amount").fill("700000");
+    await staffPage.locator("#pay-currency").selectOption("JPY");
+    await staffPage.locator("#pay-method").selectOption("bank_transfer");
+    await staffPage.locator("#pay-paidAt").fill("2026-11-27");
+    await staffPage.locator("#pay-reference").fill("振込 ヒカリデンキ");
+    await staffPage.locator("#pay-confirm").check();
+    await staffPage.getByRole("button", { name: "Record an offline payment" }).click();
+    await staffPage.getByText("Payment recorded and receipt issued.").waitFor();
+    const paid = await handle.db.select().from(payments).where(eq(payments.membershipId, membershipId));
+    expect(paid).toHaveLength(1);
+    expect(paid[0]).toMatchObject({ amount: 700000, currency: "JPY", method: "bank_transfer", stripeInvoiceId: membership!.stripeInvoiceId });
 
     await page.goto(`${appUrl}/ja/sponsors`);
     const section = page.locator('section[data-tier="gold"]');
@@ -89,7 +104,6 @@ describe.skipIf(!hasChromium)("a company sponsors in Japanese with the demo gate
 
     await page.goto(`${appUrl}/ja/sponsor/thanks?m=${membershipId}`);
     await expect(page.locator('[data-membership-status="active"]').textContent()).resolves.toContain("ゴールド法人会員");
-    await handle.db.delete(staffUsers).where(eq(staffUsers.id, staff!.id)).catch(() => {});
     await context.close();
   });
 
