@@ -278,7 +278,7 @@ export const ja: Dictionary = {
     logo: "ロゴ",
     logoHint: "PNG・JPEG・SVG（1MBまで）。SVGにスクリプトを含めることはできません。",
     preferredLocale: "メールの言語",
-    english: "English",
+    english: "English（英語）",
     japanese: "日本語",
     submit: "申し込む",
     submitting: "送信中…",
