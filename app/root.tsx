@@ -1,20 +1,18 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import {
-  isRouteErrorResponse,
-  Link,
   Links,
   Meta,
   Outlet,
   Scripts,
   ScrollRestoration,
   useMatches,
-  useRouteError,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import "./context";
 import { SiteFooter, SiteHeader } from "./components/site-header";
-import { localeFromParam, localePath } from "./modules/i18n/i18n";
-import { useLocale, useT } from "./modules/i18n/use-locale";
+import { localeFromParam } from "./modules/i18n/i18n";
+import { useLocale } from "./modules/i18n/use-locale";
+import { RouteError } from "./components/route-error";
 import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -57,19 +55,5 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const locale = useLocale();
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
-  if (!isRouteErrorResponse(error)) console.error(error);
-  return (
-    <div className="page narrow">
-      <title>{notFound ? t.errors.notFoundTitle : t.errors.genericTitle}</title>
-      <h1>{notFound ? t.errors.notFoundTitle : t.errors.genericTitle}</h1>
-      <p>{notFound ? t.errors.notFoundText : t.errors.genericText}</p>
-      <p>
-        <Link to={localePath(locale, "/")}>{t.errors.backHome}</Link>
-      </p>
-    </div>
-  );
+  return <RouteError />;
 }

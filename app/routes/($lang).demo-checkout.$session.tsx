@@ -1,13 +1,14 @@
 /** The demo gateway's checkout page (no STRIPE_SECRET_KEY): pay, be declined, or need authentication. */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { completeDemoCheckout, getDemoCheckout, isDemo } from "~/modules/billing/demo.server";
 import { formatMoney } from "~/modules/i18n/format";
 import { dictionary, localePath } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
+import { RouteError } from "~/components/route-error";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
   { title: dictionary(loaded?.locale ?? "en").demoCheckout.metaTitle },
@@ -108,17 +109,10 @@ export default function DemoCheckout() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const locale = useLocale();
-  if (!isRouteErrorResponse(error)) console.error(error);
   return (
-    <div className="page narrow">
-      <h1>{isRouteErrorResponse(error) && error.status === 404 ? t.errors.notFoundTitle : t.errors.genericTitle}</h1>
-      <p>{isRouteErrorResponse(error) && error.status === 404 ? t.demoCheckout.unavailable : t.errors.genericText}</p>
-      <p>
-        <Link to={localePath(locale, "/join")}>{t.join.heading}</Link>
-      </p>
-    </div>
+    <RouteError
+      expected={(t, error) => (error.status === 404 ? { text: t.demoCheckout.unavailable } : null)}
+      back={(t) => ({ to: "/join", label: t.join.heading })}
+    />
   );
 }

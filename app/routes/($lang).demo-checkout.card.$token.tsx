@@ -1,11 +1,12 @@
 /** The demo gateway's stand-in for Stripe's Customer Portal: pay the overdue amount with the test card. */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, useActionData, useRouteError } from "@remix-run/react";
+import { Form, useActionData } from "@remix-run/react";
 import { isDemo, simulateRenewal } from "~/modules/billing/demo.server";
 import { verifyPortalToken } from "~/modules/billing/links.server";
-import { dictionary, localePath } from "~/modules/i18n/i18n";
+import { dictionary } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
-import { useLocale, useT } from "~/modules/i18n/use-locale";
+import { useT } from "~/modules/i18n/use-locale";
+import { RouteError } from "~/components/route-error";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: dictionary(data?.locale ?? "en").demoCheckout.metaTitle },
@@ -59,17 +60,5 @@ export default function DemoCard() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const locale = useLocale();
-  if (!isRouteErrorResponse(error)) console.error(error);
-  return (
-    <div className="page narrow">
-      <h1>{t.errors.genericTitle}</h1>
-      <p>{isRouteErrorResponse(error) ? t.billingPortal.invalid : t.errors.genericText}</p>
-      <p>
-        <Link to={localePath(locale, "/")}>{t.errors.backHome}</Link>
-      </p>
-    </div>
-  );
+  return <RouteError expected={(t) => ({ title: t.errors.genericTitle, text: t.billingPortal.invalid })} />;
 }

@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { getResumableJoin, startCheckout, type CheckoutFailure } from "~/modules/billing/checkout.server";
 import { getCatalogue, getPartnerships } from "~/modules/catalog/catalog.server";
 import { formatMoney } from "~/modules/i18n/format";
-import { dictionary, localePath } from "~/modules/i18n/i18n";
+import { dictionary } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 import {
@@ -18,6 +18,7 @@ import {
   type JoinValues,
 } from "~/modules/members/join.schema";
 import { PREFECTURES, US_STATES } from "~/modules/members/regions";
+import { RouteError } from "~/components/route-error";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
   const t = dictionary(loaded?.locale ?? "en");
@@ -299,18 +300,5 @@ export default function Join() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const locale = useLocale();
-  if (!isRouteErrorResponse(error)) console.error(error);
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
-  return (
-    <div className="page narrow">
-      <h1>{notFound ? t.errors.notFoundTitle : t.errors.genericTitle}</h1>
-      <p>{notFound ? t.errors.notFoundText : t.errors.genericText}</p>
-      <p>
-        <Link to={localePath(locale, "/")}>{t.errors.backHome}</Link>
-      </p>
-    </div>
-  );
+  return <RouteError />;
 }

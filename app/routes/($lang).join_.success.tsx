@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, useLoaderData, useRevalidator, useRouteError } from "@remix-run/react";
+import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { z } from "zod";
 import { getMembershipSummary } from "~/modules/billing/checkout.server";
 import { formatDate } from "~/modules/i18n/format";
-import { dictionary, localePath } from "~/modules/i18n/i18n";
+import { dictionary } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
+import { RouteError } from "~/components/route-error";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   const t = dictionary(data?.locale ?? "en");
@@ -74,18 +75,10 @@ export default function JoinSuccess() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const locale = useLocale();
-  if (!isRouteErrorResponse(error)) console.error(error);
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
   return (
-    <div className="page narrow">
-      <h1>{notFound ? t.errors.notFoundTitle : t.errors.genericTitle}</h1>
-      <p>{notFound ? t.joinSuccess.notFound : t.errors.genericText}</p>
-      <p>
-        <Link to={localePath(locale, "/join")}>{t.join.heading}</Link>
-      </p>
-    </div>
+    <RouteError
+      expected={(t, error) => (error.status === 404 ? { text: t.joinSuccess.notFound } : null)}
+      back={(t) => ({ to: "/join", label: t.join.heading })}
+    />
   );
 }

@@ -5,12 +5,13 @@
  * Not cached, not indexed, and the token is not sent on as a Referer.
  */
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
-import { dictionary, localePath, type Locale } from "~/modules/i18n/i18n";
+import { useLoaderData } from "@remix-run/react";
+import { dictionary, type Locale } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
-import { useLocale, useT } from "~/modules/i18n/use-locale";
+import { useT } from "~/modules/i18n/use-locale";
 import { receiptLines, type ReceiptDocument } from "~/modules/receipts/receipt-document";
 import { getReceiptByLink, receiptPdfUrl } from "~/modules/receipts/receipts.server";
+import { RouteError } from "~/components/route-error";
 
 const PRIVATE_HEADERS = {
   "Cache-Control": "private, no-store",
@@ -136,18 +137,5 @@ export default function ReceiptPage() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const locale = useLocale();
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
-  if (!isRouteErrorResponse(error)) console.error(error);
-  return (
-    <div className="page narrow">
-      <h1>{notFound ? t.receipt.heading : t.errors.genericTitle}</h1>
-      <p>{notFound ? t.receipt.invalidLink : t.errors.genericText}</p>
-      <p>
-        <Link to={localePath(locale, "/")}>{t.errors.backHome}</Link>
-      </p>
-    </div>
-  );
+  return <RouteError expected={(t, error) => (error.status === 404 ? { title: t.receipt.heading, text: t.receipt.invalidLink } : null)} />;
 }

@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/q=%E3%83%A4%E3%83%9E%E3%83%80/);
     const rows = page.locator("table.members-table tbody tr");
-    expect(await rows.count()).toBe(1);
+    await expect.poll(() => rows.count()).toBe(1);
     expect(await axeSerious(page)).toEqual([]);
     await rows.first().getByRole("link").click();
     await page.getByRole("heading", { level: 1 }).filter({ hasText: "花子" }).waitFor();
@@ -80,11 +80,11 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     await page.locator("#comp-confirm").check();
     await page.getByRole("button", { name: "Comp membership" }).click();
     await page.getByText("Membership comped.").waitFor();
-    expect(await page.locator("[data-membership] [data-status]").first().textContent()).toBe("Complimentary");
+    await expect.poll(() => page.locator("[data-membership] [data-status]").first().textContent()).toBe("Complimentary");
     expect(await axeSerious(page)).toEqual([]);
 
     await page.goto(`${appUrl}/staff/members?q=${encodeURIComponent("やま")}&country=JP`);
-    expect(await page.locator("table.members-table tbody tr").count()).toBe(2);
+    await expect.poll(() => page.locator("table.members-table tbody tr").count()).toBe(2);
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download" }).click()]);
     expect(download.suggestedFilename()).toMatch(/^members-roll-\d{8}-\d{4}\.csv$/);
     const bytes = await readFile((await download.path())!);

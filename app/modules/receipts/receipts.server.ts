@@ -99,25 +99,7 @@ export interface IssueReceipt {
 
 /** Issues a receipt for a payment, allocating its number in the same transaction. */
 export async function issueReceipt(tx: DbOrTx, input: IssueReceipt) {
-  const { year, seq, number } = await allocateReceiptNumber(tx, receiptYear(input.issuedAt));
-  const [row] = await tx
-    .insert(receipts)
-    .values({
-      number,
-      year,
-      seq,
-      paymentId: input.paymentId,
-      kind: input.correctsReceiptId ? "corrected" : "original",
-      correctsReceiptId: input.correctsReceiptId ?? null,
-      amount: input.amount,
-      currency: input.currency,
-      benefitsValue: input.benefitsValue,
-      deductibleAmount: Math.max(0, input.amount - input.benefitsValue),
-      locale: input.locale,
-      snapshot: input.snapshot as unknown as Record<string, unknown>,
-      issuedAt: input.issuedAt,
-    })
-    .returning();
+  const [row] = await issueReceipts(tx, [input]);
   return row!;
 }
 
