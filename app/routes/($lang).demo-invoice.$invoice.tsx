@@ -1,7 +1,8 @@
 /** The demo gateway's hosted-invoice page (no STRIPE_SECRET_KEY): see the invoice and pay it "by bank transfer". */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
+import { RouteError } from "~/components/route-error";
 import { getDemoInvoice, isDemo, payDemoInvoice } from "~/modules/billing/demo.server";
 import { membershipIdFromDemoInvoice } from "~/modules/billing/gateway.server";
 import { formatDate, formatMoney } from "~/modules/i18n/format";
@@ -74,17 +75,5 @@ export default function DemoInvoice() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const locale = useLocale();
-  if (!isRouteErrorResponse(error)) console.error(error);
-  return (
-    <div className="page narrow">
-      <h1>{t.errors.genericTitle}</h1>
-      <p>{isRouteErrorResponse(error) && error.status === 404 ? t.demoInvoice.unavailable : t.errors.genericText}</p>
-      <p>
-        <Link to={localePath(locale, "/")}>{t.errors.backHome}</Link>
-      </p>
-    </div>
-  );
+  return <RouteError expected={(t, e) => (e.status === 404 ? { title: t.errors.genericTitle, text: t.demoInvoice.unavailable } : null)} />;
 }

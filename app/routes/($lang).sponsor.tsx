@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { RouteError } from "~/components/route-error";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { getCatalogue } from "~/modules/catalog/catalog.server";
 import {
@@ -17,7 +18,7 @@ import {
 import { applyForSponsorship } from "~/modules/corporate/corporate.server";
 import { checkLogo } from "~/modules/corporate/logo.server";
 import { formatMoney } from "~/modules/i18n/format";
-import { dictionary, localePath } from "~/modules/i18n/i18n";
+import { dictionary } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 
@@ -347,18 +348,5 @@ export default function Sponsor() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const locale = useLocale();
-  if (!isRouteErrorResponse(error)) console.error(error);
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
-  return (
-    <div className="page narrow">
-      <h1>{notFound ? t.errors.notFoundTitle : t.errors.genericTitle}</h1>
-      <p>{notFound ? t.errors.notFoundText : t.errors.genericText}</p>
-      <p>
-        <Link to={localePath(locale, "/")}>{t.errors.backHome}</Link>
-      </p>
-    </div>
-  );
+  return <RouteError />;
 }

@@ -1,10 +1,11 @@
 /** An employee accepts a seat offered by their company (the signed link in the invitation email). */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { RouteError } from "~/components/route-error";
 import { z } from "zod";
 import { acceptSeatInvitation, getSeatInvitation } from "~/modules/corporate/seats.server";
-import { dictionary, localePath } from "~/modules/i18n/i18n";
+import { dictionary } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 
@@ -91,17 +92,5 @@ export default function AcceptSeat() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const locale = useLocale();
-  if (!isRouteErrorResponse(error)) console.error(error);
-  return (
-    <div className="page narrow">
-      <h1>{t.errors.genericTitle}</h1>
-      <p>{isRouteErrorResponse(error) && error.status === 404 ? t.seats.errors.invalidLink : t.errors.genericText}</p>
-      <p>
-        <Link to={localePath(locale, "/")}>{t.errors.backHome}</Link>
-      </p>
-    </div>
-  );
+  return <RouteError expected={(t, e) => (e.status === 404 ? { title: t.errors.genericTitle, text: t.seats.errors.invalidLink } : null)} />;
 }

@@ -1,11 +1,12 @@
 /** The primary contact's seat management, reached through the signed link in their email (no password). */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { RouteError } from "~/components/route-error";
 import { z } from "zod";
 import { getSeatOverview, inviteSeat, removeSeat } from "~/modules/corporate/seats.server";
 import { verifySeatManageToken } from "~/modules/corporate/tokens.server";
-import { dictionary, localePath } from "~/modules/i18n/i18n";
+import { dictionary } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 
@@ -127,17 +128,5 @@ export default function ManageSeats() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const locale = useLocale();
-  if (!isRouteErrorResponse(error)) console.error(error);
-  return (
-    <div className="page narrow">
-      <h1>{t.errors.genericTitle}</h1>
-      <p>{isRouteErrorResponse(error) && error.status === 404 ? t.seats.invalidLink : t.errors.genericText}</p>
-      <p>
-        <Link to={localePath(locale, "/")}>{t.errors.backHome}</Link>
-      </p>
-    </div>
-  );
+  return <RouteError expected={(t, e) => (e.status === 404 ? { title: t.errors.genericTitle, text: t.seats.invalidLink } : null)} />;
 }

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { RouteError } from "~/components/route-error";
 import { z } from "zod";
 import { getSponsorSummary } from "~/modules/corporate/corporate.server";
 import { formatMoney } from "~/modules/i18n/format";
@@ -65,17 +66,5 @@ export default function SponsorThanks() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const locale = useLocale();
-  if (!isRouteErrorResponse(error)) console.error(error);
-  return (
-    <div className="page narrow">
-      <h1>{t.errors.genericTitle}</h1>
-      <p>{isRouteErrorResponse(error) && error.status === 404 ? t.sponsor.notFound : t.errors.genericText}</p>
-      <p>
-        <Link to={localePath(locale, "/")}>{t.errors.backHome}</Link>
-      </p>
-    </div>
-  );
+  return <RouteError expected={(t, e) => (e.status === 404 ? { text: t.sponsor.notFound } : null)} />;
 }

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { RouteError } from "~/components/route-error";
 import { listSponsors } from "~/modules/corporate/corporate.server";
 import { dictionary, localePath } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
@@ -59,17 +60,5 @@ export default function Sponsors() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const t = useT();
-  const locale = useLocale();
-  if (!isRouteErrorResponse(error)) console.error(error);
-  return (
-    <div className="page narrow">
-      <h1>{t.errors.genericTitle}</h1>
-      <p>{t.errors.genericText}</p>
-      <p>
-        <Link to={localePath(locale, "/")}>{t.errors.backHome}</Link>
-      </p>
-    </div>
-  );
+  return <RouteError />;
 }
