@@ -3,7 +3,7 @@
  *   pending → active → past_due (grace keeps benefits) → lapsed,  or canceled;  comped by staff.
  * Every change of status writes a history row naming its cause (Stripe event, staff, system).
  */
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lte, ne } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db/client";
 import { memberships, membershipStatusHistory, type Membership, type MembershipStatus } from "../../../db/schema";
 import type { Env } from "../config/env.server";
@@ -111,13 +111,43 @@ export async function expireGracePeriods(db: Database, env: Env, now = new Date(
   }
 }
 
+/**
+ * A company's year paid by invoice (no subscription) ends at its period end: the membership
+ * lapses (its seats with it) until the next invoice is paid. Returns how many lapsed.
+ */
+export async function lapseEndedInvoiceTerms(db: Database, now = new Date(), batch = 200): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const count = await db.transaction(async (tx) => {
+      const due = await tx
+        .select()
+        .from(memberships)
+        .where(
+          and(
+            isNotNull(memberships.organisationId),
+            isNull(memberships.stripeSubscriptionId),
+            inArray(memberships.status, ["active", "past_due"]),
+            lte(memberships.currentPeriodEnd, now),
+          ),
+        )
+        .limit(batch)
+        .for("update", { skipLocked: true });
+      for (const membership of due) await transition(tx, membership, "lapsed", { cause: "system", note: "paid term ended" });
+      return due.length;
+    });
+    total += count;
+    if (count < batch) return total;
+  }
+}
+
 /** Runs `expireGracePeriods` every `everyMs`; returns a stop function. */
 export function scheduleGraceExpiry(db: Database, env: Env, everyMs = 60_000): () => void {
   let running = false;
   const tick = () => {
     if (running) return;
     running = true;
-    expireGracePeriods(db, env)
+    Promise.all([expireGracePeriods(db, env), lapseEndedInvoiceTerms(db)])
+      .then(([graced, ended]) => graced + ended)
       .then((n) => {
         if (n > 0) console.log(`billing: ${n} membership(s) lapsed after their grace period`);
       })
