@@ -478,7 +478,11 @@ export const stripeEvents = pgTable(
     attempts: integer().notNull().default(0),
     error: text(),
   },
-  (t) => [index("stripe_events_unprocessed").on(t.receivedAt).where(sql`${t.processedAt} is null`)],
+  (t) => [
+    index("stripe_events_unprocessed").on(t.receivedAt).where(sql`${t.processedAt} is null`),
+    // A charge's card (brand, last 4) for the payment its invoice records, whichever event came first.
+    index("stripe_events_charge").on(sql`(${t.payload} -> 'data' -> 'object' ->> 'id')`).where(sql`${t.type} = 'charge.succeeded'`),
+  ],
 );
 
 export const emailOutbox = pgTable(

@@ -17,8 +17,8 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     await db.insert(staffUsers).values({ email: "e2e-staff@kizuna.example", name: "E2E Staff", role: "staff", locale: "en" });
     const [tier] = await db.select().from(tiers).where(eq(tiers.slug, "individual"));
     const rows = [
-      { familyName: "山田", givenName: "花子", familyNameKana: "ヤマダ", givenNameKana: "ハナコ", email: "hanako@example.jp", country: "JP", region: "13" },
-      { familyName: "山本", givenName: "一郎", familyNameKana: "ヤマモト", givenNameKana: "イチロウ", email: "ichiro@example.jp", country: "JP", region: "27" },
+      { familyName: "寺田", givenName: "花子", familyNameKana: "テラダ", givenNameKana: "ハナコ", email: "hanako@example.jp", country: "JP", region: "13" },
+      { familyName: "寺本", givenName: "一郎", familyNameKana: "テラモト", givenNameKana: "イチロウ", email: "ichiro@example.jp", country: "JP", region: "27" },
       { familyName: "Walker", givenName: "Ann", email: "ann@example.org", country: "US", region: "MN" },
     ];
     for (const row of rows) {
@@ -67,9 +67,9 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
 
     await page.getByRole("link", { name: "Members" }).click();
     await page.waitForURL(`${appUrl}/staff/members`);
-    await page.getByLabel("Search").fill("ヤマダ");
+    await page.getByLabel("Search").fill("テラダ");
     await page.getByRole("button", { name: "Apply" }).click();
-    await page.waitForURL(/q=%E3%83%A4%E3%83%9E%E3%83%80/);
+    await page.waitForURL(/q=%E3%83%86%E3%83%A9%E3%83%80/);
     const rows = page.locator("table.members-table tbody tr");
     await expect.poll(() => rows.count()).toBe(1);
     expect(await axeSerious(page)).toEqual([]);
@@ -83,7 +83,7 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     await expect.poll(() => page.locator("[data-membership] [data-status]").first().textContent()).toBe("Complimentary");
     expect(await axeSerious(page)).toEqual([]);
 
-    await page.goto(`${appUrl}/staff/members?q=${encodeURIComponent("やま")}&country=JP`);
+    await page.goto(`${appUrl}/staff/members?q=${encodeURIComponent("てら")}&country=JP`);
     await expect.poll(() => page.locator("table.members-table tbody tr").count()).toBe(2);
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download" }).click()]);
     expect(download.suggestedFilename()).toMatch(/^members-roll-\d{8}-\d{4}\.csv$/);
@@ -91,8 +91,8 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const [header, ...data] = parse(bytes.toString("utf8").slice(1)) as string[][];
     expect(header![0]).toBe("Family name");
-    expect(data.map((r) => r[0]).sort()).toEqual(["山本", "山田"]);
-    expect(data.find((r) => r[0] === "山田")![header!.indexOf("Status")]).toBe("Complimentary");
+    expect(data.map((r) => r[0]).sort()).toEqual(["寺本", "寺田"]);
+    expect(data.find((r) => r[0] === "寺田")![header!.indexOf("Status")]).toBe("Complimentary");
     await context.close();
   });
 });

@@ -195,6 +195,22 @@ describe("Stripe webhooks: the billing core", () => {
     expect((await getMembership(t.db, membership.id)).status).toBe("canceled");
   });
 
+  it("puts the card's brand and last 4 on the payment and its receipt, whichever of charge.succeeded and invoice.paid comes first", async () => {
+    const { chargeShape } = await import("~/modules/billing/stripe-shapes.server");
+    for (const chargeFirst of [true, false]) {
+      const { membership, refs } = await createPendingMembership(t.db, { currency: "USD" });
+      await deliver(t.db, env, checkoutCompleted(refs, T0));
+      const paid = invoiceEvent("invoice.paid", refs, T0 + 1);
+      const payment = (paid.data.object as { payments: { data: { payment: { charge: string; payment_intent: string } }[] } }).payments.data[0]!.payment;
+      const charge = stripeEvent("charge.succeeded", chargeShape(refs, { chargeId: payment.charge, paymentIntentId: payment.payment_intent, created: T0 + 1, brand: "jcb", last4: "0005" }), T0 + 1);
+      for (const event of chargeFirst ? [charge, paid] : [paid, charge]) expect((await deliver(t.db, env, event)).status).toBe(200);
+      const [row] = await t.db.select().from(payments).where(eq(payments.membershipId, membership.id));
+      expect(row, `charge first: ${chargeFirst}`).toMatchObject({ cardBrand: "jcb", cardLast4: "0005" });
+      const [receipt] = await t.db.select().from(receipts).where(eq(receipts.paymentId, row!.id));
+      expect((receipt!.snapshot as { method: unknown }).method).toMatchObject({ type: "card", brand: "jcb", last4: "0005" });
+    }
+  });
+
   it("records refunds and disputes against the payment, and emails the hosted invoice when authentication is needed", async () => {
     const { membership, person, refs } = await createPendingMembership(t.db, { currency: "USD" });
     await deliver(t.db, env, checkoutCompleted(refs, T0));

@@ -18,8 +18,7 @@ import {
   stripeEvent,
   subscriptionShape,
   type EventShape,
-  type SubscriptionRefs,
-} from "./stripe-shapes.server";
+  type SubscriptionRefs, chargeShape } from "./stripe-shapes.server";
 import { getWebhookSecret, signPayload } from "./stripe.server";
 import { receiveStripeWebhook, type BillingContext } from "./webhook.server";
 
@@ -97,12 +96,15 @@ export async function completeDemoCheckout(ctx: BillingContext, sessionId: strin
   const refs = refsFor(row);
   const now = Math.floor(Date.now() / 1000);
   const periodEnd = addInterval(now, refs.interval);
+  const invoiceId = demoId("in_demo");
+  const chargeId = demoId("ch_demo");
   await deliverAll(ctx, [
     stripeEvent("checkout.session.completed", checkoutSessionShape({ ...refs, sessionId, email: row.person.email, locale, paid: true }, now), now),
     stripeEvent("customer.subscription.created", subscriptionShape(refs, { status: "active", periodStart: now, periodEnd, created: now }), now),
+    stripeEvent("charge.succeeded", chargeShape(refs, { chargeId, paymentIntentId: `pi_${invoiceId.slice(3)}`, created: now }), now),
     stripeEvent(
       "invoice.paid",
-      invoiceShape(refs, { invoiceId: demoId("in_demo"), status: "paid", periodStart: now, periodEnd, created: now, chargeId: demoId("ch_demo") }),
+      invoiceShape(refs, { invoiceId, status: "paid", periodStart: now, periodEnd, created: now, chargeId }),
       now,
     ),
   ]);
@@ -138,13 +140,15 @@ export async function simulateRenewal(ctx: BillingContext, membershipId: string,
   const periodStart = outcome === "overdue" ? Math.floor((m.currentPeriodStart ?? m.currentPeriodEnd).getTime() / 1000) : Math.floor(m.currentPeriodEnd.getTime() / 1000);
   const periodEnd = outcome === "overdue" ? Math.floor(m.currentPeriodEnd.getTime() / 1000) : addInterval(periodStart, refs.interval);
   const invoiceId = demoId("in_demo");
+  const chargeId = demoId("ch_demo");
   const invoice = (status: "paid" | "open") =>
-    invoiceShape(refs, { invoiceId, status, periodStart, periodEnd, created: now, billingReason: "subscription_cycle", chargeId: demoId("ch_demo") });
+    invoiceShape(refs, { invoiceId, status, periodStart, periodEnd, created: now, billingReason: "subscription_cycle", chargeId });
+  const charge = stripeEvent("charge.succeeded", chargeShape(refs, { chargeId, paymentIntentId: `pi_${invoiceId.slice(3)}`, created: now }), now);
   const subscription = (status: string) => subscriptionShape(refs, { status, periodStart, periodEnd, created: now });
   const events =
     outcome === "failed"
       ? [stripeEvent("invoice.payment_failed", invoice("open"), now), stripeEvent("customer.subscription.updated", subscription("past_due"), now)]
-      : [stripeEvent("invoice.paid", invoice("paid"), now), stripeEvent("customer.subscription.updated", subscription("active"), now)];
+      : [charge, stripeEvent("invoice.paid", invoice("paid"), now), stripeEvent("customer.subscription.updated", subscription("active"), now)];
   await deliverAll(ctx, events);
   const after = await loadMembership(ctx, membershipId);
   return { status: after!.membership.status, currentPeriodEnd: after!.membership.currentPeriodEnd };

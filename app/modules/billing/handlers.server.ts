@@ -12,6 +12,7 @@ import {
   payments,
   people,
   receipts,
+  stripeEvents,
   type Currency,
   type Membership,
   type MembershipStatus,
@@ -197,6 +198,7 @@ const onInvoicePaid: Handler = async (ctx) => {
 
   if (currency && invoice.amount_paid > 0) {
     const invoicePayment = invoice.payments?.data?.find((p) => p.status === "paid") ?? invoice.payments?.data?.[0];
+    const card = await storedChargeCard(ctx.tx, idOf(invoicePayment?.payment?.charge));
     const [payment] = await ctx.tx
       .insert(payments)
       .values({
@@ -205,6 +207,8 @@ const onInvoicePaid: Handler = async (ctx) => {
         amount: invoice.amount_paid,
         currency,
         method: "card",
+        cardBrand: card?.brand ?? null,
+        cardLast4: card?.last4 ?? null,
         description: `${tier.nameEn} membership / ${tier.nameJa}`,
         stripeInvoiceId: invoice.id,
         stripeChargeId: idOf(invoicePayment?.payment?.charge),
@@ -251,7 +255,7 @@ const onInvoicePaid: Handler = async (ctx) => {
               benefitsDescription:
                 benefitsValue > 0 ? { en: tier.benefitsEn.join("; "), ja: tier.benefitsJa.join("、") } : null,
             },
-            method: { type: "card" },
+            method: { type: "card", brand: card?.brand ?? null, last4: card?.last4 ?? null },
           },
         },
         {
@@ -418,6 +422,41 @@ async function paymentForCharge(tx: Tx, charge: { id: string; payment_intent?: s
   return rows[0] ?? null;
 }
 
+type StripeCard = { brand: string; last4: string };
+
+function cardOf(charge: Stripe.Charge): StripeCard | null {
+  const card = charge.payment_method_details?.card;
+  return card?.brand && card.last4 && /^\d{4}$/.test(card.last4) ? { brand: card.brand, last4: card.last4 } : null;
+}
+
+/** The card of a charge whose charge.succeeded event is already stored (it usually precedes invoice.paid). */
+async function storedChargeCard(tx: Tx, chargeId: string | null): Promise<StripeCard | null> {
+  if (!chargeId) return null;
+  const [row] = await tx
+    .select({ payload: stripeEvents.payload })
+    .from(stripeEvents)
+    .where(and(eq(stripeEvents.type, "charge.succeeded"), sql`${stripeEvents.payload} -> 'data' -> 'object' ->> 'id' = ${chargeId}`))
+    .limit(1);
+  return row ? cardOf((row.payload as Stripe.Event).data.object as Stripe.Charge) : null;
+}
+
+/**
+ * charge.succeeded after the payment was recorded: the card goes on the payment and on its
+ * receipts (printed as "Card VISA •••• 4242"). Before it, invoice.paid finds the stored event.
+ */
+const onChargeSucceeded: Handler = async (ctx) => {
+  const charge = ctx.event.object as Stripe.Charge;
+  const card = cardOf(charge);
+  if (!card) return;
+  const payment = await paymentForCharge(ctx.tx, charge);
+  if (!payment || payment.cardLast4) return;
+  await ctx.tx.update(payments).set({ cardBrand: card.brand, cardLast4: card.last4 }).where(eq(payments.id, payment.id));
+  await ctx.tx
+    .update(receipts)
+    .set({ snapshot: sql`jsonb_set(${receipts.snapshot}, '{method}', coalesce(${receipts.snapshot} -> 'method', '{}'::jsonb) || ${JSON.stringify(card)}::jsonb)` })
+    .where(eq(receipts.paymentId, payment.id));
+};
+
 const onChargeRefunded: Handler = async (ctx) => {
   const charge = ctx.event.object as Stripe.Charge;
   const payment = await paymentForCharge(ctx.tx, charge);
@@ -464,6 +503,7 @@ export const handlers: Record<string, Handler> = {
   "invoice.payment_failed": onInvoicePaymentFailed,
   "invoice.overdue": onInvoiceOverdue,
   "invoice.payment_action_required": onInvoiceActionRequired,
+  "charge.succeeded": onChargeSucceeded,
   "charge.refunded": onChargeRefunded,
   "charge.dispute.created": onDisputeCreated,
 };

@@ -285,3 +285,30 @@ export function corporateInvoiceShape(options: {
     status_transitions: { finalized_at: options.created, paid_at: paid ? options.created : null },
   };
 }
+
+/** A card charge as charge.succeeded carries it (the demo gateway's test card is VISA 4242). */
+export function chargeShape(
+  refs: SubscriptionRefs,
+  options: { chargeId: string; paymentIntentId: string; created: number; brand?: string; last4?: string },
+) {
+  return {
+    id: options.chargeId,
+    object: "charge",
+    amount: refs.amount,
+    amount_captured: refs.amount,
+    amount_refunded: 0,
+    currency: refs.currency,
+    customer: refs.customerId,
+    paid: true,
+    captured: true,
+    refunded: false,
+    status: "succeeded",
+    payment_intent: options.paymentIntentId,
+    payment_method_details: {
+      type: "card",
+      card: { brand: options.brand ?? "visa", last4: options.last4 ?? "4242", exp_month: 12, exp_year: 2030, country: "US", funding: "credit" },
+    },
+    created: options.created,
+    livemode: false,
+  };
+}

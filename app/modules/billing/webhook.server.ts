@@ -49,7 +49,7 @@ function objectSchemaFor(type: string): z.ZodType | null {
   if (type.startsWith("checkout.session.")) return objectSchemas.checkout!;
   if (type.startsWith("customer.subscription.")) return objectSchemas.subscription!;
   if (type.startsWith("invoice.")) return objectSchemas.invoice!;
-  if (type === "charge.refunded") return objectSchemas.charge!;
+  if (type === "charge.refunded" || type === "charge.succeeded") return objectSchemas.charge!;
   if (type.startsWith("charge.dispute.")) return objectSchemas.dispute!;
   return null;
 }

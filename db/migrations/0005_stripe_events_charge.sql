@@ -1,0 +1,1 @@
+CREATE INDEX "stripe_events_charge" ON "stripe_events" USING btree (("payload" -> 'data' -> 'object' ->> 'id')) WHERE "stripe_events"."type" = 'charge.succeeded';
