@@ -312,6 +312,10 @@ export const memberships = pgTable(
     stripeCustomerId: text(),
     stripeSubscriptionId: text().unique("memberships_stripe_subscription_id_unique"),
     stripeCheckoutSessionId: text().unique("memberships_stripe_checkout_session_id_unique"),
+    /** Corporate memberships paid by invoice: the Stripe invoice (send_invoice) that pays the year. */
+    stripeInvoiceId: text().unique("memberships_stripe_invoice_id_unique"),
+    /** The company's purchase-order number, printed on its invoice and receipts. */
+    poNumber: text(),
     /** Stripe `created` of the newest event applied; older events never move us backwards. */
     stripeStateAt: tstz(),
     startedAt: tstz(),
@@ -322,6 +326,7 @@ export const memberships = pgTable(
     check("memberships_one_owner", sql`num_nonnulls(${t.personId}, ${t.organisationId}) = 1`),
     index("memberships_person").on(t.personId),
     index("memberships_organisation").on(t.organisationId),
+    index("memberships_seat_of").on(t.seatOfMembershipId),
     index("memberships_status").on(t.status, t.currentPeriodEnd),
   ],
 );

@@ -6,7 +6,11 @@ import { toPlainText } from "@react-email/components";
 import { createElement, type ComponentType } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { z } from "zod";
+import CorporateInvoice, * as corporateInvoice from "./corporate-invoice";
 import ExportReady, * as exportReady from "./export-ready";
+import InvoiceOverdue, * as invoiceOverdue from "./invoice-overdue";
+import SeatInvitation, * as seatInvitation from "./seat-invitation";
+import SponsorWelcome, * as sponsorWelcome from "./sponsor-welcome";
 import MembershipCanceled, * as membershipCanceled from "./membership-canceled";
 import MembershipLapsed, * as membershipLapsed from "./membership-lapsed";
 import PaymentActionRequired, * as paymentActionRequired from "./payment-action-required";
@@ -86,6 +90,17 @@ export const templateSchemas = {
     ),
     totals: z.array(z.object(money)),
   }),
+  "corporate-invoice": z.object({ recipient, tierName, ...money, dueDate: iso, poNumber: z.string().nullable(), hostedInvoiceUrl: url }),
+  "invoice-overdue": z.object({
+    recipient,
+    ...money,
+    invoiceNumber: z.string().min(1),
+    dueDate: iso.nullable(),
+    poNumber: z.string().nullable(),
+    hostedInvoiceUrl: url,
+  }),
+  "sponsor-welcome": z.object({ recipient, tierName, seats: z.number().int().nonnegative(), periodEnd: iso, manageUrl: url, sponsorsUrl: url }),
+  "seat-invitation": z.object({ recipient: recipient.optional(), organisationName: tierName, tierName, acceptUrl: url, expiresDays: z.number().int().positive() }),
 } as const;
 
 export type TemplateName = keyof typeof templateSchemas;
@@ -115,6 +130,10 @@ export const templates: Record<TemplateName, Entry> = {
   "tribute-notification": { component: TributeNotification, subject: tributeNotification.subject, previews: tributeNotification.previews },
   "gift-payment-failed": { component: GiftPaymentFailed, subject: giftPaymentFailed.subject, previews: giftPaymentFailed.previews },
   "giving-statement": { component: GivingStatement, subject: givingStatement.subject, previews: givingStatement.previews },
+  "corporate-invoice": { component: CorporateInvoice, subject: corporateInvoice.subject, previews: corporateInvoice.previews },
+  "invoice-overdue": { component: InvoiceOverdue, subject: invoiceOverdue.subject, previews: invoiceOverdue.previews },
+  "sponsor-welcome": { component: SponsorWelcome, subject: sponsorWelcome.subject, previews: sponsorWelcome.previews },
+  "seat-invitation": { component: SeatInvitation, subject: seatInvitation.subject, previews: seatInvitation.previews },
 };
 
 export const TEMPLATE_NAMES = Object.keys(templates) as TemplateName[];

@@ -19,6 +19,7 @@ import {
   resendReceipt,
 } from "~/modules/members/member-page.server";
 import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
+import { recordStaffPaymentAgainstInvoice } from "~/modules/corporate/corporate-billing.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, context, "read");
@@ -48,7 +49,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     else if (input.intent === "comp") await compMembership(context.db, actor, memberId, input);
     else if (input.intent === "cancel") await cancelMembershipAsStaff(context, actor, memberId, input);
     else if (input.intent === "simulate") await simulateRenewalAsStaff(context, actor, memberId, input);
-    else if (input.intent === "payment") await recordOfflinePayment(context.db, actor, memberId, input);
+    else if (input.intent === "payment") {
+      // A company waiting on its Stripe invoice: the check or wire pays that invoice (out of band), once.
+      const againstInvoice = await recordStaffPaymentAgainstInvoice(context, {
+        memberId,
+        membershipId: input.membershipId,
+        method: input.method,
+        paidAt: new Date(`${input.paidAt}T12:00:00+09:00`),
+        reference: input.reference ?? "",
+        staffUserId: staff.id,
+        ip: actor.ip,
+      });
+      if (againstInvoice && !againstInvoice.ok) throw new ActionError("membershipId", "stripe");
+      if (!againstInvoice) await recordOfflinePayment(context.db, actor, memberId, input);
+    }
     else await resendReceipt(context.db, actor, memberId, input.receiptId);
   } catch (error) {
     if (error instanceof ActionError) {

@@ -91,6 +91,45 @@ export const en = {
     expires: (date: string) => `The download link works until ${date}.`,
     cta: "Download",
   },
+  corporateInvoice: {
+    subject: (tier: string) => `Your invoice: ${tier} corporate membership / 請求書のご案内`,
+    preview: (amount: string) => `Invoice for ${amount}, payable by bank transfer.`,
+    body: (tier: string, amount: string, due: string) =>
+      `Thank you for choosing the ${tier} corporate membership. Our invoice for ${amount} is due on ${due}.`,
+    po: (po: string) => `Purchase order: ${po}`,
+    howToPay:
+      "The invoice page shows the bank account to transfer to (and lets you pay by card if you prefer). Stripe also emails the invoice to this address.",
+    cta: "View and pay the invoice",
+    pending: "Your membership starts as soon as the payment arrives; we will send a receipt addressed to your company.",
+    summary: (amount: string, due: string) => `Invoice for ${amount}, due ${due}. Please use the link above to pay.`,
+  },
+  invoiceOverdue: {
+    subject: (number: string) => `Reminder: invoice ${number} is overdue / お支払い期限を過ぎた請求書のご案内`,
+    preview: "Your corporate membership invoice is past its due date.",
+    body: (number: string, amount: string, due: string) =>
+      `Our invoice ${number} for ${amount}${due ? `, due on ${due},` : ""} has not been paid yet.`,
+    po: (po: string) => `Purchase order: ${po}`,
+    cta: "View and pay the invoice",
+    alreadyPaid: "If you have already sent a bank transfer or a check, thank you: please ignore this reminder; we will record it when it arrives.",
+    summary: (number: string, amount: string) => `Invoice ${number} (${amount}) is overdue.`,
+  },
+  sponsorWelcome: {
+    subject: (tier: string) => `Welcome: your ${tier} corporate membership is active / 法人会員のご登録完了`,
+    preview: "Your corporate membership is active. Invite your employees.",
+    body: (tier: string, until: string) => `Thank you: your company's ${tier} membership is active until ${until}.`,
+    seats: (n: number) => `It includes ${n} employee membership seats. Use the link below to invite your colleagues and manage the seats.`,
+    cta: "Manage employee seats",
+    keepLink: "Keep this email: the link works without a password for the primary contact.",
+    summary: (n: number) => `Your corporate membership is active, with ${n} employee seats.`,
+  },
+  seatInvitation: {
+    subject: (org: string) => `${org} invites you to a JUSSCA membership / 会員資格のご案内`,
+    preview: (org: string) => `A membership seat from ${org}.`,
+    body: (org: string, tier: string) =>
+      `${org} is a ${tier} member of the Japan–United States Sister City Association and offers you one of its membership seats.`,
+    cta: "Accept the membership",
+    expires: (days: number) => `The link works for ${days} days.`,
+  },
   methods: {
     card: "Card",
     bank_transfer: "Bank transfer",

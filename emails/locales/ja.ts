@@ -91,6 +91,43 @@ export const ja: EmailStrings = {
     expires: (date: string) => `ダウンロードリンクは${date}まで有効です。`,
     cta: "ダウンロード",
   },
+  corporateInvoice: {
+    subject: (tier: string) => `請求書のご案内：${tier} / Your invoice`,
+    preview: (amount: string) => `${amount}のご請求（銀行振込）`,
+    body: (tier: string, amount: string, due: string) =>
+      `${tier}へのお申し込みありがとうございます。ご請求額は${amount}、お支払い期限は${due}です。`,
+    po: (po: string) => `発注番号：${po}`,
+    howToPay: "請求書ページに振込先口座が記載されています（クレジットカードでのお支払いも可能です）。Stripeからも同じ請求書がこのアドレスに届きます。",
+    cta: "請求書を確認して支払う",
+    pending: "ご入金を確認しだい会員資格が有効になり、貴社宛ての領収書をお送りします。",
+    summary: (amount: string, due: string) => `ご請求額 ${amount}、お支払い期限 ${due}。上のリンクからお支払いください。`,
+  },
+  invoiceOverdue: {
+    subject: (number: string) => `お支払い期限を過ぎた請求書（${number}）のご案内 / Invoice overdue`,
+    preview: "法人会員の請求書のお支払い期限が過ぎています。",
+    body: (number: string, amount: string, due: string) =>
+      `請求書 ${number}（${amount}${due ? `、期限 ${due}` : ""}）のお支払いがまだ確認できておりません。`,
+    po: (po: string) => `発注番号：${po}`,
+    cta: "請求書を確認して支払う",
+    alreadyPaid: "すでにお振込み・小切手をお送りいただいている場合は、行き違いですのでご容赦ください。着金しだい記録いたします。",
+    summary: (number: string, amount: string) => `請求書 ${number}（${amount}）のお支払い期限が過ぎています。`,
+  },
+  sponsorWelcome: {
+    subject: (tier: string) => `法人会員のご登録完了：${tier} / Your corporate membership is active`,
+    preview: "法人会員資格が有効になりました。社員の皆さまをご招待ください。",
+    body: (tier: string, until: string) => `ありがとうございます。貴社の${tier}資格は${until}まで有効です。`,
+    seats: (n: number) => `社員${n}名分の会員枠が含まれています。下のリンクから社員の皆さまを招待し、会員枠を管理できます。`,
+    cta: "社員の会員枠を管理する",
+    keepLink: "このメールは保管してください。ご担当者さまはパスワードなしでこのリンクをご利用いただけます。",
+    summary: (n: number) => `法人会員資格が有効になりました（社員${n}名分の会員枠付き）。`,
+  },
+  seatInvitation: {
+    subject: (org: string) => `${org}より会員資格のご案内 / A JUSSCA membership from ${org}`,
+    preview: (org: string) => `${org}の会員枠のご案内`,
+    body: (org: string, tier: string) => `${org}は日米姉妹都市協会の${tier}です。貴殿に同社の会員枠をご用意しました。`,
+    cta: "会員資格を受け取る",
+    expires: (days: number) => `このリンクの有効期限は${days}日間です。`,
+  },
   methods: {
     card: "クレジットカード",
     bank_transfer: "銀行振込",

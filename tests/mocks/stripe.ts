@@ -40,6 +40,59 @@ export const stripeHandlers = [
   }),
 ];
 
+/** Corporate invoices: customer, draft invoice, its item, finalise, send, and "paid out of band". */
+export const fakeInvoices = new Map<string, Record<string, unknown>>();
+let invoiceSeq = 0;
+stripeHandlers.push(
+  http.post(`${STRIPE}/v1/customers`, async ({ request }) => {
+    const call = await record(request);
+    return HttpResponse.json({ id: `cus_test_${call.params.get("metadata[organisationId]")?.replaceAll("-", "").slice(0, 16)}`, object: "customer", email: call.params.get("email"), name: call.params.get("name") });
+  }),
+  http.post(`${STRIPE}/v1/invoices`, async ({ request }) => {
+    const call = await record(request);
+    const id = `in_test_${++invoiceSeq}_${Date.now()}`;
+    const invoice = {
+      id,
+      object: "invoice",
+      status: "draft",
+      customer: call.params.get("customer"),
+      currency: call.params.get("currency"),
+      collection_method: call.params.get("collection_method"),
+      amount_due: 0,
+      amount_paid: 0,
+      metadata: { membershipId: call.params.get("metadata[membershipId]") },
+      hosted_invoice_url: null,
+      due_date: null,
+    };
+    fakeInvoices.set(id, invoice);
+    return HttpResponse.json(invoice);
+  }),
+  http.post(`${STRIPE}/v1/invoiceitems`, async ({ request }) => {
+    const call = await record(request);
+    const invoice = fakeInvoices.get(call.params.get("invoice") ?? "");
+    if (invoice) invoice.amount_due = Number(call.params.get("amount"));
+    return HttpResponse.json({ id: `ii_test_${invoiceSeq}`, object: "invoiceitem", invoice: call.params.get("invoice"), amount: Number(call.params.get("amount")), currency: call.params.get("currency") });
+  }),
+  http.post(`${STRIPE}/v1/invoices/:id/finalize`, async ({ request, params }) => {
+    await record(request);
+    const invoice = fakeInvoices.get(String(params.id))!;
+    Object.assign(invoice, { status: "open", hosted_invoice_url: `https://invoice.stripe.com/i/acct_test/${params.id}`, due_date: Math.floor(Date.now() / 1000) + 30 * 86_400 });
+    return HttpResponse.json(invoice);
+  }),
+  http.post(`${STRIPE}/v1/invoices/:id/send`, async ({ request, params }) => {
+    await record(request);
+    return HttpResponse.json(fakeInvoices.get(String(params.id)));
+  }),
+  http.post(`${STRIPE}/v1/invoices/:id/pay`, async ({ request, params }) => {
+    await record(request);
+    const invoice = fakeInvoices.get(String(params.id));
+    if (!invoice) return stripeError(404, "invalid_request_error", "resource_missing", "No such invoice");
+    if (invoice.status === "paid") return stripeError(400, "invalid_request_error", "invoice_already_paid", "Invoice is already paid");
+    Object.assign(invoice, { status: "paid", amount_paid: invoice.amount_due });
+    return HttpResponse.json(invoice);
+  }),
+);
+
 export const stripeServer = setupServer(...stripeHandlers);
 
 /** A Stripe API error body with the status Stripe uses for it. */

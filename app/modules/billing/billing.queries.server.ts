@@ -1,7 +1,7 @@
 /** Drizzle only: the rows billing reads and writes. `db` may be a transaction. */
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { emailOutbox, memberships, people, stripeEvents, tierBenefitValues, tierPrices, tiers, type Membership } from "../../../db/schema";
+import { emailOutbox, memberships, payments, people, stripeEvents, tierBenefitValues, tierPrices, tiers, type Membership } from "../../../db/schema";
 import type { QueueEmail } from "../email/outbox.server";
 
 export async function getMembershipForUpdate(tx: DbOrTx, id: string) {
@@ -24,6 +24,7 @@ export async function lockMembershipParties(tx: DbOrTx, where: { id: string } | 
       membership: {
         id: memberships.id,
         status: memberships.status,
+        organisationId: memberships.organisationId,
         currency: memberships.currency,
         currentPeriodEnd: memberships.currentPeriodEnd,
         startedAt: memberships.startedAt,
@@ -46,7 +47,8 @@ export async function lockMembershipParties(tx: DbOrTx, where: { id: string } | 
       benefitValue: tierBenefitValues.amount,
     })
     .from(memberships)
-    .innerJoin(people, eq(people.id, memberships.personId))
+    // An organisation's membership has no person: the caller hands it to the corporate code.
+    .leftJoin(people, eq(people.id, memberships.personId))
     .innerJoin(tiers, eq(tiers.id, memberships.tierId))
     .leftJoin(tierBenefitValues, and(eq(tierBenefitValues.tierId, memberships.tierId), eq(tierBenefitValues.currency, memberships.currency)))
     .where("id" in where ? eq(memberships.id, where.id) : eq(memberships.stripeSubscriptionId, where.subscriptionId))
@@ -154,4 +156,10 @@ export async function lockExpiredGrace(tx: DbOrTx, now: Date, limit: number) {
     .orderBy(memberships.graceUntil)
     .limit(limit)
     .for("update", { skipLocked: true });
+}
+
+/** The payment recorded for a Stripe invoice, or null. */
+export async function paymentForInvoice(db: DbOrTx, invoiceId: string) {
+  const rows = await db.select({ id: payments.id }).from(payments).where(eq(payments.stripeInvoiceId, invoiceId));
+  return rows[0] ?? null;
 }

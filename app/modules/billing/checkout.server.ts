@@ -4,7 +4,7 @@
  * pending membership is removed, so a retry starts clean with a new id (and a new key:
  * Stripe replays a key's first answer, even an error, for 24 hours).
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { memberships, partnerships, people, tierPrices, tiers, type Person } from "../../../db/schema";
 import type { Locale } from "../i18n/i18n";
@@ -78,7 +78,8 @@ export async function startCheckout(ctx: BillingContext, input: JoinInput, pageL
       const current = await tx
         .select({ id: memberships.id })
         .from(memberships)
-        .where(and(eq(memberships.personId, existing.id), inArray(memberships.status, ["active", "past_due", "comped"])));
+        // A company seat is not the person's own membership: a seat holder may still join in their own right.
+        .where(and(eq(memberships.personId, existing.id), isNull(memberships.seatOfMembershipId), inArray(memberships.status, ["active", "past_due", "comped"])));
       if (current.length > 0) return null;
       [person] = (await tx.update(people).set({ ...details, updatedAt: new Date() }).where(eq(people.id, existing.id)).returning()) as [Person];
     } else {

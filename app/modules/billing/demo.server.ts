@@ -4,13 +4,15 @@
  * feed them to the same webhook code Stripe's deliveries go through.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { memberships, people, tierPrices, tiers } from "../../../db/schema";
+import { memberships, organisations, people, tierPrices, tiers } from "../../../db/schema";
 import type { Locale } from "../i18n/i18n";
-import { getGateway, membershipIdFromDemoSession } from "./gateway.server";
+import { paymentForInvoice } from "./billing.queries.server";
+import { getGateway, membershipIdFromDemoInvoice, membershipIdFromDemoSession } from "./gateway.server";
 import { appUrl } from "./links.server";
 import {
   addInterval,
   checkoutSessionShape,
+  corporateInvoiceShape,
   demoId,
   invoiceShape,
   stripeEvent,
@@ -30,13 +32,18 @@ const hex = (uuid: string) => uuid.replaceAll("-", "");
 
 async function loadMembership(ctx: BillingContext, membershipId: string) {
   const rows = await ctx.db
-    .select({ membership: memberships, person: people, tier: tiers, price: tierPrices })
+    .select({ membership: memberships, owner: people, organisation: organisations, tier: tiers, price: tierPrices })
     .from(memberships)
-    .innerJoin(people, eq(people.id, memberships.personId))
+    .leftJoin(people, eq(people.id, memberships.personId))
+    .leftJoin(organisations, eq(organisations.id, memberships.organisationId))
     .innerJoin(tiers, eq(tiers.id, memberships.tierId))
     .innerJoin(tierPrices, eq(tierPrices.id, memberships.priceId))
     .where(eq(memberships.id, membershipId));
-  return rows[0] ?? null;
+  const row = rows[0];
+  if (!row) return null;
+  // A company's membership (card path) pays like a person's; the company's billing email stands in.
+  const person = row.owner ?? { email: row.organisation!.billingEmail, stripeCustomerId: row.organisation!.stripeCustomerId };
+  return { ...row, person };
 }
 
 function refsFor(row: NonNullable<Awaited<ReturnType<typeof loadMembership>>>): SubscriptionRefs {
@@ -84,7 +91,7 @@ export async function completeDemoCheckout(ctx: BillingContext, sessionId: strin
   const membershipId = membershipIdFromDemoSession(sessionId);
   const row = membershipId ? await loadMembership(ctx, membershipId) : null;
   if (!row || row.membership.stripeCheckoutSessionId !== sessionId) throw new DemoError("no such demo checkout session");
-  const successUrl = appUrl(ctx.env, locale, `/join/success?m=${row.membership.id}`);
+  const successUrl = appUrl(ctx.env, locale, row.organisation ? `/sponsor/thanks?m=${row.membership.id}` : `/join/success?m=${row.membership.id}`);
   if (row.membership.status !== "pending") return successUrl;
   const refs = refsFor(row);
   const now = Math.floor(Date.now() / 1000);
@@ -145,4 +152,57 @@ export async function simulateRenewal(ctx: BillingContext, membershipId: string,
   await deliverAll(ctx, events);
   const after = await loadMembership(ctx, membershipId);
   return { status: after!.membership.status, currentPeriodEnd: after!.membership.currentPeriodEnd };
+}
+
+async function loadInvoicedMembership(ctx: BillingContext, invoiceId: string) {
+  const membershipId = membershipIdFromDemoInvoice(invoiceId);
+  if (!membershipId) return null;
+  const rows = await ctx.db
+    .select({ membership: memberships, organisation: organisations, tier: tiers, price: tierPrices })
+    .from(memberships)
+    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .innerJoin(tierPrices, eq(tierPrices.id, memberships.priceId))
+    .where(and(eq(memberships.id, membershipId), eq(memberships.stripeInvoiceId, invoiceId)));
+  return rows[0] ?? null;
+}
+
+/** What the demo hosted-invoice page shows, or null for an unknown invoice. */
+export async function getDemoInvoice(ctx: BillingContext, invoiceId: string) {
+  const row = await loadInvoicedMembership(ctx, invoiceId);
+  if (!row) return null;
+  return {
+    invoiceId,
+    paid: (await paymentForInvoice(ctx.db, invoiceId)) !== null,
+    organisationName: { en: row.organisation.legalNameEn, ja: row.organisation.legalNameJa ?? row.organisation.legalNameEn },
+    tierName: { en: row.tier.nameEn, ja: row.tier.nameJa },
+    amount: row.price.amount,
+    currency: row.price.currency,
+    dueDate: new Date(row.membership.createdAt.getTime() + 30 * 86_400_000).toISOString(),
+    poNumber: row.membership.poNumber,
+  };
+}
+
+/**
+ * "Pay by bank transfer" on the demo invoice page (or a check recorded out of band): the
+ * invoice.paid event Stripe sends for a send_invoice bill, through the same webhook code.
+ */
+export async function payDemoInvoice(ctx: BillingContext, invoiceId: string, paidBy: "bank_transfer" | "out_of_band" = "bank_transfer") {
+  const row = await loadInvoicedMembership(ctx, invoiceId);
+  if (!row) throw new DemoError("no such demo invoice");
+  const now = Math.floor(Date.now() / 1000);
+  const shape = corporateInvoiceShape({
+    invoiceId,
+    membershipId: row.membership.id,
+    organisationId: row.organisation.id,
+    customerId: row.membership.stripeCustomerId ?? `cus_demo_${hex(row.organisation.id)}`,
+    currency: row.price.currency === "JPY" ? "jpy" : "usd",
+    amount: row.price.amount,
+    status: "paid",
+    paidBy,
+    created: now,
+    dueDate: now + 30 * 86_400,
+    poNumber: row.membership.poNumber,
+  });
+  await deliverAll(ctx, [stripeEvent("invoice.paid", shape, now)]);
 }

@@ -40,11 +40,37 @@ export interface DonationCheckoutRequest {
 
 /** `donation-<uuid>`: how a Checkout Session, subscription or invoice names the gift it pays for. */
 export const DONATION_REF_PREFIX = "donation-";
+/** A corporate membership paid by invoice: one yearly invoice, sent for payment by bank transfer (or card). */
+export interface InvoiceRequest {
+  membershipId: string;
+  organisationId: string;
+  /** Set once the organisation has a Stripe customer (then no customer is created). */
+  customerId: string | null;
+  customerName: string;
+  billingEmail: string;
+  locale: "en" | "ja";
+  currency: "USD" | "JPY";
+  amount: number;
+  description: string;
+  poNumber: string | null;
+  daysUntilDue: number;
+}
+
+export interface CreatedInvoice {
+  customerId: string;
+  invoiceId: string;
+  hostedInvoiceUrl: string;
+  dueDate: Date;
+}
 
 export interface BillingGateway {
   kind: "stripe" | "demo";
   createCheckoutSession(request: CheckoutRequest, idempotencyKey: string): Promise<{ id: string; url: string }>;
   createDonationCheckoutSession(request: DonationCheckoutRequest, idempotencyKey: string): Promise<{ id: string; url: string }>;
+  /** Customer (once), invoice with its line, finalised and sent; every POST keyed from our membership id. */
+  createInvoice(request: InvoiceRequest): Promise<CreatedInvoice>;
+  /** Marks an open invoice paid outside Stripe (a check or a wire): Stripe then sends invoice.paid. */
+  payInvoiceOutOfBand(invoiceId: string, idempotencyKey: string): Promise<void>;
   createPortalSession(customerId: string, returnUrl: string, locale: Locale, token: string): Promise<{ url: string }>;
 }
 
@@ -109,9 +135,69 @@ export function donationCheckoutParams(request: DonationCheckoutRequest): Stripe
   };
 }
 
+/** The invoice Stripe sends: send_invoice collection, PO number as a custom field, bank transfer offered. */
+export function invoiceParams(request: InvoiceRequest, customerId: string): Stripe.InvoiceCreateParams {
+  return {
+    customer: customerId,
+    collection_method: "send_invoice",
+    days_until_due: request.daysUntilDue,
+    currency: request.currency.toLowerCase(),
+    auto_advance: true,
+    pending_invoice_items_behavior: "exclude",
+    description: request.description,
+    ...(request.poNumber ? { custom_fields: [{ name: "PO Number", value: request.poNumber }] } : {}),
+    metadata: { membershipId: request.membershipId, organisationId: request.organisationId, ...(request.poNumber ? { poNumber: request.poNumber } : {}) },
+    payment_settings: {
+      payment_method_types: ["customer_balance", "card"],
+      payment_method_options: {
+        customer_balance: {
+          funding_type: "bank_transfer",
+          bank_transfer: { type: request.currency === "JPY" ? "jp_bank_transfer" : "us_bank_transfer" },
+        },
+      },
+    },
+  };
+}
+
 function stripeGateway(stripe: Stripe): BillingGateway {
   return {
     kind: "stripe",
+    async createInvoice(request) {
+      const key = `membership-${request.membershipId}-invoice`;
+      const customerId =
+        request.customerId ??
+        (
+          await stripe.customers.create(
+            {
+              name: request.customerName,
+              email: request.billingEmail,
+              preferred_locales: [request.locale === "ja" ? "ja" : "en-US"],
+              metadata: { organisationId: request.organisationId },
+            },
+            { idempotencyKey: `organisation-${request.organisationId}-customer` },
+          )
+        ).id;
+      const draft = await stripe.invoices.create(invoiceParams(request, customerId), { idempotencyKey: key });
+      await stripe.invoiceItems.create(
+        {
+          customer: customerId,
+          invoice: draft.id,
+          amount: request.amount,
+          currency: request.currency.toLowerCase(),
+          description: request.description,
+          metadata: { membershipId: request.membershipId },
+        },
+        { idempotencyKey: `${key}-item` },
+      );
+      const finalised = await stripe.invoices.finalizeInvoice(draft.id, { auto_advance: true }, { idempotencyKey: `${key}-finalize` });
+      const sent = await stripe.invoices.sendInvoice(finalised.id, {}, { idempotencyKey: `${key}-send` });
+      if (!sent.hosted_invoice_url) throw new Error(`invoice ${sent.id} has no hosted URL`);
+      const due = sent.due_date ?? Math.floor(Date.now() / 1000) + request.daysUntilDue * 86_400;
+      return { customerId, invoiceId: sent.id, hostedInvoiceUrl: sent.hosted_invoice_url, dueDate: new Date(due * 1000) };
+    },
+    async payInvoiceOutOfBand(invoiceId, idempotencyKey) {
+      await stripe.invoices.pay(invoiceId, { paid_out_of_band: true }, { idempotencyKey });
+    },
     async createCheckoutSession(request, idempotencyKey) {
       const session = await stripe.checkout.sessions.create(checkoutSessionParams(request), { idempotencyKey });
       if (!session.url) throw new Error(`Checkout Session ${session.id} has no URL`);
@@ -149,9 +235,31 @@ export function donationIdFromDemoSession(sessionId: string): string | null {
   return m ? m.slice(1).join("-") : null;
 }
 
+/** The demo invoice id for a membership: `in_demo_<uuid without dashes>`. */
+export function demoInvoiceId(membershipId: string): string {
+  return `in_demo_${membershipId.replaceAll("-", "")}`;
+}
+
+export function membershipIdFromDemoInvoice(invoiceId: string): string | null {
+  const m = /^in_demo_([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/.exec(invoiceId);
+  return m ? m.slice(1).join("-") : null;
+}
+
 function demoGateway(env: Env): BillingGateway {
   return {
     kind: "demo",
+    async createInvoice(request) {
+      const invoiceId = demoInvoiceId(request.membershipId);
+      return {
+        customerId: request.customerId ?? `cus_demo_${request.organisationId.replaceAll("-", "")}`,
+        invoiceId,
+        hostedInvoiceUrl: appUrl(env, request.locale, `/demo-invoice/${invoiceId}`),
+        dueDate: new Date(Date.now() + request.daysUntilDue * 86_400_000),
+      };
+    },
+    async payInvoiceOutOfBand() {
+      // Nothing to tell: the demo gateway has no invoices of its own; the payment is recorded locally.
+    },
     async createCheckoutSession(request) {
       const id = demoSessionId(request.membershipId);
       return { id, url: appUrl(env, request.locale, `/demo-checkout/${id}`) };

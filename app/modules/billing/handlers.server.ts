@@ -38,6 +38,7 @@ import {
   onDonationSubscription,
 } from "../donations/donation-events.server";
 import { appUrl, recipientOf, tierNameOf, updateCardUrl } from "./links.server";
+import { getOrganisationParties, organisationRecipient, recordOrganisationPayment } from "../corporate/corporate-billing.server";
 import { graceEnd, queueLapsedEmail, transition } from "./lifecycle.server";
 
 export interface HandlerContext {
@@ -210,7 +211,9 @@ const onInvoicePaid: Handler = async (ctx) => {
     ref.membershipId && UUID.test(ref.membershipId) ? await lockMembershipParties(ctx.tx, { id: ref.membershipId }) : null;
   if (!parties && ref.subscriptionId) parties = await lockMembershipParties(ctx.tx, { subscriptionId: ref.subscriptionId });
   if (!parties) return;
-  const { person, tier, membership } = parties;
+  if (!parties.person) return onOrganisationInvoicePaid(ctx, invoice, parties.membership.id);
+  const { tier, membership } = parties;
+  const person = parties.person;
   const currency = currencyOf(invoice.currency);
   const period = invoice.lines?.data?.[0]?.period;
   const paidAt = at(invoice.status_transitions?.paid_at ?? ctx.event.created);
@@ -320,6 +323,66 @@ const onInvoicePaid: Handler = async (ctx) => {
   } else if (Object.keys(values).length > 0) {
     await updateMembership(ctx.tx, membership.id, values);
   }
+};
+
+/**
+ * invoice.paid for a company's membership: a card subscription's invoice or a send_invoice bill
+ * (paid by bank transfer, by card on the hosted page, or marked paid out of band when staff
+ * recorded a check). One payment per invoice; the receipt is addressed to the company.
+ */
+async function onOrganisationInvoicePaid(ctx: HandlerContext, invoice: Stripe.Invoice, membershipId: string) {
+  const membership = await getMembershipForUpdate(ctx.tx, membershipId);
+  const currency = currencyOf(invoice.currency);
+  if (!membership?.organisationId || !currency || invoice.amount_paid <= 0) return;
+  const subscriptionPeriod = invoice.parent?.subscription_details ? invoice.lines?.data?.[0]?.period : null;
+  const paidAt = at(invoice.status_transitions?.paid_at ?? ctx.event.created);
+  const invoicePayment = invoice.payments?.data?.find((p) => p.status === "paid") ?? invoice.payments?.data?.[0];
+  // Paid out of band (a check staff record): the invoice lists no paid InvoicePayment.
+  const paidInStripe = invoice.payments?.data?.some((p) => p.status === "paid") ?? false;
+  const method = invoice.collection_method === "charge_automatically" ? "card" : paidInStripe ? "bank_transfer" : "other";
+  await recordOrganisationPayment(
+    ctx.tx,
+    ctx.env,
+    membership,
+    {
+      invoiceId: invoice.id,
+      amount: invoice.amount_paid,
+      currency,
+      method,
+      paidAt,
+      chargeId: idOf(invoicePayment?.payment?.charge),
+      paymentIntentId: idOf(invoicePayment?.payment?.payment_intent),
+      period: subscriptionPeriod ? { start: at(subscriptionPeriod.start), end: at(subscriptionPeriod.end) } : null,
+    },
+    stripeCause(ctx),
+    { stripeStateAt: isCurrent(membership, ctx.event.created) ? at(ctx.event.created) : undefined },
+  );
+}
+
+/** invoice.overdue: a company's unpaid invoice is past due; a bilingual reminder to its billing contact (once per invoice). */
+const onInvoiceOverdue: Handler = async (ctx) => {
+  const invoice = ctx.event.object as Stripe.Invoice;
+  const membership = await findMembership(ctx.tx, invoiceMembershipRef(invoice));
+  if (!membership?.organisationId || membership.status !== "pending" || !invoice.hosted_invoice_url) return;
+  const parties = await getOrganisationParties(ctx.tx, membership.organisationId);
+  if (!parties?.billing) return;
+  const locale = parties.billing.preferredLocale;
+  await queueEmail(ctx.tx, {
+    template: "invoice-overdue",
+    locale,
+    to: parties.billing.email,
+    organisationId: membership.organisationId,
+    props: {
+      recipient: organisationRecipient(parties.organisation, locale),
+      amount: invoice.amount_due,
+      currency: invoice.currency.toUpperCase(),
+      invoiceNumber: invoice.number ?? invoice.id,
+      dueDate: invoice.due_date ? at(invoice.due_date).toISOString() : null,
+      poNumber: membership.poNumber,
+      hostedInvoiceUrl: invoice.hosted_invoice_url,
+    },
+    dedupeKey: `invoice-overdue:${invoice.id}`,
+  });
 };
 
 const onInvoicePaymentFailed: Handler = async (ctx) => {
@@ -483,6 +546,7 @@ export const handlers: Record<string, Handler> = {
   "customer.subscription.deleted": onSubscriptionChanged,
   "invoice.paid": onInvoicePaid,
   "invoice.payment_failed": onInvoicePaymentFailed,
+  "invoice.overdue": onInvoiceOverdue,
   "invoice.payment_action_required": onInvoiceActionRequired,
   "charge.succeeded": onChargeSucceeded,
   "charge.refunded": onChargeRefunded,

@@ -202,6 +202,90 @@ export function addInterval(seconds: number, interval: "year" | "month"): number
   return Math.floor(d.getTime() / 1000);
 }
 
+/**
+ * A one-off corporate invoice (collection_method send_invoice, due in `daysUntilDue` days): no
+ * subscription parent; our ids in its metadata; the PO number as a custom field. `paid` by bank
+ * transfer lists a paid InvoicePayment; `paid_out_of_band` (a check staff recorded) lists none.
+ */
+export function corporateInvoiceShape(options: {
+  invoiceId: string;
+  membershipId: string;
+  organisationId: string;
+  customerId: string;
+  currency: "usd" | "jpy";
+  amount: number;
+  status: "open" | "paid";
+  paidBy?: "bank_transfer" | "out_of_band";
+  created: number;
+  dueDate: number;
+  poNumber?: string | null;
+  description?: string;
+}) {
+  const paid = options.status === "paid";
+  const inStripe = paid && options.paidBy !== "out_of_band";
+  return {
+    id: options.invoiceId,
+    object: "invoice",
+    number: `DEMO-${options.invoiceId.slice(-8).toUpperCase()}`,
+    status: options.status,
+    customer: options.customerId,
+    currency: options.currency,
+    amount_due: options.amount,
+    amount_paid: paid ? options.amount : 0,
+    amount_remaining: paid ? 0 : options.amount,
+    attempt_count: 0,
+    attempted: paid,
+    billing_reason: "manual",
+    collection_method: "send_invoice",
+    created: options.created,
+    due_date: options.dueDate,
+    description: options.description ?? null,
+    hosted_invoice_url: `https://invoice.stripe.com/i/${options.invoiceId}`,
+    livemode: false,
+    metadata: { membershipId: options.membershipId, organisationId: options.organisationId, ...(options.poNumber ? { poNumber: options.poNumber } : {}) },
+    custom_fields: options.poNumber ? [{ name: "PO Number", value: options.poNumber }] : null,
+    parent: null,
+    lines: {
+      object: "list",
+      has_more: false,
+      url: `/v1/invoices/${options.invoiceId}/lines`,
+      data: [
+        {
+          id: `il_${options.invoiceId.slice(3)}`,
+          object: "line_item",
+          amount: options.amount,
+          currency: options.currency,
+          period: { start: options.created, end: options.created },
+        },
+      ],
+    },
+    payments: {
+      object: "list",
+      has_more: false,
+      url: `/v1/invoice_payments?invoice=${options.invoiceId}`,
+      data: inStripe
+        ? [
+            {
+              id: `inpay_${options.invoiceId.slice(3)}`,
+              object: "invoice_payment",
+              amount_paid: options.amount,
+              amount_requested: options.amount,
+              currency: options.currency,
+              invoice: options.invoiceId,
+              is_default: true,
+              status: "paid",
+              payment: { type: "payment_intent", payment_intent: `pi_${options.invoiceId.slice(3)}` },
+              status_transitions: { paid_at: options.created, canceled_at: null },
+              created: options.created,
+              livemode: false,
+            },
+          ]
+        : [],
+    },
+    status_transitions: { finalized_at: options.created, paid_at: paid ? options.created : null },
+  };
+}
+
 /** A card charge as charge.succeeded carries it (the demo gateway's test card is VISA 4242). */
 export function chargeShape(
   refs: SubscriptionRefs,

@@ -53,6 +53,9 @@ export interface ReceiptDocument {
   /** Over $75 (or the yen equivalent) and partly a gift: the quid-pro-quo disclosure heading. */
   quidProQuo: boolean;
   correction: Both | null;
+  /** A company's receipt: its billing contact and purchase-order number, when given. */
+  attention?: Both | null;
+  poNumber?: string | null;
   /** Present when the association has a qualified-invoice registration number. */
   qualifiedInvoice: { registrationNumber: string; taxRate: Both; consumptionTax: Both } | null;
 }
@@ -117,6 +120,14 @@ export function buildReceiptDocument(row: ReceiptRowLike, fallbackIssuer: Issuer
     issuedAt: both((l) => formatDate(row.issuedAt, l)),
     heading: both((l) => (corrected ? dictionary(l).receipt.correctedHeading : dictionary(l).receipt.heading)),
     payer: both((l) => payerName(snapshot, l)),
+    attention:
+      snapshot.payer.kind === "organisation" && snapshot.payer.billingContact
+        ? both((l) => {
+            const c = (snapshot.payer as { billingContact: { familyName: string; givenName: string } }).billingContact;
+            return payerName({ ...snapshot, payer: { kind: "person", ...c, email: "", country: "" } }, l);
+          })
+        : null,
+    poNumber: snapshot.payer.kind === "organisation" ? (snapshot.payer.poNumber ?? null) : null,
     purpose: both((l) => purposeText(snapshot, l)),
     amount: money(row.amount),
     amountMinor: row.amount,
@@ -156,6 +167,8 @@ export function receiptLines(doc: ReceiptDocument, locale: Locale): [string, str
     [t.number, doc.number],
     [t.date, doc.issuedAt[locale]],
     [t.payer, doc.payer[locale]],
+    ...(doc.attention ? [[dictionary(locale).corporateReceipt.attention, doc.attention[locale]] as [string, string]] : []),
+    ...(doc.poNumber ? [[dictionary(locale).corporateReceipt.poNumber, doc.poNumber] as [string, string]] : []),
     [t.purpose, doc.purpose[locale]],
     [t.amount, doc.amount[locale]],
     [t.method, doc.method[locale]],

@@ -1,0 +1,267 @@
+/**
+ * Paying for an organisation's membership: invoice.paid from Stripe (card subscription or a
+ * send_invoice bill), or a check / bank wire that staff record against the open invoice.
+ * Either way one payment per Stripe invoice (payments.stripe_invoice_id is unique), one
+ * receipt addressed to the company (御中) with its billing contact and PO number, and the
+ * membership active. The seat holders follow through transition().
+ */
+import { and, eq } from "drizzle-orm";
+import type { Database, DbOrTx, Tx } from "../../../db/client";
+import {
+  auditLog,
+  memberships,
+  organisationContacts,
+  organisations,
+  payments,
+  people,
+  tierPrices,
+  tiers,
+  type Membership,
+} from "../../../db/schema";
+import { getGateway } from "../billing/gateway.server";
+import { addInterval } from "../billing/stripe-shapes.server";
+import type { Env } from "../config/env.server";
+import { queueEmail } from "../email/outbox.server";
+import { issueReceiptForPayment } from "../receipts/receipts.server";
+import { transition, type Cause } from "../billing/lifecycle.server";
+import { appUrl, tierNameOf } from "../billing/links.server";
+import { seatManageUrl } from "./tokens.server";
+
+export async function getOrganisationParties(db: DbOrTx, organisationId: string) {
+  const [organisation] = await db.select().from(organisations).where(eq(organisations.id, organisationId));
+  if (!organisation) return null;
+  const contacts = await db
+    .select({ role: organisationContacts.role, person: people })
+    .from(organisationContacts)
+    .innerJoin(people, eq(people.id, organisationContacts.personId))
+    .where(eq(organisationContacts.organisationId, organisationId));
+  const primary = contacts.find((c) => c.role === "primary")?.person ?? null;
+  const billing = contacts.find((c) => c.role === "billing")?.person ?? primary;
+  return { organisation, primary, billing };
+}
+
+/** The company as an email recipient: its name in the contact's language (御中 is added by the template). */
+export function organisationRecipient(org: { legalNameEn: string; legalNameJa: string | null }, locale: "en" | "ja") {
+  return { kind: "organisation" as const, name: locale === "ja" && org.legalNameJa ? org.legalNameJa : org.legalNameEn };
+}
+
+export interface OrganisationPayment {
+  invoiceId: string;
+  amount: number;
+  currency: "USD" | "JPY";
+  method: "card" | "bank_transfer" | "check" | "cash" | "other";
+  paidAt: Date;
+  chargeId?: string | null;
+  paymentIntentId?: string | null;
+  description?: string | null;
+  staffUserId?: string | null;
+  /** The paid period; by default a year from the payment. */
+  period?: { start: Date; end: Date } | null;
+}
+
+/**
+ * Records an organisation's payment for `membership` (locked by the caller) and activates it.
+ * Returns the payment id, or null when this invoice's payment was already recorded (then
+ * nothing is counted twice; the membership is still made current).
+ */
+export async function recordOrganisationPayment(
+  tx: Tx,
+  env: Env,
+  membership: Pick<Membership, "id" | "status" | "organisationId" | "startedAt" | "currentPeriodEnd" | "poNumber" | "tierId" | "stripeStateAt">,
+  payment: OrganisationPayment,
+  cause: Cause,
+  options: { stripeStateAt?: Date } = {},
+): Promise<string | null> {
+  const organisationId = membership.organisationId!;
+  const start = payment.period?.start ?? payment.paidAt;
+  const end = payment.period?.end ?? new Date(addInterval(Math.floor(start.getTime() / 1000), "year") * 1000);
+  const values: Partial<Membership> = {};
+  if (!membership.currentPeriodEnd || end.getTime() > membership.currentPeriodEnd.getTime()) {
+    values.currentPeriodStart = start;
+    values.currentPeriodEnd = end;
+  }
+  const restorable = membership.status === "pending" || membership.status === "past_due" || membership.status === "lapsed";
+  if (restorable) {
+    await transition(tx, membership, "active", cause, {
+      ...values,
+      graceUntil: null,
+      startedAt: membership.startedAt ?? payment.paidAt,
+      ...(options.stripeStateAt ? { stripeStateAt: options.stripeStateAt } : {}),
+    });
+  } else if (Object.keys(values).length > 0) {
+    await tx.update(memberships).set({ ...values, updatedAt: new Date() }).where(eq(memberships.id, membership.id));
+  }
+
+  const [tier] = await tx.select().from(tiers).where(eq(tiers.id, membership.tierId));
+  const [inserted] = await tx
+    .insert(payments)
+    .values({
+      membershipId: membership.id,
+      organisationId,
+      amount: payment.amount,
+      currency: payment.currency,
+      method: payment.method,
+      description: payment.description ?? `${tier!.nameEn} corporate membership / ${tier!.nameJa}`,
+      stripeInvoiceId: payment.invoiceId,
+      stripeChargeId: payment.chargeId ?? null,
+      stripePaymentIntentId: payment.paymentIntentId ?? null,
+      recordedByStaffUserId: payment.staffUserId ?? null,
+      paidAt: payment.paidAt,
+    })
+    .onConflictDoNothing({ target: payments.stripeInvoiceId })
+    .returning({ id: payments.id });
+  if (!inserted) return null;
+
+  const receipt = await issueReceiptForPayment(tx, inserted.id, { poNumber: membership.poNumber });
+  const parties = await getOrganisationParties(tx, organisationId);
+  if (parties?.billing) {
+    const locale = parties.billing.preferredLocale;
+    await queueEmail(tx, {
+      template: "receipt",
+      locale,
+      to: parties.billing.email,
+      organisationId,
+      props: { recipient: organisationRecipient(parties.organisation, locale), receiptId: receipt.id },
+      dedupeKey: `receipt:${receipt.id}`,
+    });
+  }
+  if (parties?.primary) {
+    const locale = parties.primary.preferredLocale;
+    await queueEmail(tx, {
+      template: "sponsor-welcome",
+      locale,
+      to: parties.primary.email,
+      organisationId,
+      personId: parties.primary.id,
+      props: {
+        recipient: organisationRecipient(parties.organisation, locale),
+        tierName: tierNameOf(tier!),
+        seats: tier!.seats ?? 0,
+        periodEnd: (values.currentPeriodEnd ?? membership.currentPeriodEnd ?? end).toISOString(),
+        manageUrl: seatManageUrl(env, membership.id, locale),
+        sponsorsUrl: appUrl(env, locale, "/sponsors"),
+      },
+      dedupeKey: `sponsor-welcome:${membership.id}`,
+    });
+  }
+  return inserted.id;
+}
+
+/** A membership of an organisation by its id or its open invoice, with the invoice's price. */
+export async function getInvoicedMembership(db: DbOrTx, ref: { membershipId?: string; invoiceId?: string }, lock = false) {
+  const where = ref.membershipId ? eq(memberships.id, ref.membershipId) : eq(memberships.stripeInvoiceId, ref.invoiceId ?? "");
+  const query = db
+    .select({ membership: memberships, price: tierPrices })
+    .from(memberships)
+    .leftJoin(tierPrices, eq(tierPrices.id, memberships.priceId))
+    .where(where);
+  const rows = lock ? await query.for("update", { of: memberships }) : await query;
+  return rows[0] ?? null;
+}
+
+export type OfflineInvoiceResult =
+  | { ok: true; paymentId: string | null; alreadyRecorded: boolean }
+  | { ok: false; error: "notFound" | "notInvoiced" | "notOrganisation" | "stripeFailed" };
+
+export interface OfflineInvoicePayment {
+  membershipId?: string;
+  invoiceId?: string;
+  method: "check" | "bank_transfer" | "cash";
+  paidAt: Date;
+  reference: string;
+  staffUserId: string;
+  ip?: string | null;
+}
+
+/**
+ * Staff record a check or a bank wire against a company's open invoice. First Stripe is told
+ * the invoice was paid out of band (outside any transaction; the demo gateway has nothing to
+ * tell), then one transaction records the payment, the receipt, the active membership and the
+ * audit row. Stripe's own invoice.paid for the same invoice then finds the payment already
+ * recorded and counts nothing twice; if it arrives first, this records nothing new but the
+ * staff member and method on the payment it made.
+ */
+export async function recordOfflineInvoicePayment(
+  ctx: { db: Database; env: Env },
+  input: OfflineInvoicePayment,
+): Promise<OfflineInvoiceResult> {
+  const found = await getInvoicedMembership(ctx.db, input);
+  if (!found) return { ok: false, error: "notFound" };
+  if (!found.membership.organisationId) return { ok: false, error: "notOrganisation" };
+  const invoiceId = found.membership.stripeInvoiceId;
+  if (!invoiceId || !found.price) return { ok: false, error: "notInvoiced" };
+  const [existing] = await ctx.db.select({ id: payments.id }).from(payments).where(eq(payments.stripeInvoiceId, invoiceId));
+  if (!existing) {
+    try {
+      await getGateway(ctx.env).payInvoiceOutOfBand(invoiceId, `membership-${found.membership.id}-invoice-paid-out-of-band`);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      // Already paid in Stripe (by transfer or card meanwhile): its invoice.paid records the payment.
+      if (code !== "invoice_already_paid" && code !== "invoice_payment_intent_requires_action") {
+        console.warn(`corporate: marking invoice ${invoiceId} paid out of band failed:`, (error as Error)?.message ?? error);
+        return { ok: false, error: "stripeFailed" };
+      }
+    }
+  }
+  const description = `${{ check: "Check", bank_transfer: "Bank transfer", cash: "Cash" }[input.method]} ${input.reference}`.trim().slice(0, 200);
+  return ctx.db.transaction(async (tx) => {
+    const locked = await getInvoicedMembership(tx, { membershipId: found.membership.id }, true);
+    const m = locked!.membership;
+    const paymentId = await recordOrganisationPayment(
+      tx,
+      ctx.env,
+      m,
+      {
+        invoiceId,
+        amount: found.price!.amount,
+        currency: found.price!.currency,
+        method: input.method,
+        paidAt: input.paidAt,
+        description,
+        staffUserId: input.staffUserId,
+      },
+      { cause: "staff", staffUserId: input.staffUserId, note: description },
+    );
+    if (!paymentId) {
+      await tx
+        .update(payments)
+        .set({ method: input.method, recordedByStaffUserId: input.staffUserId, description })
+        .where(and(eq(payments.stripeInvoiceId, invoiceId), eq(payments.method, "other")));
+    }
+    await tx.insert(auditLog).values({
+      actorStaffUserId: input.staffUserId,
+      action: "organisation.invoice.record_offline_payment",
+      subjectType: "membership",
+      subjectId: m.id,
+      ip: input.ip ?? null,
+      details: {
+        organisationId: m.organisationId,
+        invoiceId,
+        method: input.method,
+        reference: input.reference,
+        paidAt: input.paidAt.toISOString(),
+        amount: found.price!.amount,
+        currency: found.price!.currency,
+        alreadyRecorded: !paymentId,
+      },
+    });
+    return { ok: true as const, paymentId, alreadyRecorded: !paymentId };
+  });
+}
+
+/**
+ * The staff member page's "record a payment" for a company whose membership waits on an open
+ * invoice: recorded against that invoice (paid out of band in Stripe, counted once). Returns
+ * null when the membership is not an invoiced company membership (the ordinary offline payment
+ * applies), or when the invoice is already paid.
+ */
+export async function recordStaffPaymentAgainstInvoice(
+  ctx: { db: Database; env: Env },
+  input: { memberId: string; membershipId: string } & Omit<OfflineInvoicePayment, "membershipId" | "invoiceId">,
+): Promise<OfflineInvoiceResult | null> {
+  const found = await getInvoicedMembership(ctx.db, { membershipId: input.membershipId });
+  if (!found || found.membership.organisationId !== input.memberId || !found.membership.stripeInvoiceId) return null;
+  const [paid] = await ctx.db.select({ id: payments.id }).from(payments).where(eq(payments.stripeInvoiceId, found.membership.stripeInvoiceId));
+  if (paid) return null;
+  return recordOfflineInvoicePayment(ctx, { ...input, membershipId: input.membershipId });
+}

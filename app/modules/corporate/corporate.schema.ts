@@ -1,0 +1,212 @@
+/**
+ * The sponsor application form: one zod schema for the action (server) and the page (browser).
+ * Messages are keys into `t.sponsor.errors`, so each shows translated next to its field.
+ * The logo file is checked on the server by its content (logo.server.ts), not here.
+ */
+import { z } from "zod";
+import { normaliseDigits, toKatakana } from "../members/join.schema";
+
+export type SponsorErrorKey =
+  | "required"
+  | "tooLong"
+  | "invalidEmail"
+  | "invalidName"
+  | "invalidKana"
+  | "invalidWebsite"
+  | "invalidCorporateNumber"
+  | "invalidCountry"
+  | "invalidChoice"
+  | "unknownTier"
+  | "individualTier"
+  | "currencyNotOffered"
+  | "invalidPoNumber"
+  | "logoType"
+  | "logoTooLarge"
+  | "logoUnsafe";
+
+/** Purchase-order numbers longer than this are refused (Stripe allows 140 per custom field; real POs are short). */
+export const PO_NUMBER_MAX = 40;
+/** Logo uploads: PNG, JPEG or SVG up to this many bytes. */
+export const LOGO_MAX_BYTES = 1024 * 1024;
+
+export interface SponsorTierOption {
+  slug: string;
+  kind: "individual" | "corporate";
+  currencies: ("USD" | "JPY")[];
+}
+
+export const SPONSOR_FIELDS = [
+  "tier",
+  "currency",
+  "payment",
+  "legalNameEn",
+  "legalNameJa",
+  "legalNameKana",
+  "website",
+  "jpCorporateNumber",
+  "country",
+  "postalCode",
+  "region",
+  "city",
+  "addressLine1",
+  "addressLine2",
+  "primaryFamilyName",
+  "primaryGivenName",
+  "primaryEmail",
+  "billingSame",
+  "billingFamilyName",
+  "billingGivenName",
+  "billingEmail",
+  "poNumber",
+  "showOnSponsorsPage",
+  "preferredLocale",
+] as const;
+export type SponsorField = (typeof SPONSOR_FIELDS)[number] | "logo";
+export type SponsorValues = Partial<Record<(typeof SPONSOR_FIELDS)[number], string>>;
+export type SponsorFieldErrors = Partial<Record<SponsorField, SponsorErrorKey>>;
+
+const str = z.preprocess((v) => (typeof v === "string" ? v.replace(/^[\s\u3000]+|[\s\u3000]+$/g, "") : ""), z.string());
+const UNSAFE = /[<>"`{}\\;=|\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e]/;
+const text = (max: number, needed: boolean) =>
+  str
+    .pipe(z.string().max(max, "tooLong"))
+    .refine((v) => !needed || v !== "", "required")
+    .refine((v) => !UNSAFE.test(v), "invalidName");
+const personName = text(100, true).refine((v) => !/https?:|www\./i.test(v), "invalidName");
+const email = str.pipe(z.string().min(1, "required").max(254, "tooLong").pipe(z.email("invalidEmail"))).transform((v) => v.toLowerCase());
+const checkbox = str.transform((v) => v === "on" || v === "true" || v === "1");
+
+/** `example.co.jp` → `https://example.co.jp/`; only http(s) with a dotted host. */
+export function normaliseWebsite(value: string): string | null {
+  if (value === "") return "";
+  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(value) ? value : `https://${value}`;
+  try {
+    const url = new URL(withScheme);
+    if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(url.hostname) || url.username || url.password) return null;
+    return url.toString();
+  } catch {
+    return null;
+  }
+}
+
+export function sponsorFormSchema(options: { tiers: SponsorTierOption[] }) {
+  return z
+    .object({
+      tier: str.pipe(z.string().min(1, "required").max(64, "tooLong")),
+      currency: str.pipe(z.enum(["USD", "JPY"], "invalidChoice")),
+      payment: str.pipe(z.enum(["card", "invoice"], "invalidChoice")),
+      legalNameEn: text(200, true),
+      legalNameJa: text(200, false),
+      legalNameKana: str
+        .pipe(z.string().max(200, "tooLong"))
+        .transform(toKatakana)
+        .refine((v) => v === "" || /^[\u30a1-\u30fa\u30fc\u30fb ・（）()＆&A-Za-z0-9.-]+$/.test(v), "invalidKana"),
+      website: str.pipe(z.string().max(300, "tooLong")).transform((v, ctx) => {
+        const url = normaliseWebsite(v);
+        if (url === null) {
+          ctx.addIssue({ code: "custom", message: "invalidWebsite" });
+          return z.NEVER;
+        }
+        return url;
+      }),
+      jpCorporateNumber: str
+        .transform((v) => normaliseDigits(v).replace(/[-\s]/g, ""))
+        .refine((v) => v === "" || /^\d{13}$/.test(v), "invalidCorporateNumber"),
+      country: str.transform((v) => v.toUpperCase()).pipe(z.string().regex(/^[A-Z]{2}$/, "invalidCountry")),
+      postalCode: text(16, true).transform(normaliseDigits),
+      region: text(100, false),
+      city: text(100, true),
+      addressLine1: text(200, true),
+      addressLine2: text(200, false),
+      primaryFamilyName: personName,
+      primaryGivenName: personName,
+      primaryEmail: email,
+      billingSame: checkbox,
+      billingFamilyName: str,
+      billingGivenName: str,
+      billingEmail: str,
+      poNumber: str
+        .pipe(z.string().max(PO_NUMBER_MAX, "tooLong"))
+        .refine((v) => /^[\x20-\x7e\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e]*$/.test(v) && !UNSAFE.test(v), "invalidPoNumber"),
+      showOnSponsorsPage: checkbox,
+      preferredLocale: str.pipe(z.enum(["en", "ja"], "invalidChoice")),
+    })
+    .superRefine((v, ctx) => {
+      const tier = options.tiers.find((t) => t.slug === v.tier);
+      if (!tier) ctx.addIssue({ code: "custom", path: ["tier"], message: "unknownTier" });
+      else if (tier.kind !== "corporate") ctx.addIssue({ code: "custom", path: ["tier"], message: "individualTier" });
+      else if (!tier.currencies.includes(v.currency)) ctx.addIssue({ code: "custom", path: ["currency"], message: "currencyNotOffered" });
+      if (!v.billingSame) {
+        for (const [field, schema] of [
+          ["billingFamilyName", personName],
+          ["billingGivenName", personName],
+          ["billingEmail", email],
+        ] as const) {
+          const r = (schema as z.ZodType).safeParse(v[field]);
+          if (!r.success) ctx.addIssue({ code: "custom", path: [field], message: r.error.issues[0]!.message });
+        }
+      }
+    })
+    .transform((v) => {
+      const primary = { familyName: v.primaryFamilyName, givenName: v.primaryGivenName, email: v.primaryEmail };
+      return {
+        tier: v.tier,
+        currency: v.currency,
+        payment: v.payment,
+        organisation: {
+          legalNameEn: v.legalNameEn,
+          legalNameJa: v.legalNameJa || null,
+          legalNameKana: v.legalNameKana || null,
+          website: v.website || null,
+          jpCorporateNumber: v.jpCorporateNumber || null,
+          country: v.country,
+          postalCode: v.postalCode,
+          region: v.region || null,
+          city: v.city,
+          addressLine1: v.addressLine1,
+          addressLine2: v.addressLine2 || null,
+          showOnSponsorsPage: v.showOnSponsorsPage,
+        },
+        primary,
+        billing: v.billingSame
+          ? primary
+          : { familyName: v.billingFamilyName.trim(), givenName: v.billingGivenName.trim(), email: v.billingEmail.trim().toLowerCase() },
+        poNumber: v.poNumber || null,
+        preferredLocale: v.preferredLocale,
+      };
+    });
+}
+
+export type SponsorInput = z.output<ReturnType<typeof sponsorFormSchema>>;
+
+const KEYS = new Set<string>([
+  "required", "tooLong", "invalidEmail", "invalidName", "invalidKana", "invalidWebsite", "invalidCorporateNumber",
+  "invalidCountry", "invalidChoice", "unknownTier", "individualTier", "currencyNotOffered", "invalidPoNumber",
+  "logoType", "logoTooLarge", "logoUnsafe",
+]);
+
+export function parseSponsorForm(
+  values: Record<string, unknown>,
+  options: { tiers: SponsorTierOption[] },
+): { ok: true; data: SponsorInput } | { ok: false; errors: SponsorFieldErrors } {
+  const result = sponsorFormSchema(options).safeParse(values);
+  if (result.success) return { ok: true, data: result.data };
+  const errors: SponsorFieldErrors = {};
+  for (const issue of result.error.issues) {
+    const field = issue.path[0] as SponsorField | undefined;
+    if (!field || errors[field]) continue;
+    errors[field] = (KEYS.has(issue.message) ? issue.message : "invalidChoice") as SponsorErrorKey;
+  }
+  return { ok: false, errors };
+}
+
+/** The submitted values to show again, each cut to a sane length. */
+export function keepSponsorValues(values: Record<string, unknown>): SponsorValues {
+  const kept: SponsorValues = {};
+  for (const field of SPONSOR_FIELDS) {
+    const v = values[field];
+    if (typeof v === "string") kept[field] = v.slice(0, 1000);
+  }
+  return kept;
+}

@@ -1,0 +1,262 @@
+/**
+ * A company applies for a corporate tier: its organisation, contacts and a pending membership
+ * in one transaction, then (after commit, never inside it) Stripe: a Checkout subscription for
+ * a card, or a customer and a sent invoice for a bank transfer. Every Stripe POST carries an
+ * idempotency key from our ids. When Stripe fails, what was just created is removed, so a retry
+ * starts clean.
+ */
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Database, DbOrTx, Tx } from "../../../db/client";
+import { memberships, organisationContacts, organisations, people, tierPrices, tiers, type Person } from "../../../db/schema";
+import { classifyStripeError, type CheckoutFailure } from "../billing/checkout.server";
+import { getGateway } from "../billing/gateway.server";
+import { appUrl, tierNameOf } from "../billing/links.server";
+import type { Env } from "../config/env.server";
+import { queueEmail } from "../email/outbox.server";
+import type { Locale } from "../i18n/i18n";
+import type { SponsorFieldErrors, SponsorInput } from "./corporate.schema";
+import { organisationRecipient } from "./corporate-billing.server";
+
+export interface CorporateContext {
+  db: Database;
+  env: Env;
+}
+
+export const INVOICE_DAYS_UNTIL_DUE = 30;
+
+export type ApplyResult =
+  | { ok: true; membershipId: string; redirectTo: string }
+  | { ok: false; fieldErrors?: SponsorFieldErrors; formError?: Exclude<CheckoutFailure, "alreadyMember"> };
+
+async function findCorporatePrice(db: DbOrTx, slug: string, currency: "USD" | "JPY") {
+  const rows = await db
+    .select({ tier: tiers, price: tierPrices })
+    .from(tierPrices)
+    .innerJoin(tiers, eq(tiers.id, tierPrices.tierId))
+    .where(
+      and(
+        eq(tiers.slug, slug),
+        eq(tiers.active, true),
+        eq(tiers.kind, "corporate"),
+        eq(tierPrices.active, true),
+        eq(tierPrices.currency, currency),
+        eq(tierPrices.interval, "year"),
+      ),
+    );
+  return rows[0] ?? null;
+}
+
+/** A contact by email: the existing person (their own details are left as they are) or a new one. */
+async function contactPerson(tx: Tx, contact: SponsorInput["primary"], input: SponsorInput): Promise<Person> {
+  const [existing] = await tx.select().from(people).where(sql`lower(${people.email}) = ${contact.email}`);
+  if (existing) return existing;
+  const [created] = await tx
+    .insert(people)
+    .values({
+      email: contact.email,
+      familyName: contact.familyName,
+      givenName: contact.givenName,
+      preferredLocale: input.preferredLocale,
+      country: input.organisation.country,
+    })
+    .returning();
+  return created!;
+}
+
+export async function applyForSponsorship(
+  ctx: CorporateContext,
+  input: SponsorInput,
+  logo: { bytes: Buffer; mime: string } | null,
+  pageLocale: Locale,
+): Promise<ApplyResult> {
+  const found = await findCorporatePrice(ctx.db, input.tier, input.currency);
+  if (!found) return { ok: false, fieldErrors: { currency: "currencyNotOffered" } };
+
+  const created = await ctx.db.transaction(async (tx) => {
+    const primary = await contactPerson(tx, input.primary, input);
+    const billing = input.billing.email === input.primary.email ? primary : await contactPerson(tx, input.billing, input);
+    const [organisation] = await tx
+      .insert(organisations)
+      .values({
+        ...input.organisation,
+        billingEmail: billing.email,
+        logo: input.organisation.showOnSponsorsPage && logo ? logo.bytes : null,
+        logoMime: input.organisation.showOnSponsorsPage && logo ? logo.mime : null,
+      })
+      .returning();
+    await tx.insert(organisationContacts).values([
+      { organisationId: organisation!.id, personId: primary.id, role: "primary", acceptedAt: new Date() },
+      { organisationId: organisation!.id, personId: billing.id, role: "billing", acceptedAt: new Date() },
+    ]);
+    const [membership] = await tx
+      .insert(memberships)
+      .values({
+        organisationId: organisation!.id,
+        tierId: found.tier.id,
+        priceId: found.price.id,
+        currency: found.price.currency,
+        interval: "year",
+        status: "pending",
+        poNumber: input.poNumber,
+      })
+      .returning();
+    return { organisation: organisation!, billing, membership: membership! };
+  });
+  const { organisation, billing, membership } = created;
+  const productName = `${found.tier.nameEn} corporate membership / ${found.tier.nameJa}`;
+  const gateway = getGateway(ctx.env);
+
+  try {
+    if (input.payment === "card") {
+      const session = await gateway.createCheckoutSession(
+        {
+          membershipId: membership.id,
+          email: billing.email,
+          customerId: organisation.stripeCustomerId,
+          locale: pageLocale,
+          stripePriceId: found.price.stripePriceId,
+          currency: found.price.currency,
+          amount: found.price.amount,
+          interval: "year",
+          productName,
+          successUrl: appUrl(ctx.env, pageLocale, `/sponsor/thanks?m=${membership.id}`),
+          cancelUrl: appUrl(ctx.env, pageLocale, "/sponsor"),
+        },
+        `membership-${membership.id}-checkout`,
+      );
+      await ctx.db.update(memberships).set({ stripeCheckoutSessionId: session.id, updatedAt: new Date() }).where(eq(memberships.id, membership.id));
+      return { ok: true, membershipId: membership.id, redirectTo: session.url };
+    }
+
+    const invoice = await gateway.createInvoice({
+      membershipId: membership.id,
+      organisationId: organisation.id,
+      customerId: organisation.stripeCustomerId,
+      customerName: organisation.legalNameJa && input.preferredLocale === "ja" ? `${organisation.legalNameJa} (${organisation.legalNameEn})` : organisation.legalNameEn,
+      billingEmail: billing.email,
+      locale: input.preferredLocale,
+      currency: found.price.currency,
+      amount: found.price.amount,
+      description: productName,
+      poNumber: input.poNumber,
+      daysUntilDue: INVOICE_DAYS_UNTIL_DUE,
+    });
+    await ctx.db.transaction(async (tx) => {
+      await tx
+        .update(memberships)
+        .set({ stripeInvoiceId: invoice.invoiceId, stripeCustomerId: invoice.customerId, updatedAt: new Date() })
+        .where(eq(memberships.id, membership.id));
+      await tx.update(organisations).set({ stripeCustomerId: invoice.customerId, updatedAt: new Date() }).where(eq(organisations.id, organisation.id));
+      const locale = billing.preferredLocale;
+      await queueEmail(tx, {
+        template: "corporate-invoice",
+        locale,
+        to: billing.email,
+        organisationId: organisation.id,
+        personId: billing.id,
+        props: {
+          recipient: organisationRecipient(organisation, locale),
+          tierName: tierNameOf(found.tier),
+          amount: found.price.amount,
+          currency: found.price.currency,
+          dueDate: invoice.dueDate.toISOString(),
+          poNumber: input.poNumber,
+          hostedInvoiceUrl: invoice.hostedInvoiceUrl,
+        },
+        dedupeKey: `corporate-invoice:${invoice.invoiceId}`,
+      });
+    });
+    return { ok: true, membershipId: membership.id, redirectTo: appUrl(ctx.env, pageLocale, `/sponsor/thanks?m=${membership.id}`) };
+  } catch (error) {
+    const failure = classifyStripeError(error);
+    console.warn(`corporate: ${input.payment} for membership ${membership.id} failed (${failure}):`, (error as Error)?.message ?? error);
+    await ctx.db.transaction(async (tx) => {
+      await tx.delete(memberships).where(and(eq(memberships.id, membership.id), eq(memberships.status, "pending")));
+      await tx.delete(organisations).where(and(eq(organisations.id, organisation.id), sql`${organisations.stripeCustomerId} is null`));
+    });
+    return { ok: false, formError: failure };
+  }
+}
+
+/** The thank-you page: the membership's state and, for an invoice, where to pay it. */
+export async function getSponsorSummary(ctx: CorporateContext, membershipId: string) {
+  if (!/^[0-9a-f-]{36}$/.test(membershipId)) return null;
+  const rows = await ctx.db
+    .select({ membership: memberships, organisation: organisations, tier: tiers, price: tierPrices })
+    .from(memberships)
+    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .leftJoin(tierPrices, eq(tierPrices.id, memberships.priceId))
+    .where(eq(memberships.id, membershipId));
+  const row = rows[0];
+  if (!row) return null;
+  const invoiceId = row.membership.stripeInvoiceId;
+  const demo = getGateway(ctx.env).kind === "demo";
+  return {
+    status: row.membership.status,
+    byInvoice: invoiceId !== null,
+    // Stripe's hosted page is in Stripe's email and ours; the demo one is local.
+    demoInvoiceUrl: invoiceId && demo ? `/demo-invoice/${invoiceId}` : null,
+    organisationName: { en: row.organisation.legalNameEn, ja: row.organisation.legalNameJa ?? row.organisation.legalNameEn },
+    tierName: tierNameOf(row.tier),
+    amount: row.price?.amount ?? null,
+    currency: row.price?.currency ?? null,
+    billingEmail: row.organisation.billingEmail,
+    poNumber: row.membership.poNumber,
+    currentPeriodEnd: row.membership.currentPeriodEnd?.toISOString() ?? null,
+  };
+}
+
+/** Statuses in which a company keeps its benefits and its place on the sponsors page. */
+export const BENEFIT_STATUSES = ["active", "past_due", "comped"] as const;
+
+/** The sponsors page: companies with a current membership who opted in, by tier, highest first. */
+export async function listSponsors(db: DbOrTx) {
+  const rows = await db
+    .selectDistinctOn([organisations.id], {
+      id: organisations.id,
+      nameEn: organisations.legalNameEn,
+      nameJa: organisations.legalNameJa,
+      website: organisations.website,
+      hasLogo: sql<boolean>`${organisations.logo} is not null`,
+      updatedAt: organisations.updatedAt,
+      tierSlug: tiers.slug,
+      tierNameEn: tiers.nameEn,
+      tierNameJa: tiers.nameJa,
+      sortOrder: tiers.sortOrder,
+    })
+    .from(memberships)
+    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .where(and(eq(organisations.showOnSponsorsPage, true), inArray(memberships.status, [...BENEFIT_STATUSES]), sql`${memberships.seatOfMembershipId} is null`))
+    .orderBy(asc(organisations.id), desc(tiers.sortOrder));
+  const groups: { slug: string; name: { en: string; ja: string }; sortOrder: number; sponsors: { id: string; name: { en: string; ja: string }; website: string | null; logoUrl: string | null }[] }[] = [];
+  for (const row of rows.sort((a, b) => b.sortOrder - a.sortOrder || a.nameEn.localeCompare(b.nameEn))) {
+    let group = groups.find((g) => g.slug === row.tierSlug);
+    if (!group) groups.push((group = { slug: row.tierSlug, name: { en: row.tierNameEn, ja: row.tierNameJa }, sortOrder: row.sortOrder, sponsors: [] }));
+    group.sponsors.push({
+      id: row.id,
+      name: { en: row.nameEn, ja: row.nameJa ?? row.nameEn },
+      website: row.website,
+      logoUrl: row.hasLogo ? `/sponsors/logo/${row.id}?v=${row.updatedAt.getTime()}` : null,
+    });
+  }
+  return groups;
+}
+
+/** A logo, only while its company is shown on the sponsors page. */
+export async function getSponsorLogo(db: DbOrTx, organisationId: string) {
+  if (!/^[0-9a-f-]{36}$/.test(organisationId)) return null;
+  const rows = await db
+    .select({ logo: organisations.logo, mime: organisations.logoMime })
+    .from(organisations)
+    .where(
+      and(
+        eq(organisations.id, organisationId),
+        eq(organisations.showOnSponsorsPage, true),
+        sql`exists (select 1 from memberships m where m.organisation_id = ${organisations.id} and m.status in ('active','past_due','comped'))`,
+      ),
+    );
+  const row = rows[0];
+  return row?.logo && row.mime ? { bytes: row.logo, mime: row.mime } : null;
+}

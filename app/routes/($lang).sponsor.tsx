@@ -1,0 +1,352 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { RouteError } from "~/components/route-error";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { getCatalogue } from "~/modules/catalog/catalog.server";
+import {
+  keepSponsorValues,
+  LOGO_MAX_BYTES,
+  parseSponsorForm,
+  PO_NUMBER_MAX,
+  SPONSOR_FIELDS,
+  type SponsorField,
+  type SponsorFieldErrors,
+  type SponsorTierOption,
+  type SponsorValues,
+} from "~/modules/corporate/corporate.schema";
+import { applyForSponsorship } from "~/modules/corporate/corporate.server";
+import { checkLogo } from "~/modules/corporate/logo.server";
+import { formatMoney } from "~/modules/i18n/format";
+import { dictionary } from "~/modules/i18n/i18n";
+import { requireLocale } from "~/modules/i18n/i18n.server";
+import { useLocale, useT } from "~/modules/i18n/use-locale";
+
+export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
+  const t = dictionary(loaded?.locale ?? "en");
+  return [{ title: t.sponsor.metaTitle }, { name: "description", content: t.sponsor.metaDescription }];
+};
+
+/** Bodies larger than this are refused before parsing (a 1 MB logo plus the form fits well within it). */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+function tierOptions(catalogue: Awaited<ReturnType<typeof getCatalogue>>): SponsorTierOption[] {
+  return catalogue.map((tier) => ({
+    slug: tier.slug,
+    kind: tier.kind,
+    currencies: [...new Set(tier.prices.filter((p) => p.interval === "year").map((p) => p.currency))],
+  }));
+}
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const locale = requireLocale(params);
+  const tiers = (await getCatalogue(context.db)).filter((tier) => tier.kind === "corporate");
+  const defaults: SponsorValues = {
+    tier: tiers[0]?.slug ?? "",
+    currency: locale === "ja" ? "JPY" : "USD",
+    payment: "invoice",
+    country: locale === "ja" ? "JP" : "US",
+    billingSame: "on",
+    preferredLocale: locale,
+  };
+  return { locale, tiers, defaults };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const locale = requireLocale(params);
+  const length = Number(request.headers.get("Content-Length") ?? "0");
+  if (length > MAX_BODY_BYTES) {
+    return data({ errors: { logo: "logoTooLarge" } as SponsorFieldErrors, formError: null, values: {} as SponsorValues }, { status: 400 });
+  }
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    return data({ errors: { legalNameEn: "required" } as SponsorFieldErrors, formError: null, values: {} as SponsorValues }, { status: 400 });
+  }
+  const values: Record<string, string> = {};
+  for (const field of SPONSOR_FIELDS) {
+    const v = form.get(field);
+    if (typeof v === "string") values[field] = v;
+  }
+  const catalogue = await getCatalogue(context.db);
+  const parsed = parseSponsorForm(values, { tiers: tierOptions(catalogue) });
+  const errors: SponsorFieldErrors = parsed.ok ? {} : { ...parsed.errors };
+  let logo: { bytes: Buffer; mime: string } | null = null;
+  const file = form.get("logo");
+  if (file && typeof file !== "string" && file.size > 0) {
+    if (file.size > LOGO_MAX_BYTES) errors.logo = "logoTooLarge";
+    else {
+      const checked = checkLogo(Buffer.from(await file.arrayBuffer()));
+      if (checked.ok) logo = checked;
+      else errors.logo = checked.error;
+    }
+  }
+  if (!parsed.ok || Object.keys(errors).length > 0) {
+    return data({ errors, formError: null, values: keepSponsorValues(values) }, { status: 400 });
+  }
+  const result = await applyForSponsorship(context, parsed.data, logo, locale);
+  if (!result.ok) {
+    return data(
+      { errors: result.fieldErrors ?? {}, formError: result.formError ?? null, values: keepSponsorValues(values) },
+      { status: result.fieldErrors ? 400 : 503 },
+    );
+  }
+  return redirect(result.redirectTo, 303);
+}
+
+function FieldError({ id, message }: { id: string; message?: string }) {
+  if (!message) return null;
+  return (
+    <p className="field-error" id={id}>
+      {message}
+    </p>
+  );
+}
+
+const ALL_FIELDS: SponsorField[] = [...SPONSOR_FIELDS, "logo"];
+
+export default function Sponsor() {
+  const { tiers, defaults } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  const navigation = useNavigation();
+  const submitting = navigation.state !== "idle" && navigation.formMethod === "POST";
+  const [clientErrors, setClientErrors] = useState<SponsorFieldErrors | null>(null);
+  const errors: SponsorFieldErrors = clientErrors ?? actionData?.errors ?? {};
+  const values: SponsorValues = actionData?.values && Object.keys(actionData.values).length > 0 ? actionData.values : defaults;
+  const [billingSame, setBillingSame] = useState(values.billingSame === "on");
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  const summaryRef = useRef<HTMLDivElement>(null);
+  const errorFields = ALL_FIELDS.filter((f) => errors[f]);
+  const formError = clientErrors ? null : (actionData?.formError ?? null);
+  useEffect(() => {
+    if (errorFields.length > 0 || formError) summaryRef.current?.focus();
+  }, [actionData, clientErrors]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const options: SponsorTierOption[] = tiers.map((tier) => ({
+    slug: tier.slug,
+    kind: tier.kind,
+    currencies: [...new Set(tier.prices.filter((p) => p.interval === "year").map((p) => p.currency))],
+  }));
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    const form = new FormData(event.currentTarget);
+    const submitted: Record<string, string> = {};
+    for (const field of SPONSOR_FIELDS) {
+      const v = form.get(field);
+      if (typeof v === "string") submitted[field] = v;
+    }
+    const result = parseSponsorForm(submitted, { tiers: options });
+    const fileErrors: SponsorFieldErrors = {};
+    const file = form.get("logo");
+    if (file && typeof file !== "string" && file.size > LOGO_MAX_BYTES) fileErrors.logo = "logoTooLarge";
+    if (!result.ok || fileErrors.logo) {
+      event.preventDefault();
+      setClientErrors({ ...(result.ok ? {} : result.errors), ...fileErrors });
+    } else {
+      setClientErrors(null);
+    }
+  }
+
+  const err = (field: SponsorField) => (errors[field] ? t.sponsor.errors[errors[field]!] : undefined);
+  const describedBy = (field: SponsorField, hint?: boolean) =>
+    [hint ? `${field}-hint` : undefined, errors[field] ? `${field}-error` : undefined].filter(Boolean).join(" ") || undefined;
+  const input = (
+    field: (typeof SPONSOR_FIELDS)[number],
+    label: string,
+    opts: { type?: string; autoComplete?: string; hint?: string; required?: boolean; maxLength?: number } = {},
+  ) => (
+    <div className="field">
+      <label htmlFor={field}>
+        {label}
+        {opts.required === false ? <span className="muted"> ({t.sponsor.optional})</span> : null}
+      </label>
+      {opts.hint ? (
+        <p className="hint" id={`${field}-hint`}>
+          {opts.hint}
+        </p>
+      ) : null}
+      <input
+        id={field}
+        name={field}
+        type={opts.type ?? "text"}
+        autoComplete={opts.autoComplete}
+        defaultValue={values[field] ?? ""}
+        aria-invalid={errors[field] ? true : undefined}
+        aria-describedby={describedBy(field, Boolean(opts.hint))}
+        aria-required={opts.required === false ? undefined : true}
+      />
+      <FieldError id={`${field}-error`} message={err(field)} />
+    </div>
+  );
+  const radios = (field: (typeof SPONSOR_FIELDS)[number], legend: string, choices: { value: string; label: string }[]) => (
+    <fieldset className="field" aria-invalid={errors[field] ? true : undefined} aria-describedby={errors[field] ? `${field}-error` : undefined}>
+      <legend>{legend}</legend>
+      {choices.map((choice) => (
+        <label key={choice.value} className="choice">
+          <input type="radio" name={field} value={choice.value} defaultChecked={values[field] === choice.value} /> {choice.label}
+        </label>
+      ))}
+      <FieldError id={`${field}-error`} message={err(field)} />
+    </fieldset>
+  );
+
+  return (
+    <div className="page sponsor">
+      <h1>{t.sponsor.heading}</h1>
+      <p className="lead">{t.sponsor.lead}</p>
+
+      <section aria-labelledby="compare-heading">
+        <h2 id="compare-heading">{t.sponsor.compareHeading}</h2>
+        <div className="tier-grid">
+          {tiers.map((tier) => (
+            <article key={tier.slug} className="tier-card" data-tier={tier.slug}>
+              <h3>{tier.name[locale]}</h3>
+              <p>
+                {tier.prices
+                  .filter((p) => p.interval === "year")
+                  .map((p) => formatMoney(p.amount, p.currency, locale))
+                  .join(" / ")}{" "}
+                {t.sponsor.perYear}
+              </p>
+              {tier.seats ? <p>{t.sponsor.seats(tier.seats)}</p> : null}
+              <ul>
+                {tier.benefits[locale].map((b) => (
+                  <li key={b}>{b}</li>
+                ))}
+              </ul>
+            </article>
+          ))}
+        </div>
+      </section>
+
+      <h2>{t.sponsor.applyHeading}</h2>
+      <div
+        ref={summaryRef}
+        tabIndex={-1}
+        className={errorFields.length || formError ? "error-summary" : undefined}
+        role={errorFields.length || formError ? "alert" : undefined}
+      >
+        {formError ? <p>{t.sponsor.failures[formError]}</p> : null}
+        {errorFields.length > 0 ? (
+          <>
+            <p>{t.sponsor.errorSummary}</p>
+            <ul>
+              {errorFields.map((f) => (
+                <li key={f}>
+                  <a href={`#${f}`}>{err(f)}</a>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </div>
+      <Form method="post" encType="multipart/form-data" noValidate onSubmit={onSubmit} className="sponsor-form">
+        <fieldset>
+          <legend>{t.sponsor.tierLegend}</legend>
+          {radios(
+            "tier",
+            t.sponsor.tierLegend,
+            tiers.map((tier) => ({
+              value: tier.slug,
+              label: `${tier.name[locale]} — ${tier.prices
+                .filter((p) => p.interval === "year")
+                .map((p) => formatMoney(p.amount, p.currency, locale))
+                .join(" / ")}`,
+            })),
+          )}
+          {radios("currency", t.sponsor.currencyLegend, [
+            { value: "USD", label: t.sponsor.usd },
+            { value: "JPY", label: t.sponsor.jpy },
+          ])}
+          {radios("payment", t.sponsor.paymentLegend, [
+            { value: "invoice", label: t.sponsor.payInvoice },
+            { value: "card", label: t.sponsor.payCard },
+          ])}
+        </fieldset>
+
+        <fieldset>
+          <legend>{t.sponsor.companyLegend}</legend>
+          {input("legalNameEn", t.sponsor.legalNameEn, { autoComplete: "organization" })}
+          {input("legalNameJa", t.sponsor.legalNameJa, { required: false })}
+          {input("legalNameKana", t.sponsor.legalNameKana, { required: false })}
+          {input("website", t.sponsor.website, { type: "url", hint: t.sponsor.websiteHint, required: false, autoComplete: "url" })}
+          {input("jpCorporateNumber", t.sponsor.jpCorporateNumber, { required: false })}
+          {input("country", t.sponsor.country, { autoComplete: "country" })}
+          {input("postalCode", t.sponsor.postalCode, { autoComplete: "postal-code" })}
+          {input("region", t.sponsor.region, { required: false, autoComplete: "address-level1" })}
+          {input("city", t.sponsor.city, { autoComplete: "address-level2" })}
+          {input("addressLine1", t.sponsor.addressLine1, { autoComplete: "address-line1" })}
+          {input("addressLine2", t.sponsor.addressLine2, { required: false, autoComplete: "address-line2" })}
+        </fieldset>
+
+        <fieldset>
+          <legend>{t.sponsor.primaryLegend}</legend>
+          <p className="hint">{t.sponsor.primaryHint}</p>
+          <div className="field-row">
+            {input("primaryFamilyName", t.sponsor.familyName, { autoComplete: "family-name" })}
+            {input("primaryGivenName", t.sponsor.givenName, { autoComplete: "given-name" })}
+          </div>
+          {input("primaryEmail", t.sponsor.email, { type: "email", autoComplete: "email" })}
+          {radios("preferredLocale", t.sponsor.preferredLocale, [
+            { value: "en", label: t.sponsor.english },
+            { value: "ja", label: t.sponsor.japanese },
+          ])}
+        </fieldset>
+
+        <fieldset>
+          <legend>{t.sponsor.billingLegend}</legend>
+          <p className="hint">{t.sponsor.billingHint}</p>
+          <label className="choice">
+            <input type="checkbox" name="billingSame" defaultChecked={values.billingSame === "on"} onChange={(e) => setBillingSame(e.currentTarget.checked)} />{" "}
+            {t.sponsor.billingSame}
+          </label>
+          {/* Without JavaScript the billing fields always show; they are ignored while the box is ticked. */}
+          <div hidden={hydrated && billingSame}>
+            <div className="field-row">
+              {input("billingFamilyName", t.sponsor.familyName)}
+              {input("billingGivenName", t.sponsor.givenName)}
+            </div>
+            {input("billingEmail", t.sponsor.email, { type: "email" })}
+          </div>
+          {input("poNumber", t.sponsor.poNumber, { required: false, hint: t.sponsor.poHint, maxLength: PO_NUMBER_MAX })}
+        </fieldset>
+
+        <fieldset>
+          <legend>{t.sponsor.recognitionLegend}</legend>
+          <label className="choice">
+            <input type="checkbox" name="showOnSponsorsPage" defaultChecked={values.showOnSponsorsPage === "on"} /> {t.sponsor.showOnSponsorsPage}
+          </label>
+          <div className="field">
+            <label htmlFor="logo">
+              {t.sponsor.logo} <span className="muted">({t.sponsor.optional})</span>
+            </label>
+            <p className="hint" id="logo-hint">
+              {t.sponsor.logoHint}
+            </p>
+            <input
+              id="logo"
+              name="logo"
+              type="file"
+              accept="image/png,image/jpeg,image/svg+xml"
+              aria-invalid={errors.logo ? true : undefined}
+              aria-describedby={describedBy("logo", true)}
+            />
+            <FieldError id="logo-error" message={err("logo")} />
+          </div>
+        </fieldset>
+
+        <button type="submit" className="button primary" disabled={submitting}>
+          {submitting ? t.sponsor.submitting : t.sponsor.submit}
+        </button>
+      </Form>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError />;
+}

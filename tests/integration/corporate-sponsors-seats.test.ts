@@ -1,0 +1,224 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { emailOutbox, memberships, organisationContacts, organisations, people, tiers } from "../../db/schema";
+import { parseEnv } from "~/modules/config/env.server";
+import { expireGracePeriods, lapseEndedInvoiceTerms } from "~/modules/billing/lifecycle.server";
+import { addInterval, stripeEvent, subscriptionShape } from "~/modules/billing/stripe-shapes.server";
+import { checkLogo } from "~/modules/corporate/logo.server";
+import { acceptSeatInvitation, inviteSeat, removeSeat } from "~/modules/corporate/seats.server";
+import { seatInviteToken, seatManageToken } from "~/modules/corporate/tokens.server";
+import { loader as sponsorsLoader } from "~/routes/($lang).sponsors";
+import { loader as logoLoader } from "~/routes/sponsors.logo.$id";
+import { action as seatsAction, loader as seatsLoader } from "~/routes/($lang).sponsor_.seats.$token";
+import { dictionary } from "~/modules/i18n/i18n";
+import { useTestDatabase } from "../setup/test-db";
+import { billingEnv, deliver, getMembership, createPendingMembership } from "../fixtures/billing";
+import { PNG_BYTES, sakura, submitSponsor } from "../fixtures/corporate";
+
+const t = useTestDatabase();
+const env = billingEnv();
+const demoEnv = parseEnv({ NODE_ENV: "test", APP_URL: "http://localhost:3000", DATA_DIR: mkdtempSync(path.join(tmpdir(), "kizuna-demo-")) });
+
+async function company(
+  name: string,
+  options: { tier?: string; status?: "active" | "past_due" | "lapsed" | "canceled" | "pending" | "comped"; show?: boolean; nameJa?: string; website?: string; logo?: Buffer } = {},
+) {
+  const [tier] = await t.db.select().from(tiers).where(eq(tiers.slug, options.tier ?? "gold"));
+  const [org] = await t.db
+    .insert(organisations)
+    .values({
+      legalNameEn: name,
+      legalNameJa: options.nameJa ?? null,
+      website: options.website ?? null,
+      billingEmail: `billing@${name.toLowerCase().replace(/\W/g, "")}.example`,
+      country: "JP",
+      showOnSponsorsPage: options.show ?? true,
+      logo: options.logo ?? null,
+      logoMime: options.logo ? "image/png" : null,
+    })
+    .returning();
+  const [m] = await t.db
+    .insert(memberships)
+    .values({
+      organisationId: org!.id,
+      tierId: tier!.id,
+      status: options.status ?? "active",
+      currency: "JPY",
+      interval: "year",
+      currentPeriodStart: new Date(),
+      currentPeriodEnd: new Date(Date.now() + 365 * 86_400_000),
+    })
+    .returning();
+  return { org: org!, membership: m!, tier: tier! };
+}
+
+describe("the sponsors page", () => {
+  it("shows exactly the active opted-in companies, grouped by tier (highest first), in the page's language, with logo and link", async () => {
+    const gold = await company("Gold Active", { tier: "gold", nameJa: "ゴールド株式会社", website: "https://gold.example.com/", logo: PNG_BYTES });
+    const platinum = await company("Platinum Active", { tier: "platinum" });
+    const bronze = await company("Bronze Grace", { tier: "bronze", status: "past_due" });
+    await company("Hidden Active", { show: false });
+    await company("Lapsed Sponsor", { status: "lapsed" });
+    await company("Canceled Sponsor", { status: "canceled" });
+    await company("Pending Sponsor", { status: "pending" });
+    // Paid by check through the use-case: appears like any other.
+    const staffPaid = await submitSponsor(t.db, demoEnv, { ...sakura, tier: "silver", legalNameEn: "Check Payer KK", legalNameJa: "小切手株式会社", primaryEmail: "check@payer.example.jp", billingSame: "on" });
+    const checkMembershipId = /m=([0-9a-f-]{36})/.exec(staffPaid.location!)![1]!;
+    const { recordOfflineInvoicePayment } = await import("~/modules/corporate/corporate-billing.server");
+    const { staffUsers } = await import("../../db/schema");
+    const [staff] = await t.db.insert(staffUsers).values({ email: "s@kizuna.example", name: "S", role: "staff" }).returning();
+    expect(await recordOfflineInvoicePayment({ db: t.db, env: demoEnv }, { membershipId: checkMembershipId, method: "check", paidAt: new Date(), reference: "#9", staffUserId: staff!.id })).toMatchObject({ ok: true });
+
+    const ja = await sponsorsLoader({ request: new Request("http://localhost/ja/sponsors"), params: { lang: "ja" }, context: { db: t.db, env } });
+    expect(ja.groups.map((g) => [g.slug, g.sponsors.map((s) => s.name.ja)])).toEqual([
+      ["platinum", ["Platinum Active"]],
+      ["gold", ["ゴールド株式会社"]],
+      ["silver", ["小切手株式会社"]],
+      ["bronze", ["Bronze Grace"]],
+    ]);
+    const goldEntry = ja.groups[1]!.sponsors[0]!;
+    expect(goldEntry).toMatchObject({ website: "https://gold.example.com/", name: { en: "Gold Active" } });
+    expect(goldEntry.logoUrl).toMatch(new RegExp(`^/sponsors/logo/${gold.org.id}\\?v=`));
+
+    const logo = await logoLoader({ request: new Request(`http://localhost${goldEntry.logoUrl}`), params: { id: gold.org.id }, context: { db: t.db, env } });
+    expect(logo.status).toBe(200);
+    expect(logo.headers.get("Content-Type")).toBe("image/png");
+    expect(logo.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(logo.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
+
+    // A sponsor that lapses disappears at once, logo included.
+    await t.db.update(memberships).set({ status: "lapsed" }).where(eq(memberships.id, platinum.membership.id));
+    await t.db.update(memberships).set({ status: "canceled" }).where(eq(memberships.id, gold.membership.id));
+    const after = await sponsorsLoader({ request: new Request("http://localhost/sponsors"), params: {}, context: { db: t.db, env } });
+    expect(after.groups.map((g) => g.slug)).toEqual(["silver", "bronze"]);
+    expect(after.groups[1]!.sponsors[0]!.id).toBe(bronze.org.id);
+    const gone = await logoLoader({ request: new Request("http://localhost/"), params: { id: gold.org.id }, context: { db: t.db, env } });
+    expect(gone.status).toBe(404);
+  });
+});
+
+describe("logo uploads", () => {
+  it("accepts PNG, JPEG and a plain SVG by their bytes; refuses other files and SVGs that could run script", () => {
+    expect(checkLogo(PNG_BYTES)).toMatchObject({ ok: true, mime: "image/png" });
+    expect(checkLogo(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]))).toMatchObject({ ok: true, mime: "image/jpeg" });
+    expect(checkLogo(Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>'))).toMatchObject({ ok: true, mime: "image/svg+xml" });
+    expect(checkLogo(Buffer.from("%PDF-1.7 not an image"))).toEqual({ ok: false, error: "logoType" });
+    expect(checkLogo(Buffer.from("<html><body>hi</body></html>"))).toEqual({ ok: false, error: "logoType" });
+    for (const svg of [
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+      '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+      '<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><text>x</text></a></svg>',
+      '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><div/></foreignObject></svg>',
+      '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg>&x;</svg>',
+    ]) {
+      expect(checkLogo(Buffer.from(svg))).toEqual({ ok: false, error: svg.startsWith("<!DOCTYPE") ? "logoType" : "logoUnsafe" });
+    }
+    expect(checkLogo(Buffer.alloc(1024 * 1024 + 1, 0x89))).toEqual({ ok: false, error: "logoTooLarge" });
+  });
+
+  it("/sponsor refuses a non-image and an SVG with a script with a translated message, creating nothing", async () => {
+    const fields = { ...sakura, primaryEmail: "logo@x.example.jp", billingSame: "on" };
+    const text = await submitSponsor(t.db, env, fields, { lang: "ja", logo: { bytes: "just text", name: "logo.png", type: "image/png" } });
+    expect(text.status).toBe(400);
+    expect(text.data!.errors.logo).toBe("logoType");
+    const script = await submitSponsor(t.db, env, fields, { lang: "ja", logo: { bytes: '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', name: "logo.svg", type: "image/svg+xml" } });
+    expect(script.status).toBe(400);
+    expect(script.data!.errors.logo).toBe("logoUnsafe");
+    expect(dictionary("ja").sponsor.errors.logoUnsafe).toContain("SVG");
+    expect(await t.db.select().from(people).where(eq(people.email, "logo@x.example.jp"))).toHaveLength(0);
+  });
+
+  it("stores an accepted logo on the organisation (demo gateway)", async () => {
+    const outcome = await submitSponsor(t.db, demoEnv, { ...sakura, primaryEmail: "png@x.example.jp", billingSame: "on", legalNameEn: "Png KK" }, { logo: { bytes: PNG_BYTES, name: "logo.png", type: "image/png" } });
+    expect(outcome.status).toBe(303);
+    const [org] = await t.db.select().from(organisations).where(eq(organisations.legalNameEn, "Png KK"));
+    expect(org!.logoMime).toBe("image/png");
+    expect(Buffer.compare(org!.logo!, PNG_BYTES)).toBe(0);
+  });
+});
+
+describe("employee seats", () => {
+  async function invitePerson(membershipId: string, email: string, familyName: string) {
+    expect(await inviteSeat({ db: t.db, env }, membershipId, { email, locale: "ja" })).toEqual({ ok: true });
+    const token = seatInviteToken(env, membershipId, email);
+    const accepted = await acceptSeatInvitation({ db: t.db, env }, token, { familyName, givenName: "社員", preferredLocale: "ja" });
+    expect(accepted).toMatchObject({ ok: true });
+    return (accepted as { seatMembershipId: string }).seatMembershipId;
+  }
+
+  it("invites up to the tier's seats; beyond is refused with a clear message; removing a seat frees it", async () => {
+    const { membership, org } = await company("Seat Partner", { tier: "community-partner" }); // 2 seats
+    const first = await invitePerson(membership.id, "a@seat.example.jp", "青木");
+    await invitePerson(membership.id, "b@seat.example.jp", "馬場");
+    const invitation = (await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.organisationId, org.id), eq(emailOutbox.template, "seat-invitation"))))[0]!;
+    expect(invitation.toEmail).toBe("a@seat.example.jp");
+    expect(String(invitation.props.acceptUrl)).toMatch(/^http:\/\/localhost:3000\/ja\/sponsor\/seat\//);
+    const seat = await getMembership(t.db, first);
+    expect(seat).toMatchObject({ status: "active", seatOfMembershipId: membership.id, tierId: membership.tierId, organisationId: null });
+    const [contact] = await t.db.select().from(organisationContacts).where(and(eq(organisationContacts.organisationId, org.id), eq(organisationContacts.role, "seat"), eq(organisationContacts.personId, seat.personId!)));
+    expect(contact!.acceptedAt).not.toBeNull();
+
+    // Through the management link: the third invitation is refused, in Japanese, with the seat count.
+    const token = seatManageToken(env, membership.id);
+    const form = new URLSearchParams({ intent: "invite", email: "c@seat.example.jp", locale: "ja" });
+    const refused = (await seatsAction({ request: new Request(`http://localhost/ja/sponsor/seats/${token}`, { method: "POST", body: form }), params: { lang: "ja", token }, context: { db: t.db, env } })) as unknown as { data: { kind: string; error: string; seats: number }; init: { status: number } };
+    expect(refused.init.status).toBe(409);
+    expect(refused.data).toMatchObject({ kind: "error", error: "seatsFull", seats: 2 });
+    expect(dictionary("ja").seats.errors.seatsFull(2)).toContain("2枠すべてが使用中です");
+    expect(dictionary("en").seats.errors.seatsFull(2)).toContain("All 2 seats are in use");
+    // An invitation accepted after the seats filled up is refused as well.
+    const late = await acceptSeatInvitation({ db: t.db, env }, seatInviteToken(env, membership.id, "late@seat.example.jp"), { familyName: "遅", givenName: "太", preferredLocale: "ja" });
+    expect(late).toMatchObject({ ok: false, error: "seatsFull" });
+
+    expect(await removeSeat({ db: t.db, env }, membership.id, first)).toBe(true);
+    expect((await getMembership(t.db, first)).status).toBe("canceled");
+    await invitePerson(membership.id, "c@seat.example.jp", "千葉");
+    const overview = await seatsLoader({ request: new Request("http://localhost/"), params: { token }, context: { db: t.db, env } });
+    expect(overview.overview.holders.map((h) => h.email).sort()).toEqual(["b@seat.example.jp", "c@seat.example.jp"]);
+    // A forged link finds nothing.
+    await expect(seatsLoader({ request: new Request("http://localhost/"), params: { token: `${token}x` }, context: { db: t.db, env } })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("a seat holder loses the benefit when the company lapses, and gets it back when it is paid again", async () => {
+    const { membership } = await company("Lapsing KK", { tier: "bronze" });
+    const seatId = await invitePerson(membership.id, "d@lapse.example.jp", "土井");
+    await t.db.update(memberships).set({ status: "past_due", graceUntil: new Date(Date.now() - 1000) }).where(eq(memberships.id, membership.id));
+    await expireGracePeriods(t.db, env);
+    expect((await getMembership(t.db, membership.id)).status).toBe("lapsed");
+    expect((await getMembership(t.db, seatId)).status).toBe("lapsed");
+    const { transition } = await import("~/modules/billing/lifecycle.server");
+    await transition(t.db, await getMembership(t.db, membership.id), "active", { cause: "system" });
+    expect((await getMembership(t.db, seatId)).status).toBe("active");
+  });
+
+  it("a year paid by invoice lapses at its end, with its seats; a subscription's end is left to Stripe", async () => {
+    const { membership } = await company("Term Ends KK", { tier: "bronze" });
+    const seatId = await invitePerson(membership.id, "f@term.example.jp", "藤田");
+    const byCard = await company("Card Sub KK", { tier: "bronze" });
+    await t.db.update(memberships).set({ stripeSubscriptionId: "sub_test_termends" }).where(eq(memberships.id, byCard.membership.id));
+    const later = new Date(Date.now() + 366 * 86_400_000);
+    expect(await lapseEndedInvoiceTerms(t.db, later)).toBeGreaterThanOrEqual(1);
+    expect((await getMembership(t.db, membership.id)).status).toBe("lapsed");
+    expect((await getMembership(t.db, seatId)).status).toBe("lapsed");
+    expect((await getMembership(t.db, byCard.membership.id)).status).toBe("active");
+  });
+
+  it("a seat holder's own membership is separate: cancelling it never touches the company's or the seat", async () => {
+    const { membership } = await company("Separate KK", { tier: "bronze" });
+    const seatId = await invitePerson(membership.id, "e@separate.example.jp", "江藤");
+    const seat = await getMembership(t.db, seatId);
+    // The seat holder also joins in their own right (allowed despite the seat) and then cancels.
+    const own = await createPendingMembership(t.db, { email: "own-e@separate.example.jp" });
+    await t.db.update(memberships).set({ personId: seat.personId, status: "active", stripeSubscriptionId: own.refs.subscriptionId }).where(eq(memberships.id, own.membership.id));
+    await t.db.delete(people).where(eq(people.id, own.person.id));
+    const now = Math.floor(Date.now() / 1000);
+    const deleted = stripeEvent("customer.subscription.deleted", subscriptionShape(own.refs, { status: "canceled", periodStart: now, periodEnd: addInterval(now, "year"), created: now, endedAt: now }), now);
+    expect((await deliver(t.db, env, deleted)).status).toBe(200);
+    expect((await getMembership(t.db, own.membership.id)).status).toBe("canceled");
+    expect((await getMembership(t.db, membership.id)).status).toBe("active");
+    expect((await getMembership(t.db, seatId)).status).toBe("active");
+  });
+});
