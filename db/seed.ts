@@ -15,6 +15,24 @@ export async function seed(db: DbOrTx, options: SeedOptions = {}): Promise<void>
   await db.transaction(async (tx) => {
     await tx.insert(partnerships).values(seedPartnerships).onConflictDoNothing({ target: partnerships.slug });
     await tx.insert(funds).values(seedFunds).onConflictDoNothing({ target: funds.slug });
+    // A grants fund for each founding partnership, so a donor can give to one pair of cities.
+    const pairs = await tx.select().from(partnerships);
+    const partnershipFunds = seedPartnerships.flatMap((seedPair, i) => {
+      const pair = pairs.find((p) => p.slug === seedPair.slug);
+      if (!pair) return [];
+      return [
+        {
+          slug: `grants-${pair.slug}`,
+          nameEn: `Sister City Grants: ${pair.usCityEn}–${pair.jpCityEn}`,
+          nameJa: `姉妹都市助成：${pair.usCityJa}・${pair.jpCityJa}`,
+          descriptionEn: `Exchanges between ${pair.usCityEn} and ${pair.jpCityEn}, partners since ${pair.establishedYear}.`,
+          descriptionJa: `${pair.establishedYear}年に提携した${pair.usCityJa}と${pair.jpCityJa}の交流を支えます。`,
+          partnershipId: pair.id,
+          sortOrder: 100 + i,
+        },
+      ];
+    });
+    if (partnershipFunds.length) await tx.insert(funds).values(partnershipFunds).onConflictDoNothing({ target: funds.slug });
 
     for (const { prices, benefitValue, ...tier } of seedTiers) {
       const inserted = await tx

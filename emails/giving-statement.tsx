@@ -1,4 +1,8 @@
-import { Column, Hr, Row, Section, Text } from "@react-email/components";
+import { Column } from "@react-email/column";
+import { Hr } from "@react-email/hr";
+import { Row } from "@react-email/row";
+import { Section } from "@react-email/section";
+import { Text } from "@react-email/text";
 import { EmailLayout, Paragraph, type BaseEmailProps } from "./components/layout";
 import { date, money, type EmailLocale, type Recipient } from "./components/format";
 import { strings } from "./locales";

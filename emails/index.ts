@@ -2,7 +2,7 @@
  * Every template by name, with the props it needs (zod), so a bad row fails with a clear
  * message instead of a half-rendered email. Pure: no imports from app/.
  */
-import { toPlainText } from "@react-email/components";
+import { toPlainText } from "@react-email/render";
 import { createElement, type ComponentType } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { z } from "zod";

@@ -1,4 +1,9 @@
-import { Column, Hr, Link, Row, Section, Text } from "@react-email/components";
+import { Column } from "@react-email/column";
+import { Hr } from "@react-email/hr";
+import { Link } from "@react-email/link";
+import { Row } from "@react-email/row";
+import { Section } from "@react-email/section";
+import { Text } from "@react-email/text";
 import { EmailLayout, Paragraph, type BaseEmailProps } from "./components/layout";
 import { addressee, date, money, type EmailLocale, type Recipient } from "./components/format";
 import { strings } from "./locales";

@@ -2,12 +2,11 @@
  * The giving statement as a PDF (A4, both languages, the donor's first), with the receipts'
  * embedded Noto Sans JP (subset per document) and the same strings as the email.
  */
-import PDFDocument from "pdfkit";
 import { strings } from "../../../emails/locales";
 import { periodLabel } from "../../../emails/giving-statement";
 import { formatDate, formatMoney } from "../i18n/format";
 import type { Locale } from "../i18n/i18n";
-import { loadFonts } from "../receipts/receipt-pdf.server";
+import { loadFonts, loadPdfKit } from "../receipts/receipt-pdf.server";
 import type { Issuer } from "../receipts/receipt-document";
 import type { StatementData } from "./statements.server";
 
@@ -23,7 +22,7 @@ function donorName(data: StatementData, locale: Locale): string {
 }
 
 export async function renderStatementPdf(data: StatementData, locale: Locale, issuer: Pick<Issuer, "legalNameEn" | "legalNameJa" | "addressEn" | "addressJa" | "ein">, createdAt = new Date()): Promise<Buffer> {
-  const { regular, bold } = loadFonts();
+  const [{ regular, bold }, PDFDocument] = await Promise.all([loadFonts(), loadPdfKit()]);
   const order: Locale[] = locale === "ja" ? ["ja", "en"] : ["en", "ja"];
   const pdf = new PDFDocument({
     size: "A4",

@@ -10,7 +10,6 @@ import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
 import { eq, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
-import ExcelJS from "exceljs";
 import type postgres from "postgres";
 import type { Database } from "../../../db/client";
 import { auditLog, type Locale, type StaffUser } from "../../../db/schema";
@@ -244,6 +243,7 @@ export function streamExport(db: Database, spec: StreamExportSpec): ExportStream
 
   const body = new PassThrough({ highWaterMark: 256 * 1024 });
   (async () => {
+    const { default: ExcelJS } = await import("exceljs"); // ~0.2 s to import: on the first XLSX, not at start-up
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: body, useStyles: false, useSharedStrings: false });
     const sheet = workbook.addWorksheet(spec.sheetName);
     sheet.addRow(header).commit();

@@ -5,20 +5,26 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import * as fontkit from "fontkit";
-import PDFDocument from "pdfkit";
+import type * as Fontkit from "fontkit";
 import { dictionary, type Locale } from "../i18n/i18n";
 import { receiptLines, type ReceiptDocument } from "./receipt-document";
 
 const require = createRequire(import.meta.url);
 // Parsed once per process and shared by every PDF (pdfkit takes a fontkit font as is and
 // subsets it per document): parsing the 5.5 MB files for each receipt was most of its cost.
-type Font = fontkit.Font;
-let fonts: { regular: Font; bold: Font } | undefined;
+// pdfkit and fontkit are loaded on the first PDF, not at start-up (together ~0.25 s to import).
+type Font = Fontkit.Font;
+let fonts: Promise<{ regular: Font; bold: Font }> | undefined;
 export function loadFonts() {
-  const open = (file: string) => fontkit.create(readFileSync(require.resolve(`@expo-google-fonts/noto-sans-jp/${file}`)));
-  fonts ??= { regular: open("400Regular/NotoSansJP_400Regular.ttf"), bold: open("700Bold/NotoSansJP_700Bold.ttf") };
+  fonts ??= import("fontkit").then((fontkit) => {
+    const open = (file: string) => fontkit.create(readFileSync(require.resolve(`@expo-google-fonts/noto-sans-jp/${file}`))) as Font;
+    return { regular: open("400Regular/NotoSansJP_400Regular.ttf"), bold: open("700Bold/NotoSansJP_700Bold.ttf") };
+  });
   return fonts;
+}
+
+export async function loadPdfKit(): Promise<typeof import("pdfkit")> {
+  return (await import("pdfkit")).default;
 }
 
 const INK = "#1f1f1f";
@@ -27,7 +33,7 @@ const ACCENT = "#7a2e2e";
 const MARGIN = 40;
 
 export async function renderReceiptPdf(doc: ReceiptDocument, options: { createdAt?: Date } = {}): Promise<Buffer> {
-  const { regular, bold } = loadFonts();
+  const [{ regular, bold }, PDFDocument] = await Promise.all([loadFonts(), loadPdfKit()]);
   const [first, second] = doc.locales;
   const pdf = new PDFDocument({
     size: "A4",
