@@ -92,18 +92,22 @@ export async function main(env: Env): Promise<Running> {
 
   // The email outbox worker and the daily renewal reminders run in every instance: claims use
   // SKIP LOCKED and reminders are deduplicated, so instances never double up.
-  const emailWorker = startEmailWorker({ db, env });
-  const reminders = startRenewalReminderSchedule({ db, env });
+  // BACKGROUND_JOBS=off makes a web-only instance (e.g. one that takes webhooks) while others work.
+  const jobs = env.BACKGROUND_JOBS === "on";
+  const idle = { stop: async () => {} };
+  const emailWorker = jobs ? startEmailWorker({ db, env }) : idle;
+  const reminders = jobs ? startRenewalReminderSchedule({ db, env }) : idle;
   // Each January (or April, for an April–March year) every donor's statement for the year just
   // ended is queued once (deduplicated per donor and year), however many instances run it.
-  const statements = startGivingStatementSchedule({ db, env });
+  const statements = jobs ? startGivingStatementSchedule({ db, env }) : idle;
   // Past-due memberships lapse when their grace period ends, with or without a webhook.
-  const stopGraceExpiry = scheduleGraceExpiry(db, env);
+  const stopGraceExpiry = jobs ? scheduleGraceExpiry(db, env) : () => {};
 
   const url = env.APP_URL ?? `http://localhost:${env.PORT}`;
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   console.log(`\nKizuna is running at ${url} (ready in ${seconds} s)`);
   for (const line of describeServices(env, databaseLabel)) console.log(`  ${line}`);
+  if (!jobs) console.log("  background jobs: off in this instance (BACKGROUND_JOBS=off)");
   if (embedded) {
     const link = await signInLinkFor(db, demoAdmin.email, url);
     if (link) console.log(`  staff console: sign in as ${demoAdmin.email} (demo admin) within 15 minutes at\n    ${link.url}`);

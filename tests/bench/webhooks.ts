@@ -10,20 +10,16 @@
  */
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
-import express from "express";
+import { spawn } from "node:child_process";
 import postgres from "postgres";
 import http from "node:http";
 import { connect } from "../../db/client";
 import { startEmbedded } from "../../db/embedded";
 import { applyMigrations } from "../../db/migrate";
 import { seed } from "../../db/seed";
-import { parseEnv } from "../../app/modules/config/env.server";
 import { signPayload } from "../../app/modules/billing/stripe.server";
 import { addInterval, invoiceShape, stripeEvent } from "../../app/modules/billing/stripe-shapes.server";
 import { freePort } from "../setup/pg-server";
@@ -72,7 +68,7 @@ export async function benchWebhooks(): Promise<void> {
   url.pathname = `/${name}`;
   const dbUrl = url.toString();
   const handle = connect(dbUrl, { max: POOL });
-  let httpServer: import("node:http").Server | undefined;
+  let stopApp: () => Promise<void> = async () => {};
   try {
     await applyMigrations(dbUrl);
     await seed(handle.db);
@@ -100,14 +96,40 @@ export async function benchWebhooks(): Promise<void> {
     const members = await sql<{ id: string; sub: string; cus: string }[]>`
       select id, stripe_subscription_id as sub, stripe_customer_id as cus from memberships where stripe_subscription_id like 'sub_bench_%'`;
 
-    const env = parseEnv({ NODE_ENV: "production", SESSION_SECRET: "x".repeat(32), STRIPE_WEBHOOK_SECRET: SECRET, APP_URL: "http://localhost:3000" });
-    const build = (await import(pathToFileURL(path.join(root, "build", "index.js")).href)) as ServerBuild;
-    const app = express();
-    app.all("*", createRequestHandler({ build, mode: "production", getLoadContext: () => ({ db: handle.db, env }) }));
-    httpServer = await new Promise((resolve) => {
-      const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    // The app in its own process, as `npm start` runs it (web only: no outbox worker rendering
+    // the receipts meanwhile), so the load generator here does not share its event loop.
+    const port = await freePort();
+    const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), "--import", "tsx", "app/server/main.ts"], {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        SESSION_SECRET: "x".repeat(32),
+        STRIPE_SECRET_KEY: "",
+        STRIPE_WEBHOOK_SECRET: SECRET,
+        DATABASE_URL: dbUrl,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        BACKGROUND_JOBS: "off",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    const port = (httpServer!.address() as AddressInfo).port;
+    stopApp = async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    };
+    await new Promise<void>((resolve, reject) => {
+      let output = "";
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes("Kizuna is running at")) resolve();
+      };
+      child.stdout.on("data", onData);
+      child.stderr.on("data", onData);
+      child.once("exit", (code) => reject(new Error(`the app exited with ${code}:\n${output}`)));
+    });
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const post = (body: string, signature: string) =>
       new Promise<number>((resolve, reject) => {
@@ -166,7 +188,7 @@ export async function benchWebhooks(): Promise<void> {
       return row!;
     }
 
-    console.log(`  ${pg.label}; ${EVENTS} members; concurrency ${CONCURRENCY}; pool ${POOL}; over HTTP to the built app; load average ${os.loadavg()[0]!.toFixed(2)}`);
+    console.log(`  ${pg.label}; ${EVENTS} members; concurrency ${CONCURRENCY}; over HTTP to the built app in its own process (pool 10, BACKGROUND_JOBS=off); load average ${os.loadavg()[0]!.toFixed(2)}`);
     const c1 = start + 10;
     const first = makeEvents(start, c1);
     const rate1 = await run("distinct invoice.paid", first);
@@ -202,8 +224,7 @@ export async function benchWebhooks(): Promise<void> {
     console.log(`  ratio: ${((rate1 / ceiling) * 100).toFixed(1)}% (distinct), ${((rate2 / ceiling) * 100).toFixed(1)}% (with duplicates) of the ceiling`);
     console.log(`  load average during the run: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} on ${os.cpus().length} CPUs`);
   } finally {
-    httpServer?.closeAllConnections();
-    await new Promise<void>((resolve) => (httpServer ? httpServer.close(() => resolve()) : resolve()));
+    await stopApp();
     await handle.close();
     await admin.unsafe(`drop database if exists "${name}" with (force)`);
     await admin.end({ timeout: 5 });

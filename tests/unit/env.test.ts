@@ -38,8 +38,9 @@ describe("configuration", () => {
       RESEND_API_KEY: "abc",
       EMBEDDED_PG_PORT: "5432",
       NODE_ENV: "staging",
+      BACKGROUND_JOBS: "maybe",
     });
-    for (const name of ["PORT", "DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "RESEND_API_KEY", "EMBEDDED_PG_PORT", "NODE_ENV"]) {
+    for (const name of ["PORT", "DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "RESEND_API_KEY", "EMBEDDED_PG_PORT", "NODE_ENV", "BACKGROUND_JOBS"]) {
       expect(found.some((line) => line.startsWith(`${name} `)), `${name} in ${found.join("; ")}`).toBe(true);
     }
   });

@@ -53,6 +53,8 @@ export const EnvSchema = z.object({
   ).default(14),
   RESEND_API_KEY: optional(z.string().regex(/^re_\w+$/, "must look like re_…")),
   RESEND_BASE_URL: optional(url(/^https?:$/, "http://127.0.0.1:3025")),
+  /** `off`: this instance serves requests only (the outbox worker and schedules run elsewhere). */
+  BACKGROUND_JOBS: optional(z.enum(["on", "off"], { message: "must be on or off" })).default("on"),
   MAIL_FROM: optional(z.string()).default("JUSSCA 日米姉妹都市協会 <hello@kizuna.example>"),
   /** Sends per second to Resend across this process (Resend's default team limit is 2/s). */
   EMAIL_RATE_PER_SECOND: optional(
