@@ -23,6 +23,7 @@ import { dictionary } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 import { PREFECTURES, US_STATES } from "~/modules/members/regions";
+import { FieldError } from "~/components/form-fields";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
   const t = dictionary(loaded?.locale ?? "en");
@@ -74,14 +75,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return redirect(result.url, 303);
 }
 
-function FieldError({ id, message }: { id: string; message?: string }) {
-  if (!message) return null;
-  return (
-    <p className="field-error" id={id}>
-      {message}
-    </p>
-  );
-}
 
 export default function Donate() {
   const { options, funds, defaults } = useLoaderData<typeof loader>();

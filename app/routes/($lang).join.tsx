@@ -19,6 +19,7 @@ import {
 } from "~/modules/members/join.schema";
 import { PREFECTURES, US_STATES } from "~/modules/members/regions";
 import { RouteError } from "~/components/route-error";
+import { FieldError, RadioGroup, TextField } from "~/components/form-fields";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
   const t = dictionary(loaded?.locale ?? "en");
@@ -69,14 +70,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return redirect(result.url, 303);
 }
 
-function FieldError({ id, message }: { id: string; message?: string }) {
-  if (!message) return null;
-  return (
-    <p className="field-error" id={id}>
-      {message}
-    </p>
-  );
-}
 
 export default function Join() {
   const { tiers, partnerships, defaults, canceled } = useLoaderData<typeof loader>();
@@ -117,44 +110,11 @@ export default function Join() {
   }
 
   const err = (field: JoinField) => (errors[field] ? t.join.errors[errors[field]!] : undefined);
-  const describedBy = (field: JoinField, hint?: string) =>
-    [hint, errors[field] ? `${field}-error` : undefined].filter(Boolean).join(" ") || undefined;
   const input = (field: JoinField, label: string, options: { type?: string; autoComplete?: string; hint?: string; required?: boolean; lang?: string } = {}) => (
-    <div className="field">
-      <label htmlFor={field}>
-        {label}
-        {options.required === false ? <span className="muted"> ({t.join.optional})</span> : null}
-      </label>
-      {options.hint ? (
-        <p className="hint" id={`${field}-hint`}>
-          {options.hint}
-        </p>
-      ) : null}
-      <input
-        id={field}
-        name={field}
-        type={options.type ?? "text"}
-        autoComplete={options.autoComplete}
-        defaultValue={values[field] ?? ""}
-        aria-invalid={errors[field] ? true : undefined}
-        aria-describedby={describedBy(field, options.hint ? `${field}-hint` : undefined)}
-        aria-required={options.required === false ? undefined : true}
-        lang={options.lang}
-      />
-      <FieldError id={`${field}-error`} message={err(field)} />
-    </div>
+    <TextField name={field} label={label} value={values[field] ?? ""} error={err(field)} optionalLabel={t.join.optional} {...options} />
   );
-  const radios = (field: JoinField, legend: string, choices: { value: string; label: ReactNode; disabled?: boolean }[]) => (
-    <fieldset className="field" aria-invalid={errors[field] ? true : undefined} aria-describedby={errors[field] ? `${field}-error` : undefined}>
-      <legend>{legend}</legend>
-      {choices.map((choice) => (
-        <label key={choice.value} className="choice">
-          <input type="radio" name={field} value={choice.value} defaultChecked={values[field] === choice.value} />{" "}
-          {choice.label}
-        </label>
-      ))}
-      <FieldError id={`${field}-error`} message={err(field)} />
-    </fieldset>
+  const radios = (field: JoinField, legend: string, choices: { value: string; label: ReactNode }[]) => (
+    <RadioGroup name={field} legend={legend} value={values[field]} error={err(field)} choices={choices} />
   );
   const select = (field: JoinField, label: string, choices: { value: string; label: string }[], required = true) => (
     <div className="field">

@@ -8,7 +8,6 @@ import {
   keepSponsorValues,
   LOGO_MAX_BYTES,
   parseSponsorForm,
-  PO_NUMBER_MAX,
   SPONSOR_FIELDS,
   type SponsorField,
   type SponsorFieldErrors,
@@ -21,6 +20,7 @@ import { formatMoney } from "~/modules/i18n/format";
 import { dictionary } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
+import { FieldError, RadioGroup, TextField } from "~/components/form-fields";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
   const t = dictionary(loaded?.locale ?? "en");
@@ -95,14 +95,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return redirect(result.redirectTo, 303);
 }
 
-function FieldError({ id, message }: { id: string; message?: string }) {
-  if (!message) return null;
-  return (
-    <p className="field-error" id={id}>
-      {message}
-    </p>
-  );
-}
 
 const ALL_FIELDS: SponsorField[] = [...SPONSOR_FIELDS, "logo"];
 
@@ -157,41 +149,10 @@ export default function Sponsor() {
   const input = (
     field: (typeof SPONSOR_FIELDS)[number],
     label: string,
-    opts: { type?: string; autoComplete?: string; hint?: string; required?: boolean; maxLength?: number } = {},
-  ) => (
-    <div className="field">
-      <label htmlFor={field}>
-        {label}
-        {opts.required === false ? <span className="muted"> ({t.sponsor.optional})</span> : null}
-      </label>
-      {opts.hint ? (
-        <p className="hint" id={`${field}-hint`}>
-          {opts.hint}
-        </p>
-      ) : null}
-      <input
-        id={field}
-        name={field}
-        type={opts.type ?? "text"}
-        autoComplete={opts.autoComplete}
-        defaultValue={values[field] ?? ""}
-        aria-invalid={errors[field] ? true : undefined}
-        aria-describedby={describedBy(field, Boolean(opts.hint))}
-        aria-required={opts.required === false ? undefined : true}
-      />
-      <FieldError id={`${field}-error`} message={err(field)} />
-    </div>
-  );
+    opts: { type?: string; autoComplete?: string; hint?: string; required?: boolean } = {},
+  ) => <TextField name={field} label={label} value={values[field] ?? ""} error={err(field)} optionalLabel={t.sponsor.optional} {...opts} />;
   const radios = (field: (typeof SPONSOR_FIELDS)[number], legend: string, choices: { value: string; label: string }[]) => (
-    <fieldset className="field" aria-invalid={errors[field] ? true : undefined} aria-describedby={errors[field] ? `${field}-error` : undefined}>
-      <legend>{legend}</legend>
-      {choices.map((choice) => (
-        <label key={choice.value} className="choice">
-          <input type="radio" name={field} value={choice.value} defaultChecked={values[field] === choice.value} /> {choice.label}
-        </label>
-      ))}
-      <FieldError id={`${field}-error`} message={err(field)} />
-    </fieldset>
+    <RadioGroup name={field} legend={legend} value={values[field]} error={err(field)} choices={choices} />
   );
 
   return (
@@ -312,7 +273,7 @@ export default function Sponsor() {
             </div>
             {input("billingEmail", t.sponsor.email, { type: "email" })}
           </div>
-          {input("poNumber", t.sponsor.poNumber, { required: false, hint: t.sponsor.poHint, maxLength: PO_NUMBER_MAX })}
+          {input("poNumber", t.sponsor.poNumber, { required: false, hint: t.sponsor.poHint })}
         </fieldset>
 
         <fieldset>
