@@ -2,7 +2,7 @@
  * The public forms' controls (join, sponsor, donate): a label, an optional hint, the control,
  * and the error next to it, wired for screen readers (aria-invalid, aria-describedby).
  */
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 
 export function FieldError({ id, message }: { id: string; message?: string }) {
   if (!message) return null;
@@ -75,5 +75,35 @@ export function RadioGroup(props: {
       ))}
       <FieldError id={`${name}-error`} message={error} />
     </fieldset>
+  );
+}
+
+/**
+ * The list of what to correct, above a form: each item links to its field. It takes focus (and
+ * is announced) whenever a submission comes back with errors; `trigger` is what changes then
+ * (the action's answer or the browser's own check).
+ */
+export function ErrorSummary(props: { heading: string; formError?: string | null; items: { field: string; message?: string }[]; trigger: unknown }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const shown = props.items.length > 0 || Boolean(props.formError);
+  useEffect(() => {
+    if (shown) ref.current?.focus();
+  }, [props.trigger]); // eslint-disable-line react-hooks/exhaustive-deps
+  return (
+    <div ref={ref} tabIndex={-1} className={shown ? "error-summary" : undefined} role={shown ? "alert" : undefined}>
+      {props.formError ? <p>{props.formError}</p> : null}
+      {props.items.length > 0 ? (
+        <>
+          <p>{props.heading}</p>
+          <ul>
+            {props.items.map(({ field, message }) => (
+              <li key={field}>
+                <a href={`#${field}`}>{message}</a>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </div>
   );
 }

@@ -2,7 +2,7 @@ import { RouteError } from "~/components/route-error";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import {
   coverFeeAmount,
   DONATE_FIELDS,
@@ -23,7 +23,7 @@ import { dictionary } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 import { PREFECTURES, US_STATES } from "~/modules/members/regions";
-import { FieldError } from "~/components/form-fields";
+import { ErrorSummary, FieldError } from "~/components/form-fields";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
   const t = dictionary(loaded?.locale ?? "en");
@@ -95,12 +95,8 @@ export default function Donate() {
   // Without JavaScript every choice shows; with it, only what applies.
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
-  const summaryRef = useRef<HTMLDivElement>(null);
   const errorFields = DONATE_FIELDS.filter((f) => errors[f]);
   const formError = clientErrors ? null : (actionData?.formError ?? null);
-  useEffect(() => {
-    if (errorFields.length > 0 || formError) summaryRef.current?.focus();
-  }, [actionData, clientErrors]); // eslint-disable-line react-hooks/exhaustive-deps
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     const form = new FormData(event.currentTarget);
@@ -177,21 +173,12 @@ export default function Donate() {
     <div className="page narrow donate">
       <h1>{d.heading}</h1>
       <p className="lead">{d.lead}</p>
-      <div ref={summaryRef} tabIndex={-1} className={errorFields.length || formError ? "error-summary" : undefined} role={errorFields.length || formError ? "alert" : undefined}>
-        {formError ? <p>{d.failures[formError]}</p> : null}
-        {errorFields.length > 0 ? (
-          <>
-            <p>{d.errorSummary}</p>
-            <ul>
-              {errorFields.map((f) => (
-                <li key={f}>
-                  <a href={`#${f}`}>{err(f)}</a>
-                </li>
-              ))}
-            </ul>
-          </>
-        ) : null}
-      </div>
+      <ErrorSummary
+        heading={d.errorSummary}
+        formError={formError ? d.failures[formError] : null}
+        items={errorFields.map((field) => ({ field, message: err(field) }))}
+        trigger={clientErrors ?? actionData}
+      />
       <Form method="post" noValidate onSubmit={onSubmit} className="donate-form">
         <fieldset>
           <legend>{d.giftLegend}</legend>

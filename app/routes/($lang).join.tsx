@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { getResumableJoin, startCheckout, type CheckoutFailure } from "~/modules/billing/checkout.server";
 import { getCatalogue, getPartnerships } from "~/modules/catalog/catalog.server";
 import { formatMoney } from "~/modules/i18n/format";
@@ -19,7 +19,7 @@ import {
 } from "~/modules/members/join.schema";
 import { PREFECTURES, US_STATES } from "~/modules/members/regions";
 import { RouteError } from "~/components/route-error";
-import { FieldError, RadioGroup, TextField } from "~/components/form-fields";
+import { ErrorSummary, FieldError, RadioGroup, TextField } from "~/components/form-fields";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
   const t = dictionary(loaded?.locale ?? "en");
@@ -85,13 +85,9 @@ export default function Join() {
   // Without JavaScript both region lists show; with it, only the chosen country's.
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
-  const summaryRef = useRef<HTMLDivElement>(null);
   const errorFields = JOIN_FIELDS.filter((f) => errors[f]);
   const formError = clientErrors ? null : (actionData?.formError ?? null);
 
-  useEffect(() => {
-    if (errorFields.length > 0 || formError) summaryRef.current?.focus();
-  }, [actionData, clientErrors]); // eslint-disable-line react-hooks/exhaustive-deps
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     const form = new FormData(event.currentTarget);
@@ -146,21 +142,12 @@ export default function Join() {
           {t.join.canceledNotice}
         </p>
       ) : null}
-      <div ref={summaryRef} tabIndex={-1} className={errorFields.length || formError ? "error-summary" : undefined} role={errorFields.length || formError ? "alert" : undefined}>
-        {formError ? <p>{t.join.failures[formError]}</p> : null}
-        {errorFields.length > 0 ? (
-          <>
-            <p>{t.join.errorSummary}</p>
-            <ul>
-              {errorFields.map((f) => (
-                <li key={f}>
-                  <a href={`#${f}`}>{err(f)}</a>
-                </li>
-              ))}
-            </ul>
-          </>
-        ) : null}
-      </div>
+      <ErrorSummary
+        heading={t.join.errorSummary}
+        formError={formError ? t.join.failures[formError] : null}
+        items={errorFields.map((field) => ({ field, message: err(field) }))}
+        trigger={clientErrors ?? actionData}
+      />
       <Form method="post" noValidate onSubmit={onSubmit} className="join-form">
         <fieldset>
           <legend>{t.join.membershipLegend}</legend>

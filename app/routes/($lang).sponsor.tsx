@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { RouteError } from "~/components/route-error";
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { getCatalogue } from "~/modules/catalog/catalog.server";
 import {
   keepSponsorValues,
@@ -20,7 +20,7 @@ import { formatMoney } from "~/modules/i18n/format";
 import { dictionary } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
-import { FieldError, RadioGroup, TextField } from "~/components/form-fields";
+import { ErrorSummary, FieldError, RadioGroup, TextField } from "~/components/form-fields";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
   const t = dictionary(loaded?.locale ?? "en");
@@ -111,12 +111,8 @@ export default function Sponsor() {
   const [billingSame, setBillingSame] = useState(values.billingSame === "on");
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
-  const summaryRef = useRef<HTMLDivElement>(null);
   const errorFields = ALL_FIELDS.filter((f) => errors[f]);
   const formError = clientErrors ? null : (actionData?.formError ?? null);
-  useEffect(() => {
-    if (errorFields.length > 0 || formError) summaryRef.current?.focus();
-  }, [actionData, clientErrors]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const options: SponsorTierOption[] = tiers.map((tier) => ({
     slug: tier.slug,
@@ -185,26 +181,12 @@ export default function Sponsor() {
       </section>
 
       <h2>{t.sponsor.applyHeading}</h2>
-      <div
-        ref={summaryRef}
-        tabIndex={-1}
-        className={errorFields.length || formError ? "error-summary" : undefined}
-        role={errorFields.length || formError ? "alert" : undefined}
-      >
-        {formError ? <p>{t.sponsor.failures[formError]}</p> : null}
-        {errorFields.length > 0 ? (
-          <>
-            <p>{t.sponsor.errorSummary}</p>
-            <ul>
-              {errorFields.map((f) => (
-                <li key={f}>
-                  <a href={`#${f}`}>{err(f)}</a>
-                </li>
-              ))}
-            </ul>
-          </>
-        ) : null}
-      </div>
+      <ErrorSummary
+        heading={t.sponsor.errorSummary}
+        formError={formError ? t.sponsor.failures[formError] : null}
+        items={errorFields.map((field) => ({ field, message: err(field) }))}
+        trigger={clientErrors ?? actionData}
+      />
       <Form method="post" encType="multipart/form-data" noValidate onSubmit={onSubmit} className="sponsor-form">
         <fieldset>
           <legend>{t.sponsor.tierLegend}</legend>
