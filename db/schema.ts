@@ -65,6 +65,8 @@ export const paymentMethodEnum = pgEnum("payment_method", [
   "cash",
   "konbini",
   "other",
+  /** Paid into the Stripe customer balance by bank transfer (invoice payment method customer_balance). */
+  "stripe_bank_transfer",
 ]);
 export const receiptKindEnum = pgEnum("receipt_kind", ["original", "corrected"]);
 export const emailStatusEnum = pgEnum("email_status", [
@@ -316,6 +318,8 @@ export const memberships = pgTable(
     stripeInvoiceId: text().unique("memberships_stripe_invoice_id_unique"),
     /** The company's purchase-order number, printed on its invoice and receipts. */
     poNumber: text(),
+    /** A corporate tier staff chose for the next renewal; the next invoice (or subscription period) uses it. */
+    renewalTierId: integer().references(() => tiers.id),
     /** Stripe `created` of the newest event applied; older events never move us backwards. */
     stripeStateAt: tstz(),
     startedAt: tstz(),
@@ -347,6 +351,53 @@ export const membershipStatusHistory = pgTable(
     at: createdAt(),
   },
   (t) => [index("membership_status_history_membership").on(t.membershipId, t.at)],
+);
+
+/**
+ * Every Stripe invoice (send_invoice) that bills a company's membership: the first year's and
+ * each renewal's, with the period it pays for. A renewal row is written (claimed) before Stripe
+ * is called and is unique per membership and period, so a year is invoiced once.
+ */
+export const corporateInvoices = pgTable(
+  "corporate_invoices",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    membershipId: uuid()
+      .notNull()
+      .references(() => memberships.id, { onDelete: "cascade" }),
+    organisationId: uuid()
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    /** `first` (the application's invoice) or `renewal`. */
+    kind: text().notNull(),
+    /** The period this invoice pays for (a renewal's); null for the first, which runs a year from payment. */
+    periodStart: tstz(),
+    periodEnd: tstz(),
+    tierId: integer()
+      .notNull()
+      .references(() => tiers.id),
+    priceId: integer().references(() => tierPrices.id),
+    amount: integer().notNull(),
+    currency: currencyEnum().notNull(),
+    poNumber: text(),
+    stripeInvoiceId: text().unique("corporate_invoices_stripe_invoice_id_unique"),
+    number: text(),
+    hostedInvoiceUrl: text(),
+    dueDate: tstz(),
+    /** draft (claimed, not yet in Stripe), open, paid, void. */
+    status: text().notNull().default("draft"),
+    /** While a worker is creating it in Stripe (another worker waits a few minutes before retrying). */
+    claimedAt: tstz(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    check("corporate_invoices_kind", sql`${t.kind} in ('first', 'renewal')`),
+    check("corporate_invoices_status", sql`${t.status} in ('draft', 'open', 'paid', 'void')`),
+    check("corporate_invoices_amount", sql`${t.amount} > 0`),
+    uniqueIndex("corporate_invoices_one_per_period").on(t.membershipId, t.periodStart).where(sql`${t.kind} = 'renewal'`),
+    index("corporate_invoices_membership").on(t.membershipId, t.createdAt),
+  ],
 );
 
 // ---------------------------------------------------------------- donations
@@ -593,6 +644,7 @@ export type NewPerson = typeof people.$inferInsert;
 export type Organisation = typeof organisations.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type NewMembership = typeof memberships.$inferInsert;
+export type CorporateInvoice = typeof corporateInvoices.$inferSelect;
 export type Donation = typeof donations.$inferSelect;
 export type Payment = typeof payments.$inferSelect;
 export type NewPayment = typeof payments.$inferInsert;

@@ -7,6 +7,7 @@ import { createElement, type ComponentType } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { z } from "zod";
 import CorporateInvoice, * as corporateInvoice from "./corporate-invoice";
+import CorporateRenewalInvoice, * as corporateRenewalInvoice from "./corporate-renewal-invoice";
 import ExportReady, * as exportReady from "./export-ready";
 import InvoiceOverdue, * as invoiceOverdue from "./invoice-overdue";
 import SeatInvitation, * as seatInvitation from "./seat-invitation";
@@ -91,6 +92,16 @@ export const templateSchemas = {
     totals: z.array(z.object(money)),
   }),
   "corporate-invoice": z.object({ recipient, tierName, ...money, dueDate: iso, poNumber: z.string().nullable(), hostedInvoiceUrl: url }),
+  "corporate-renewal-invoice": z.object({
+    recipient,
+    tierName,
+    ...money,
+    periodStart: iso,
+    periodEnd: iso,
+    dueDate: iso,
+    poNumber: z.string().nullable(),
+    hostedInvoiceUrl: url,
+  }),
   "invoice-overdue": z.object({
     recipient,
     ...money,
@@ -131,6 +142,11 @@ export const templates: Record<TemplateName, Entry> = {
   "gift-payment-failed": { component: GiftPaymentFailed, subject: giftPaymentFailed.subject, previews: giftPaymentFailed.previews },
   "giving-statement": { component: GivingStatement, subject: givingStatement.subject, previews: givingStatement.previews },
   "corporate-invoice": { component: CorporateInvoice, subject: corporateInvoice.subject, previews: corporateInvoice.previews },
+  "corporate-renewal-invoice": {
+    component: CorporateRenewalInvoice,
+    subject: corporateRenewalInvoice.subject,
+    previews: corporateRenewalInvoice.previews,
+  },
   "invoice-overdue": { component: InvoiceOverdue, subject: invoiceOverdue.subject, previews: invoiceOverdue.previews },
   "sponsor-welcome": { component: SponsorWelcome, subject: sponsorWelcome.subject, previews: sponsorWelcome.previews },
   "seat-invitation": { component: SeatInvitation, subject: seatInvitation.subject, previews: seatInvitation.previews },

@@ -4,7 +4,6 @@ import { redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { RouteError } from "~/components/route-error";
 import { getDemoInvoice, isDemo, payDemoInvoice } from "~/modules/billing/demo.server";
-import { membershipIdFromDemoInvoice } from "~/modules/billing/gateway.server";
 import { formatDate, formatMoney } from "~/modules/i18n/format";
 import { dictionary, localePath } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
@@ -30,7 +29,7 @@ export async function action({ params, context }: ActionFunctionArgs) {
   const invoice = await getDemoInvoice(context, invoiceId);
   if (!invoice) throw new Response("Not Found", { status: 404 });
   if (!invoice.paid) await payDemoInvoice(context, invoiceId);
-  return redirect(localePath(locale, `/sponsor/thanks?m=${membershipIdFromDemoInvoice(invoiceId)}`), 303);
+  return redirect(localePath(locale, `/sponsor/thanks?m=${invoice.membershipId}`), 303);
 }
 
 export default function DemoInvoice() {

@@ -18,6 +18,7 @@ import { demoAdmin } from "../../db/seed-data";
 import { signInLinkFor } from "../modules/auth/auth.server";
 import { describeServices, EnvError, parseEnv, type Env } from "../modules/config/env.server";
 import { startRenewalReminderSchedule } from "../modules/email/reminders.server";
+import { startCorporateRenewalSchedule } from "../modules/corporate/renewals.server";
 import { startGivingStatementSchedule } from "../modules/donations/statements.server";
 import { startEmailWorker } from "../modules/email/worker.server";
 
@@ -97,6 +98,9 @@ export async function main(env: Env): Promise<Running> {
   const idle = { stop: async () => {} };
   const emailWorker = jobs ? startEmailWorker({ db, env }) : idle;
   const reminders = jobs ? startRenewalReminderSchedule({ db, env }) : idle;
+  // Companies paying by invoice get next year's invoice CORPORATE_RENEWAL_INVOICE_DAYS before
+  // their year ends (hourly; each year is claimed once in the database, keyed once in Stripe).
+  const corporateRenewals = jobs ? startCorporateRenewalSchedule({ db, env }) : idle;
   // Each January (or April, for an April–March year) every donor's statement for the year just
   // ended is queued once (deduplicated per donor and year), however many instances run it.
   const statements = jobs ? startGivingStatementSchedule({ db, env }) : idle;
@@ -123,7 +127,7 @@ export async function main(env: Env): Promise<Running> {
       const force = setTimeout(() => server.closeAllConnections(), 5_000);
       await closed;
       clearTimeout(force);
-      await Promise.all([emailWorker.stop(), reminders.stop(), statements.stop()]);
+      await Promise.all([emailWorker.stop(), reminders.stop(), statements.stop(), corporateRenewals.stop()]);
       await handle.close();
       await embedded?.stop();
     })());

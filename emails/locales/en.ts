@@ -103,6 +103,19 @@ export const en = {
     pending: "Your membership starts as soon as the payment arrives; we will send a receipt addressed to your company.",
     summary: (amount: string, due: string) => `Invoice for ${amount}, due ${due}. Please use the link above to pay.`,
   },
+  corporateRenewalInvoice: {
+    subject: (tier: string) => `Next year's invoice: ${tier} corporate membership / 次年度の請求書`,
+    preview: (amount: string) => `Next year's invoice for ${amount}, payable by bank transfer.`,
+    body: (tier: string, from: string, to: string) =>
+      `Thank you for another year with the association. Your company's ${tier} membership renews for ${from} – ${to}.`,
+    amount: (amount: string, due: string) => `Our invoice for ${amount} is due on ${due}.`,
+    po: (po: string) => `Purchase order: ${po} (from your current year; tell us if it changes).`,
+    howToPay:
+      "The invoice page shows the bank account to transfer to (and lets you pay by card if you prefer). Stripe also emails the invoice to this address.",
+    cta: "View and pay the invoice",
+    keep: "Your membership and your employees' seats continue as long as the invoice is paid; if it is still open when the current year ends, we keep your benefits for a short grace period.",
+    summary: (amount: string, due: string) => `Renewal invoice for ${amount}, due ${due}. Please use the link above to pay.`,
+  },
   invoiceOverdue: {
     subject: (number: string) => `Reminder: invoice ${number} is overdue / お支払い期限を過ぎた請求書のご案内`,
     preview: "Your corporate membership invoice is past its due date.",
@@ -133,6 +146,7 @@ export const en = {
   methods: {
     card: "Card",
     bank_transfer: "Bank transfer",
+    stripe_bank_transfer: "Bank transfer (via Stripe)",
     check: "Check",
     cash: "Cash",
     konbini: "Convenience store",

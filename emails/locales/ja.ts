@@ -102,6 +102,18 @@ export const ja: EmailStrings = {
     pending: "ご入金を確認しだい会員資格が有効になり、貴社宛ての領収書をお送りします。",
     summary: (amount: string, due: string) => `ご請求額 ${amount}、お支払い期限 ${due}。上のリンクからお支払いください。`,
   },
+  corporateRenewalInvoice: {
+    subject: (tier: string) => `次年度の請求書のご案内：${tier} / Next year's invoice`,
+    preview: (amount: string) => `次年度会費 ${amount} のご請求（銀行振込）`,
+    body: (tier: string, from: string, to: string) =>
+      `平素より当協会の活動にご支援を賜り、誠にありがとうございます。貴社の${tier}は ${from}〜${to} の期間で更新となります。`,
+    amount: (amount: string, due: string) => `ご請求額は${amount}、お支払い期限は${due}です。`,
+    po: (po: string) => `発注番号：${po}（現年度の番号を引き継いでいます。変更がある場合はお知らせください）`,
+    howToPay: "請求書ページに振込先口座が記載されています（クレジットカードでのお支払いも可能です）。Stripeからも同じ請求書がこのアドレスに届きます。",
+    cta: "請求書を確認して支払う",
+    keep: "お支払いいただくと、会員資格と社員の皆さまの会員枠がそのまま継続します。現年度の終了時点で未払いの場合も、短い猶予期間は特典をご利用いただけます。",
+    summary: (amount: string, due: string) => `次年度のご請求額 ${amount}、お支払い期限 ${due}。上のリンクからお支払いください。`,
+  },
   invoiceOverdue: {
     subject: (number: string) => `お支払い期限を過ぎた請求書（${number}）のご案内 / Invoice overdue`,
     preview: "法人会員の請求書のお支払い期限が過ぎています。",
@@ -131,6 +143,7 @@ export const ja: EmailStrings = {
   methods: {
     card: "クレジットカード",
     bank_transfer: "銀行振込",
+    stripe_bank_transfer: "銀行振込（Stripe経由）",
     check: "小切手",
     cash: "現金",
     konbini: "コンビニ払い",

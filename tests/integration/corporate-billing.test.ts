@@ -157,7 +157,7 @@ describe("corporate membership by invoice", () => {
     expect(after.currentPeriodEnd!.getTime() - after.currentPeriodStart!.getTime()).toBeGreaterThan(364 * 86_400_000);
     const paymentRows = await t.db.select().from(payments).where(eq(payments.membershipId, membershipId));
     expect(paymentRows).toHaveLength(1);
-    expect(paymentRows[0]).toMatchObject({ organisationId: org!.id, personId: null, amount: 700000, currency: "JPY", method: "bank_transfer", stripeInvoiceId: m.stripeInvoiceId });
+    expect(paymentRows[0]).toMatchObject({ organisationId: org!.id, personId: null, amount: 700000, currency: "JPY", method: "stripe_bank_transfer", stripeInvoiceId: m.stripeInvoiceId });
     const receiptRows = await t.db.select().from(receipts).where(eq(receipts.paymentId, paymentRows[0]!.id));
     expect(receiptRows).toHaveLength(1);
     expect(receiptRows[0]!.locale).toBe("ja");
@@ -170,12 +170,14 @@ describe("corporate membership by invoice", () => {
         poNumber: "PO-2026-0042",
       },
       purpose: { kind: "membership", tierName: { en: "Gold", ja: "ゴールド法人会員" } },
-      method: { type: "bank_transfer" },
+      method: { type: "stripe_bank_transfer" },
     });
     const doc = buildReceiptDocument(receiptRows[0]!, issuerFromEnv(env));
     const jaLines = Object.fromEntries(receiptLines(doc, "ja"));
     expect(jaLines).toMatchObject({ お支払者: "株式会社さくら商事 御中", ご担当: "鈴木 一郎 様", 発注番号: "PO-2026-0042" });
+    expect(Object.values(jaLines)).toContain("銀行振込（Stripe経由）");
     expect(Object.fromEntries(receiptLines(doc, "en"))).toMatchObject({ Attention: "鈴木 一郎", "PO number": "PO-2026-0042" });
+    expect(Object.values(Object.fromEntries(receiptLines(doc, "en")))).toContain("Bank transfer (via Stripe)");
     const emails = await t.db.select().from(emailOutbox).where(eq(emailOutbox.organisationId, org!.id));
     expect(emails.map((e) => `${e.template}:${e.toEmail}`).sort()).toEqual([
       "corporate-invoice:keiri@sakura-trading.example.jp",

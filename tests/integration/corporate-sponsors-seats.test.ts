@@ -5,7 +5,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { emailOutbox, memberships, organisationContacts, organisations, people, tiers } from "../../db/schema";
 import { parseEnv } from "~/modules/config/env.server";
-import { expireGracePeriods, lapseEndedInvoiceTerms } from "~/modules/billing/lifecycle.server";
+import { endInvoiceTerms, expireGracePeriods } from "~/modules/billing/lifecycle.server";
 import { addInterval, stripeEvent, subscriptionShape } from "~/modules/billing/stripe-shapes.server";
 import { checkLogo } from "~/modules/corporate/logo.server";
 import { acceptSeatInvitation, inviteSeat, removeSeat } from "~/modules/corporate/seats.server";
@@ -194,13 +194,18 @@ describe("employee seats", () => {
     expect((await getMembership(t.db, seatId)).status).toBe("active");
   });
 
-  it("a year paid by invoice lapses at its end, with its seats; a subscription's end is left to Stripe", async () => {
+  it("a year paid by invoice goes past due at its end (grace, seats kept), then lapses with its seats; a subscription's end is left to Stripe", async () => {
     const { membership } = await company("Term Ends KK", { tier: "bronze" });
     const seatId = await invitePerson(membership.id, "f@term.example.jp", "藤田");
     const byCard = await company("Card Sub KK", { tier: "bronze" });
     await t.db.update(memberships).set({ stripeSubscriptionId: "sub_test_termends" }).where(eq(memberships.id, byCard.membership.id));
     const later = new Date(Date.now() + 366 * 86_400_000);
-    expect(await lapseEndedInvoiceTerms(t.db, later)).toBeGreaterThanOrEqual(1);
+    expect(await endInvoiceTerms(t.db, env, later)).toBeGreaterThanOrEqual(1);
+    const pastDue = await getMembership(t.db, membership.id);
+    expect(pastDue.status).toBe("past_due");
+    expect(pastDue.graceUntil!.getTime()).toBe(later.getTime() + env.MEMBERSHIP_GRACE_DAYS * 86_400_000);
+    expect((await getMembership(t.db, seatId)).status).toBe("past_due");
+    expect(await expireGracePeriods(t.db, env, new Date(pastDue.graceUntil!.getTime() + 1000))).toBeGreaterThanOrEqual(1);
     expect((await getMembership(t.db, membership.id)).status).toBe("lapsed");
     expect((await getMembership(t.db, seatId)).status).toBe("lapsed");
     expect((await getMembership(t.db, byCard.membership.id)).status).toBe("active");

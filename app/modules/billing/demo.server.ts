@@ -4,10 +4,10 @@
  * feed them to the same webhook code Stripe's deliveries go through.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { memberships, organisations, people, tierPrices, tiers } from "../../../db/schema";
+import { corporateInvoices, memberships, organisations, people, tierPrices, tiers } from "../../../db/schema";
 import type { Locale } from "../i18n/i18n";
 import { paymentForInvoice } from "./billing.queries.server";
-import { getGateway, membershipIdFromDemoInvoice, membershipIdFromDemoSession } from "./gateway.server";
+import { getGateway, membershipIdFromDemoSession } from "./gateway.server";
 import { appUrl } from "./links.server";
 import {
   addInterval,
@@ -155,16 +155,17 @@ export async function simulateRenewal(ctx: BillingContext, membershipId: string,
 }
 
 async function loadInvoicedMembership(ctx: BillingContext, invoiceId: string) {
-  const membershipId = membershipIdFromDemoInvoice(invoiceId);
-  if (!membershipId) return null;
+  if (!/^in_demo_r?[0-9a-f]{32}$/.test(invoiceId)) return null;
   const rows = await ctx.db
-    .select({ membership: memberships, organisation: organisations, tier: tiers, price: tierPrices })
-    .from(memberships)
+    .select({ membership: memberships, organisation: organisations, tier: tiers, invoice: corporateInvoices })
+    .from(corporateInvoices)
+    .innerJoin(memberships, eq(memberships.id, corporateInvoices.membershipId))
     .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .innerJoin(tierPrices, eq(tierPrices.id, memberships.priceId))
-    .where(and(eq(memberships.id, membershipId), eq(memberships.stripeInvoiceId, invoiceId)));
-  return rows[0] ?? null;
+    .innerJoin(tiers, eq(tiers.id, corporateInvoices.tierId))
+    .where(eq(corporateInvoices.stripeInvoiceId, invoiceId));
+  const row = rows[0];
+  if (!row) return null;
+  return { ...row, price: { amount: row.invoice.amount, currency: row.invoice.currency } };
 }
 
 /** What the demo hosted-invoice page shows, or null for an unknown invoice. */
@@ -173,13 +174,14 @@ export async function getDemoInvoice(ctx: BillingContext, invoiceId: string) {
   if (!row) return null;
   return {
     invoiceId,
+    membershipId: row.membership.id,
     paid: (await paymentForInvoice(ctx.db, invoiceId)) !== null,
     organisationName: { en: row.organisation.legalNameEn, ja: row.organisation.legalNameJa ?? row.organisation.legalNameEn },
     tierName: { en: row.tier.nameEn, ja: row.tier.nameJa },
     amount: row.price.amount,
     currency: row.price.currency,
-    dueDate: new Date(row.membership.createdAt.getTime() + 30 * 86_400_000).toISOString(),
-    poNumber: row.membership.poNumber,
+    dueDate: (row.invoice.dueDate ?? new Date(row.invoice.createdAt.getTime() + 30 * 86_400_000)).toISOString(),
+    poNumber: row.invoice.poNumber,
   };
 }
 
@@ -202,7 +204,8 @@ export async function payDemoInvoice(ctx: BillingContext, invoiceId: string, pai
     paidBy,
     created: now,
     dueDate: now + 30 * 86_400,
-    poNumber: row.membership.poNumber,
+    poNumber: row.invoice.poNumber,
+    corporateInvoiceId: row.invoice.id,
   });
   await deliverAll(ctx, [stripeEvent("invoice.paid", shape, now)]);
 }

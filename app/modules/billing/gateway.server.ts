@@ -54,6 +54,10 @@ export interface InvoiceRequest {
   description: string;
   poNumber: string | null;
   daysUntilDue: number;
+  /** Our corporate_invoices row: keys every Stripe POST (`corporate-invoice-<id>`) and names the demo invoice. */
+  corporateInvoiceId?: string;
+  /** Extra metadata on the invoice (a renewal's period). */
+  metadata?: Record<string, string>;
 }
 
 export interface CreatedInvoice {
@@ -61,6 +65,7 @@ export interface CreatedInvoice {
   invoiceId: string;
   hostedInvoiceUrl: string;
   dueDate: Date;
+  number: string | null;
 }
 
 export interface BillingGateway {
@@ -146,7 +151,13 @@ export function invoiceParams(request: InvoiceRequest, customerId: string): Stri
     pending_invoice_items_behavior: "exclude",
     description: request.description,
     ...(request.poNumber ? { custom_fields: [{ name: "PO Number", value: request.poNumber }] } : {}),
-    metadata: { membershipId: request.membershipId, organisationId: request.organisationId, ...(request.poNumber ? { poNumber: request.poNumber } : {}) },
+    metadata: {
+      membershipId: request.membershipId,
+      organisationId: request.organisationId,
+      ...(request.poNumber ? { poNumber: request.poNumber } : {}),
+      ...(request.corporateInvoiceId ? { corporateInvoiceId: request.corporateInvoiceId } : {}),
+      ...request.metadata,
+    },
     payment_settings: {
       payment_method_types: ["customer_balance", "card"],
       payment_method_options: {
@@ -163,7 +174,8 @@ function stripeGateway(stripe: Stripe): BillingGateway {
   return {
     kind: "stripe",
     async createInvoice(request) {
-      const key = `membership-${request.membershipId}-invoice`;
+      // The first invoice keeps its original key; each later one is keyed by its own row.
+      const key = request.corporateInvoiceId ? `corporate-invoice-${request.corporateInvoiceId}` : `membership-${request.membershipId}-invoice`;
       const customerId =
         request.customerId ??
         (
@@ -193,7 +205,7 @@ function stripeGateway(stripe: Stripe): BillingGateway {
       const sent = await stripe.invoices.sendInvoice(finalised.id, {}, { idempotencyKey: `${key}-send` });
       if (!sent.hosted_invoice_url) throw new Error(`invoice ${sent.id} has no hosted URL`);
       const due = sent.due_date ?? Math.floor(Date.now() / 1000) + request.daysUntilDue * 86_400;
-      return { customerId, invoiceId: sent.id, hostedInvoiceUrl: sent.hosted_invoice_url, dueDate: new Date(due * 1000) };
+      return { customerId, invoiceId: sent.id, hostedInvoiceUrl: sent.hosted_invoice_url, dueDate: new Date(due * 1000), number: sent.number ?? null };
     },
     async payInvoiceOutOfBand(invoiceId, idempotencyKey) {
       await stripe.invoices.pay(invoiceId, { paid_out_of_band: true }, { idempotencyKey });
@@ -245,12 +257,18 @@ export function membershipIdFromDemoInvoice(invoiceId: string): string | null {
   return m ? m.slice(1).join("-") : null;
 }
 
+/** A later demo invoice (a renewal): `in_demo_r<corporate invoice uuid without dashes>`. */
+export function demoCorporateInvoiceId(corporateInvoiceId: string): string {
+  return `in_demo_r${corporateInvoiceId.replaceAll("-", "")}`;
+}
+
 function demoGateway(env: Env): BillingGateway {
   return {
     kind: "demo",
     async createInvoice(request) {
-      const invoiceId = demoInvoiceId(request.membershipId);
+      const invoiceId = request.corporateInvoiceId ? demoCorporateInvoiceId(request.corporateInvoiceId) : demoInvoiceId(request.membershipId);
       return {
+        number: null,
         customerId: request.customerId ?? `cus_demo_${request.organisationId.replaceAll("-", "")}`,
         invoiceId,
         hostedInvoiceUrl: appUrl(env, request.locale, `/demo-invoice/${invoiceId}`),

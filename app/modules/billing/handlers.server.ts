@@ -23,7 +23,6 @@ import { issueCorrectedReceipt, type IssueReceipt } from "../receipts/receipts.s
 import {
   getMembershipBySubscriptionForUpdate,
   getMembershipForUpdate,
-  getMembershipParties,
   lockMembershipParties,
   updateMembership,
 } from "./billing.queries.server";
@@ -38,8 +37,8 @@ import {
   onDonationSubscription,
 } from "../donations/donation-events.server";
 import { appUrl, recipientOf, tierNameOf, updateCardUrl } from "./links.server";
-import { getOrganisationParties, organisationRecipient, recordOrganisationPayment } from "../corporate/corporate-billing.server";
-import { graceEnd, queueLapsedEmail, transition } from "./lifecycle.server";
+import { findCorporateInvoice, getOrganisationParties, organisationRecipient, recordOrganisationPayment } from "../corporate/corporate-billing.server";
+import { graceEnd, membershipEmailTarget, queueLapsedEmail, transition } from "./lifecycle.server";
 
 export interface HandlerContext {
   tx: Tx;
@@ -107,14 +106,15 @@ export function statusForSubscription(status: Stripe.Subscription.Status, curren
 }
 
 async function queueCanceledEmail(ctx: HandlerContext, membershipId: string, endsAt: Date | null) {
-  const parties = await getMembershipParties(ctx.tx, membershipId);
-  if (!parties) return;
+  const target = await membershipEmailTarget(ctx.tx, membershipId);
+  if (!target) return;
   await queueEmail(ctx.tx, {
     template: "membership-canceled",
-    locale: parties.person.preferredLocale,
-    to: parties.person.email,
-    personId: parties.person.id,
-    props: { recipient: recipientOf(parties.person), tierName: tierNameOf(parties.tier), endsAt: endsAt?.toISOString() ?? null },
+    locale: target.locale,
+    to: target.to,
+    personId: target.personId,
+    organisationId: target.organisationId,
+    props: { recipient: target.recipient, tierName: tierNameOf(target.tier), endsAt: endsAt?.toISOString() ?? null },
     dedupeKey: `membership-canceled:${membershipId}`,
   });
 }
@@ -334,12 +334,13 @@ async function onOrganisationInvoicePaid(ctx: HandlerContext, invoice: Stripe.In
   const membership = await getMembershipForUpdate(ctx.tx, membershipId);
   const currency = currencyOf(invoice.currency);
   if (!membership?.organisationId || !currency || invoice.amount_paid <= 0) return;
+  const corporateInvoice = await findCorporateInvoice(ctx.tx, { stripeInvoiceId: invoice.id, id: invoice.metadata?.corporateInvoiceId }, true);
   const subscriptionPeriod = invoice.parent?.subscription_details ? invoice.lines?.data?.[0]?.period : null;
   const paidAt = at(invoice.status_transitions?.paid_at ?? ctx.event.created);
   const invoicePayment = invoice.payments?.data?.find((p) => p.status === "paid") ?? invoice.payments?.data?.[0];
-  // Paid out of band (a check staff record): the invoice lists no paid InvoicePayment.
-  const paidInStripe = invoice.payments?.data?.some((p) => p.status === "paid") ?? false;
-  const method = invoice.collection_method === "charge_automatically" ? "card" : paidInStripe ? "bank_transfer" : "other";
+  const chargeId = idOf(invoicePayment?.payment?.charge);
+  const paymentIntentId = idOf(invoicePayment?.payment?.payment_intent);
+  const paid = await invoicePaymentMethod(ctx.tx, invoice, chargeId, paymentIntentId);
   await recordOrganisationPayment(
     ctx.tx,
     ctx.env,
@@ -348,10 +349,13 @@ async function onOrganisationInvoicePaid(ctx: HandlerContext, invoice: Stripe.In
       invoiceId: invoice.id,
       amount: invoice.amount_paid,
       currency,
-      method,
+      method: paid.method,
+      cardBrand: paid.card?.brand ?? null,
+      cardLast4: paid.card?.last4 ?? null,
       paidAt,
-      chargeId: idOf(invoicePayment?.payment?.charge),
-      paymentIntentId: idOf(invoicePayment?.payment?.payment_intent),
+      chargeId,
+      paymentIntentId,
+      corporateInvoice,
       period: subscriptionPeriod ? { start: at(subscriptionPeriod.start), end: at(subscriptionPeriod.end) } : null,
     },
     stripeCause(ctx),
@@ -359,11 +363,33 @@ async function onOrganisationInvoicePaid(ctx: HandlerContext, invoice: Stripe.In
   );
 }
 
+/**
+ * How a company paid an invoice, from the invoice's payment details: a subscription's invoice
+ * is charged to the card; a send_invoice bill paid in Stripe names a charge whose
+ * payment_method_details say card or customer_balance (bank transfer into Stripe), read from the
+ * stored charge.succeeded (it usually comes first; if it comes later onChargeSucceeded corrects
+ * the method); an invoice paid out of band lists no paid payment: "other" until staff record
+ * the check or wire.
+ */
+async function invoicePaymentMethod(tx: Tx, invoice: Stripe.Invoice, chargeId: string | null, paymentIntentId: string | null) {
+  const charge = await storedCharge(tx, chargeId, paymentIntentId);
+  const card = charge ? cardOf(charge) : null;
+  if (invoice.collection_method === "charge_automatically") return { method: "card" as const, card };
+  const paidInStripe = invoice.payments?.data?.some((p) => p.status === "paid") ?? false;
+  if (!paidInStripe) return { method: "other" as const, card: null };
+  if (charge?.payment_method_details?.type === "card") return { method: "card" as const, card };
+  return { method: "stripe_bank_transfer" as const, card: null };
+}
+
 /** invoice.overdue: a company's unpaid invoice is past due; a bilingual reminder to its billing contact (once per invoice). */
 const onInvoiceOverdue: Handler = async (ctx) => {
   const invoice = ctx.event.object as Stripe.Invoice;
   const membership = await findMembership(ctx.tx, invoiceMembershipRef(invoice));
-  if (!membership?.organisationId || membership.status !== "pending" || !invoice.hosted_invoice_url) return;
+  if (!membership?.organisationId || !invoice.hosted_invoice_url) return;
+  // The first year's invoice (membership still pending) or a renewal invoice not yet paid.
+  const row = await findCorporateInvoice(ctx.tx, { stripeInvoiceId: invoice.id, id: invoice.metadata?.corporateInvoiceId });
+  const unpaid = membership.status === "pending" || (row?.kind === "renewal" && row.status !== "paid" && membership.status !== "canceled");
+  if (!unpaid) return;
   const parties = await getOrganisationParties(ctx.tx, membership.organisationId);
   if (!parties?.billing) return;
   const locale = parties.billing.preferredLocale;
@@ -397,16 +423,17 @@ const onInvoicePaymentFailed: Handler = async (ctx) => {
   if (membership.status !== "active" && membership.status !== "past_due") return;
   const graceUntil = membership.graceUntil ?? graceEnd(at(ctx.event.created), ctx.env);
   await transition(ctx.tx, membership, "past_due", stripeCause(ctx), { graceUntil, stripeStateAt: at(ctx.event.created) });
-  const parties = await getMembershipParties(ctx.tx, membership.id);
-  if (!parties) return;
+  const target = await membershipEmailTarget(ctx.tx, membership.id);
+  if (!target) return;
   await queueEmail(ctx.tx, {
     template: "payment-failed",
-    locale: parties.person.preferredLocale,
-    to: parties.person.email,
-    personId: parties.person.id,
+    locale: target.locale,
+    to: target.to,
+    personId: target.personId,
+    organisationId: target.organisationId,
     props: {
-      recipient: recipientOf(parties.person),
-      tierName: tierNameOf(parties.tier),
+      recipient: target.recipient,
+      tierName: tierNameOf(target.tier),
       amount: invoice.amount_due,
       currency: invoice.currency.toUpperCase(),
       updateCardUrl: updateCardUrl(ctx.env, membership.id),
@@ -421,15 +448,16 @@ const onInvoiceActionRequired: Handler = async (ctx) => {
   const membership = await findMembership(ctx.tx, invoiceMembershipRef(invoice));
   // The first payment's authentication happens on the Checkout page itself.
   if (!membership || membership.status === "pending" || !invoice.hosted_invoice_url) return;
-  const parties = await getMembershipParties(ctx.tx, membership.id);
-  if (!parties) return;
+  const target = await membershipEmailTarget(ctx.tx, membership.id);
+  if (!target) return;
   await queueEmail(ctx.tx, {
     template: "payment-action-required",
-    locale: parties.person.preferredLocale,
-    to: parties.person.email,
-    personId: parties.person.id,
+    locale: target.locale,
+    to: target.to,
+    personId: target.personId,
+    organisationId: target.organisationId,
     props: {
-      recipient: recipientOf(parties.person),
+      recipient: target.recipient,
       amount: invoice.amount_due,
       currency: invoice.currency.toUpperCase(),
       hostedInvoiceUrl: invoice.hosted_invoice_url,
@@ -461,6 +489,12 @@ export function cardOf(charge: Stripe.Charge): StripeCard | null {
  * invoice.paid), found by the charge id or, for a one-time gift's Checkout, its payment intent.
  */
 export async function storedChargeCard(tx: Tx, chargeId: string | null, paymentIntentId?: string | null): Promise<StripeCard | null> {
+  const charge = await storedCharge(tx, chargeId, paymentIntentId);
+  return charge ? cardOf(charge) : null;
+}
+
+/** A charge whose charge.succeeded event is stored, by its id or its payment intent. */
+async function storedCharge(tx: Tx, chargeId: string | null, paymentIntentId?: string | null): Promise<Stripe.Charge | null> {
   if (!chargeId && !paymentIntentId) return null;
   const [row] = await tx
     .select({ payload: stripeEvents.payload })
@@ -474,7 +508,7 @@ export async function storedChargeCard(tx: Tx, chargeId: string | null, paymentI
       ),
     )
     .limit(1);
-  return row ? cardOf((row.payload as Stripe.Event).data.object as Stripe.Charge) : null;
+  return row ? ((row.payload as Stripe.Event).data.object as Stripe.Charge) : null;
 }
 
 /**
@@ -487,10 +521,15 @@ const onChargeSucceeded: Handler = async (ctx) => {
   if (!card) return;
   const payment = await paymentForCharge(ctx.tx, charge);
   if (!payment || payment.cardLast4) return;
-  await ctx.tx.update(payments).set({ cardBrand: card.brand, cardLast4: card.last4 }).where(eq(payments.id, payment.id));
+  // A company's invoice paid on Stripe's page by card, whose invoice.paid came first.
+  const method = payment.method === "stripe_bank_transfer" ? { type: "card" } : {};
+  await ctx.tx
+    .update(payments)
+    .set({ cardBrand: card.brand, cardLast4: card.last4, ...(method.type ? { method: "card" as const } : {}) })
+    .where(eq(payments.id, payment.id));
   await ctx.tx
     .update(receipts)
-    .set({ snapshot: sql`jsonb_set(${receipts.snapshot}, '{method}', coalesce(${receipts.snapshot} -> 'method', '{}'::jsonb) || ${JSON.stringify(card)}::jsonb)` })
+    .set({ snapshot: sql`jsonb_set(${receipts.snapshot}, '{method}', coalesce(${receipts.snapshot} -> 'method', '{}'::jsonb) || ${JSON.stringify({ ...card, ...method })}::jsonb)` })
     .where(eq(receipts.paymentId, payment.id));
 };
 

@@ -3,12 +3,22 @@
  *   pending → active → past_due (grace keeps benefits) → lapsed,  or canceled;  comped by staff.
  * Every change of status writes a history row naming its cause (Stripe event, staff, system).
  */
-import { and, eq, inArray, isNotNull, isNull, lte, ne } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, lte, ne } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db/client";
-import { memberships, membershipStatusHistory, type Membership, type MembershipStatus } from "../../../db/schema";
+import {
+  corporateInvoices,
+  memberships,
+  membershipStatusHistory,
+  organisationContacts,
+  organisations,
+  people,
+  tiers,
+  type Membership,
+  type MembershipStatus,
+} from "../../../db/schema";
 import type { Env } from "../config/env.server";
 import { queueEmail } from "../email/outbox.server";
-import { getMembershipParties, lockExpiredGrace, updateMembership } from "./billing.queries.server";
+import { lockExpiredGrace, updateMembership } from "./billing.queries.server";
 import { appUrl, recipientOf, tierNameOf } from "./links.server";
 
 export type Cause =
@@ -75,17 +85,64 @@ export function graceEnd(from: Date, env: Pick<Env, "MEMBERSHIP_GRACE_DAYS">): D
   return new Date(from.getTime() + env.MEMBERSHIP_GRACE_DAYS * 86_400_000);
 }
 
-/** Queues the "your membership has lapsed" email (once per grace period). */
+/**
+ * Who hears about a membership: the person, or for a company its billing contact (else its
+ * primary contact, else its billing address), in that contact's language, addressed to the
+ * company (the templates add 御中 in Japanese). Null when there is nobody to write to.
+ */
+export async function membershipEmailTarget(tx: DbOrTx, membershipId: string) {
+  const [row] = await tx
+    .select({ membership: memberships, tier: tiers, person: people, organisation: organisations })
+    .from(memberships)
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .leftJoin(people, eq(people.id, memberships.personId))
+    .leftJoin(organisations, eq(organisations.id, memberships.organisationId))
+    .where(eq(memberships.id, membershipId));
+  if (!row) return null;
+  if (row.person) {
+    const p = row.person;
+    return { membership: row.membership, tier: row.tier, to: p.email, locale: p.preferredLocale, personId: p.id as string | null, organisationId: null as string | null, recipient: recipientOf(p) as EmailRecipient };
+  }
+  if (!row.organisation) return null;
+  const contact = await organisationBillingContact(tx, row.organisation.id);
+  if (!contact) return null;
+  return { membership: row.membership, tier: row.tier, to: contact.email, locale: contact.locale, personId: contact.personId, organisationId: row.organisation.id as string | null, recipient: contact.recipient as EmailRecipient };
+}
+
+type EmailRecipient = { kind: "person"; familyName: string; givenName: string } | { kind: "organisation"; name: string };
+
+/** A company's billing contact (or primary contact, or billing address) as an email recipient. */
+export async function organisationBillingContact(tx: DbOrTx, organisationId: string) {
+  const [organisation] = await tx.select().from(organisations).where(eq(organisations.id, organisationId));
+  if (!organisation) return null;
+  const contacts = await tx
+    .select({ role: organisationContacts.role, person: people })
+    .from(organisationContacts)
+    .innerJoin(people, eq(people.id, organisationContacts.personId))
+    .where(and(eq(organisationContacts.organisationId, organisationId), inArray(organisationContacts.role, ["billing", "primary"])));
+  const person = contacts.find((c) => c.role === "billing")?.person ?? contacts.find((c) => c.role === "primary")?.person ?? null;
+  const locale = person?.preferredLocale ?? (organisation.country === "JP" ? "ja" : "en");
+  const name = locale === "ja" && organisation.legalNameJa ? organisation.legalNameJa : organisation.legalNameEn;
+  return {
+    email: person?.email ?? organisation.billingEmail,
+    locale,
+    personId: person?.id ?? null,
+    recipient: { kind: "organisation" as const, name },
+  };
+}
+
+/** Queues the "your membership has lapsed" email (once per grace period), to the person or the company's billing contact. */
 export async function queueLapsedEmail(tx: DbOrTx, env: Env, membershipId: string) {
-  const parties = await getMembershipParties(tx, membershipId);
-  if (!parties) return;
-  const { person, tier, membership } = parties;
+  const target = await membershipEmailTarget(tx, membershipId);
+  if (!target) return;
+  const { membership, tier } = target;
   await queueEmail(tx, {
     template: "membership-lapsed",
-    locale: person.preferredLocale,
-    to: person.email,
-    personId: person.id,
-    props: { recipient: recipientOf(person), tierName: tierNameOf(tier), renewUrl: appUrl(env, person.preferredLocale, "/join") },
+    locale: target.locale,
+    to: target.to,
+    personId: target.personId,
+    organisationId: target.organisationId,
+    props: { recipient: target.recipient, tierName: tierNameOf(tier), renewUrl: appUrl(env, target.locale, target.organisationId ? "/sponsor" : "/join") },
     dedupeKey: `membership-lapsed:${membershipId}:${membership.graceUntil?.toISOString() ?? "none"}`,
   });
 }
@@ -112,10 +169,13 @@ export async function expireGracePeriods(db: Database, env: Env, now = new Date(
 }
 
 /**
- * A company's year paid by invoice (no subscription) ends at its period end: the membership
- * lapses (its seats with it) until the next invoice is paid. Returns how many lapsed.
+ * A company's year paid by invoice (no subscription) ends at its period end. Unless it was
+ * cancelled, it goes past_due with a grace period (benefits kept; its seats follow) and the
+ * billing contact is reminded of the open renewal invoice; expireGracePeriods lapses it when the
+ * grace is over, and a later payment of the invoice restores it. Cancelled at period end: it
+ * ends. Returns how many memberships moved.
  */
-export async function lapseEndedInvoiceTerms(db: Database, now = new Date(), batch = 200): Promise<number> {
+export async function endInvoiceTerms(db: Database, env: Env, now = new Date(), batch = 200): Promise<number> {
   let total = 0;
   for (;;) {
     const count = await db.transaction(async (tx) => {
@@ -126,18 +186,57 @@ export async function lapseEndedInvoiceTerms(db: Database, now = new Date(), bat
           and(
             isNotNull(memberships.organisationId),
             isNull(memberships.stripeSubscriptionId),
-            inArray(memberships.status, ["active", "past_due"]),
+            isNull(memberships.seatOfMembershipId),
+            eq(memberships.status, "active"),
             lte(memberships.currentPeriodEnd, now),
           ),
         )
         .limit(batch)
         .for("update", { skipLocked: true });
-      for (const membership of due) await transition(tx, membership, "lapsed", { cause: "system", note: "paid term ended" });
+      for (const membership of due) {
+        if (membership.cancelAtPeriodEnd) {
+          await transition(tx, membership, "canceled", { cause: "system", note: "paid term ended (cancelled at period end)" }, { canceledAt: now });
+          continue;
+        }
+        const graceUntil = graceEnd(now, env);
+        await transition(tx, membership, "past_due", { cause: "system", note: "paid term ended; renewal invoice unpaid" }, { graceUntil });
+        await queueRenewalUnpaidEmail(tx, membership.id, membership.organisationId!);
+      }
       return due.length;
     });
     total += count;
     if (count < batch) return total;
   }
+}
+
+/** The open renewal invoice's overdue reminder (the same once-per-invoice key as Stripe's invoice.overdue). */
+async function queueRenewalUnpaidEmail(tx: DbOrTx, membershipId: string, organisationId: string) {
+  const [invoice] = await tx
+    .select()
+    .from(corporateInvoices)
+    .where(and(eq(corporateInvoices.membershipId, membershipId), eq(corporateInvoices.kind, "renewal"), eq(corporateInvoices.status, "open")))
+    .orderBy(desc(corporateInvoices.createdAt))
+    .limit(1);
+  if (!invoice?.stripeInvoiceId || !invoice.hostedInvoiceUrl) return;
+  const contact = await organisationBillingContact(tx, organisationId);
+  if (!contact) return;
+  await queueEmail(tx, {
+    personId: contact.personId,
+    template: "invoice-overdue",
+    locale: contact.locale,
+    to: contact.email,
+    organisationId,
+    props: {
+      recipient: contact.recipient,
+      amount: invoice.amount,
+      currency: invoice.currency,
+      invoiceNumber: invoice.number ?? invoice.stripeInvoiceId,
+      dueDate: invoice.dueDate?.toISOString() ?? null,
+      poNumber: invoice.poNumber,
+      hostedInvoiceUrl: invoice.hostedInvoiceUrl,
+    },
+    dedupeKey: `invoice-overdue:${invoice.stripeInvoiceId}`,
+  });
 }
 
 /** Runs `expireGracePeriods` every `everyMs`; returns a stop function. */
@@ -146,10 +245,11 @@ export function scheduleGraceExpiry(db: Database, env: Env, everyMs = 60_000): (
   const tick = () => {
     if (running) return;
     running = true;
-    Promise.all([expireGracePeriods(db, env), lapseEndedInvoiceTerms(db)])
-      .then(([graced, ended]) => graced + ended)
+    // Terms first, so a term that ends with no grace days configured lapses in the same tick.
+    endInvoiceTerms(db, env)
+      .then(async (ended) => ended + (await expireGracePeriods(db, env)))
       .then((n) => {
-        if (n > 0) console.log(`billing: ${n} membership(s) lapsed after their grace period`);
+        if (n > 0) console.log(`billing: ${n} membership(s) moved at the end of a paid term or grace period`);
       })
       .catch((error: unknown) => console.error("billing: grace expiry failed", error))
       .finally(() => {

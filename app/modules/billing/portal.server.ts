@@ -1,6 +1,7 @@
 /** Opens the Customer Portal for the membership a signed link names (Stripe call outside any transaction). */
 import { eq } from "drizzle-orm";
-import { memberships, people } from "../../../db/schema";
+import { memberships, organisations, people } from "../../../db/schema";
+import { organisationBillingContact } from "./lifecycle.server";
 import { getGateway } from "./gateway.server";
 import { appUrl, verifyPortalToken } from "./links.server";
 import type { BillingContext } from "./webhook.server";
@@ -9,17 +10,27 @@ export async function openCardUpdate(ctx: BillingContext, token: string): Promis
   const membershipId = verifyPortalToken(ctx.env, token);
   if (!membershipId) return { ok: false, reason: "invalid" };
   const rows = await ctx.db
-    .select({ customerId: memberships.stripeCustomerId, personCustomerId: people.stripeCustomerId, locale: people.preferredLocale })
+    .select({
+      customerId: memberships.stripeCustomerId,
+      personCustomerId: people.stripeCustomerId,
+      locale: people.preferredLocale,
+      organisationId: organisations.id,
+      organisationCustomerId: organisations.stripeCustomerId,
+    })
     .from(memberships)
-    .innerJoin(people, eq(people.id, memberships.personId))
+    .leftJoin(people, eq(people.id, memberships.personId))
+    .leftJoin(organisations, eq(organisations.id, memberships.organisationId))
     .where(eq(memberships.id, membershipId));
-  const row = rows[0];
-  const customerId = row?.customerId ?? row?.personCustomerId;
+  const found = rows[0];
+  // A company's card: its billing contact follows the link, in the contact's language.
+  const contact = found?.organisationId ? await organisationBillingContact(ctx.db, found.organisationId) : null;
+  const row = found ? { ...found, locale: found.locale ?? contact?.locale ?? "en" } : null;
+  const customerId = row?.customerId ?? row?.personCustomerId ?? row?.organisationCustomerId;
   if (!row || !customerId) return { ok: false, reason: "invalid" };
   try {
     const session = await getGateway(ctx.env).createPortalSession(
       customerId,
-      appUrl(ctx.env, row.locale, `/join/success?m=${membershipId}`),
+      appUrl(ctx.env, row.locale, row.organisationId ? `/sponsor/thanks?m=${membershipId}` : `/join/success?m=${membershipId}`),
       row.locale,
       token, // the link the member followed, still valid: the demo card page takes the same one
     );

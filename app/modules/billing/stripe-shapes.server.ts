@@ -220,6 +220,7 @@ export function corporateInvoiceShape(options: {
   dueDate: number;
   poNumber?: string | null;
   description?: string;
+  corporateInvoiceId?: string;
 }) {
   const paid = options.status === "paid";
   const inStripe = paid && options.paidBy !== "out_of_band";
@@ -242,7 +243,12 @@ export function corporateInvoiceShape(options: {
     description: options.description ?? null,
     hosted_invoice_url: `https://invoice.stripe.com/i/${options.invoiceId}`,
     livemode: false,
-    metadata: { membershipId: options.membershipId, organisationId: options.organisationId, ...(options.poNumber ? { poNumber: options.poNumber } : {}) },
+    metadata: {
+      membershipId: options.membershipId,
+      organisationId: options.organisationId,
+      ...(options.poNumber ? { poNumber: options.poNumber } : {}),
+      ...(options.corporateInvoiceId ? { corporateInvoiceId: options.corporateInvoiceId } : {}),
+    },
     custom_fields: options.poNumber ? [{ name: "PO Number", value: options.poNumber }] : null,
     parent: null,
     lines: {

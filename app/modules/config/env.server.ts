@@ -51,6 +51,10 @@ export const EnvSchema = z.object({
   MEMBERSHIP_GRACE_DAYS: optional(
     z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).max(90),
   ).default(14),
+  /** Days before a company's paid year ends that its next year's invoice is created and sent. */
+  CORPORATE_RENEWAL_INVOICE_DAYS: optional(
+    z.coerce.number({ message: "must be a number of days" }).int("must be a whole number").min(1, "must be at least 1").max(120, "must be at most 120"),
+  ).default(30),
   RESEND_API_KEY: optional(z.string().regex(/^re_\w+$/, "must look like re_…")),
   RESEND_BASE_URL: optional(url(/^https?:$/, "http://127.0.0.1:3025")),
   /** `off`: this instance serves requests only (the outbox worker and schedules run elsewhere). */

@@ -5,15 +5,18 @@
  * receipt addressed to the company (御中) with its billing contact and PO number, and the
  * membership active. The seat holders follow through transition().
  */
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Database, DbOrTx, Tx } from "../../../db/client";
 import {
   auditLog,
+  corporateInvoices,
+  type CorporateInvoice,
   memberships,
   organisationContacts,
   organisations,
   payments,
   people,
+  receipts,
   tierPrices,
   tiers,
   type Membership,
@@ -45,11 +48,29 @@ export function organisationRecipient(org: { legalNameEn: string; legalNameJa: s
   return { kind: "organisation" as const, name: locale === "ja" && org.legalNameJa ? org.legalNameJa : org.legalNameEn };
 }
 
+/** The first or renewal invoice a Stripe invoice id (or our row id, from the invoice's metadata) names. */
+export async function findCorporateInvoice(db: DbOrTx, ref: { stripeInvoiceId?: string | null; id?: string | null }, lock = false) {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const conditions = [];
+  if (ref.stripeInvoiceId) conditions.push(eq(corporateInvoices.stripeInvoiceId, ref.stripeInvoiceId));
+  if (ref.id && UUID.test(ref.id)) conditions.push(eq(corporateInvoices.id, ref.id));
+  if (conditions.length === 0) return null;
+  const query = db.select().from(corporateInvoices).where(or(...conditions)).limit(1);
+  const [row] = lock ? await query.for("update") : await query;
+  return row ?? null;
+}
+
+export type OrganisationPaymentMethod = "card" | "bank_transfer" | "stripe_bank_transfer" | "check" | "cash" | "other";
+
 export interface OrganisationPayment {
   invoiceId: string;
   amount: number;
   currency: "USD" | "JPY";
-  method: "card" | "bank_transfer" | "check" | "cash" | "other";
+  method: OrganisationPaymentMethod;
+  cardBrand?: string | null;
+  cardLast4?: string | null;
+  /** Our row for the invoice: a renewal's period and tier apply when it is paid. */
+  corporateInvoice?: CorporateInvoice | null;
   paidAt: Date;
   chargeId?: string | null;
   paymentIntentId?: string | null;
@@ -67,15 +88,24 @@ export interface OrganisationPayment {
 export async function recordOrganisationPayment(
   tx: Tx,
   env: Env,
-  membership: Pick<Membership, "id" | "status" | "organisationId" | "startedAt" | "currentPeriodEnd" | "poNumber" | "tierId" | "stripeStateAt">,
+  membership: Pick<Membership, "id" | "status" | "organisationId" | "startedAt" | "currentPeriodEnd" | "poNumber" | "tierId" | "stripeStateAt"> &
+    Partial<Pick<Membership, "renewalTierId">>,
   payment: OrganisationPayment,
   cause: Cause,
   options: { stripeStateAt?: Date } = {},
 ): Promise<string | null> {
   const organisationId = membership.organisationId!;
-  const start = payment.period?.start ?? payment.paidAt;
-  const end = payment.period?.end ?? new Date(addInterval(Math.floor(start.getTime() / 1000), "year") * 1000);
+  const invoiceRow = payment.corporateInvoice ?? null;
+  const renewal = invoiceRow?.kind === "renewal" && invoiceRow.periodStart && invoiceRow.periodEnd ? invoiceRow : null;
+  const start = renewal?.periodStart ?? payment.period?.start ?? payment.paidAt;
+  const end = renewal?.periodEnd ?? payment.period?.end ?? new Date(addInterval(Math.floor(start.getTime() / 1000), "year") * 1000);
   const values: Partial<Membership> = {};
+  // A renewal billed at the tier staff chose for it: that tier applies from the paid year on.
+  if (renewal && renewal.tierId !== membership.tierId && (!membership.currentPeriodEnd || end.getTime() > membership.currentPeriodEnd.getTime())) {
+    values.tierId = renewal.tierId;
+    values.priceId = renewal.priceId;
+    if (membership.renewalTierId === renewal.tierId) values.renewalTierId = null;
+  }
   if (!membership.currentPeriodEnd || end.getTime() > membership.currentPeriodEnd.getTime()) {
     values.currentPeriodStart = start;
     values.currentPeriodEnd = end;
@@ -92,7 +122,10 @@ export async function recordOrganisationPayment(
     await tx.update(memberships).set({ ...values, updatedAt: new Date() }).where(eq(memberships.id, membership.id));
   }
 
-  const [tier] = await tx.select().from(tiers).where(eq(tiers.id, membership.tierId));
+  if (invoiceRow && invoiceRow.status !== "paid") {
+    await tx.update(corporateInvoices).set({ status: "paid", updatedAt: new Date() }).where(eq(corporateInvoices.id, invoiceRow.id));
+  }
+  const [tier] = await tx.select().from(tiers).where(eq(tiers.id, values.tierId ?? membership.tierId));
   const [inserted] = await tx
     .insert(payments)
     .values({
@@ -101,6 +134,8 @@ export async function recordOrganisationPayment(
       amount: payment.amount,
       currency: payment.currency,
       method: payment.method,
+      cardBrand: payment.cardBrand ?? null,
+      cardLast4: payment.cardLast4 ?? null,
       description: payment.description ?? `${tier!.nameEn} corporate membership / ${tier!.nameJa}`,
       stripeInvoiceId: payment.invoiceId,
       stripeChargeId: payment.chargeId ?? null,
@@ -147,18 +182,53 @@ export async function recordOrganisationPayment(
   return inserted.id;
 }
 
-/** A membership of an organisation by its id or its open invoice, with the invoice's price. */
+/**
+ * A company's membership and the invoice a payment settles: the one named, or the membership's
+ * newest open one (a renewal once it is issued, else the first year's). `invoice` is null when
+ * the membership has no Stripe invoice.
+ */
 export async function getInvoicedMembership(db: DbOrTx, ref: { membershipId?: string; invoiceId?: string }, lock = false) {
-  const where = ref.membershipId ? eq(memberships.id, ref.membershipId) : eq(memberships.stripeInvoiceId, ref.invoiceId ?? "");
+  let membershipId = ref.membershipId;
+  let named: CorporateInvoice | null = null;
+  if (!membershipId && ref.invoiceId) {
+    named = await findCorporateInvoice(db, { stripeInvoiceId: ref.invoiceId });
+    if (named) membershipId = named.membershipId;
+  }
+  const where = membershipId ? eq(memberships.id, membershipId) : eq(memberships.stripeInvoiceId, ref.invoiceId ?? "");
   const query = db
     .select({ membership: memberships, price: tierPrices })
     .from(memberships)
     .leftJoin(tierPrices, eq(tierPrices.id, memberships.priceId))
     .where(where);
   const rows = lock ? await query.for("update", { of: memberships }) : await query;
-  return rows[0] ?? null;
+  const row = rows[0];
+  if (!row) return null;
+  if (!named) {
+    const [open] = await db
+      .select()
+      .from(corporateInvoices)
+      .where(and(eq(corporateInvoices.membershipId, row.membership.id), eq(corporateInvoices.status, "open"), isNotNull(corporateInvoices.stripeInvoiceId)))
+      .orderBy(desc(corporateInvoices.createdAt))
+      .limit(1);
+    named = open ?? null;
+  }
+  if (!named && !ref.invoiceId) {
+    // Nothing open: the newest invoice that is paid or the first year's, so a repeat says "already recorded".
+    const [latest] = await db
+      .select()
+      .from(corporateInvoices)
+      .where(and(eq(corporateInvoices.membershipId, row.membership.id), inArray(corporateInvoices.status, ["open", "paid"]), isNotNull(corporateInvoices.stripeInvoiceId)))
+      .orderBy(desc(corporateInvoices.createdAt))
+      .limit(1);
+    named = latest ?? null;
+  }
+  const invoice = named
+    ? { stripeInvoiceId: named.stripeInvoiceId!, amount: named.amount, currency: named.currency, row: named }
+    : row.membership.stripeInvoiceId && row.price
+      ? { stripeInvoiceId: row.membership.stripeInvoiceId, amount: row.price.amount, currency: row.price.currency, row: null }
+      : null;
+  return { ...row, invoice };
 }
-
 export type OfflineInvoiceResult =
   | { ok: true; paymentId: string | null; alreadyRecorded: boolean }
   | { ok: false; error: "notFound" | "notInvoiced" | "notOrganisation" | "stripeFailed" };
@@ -188,12 +258,14 @@ export async function recordOfflineInvoicePayment(
   const found = await getInvoicedMembership(ctx.db, input);
   if (!found) return { ok: false, error: "notFound" };
   if (!found.membership.organisationId) return { ok: false, error: "notOrganisation" };
-  const invoiceId = found.membership.stripeInvoiceId;
-  if (!invoiceId || !found.price) return { ok: false, error: "notInvoiced" };
+  if (!found.invoice) return { ok: false, error: "notInvoiced" };
+  const invoice = found.invoice;
+  const invoiceId = invoice.stripeInvoiceId;
   const [existing] = await ctx.db.select({ id: payments.id }).from(payments).where(eq(payments.stripeInvoiceId, invoiceId));
   if (!existing) {
     try {
-      await getGateway(ctx.env).payInvoiceOutOfBand(invoiceId, `membership-${found.membership.id}-invoice-paid-out-of-band`);
+      const key = invoice.row?.kind === "renewal" ? `corporate-invoice-${invoice.row.id}-paid-out-of-band` : `membership-${found.membership.id}-invoice-paid-out-of-band`;
+      await getGateway(ctx.env).payInvoiceOutOfBand(invoiceId, key);
     } catch (error) {
       const code = (error as { code?: string }).code;
       // Already paid in Stripe (by transfer or card meanwhile): its invoice.paid records the payment.
@@ -205,16 +277,17 @@ export async function recordOfflineInvoicePayment(
   }
   const description = `${{ check: "Check", bank_transfer: "Bank transfer", cash: "Cash" }[input.method]} ${input.reference}`.trim().slice(0, 200);
   return ctx.db.transaction(async (tx) => {
-    const locked = await getInvoicedMembership(tx, { membershipId: found.membership.id }, true);
-    const m = locked!.membership;
+    const [m] = await tx.select().from(memberships).where(eq(memberships.id, found.membership.id)).for("update");
+    const row = invoice.row ? await findCorporateInvoice(tx, { id: invoice.row.id }, true) : null;
     const paymentId = await recordOrganisationPayment(
       tx,
       ctx.env,
-      m,
+      m!,
       {
         invoiceId,
-        amount: found.price!.amount,
-        currency: found.price!.currency,
+        amount: invoice.amount,
+        currency: invoice.currency,
+        corporateInvoice: row,
         method: input.method,
         paidAt: input.paidAt,
         description,
@@ -223,25 +296,33 @@ export async function recordOfflineInvoicePayment(
       { cause: "staff", staffUserId: input.staffUserId, note: description },
     );
     if (!paymentId) {
-      await tx
+      // Stripe's invoice.paid came first and could only say "paid outside Stripe": now we know how.
+      const updated = await tx
         .update(payments)
         .set({ method: input.method, recordedByStaffUserId: input.staffUserId, description })
-        .where(and(eq(payments.stripeInvoiceId, invoiceId), eq(payments.method, "other")));
+        .where(and(eq(payments.stripeInvoiceId, invoiceId), eq(payments.method, "other")))
+        .returning({ id: payments.id });
+      if (updated[0]) {
+        await tx
+          .update(receipts)
+          .set({ snapshot: sql`jsonb_set(${receipts.snapshot}, '{method}', ${JSON.stringify({ type: input.method })}::jsonb)` })
+          .where(eq(receipts.paymentId, updated[0].id));
+      }
     }
     await tx.insert(auditLog).values({
       actorStaffUserId: input.staffUserId,
       action: "organisation.invoice.record_offline_payment",
       subjectType: "membership",
-      subjectId: m.id,
+      subjectId: m!.id,
       ip: input.ip ?? null,
       details: {
-        organisationId: m.organisationId,
+        organisationId: m!.organisationId,
         invoiceId,
         method: input.method,
         reference: input.reference,
         paidAt: input.paidAt.toISOString(),
-        amount: found.price!.amount,
-        currency: found.price!.currency,
+        amount: invoice.amount,
+        currency: invoice.currency,
         alreadyRecorded: !paymentId,
       },
     });
@@ -260,8 +341,8 @@ export async function recordStaffPaymentAgainstInvoice(
   input: { memberId: string; membershipId: string } & Omit<OfflineInvoicePayment, "membershipId" | "invoiceId">,
 ): Promise<OfflineInvoiceResult | null> {
   const found = await getInvoicedMembership(ctx.db, { membershipId: input.membershipId });
-  if (!found || found.membership.organisationId !== input.memberId || !found.membership.stripeInvoiceId) return null;
-  const [paid] = await ctx.db.select({ id: payments.id }).from(payments).where(eq(payments.stripeInvoiceId, found.membership.stripeInvoiceId));
+  if (!found || found.membership.organisationId !== input.memberId || !found.invoice) return null;
+  const [paid] = await ctx.db.select({ id: payments.id }).from(payments).where(eq(payments.stripeInvoiceId, found.invoice.stripeInvoiceId));
   if (paid) return null;
   return recordOfflineInvoicePayment(ctx, { ...input, membershipId: input.membershipId });
 }

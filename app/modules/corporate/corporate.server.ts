@@ -7,7 +7,7 @@
  */
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, DbOrTx, Tx } from "../../../db/client";
-import { memberships, organisationContacts, organisations, people, tierPrices, tiers, type Person } from "../../../db/schema";
+import { corporateInvoices, memberships, organisationContacts, organisations, people, tierPrices, tiers, type Person } from "../../../db/schema";
 import { classifyStripeError, type CheckoutFailure } from "../billing/checkout.server";
 import { getGateway } from "../billing/gateway.server";
 import { appUrl, tierNameOf } from "../billing/links.server";
@@ -147,6 +147,21 @@ export async function applyForSponsorship(
         .set({ stripeInvoiceId: invoice.invoiceId, stripeCustomerId: invoice.customerId, updatedAt: new Date() })
         .where(eq(memberships.id, membership.id));
       await tx.update(organisations).set({ stripeCustomerId: invoice.customerId, updatedAt: new Date() }).where(eq(organisations.id, organisation.id));
+      await tx.insert(corporateInvoices).values({
+        membershipId: membership.id,
+        organisationId: organisation.id,
+        kind: "first",
+        tierId: found.tier.id,
+        priceId: found.price.id,
+        amount: found.price.amount,
+        currency: found.price.currency,
+        poNumber: input.poNumber,
+        stripeInvoiceId: invoice.invoiceId,
+        number: invoice.number,
+        hostedInvoiceUrl: invoice.hostedInvoiceUrl,
+        dueDate: invoice.dueDate,
+        status: "open",
+      });
       const locale = billing.preferredLocale;
       await queueEmail(tx, {
         template: "corporate-invoice",

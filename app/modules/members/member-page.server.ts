@@ -20,6 +20,7 @@ import {
   type StaffUser,
 } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
+import { membershipEmailTarget } from "../billing/lifecycle.server";
 import { queueEmail } from "../email/outbox.server";
 import { toMinorUnits } from "../i18n/format";
 import { issueReceiptForPayment } from "../receipts/receipts.server";
@@ -193,22 +194,17 @@ export async function cancelMembershipLocally(db: DbOrTx, actor: Actor, memberId
       .where(eq(memberships.id, before.id))
       .returning();
     // The member hears of it once, whichever comes first: this or Stripe's webhook (same key).
-    const [owner] = before.personId
-      ? await tx
-          .select({ person: people, tier: tiers })
-          .from(people)
-          .innerJoin(tiers, eq(tiers.id, before.tierId))
-          .where(eq(people.id, before.personId))
-      : [];
-    if (owner && before.status !== "canceled") {
+    const target = await membershipEmailTarget(tx, before.id);
+    if (target && before.status !== "canceled") {
       await queueEmail(tx, {
         template: "membership-canceled",
-        locale: owner.person.preferredLocale,
-        to: owner.person.email,
-        personId: owner.person.id,
+        locale: target.locale,
+        to: target.to,
+        personId: target.personId,
+        organisationId: target.organisationId,
         props: {
-          recipient: { kind: "person", familyName: owner.person.familyName, givenName: owner.person.givenName },
-          tierName: { en: owner.tier.nameEn, ja: owner.tier.nameJa },
+          recipient: target.recipient,
+          tierName: { en: target.tier.nameEn, ja: target.tier.nameJa },
           endsAt: (now ? new Date() : before.currentPeriodEnd)?.toISOString() ?? null,
         },
         dedupeKey: `membership-canceled:${before.id}`,

@@ -76,7 +76,7 @@ export interface ReceiptSnapshot {
   purpose:
     | { kind: "membership"; tierName: { en: string; ja: string }; periodStart?: string | null; periodEnd?: string | null; benefitsDescription?: { en: string; ja: string } | null }
     | { kind: "donation"; fundName: { en: string; ja: string }; tribute?: { kind: "honor" | "memory"; name: string } | null };
-  method: { type: "card" | "bank_transfer" | "check" | "cash" | "konbini" | "other"; brand?: string | null; last4?: string | null };
+  method: { type: "card" | "bank_transfer" | "stripe_bank_transfer" | "check" | "cash" | "konbini" | "other"; brand?: string | null; last4?: string | null };
   /** The issuer as printed, frozen at issue (older receipts fall back to the current configuration). */
   issuer?: Issuer | null;
   /** Corrected receipts: the receipt they replace, the total refunded and the amount first receipted. */

@@ -104,7 +104,7 @@ export const en = {
     goodsProvided: (benefits: string, value: string, deductible: string) =>
       `In exchange for this payment you received ${benefits}, with a good-faith estimated fair-market value of ${value}. The amount deductible for US federal income tax purposes is limited to the excess of the amount paid over that value: ${deductible}.`,
     quidProQuo: "Quid pro quo disclosure",
-    methods: { card: "Card", bank_transfer: "Bank transfer", check: "Check", cash: "Cash", konbini: "Convenience store", other: "Other" } as Record<string, string>,
+    methods: { card: "Card", bank_transfer: "Bank transfer", stripe_bank_transfer: "Bank transfer (via Stripe)", check: "Check", cash: "Cash", konbini: "Convenience store", other: "Other" } as Record<string, string>,
     print: "Print",
     downloadPdf: "Download PDF",
     invalidLink: "This receipt link is not valid. Please use the link in your receipt email.",
