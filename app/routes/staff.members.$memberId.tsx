@@ -20,25 +20,34 @@ import {
 } from "~/modules/members/member-page.server";
 import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
 import { recordStaffPaymentAgainstInvoice } from "~/modules/corporate/corporate-billing.server";
+import {
+  changeOrganisationContact,
+  getOrganisationExtras,
+  issueRenewalInvoiceAsStaff,
+  setRenewalTier,
+} from "~/modules/corporate/staff-corporate.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, context, "read");
   const page = await getMemberPage(context.db, params.memberId ?? "");
   if (!page) throw new Response("Not found", { status: 404 });
-  return { ...page, canWrite: can(staff.role, "members:write"), demo: isDemo(context) };
+  const corporate = page.organisation ? await getOrganisationExtras(context.db, page.organisation.id) : null;
+  return { ...page, corporate, canWrite: can(staff.role, "members:write"), demo: isDemo(context) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const staff = await requireStaff(request, context, "members:write");
   const memberId = params.memberId ?? "";
   const t = dictionary(staff.locale).staff.member;
+  const tc = dictionary(staff.locale).staffCorporate;
+  const message = (key: string) => t.errors[key] ?? tc.errors[key] ?? t.errors.required;
   const form = Object.fromEntries(await request.formData()) as Record<string, string>;
   const parsed = MemberActionSchema.safeParse(form);
   if (!parsed.success) {
     const errors: FieldErrors = {};
     for (const issue of parsed.error.issues) {
       const field = String(issue.path[0] ?? "form");
-      errors[field] ??= field === "confirm" ? t.confirmRequired : (t.errors[issue.message] ?? t.errors.required);
+      errors[field] ??= field === "confirm" ? t.confirmRequired : message(issue.message);
     }
     return Response.json({ intent: form.intent ?? null, errors, values: form }, { status: 400 });
   }
@@ -49,6 +58,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     else if (input.intent === "comp") await compMembership(context.db, actor, memberId, input);
     else if (input.intent === "cancel") await cancelMembershipAsStaff(context, actor, memberId, input);
     else if (input.intent === "simulate") await simulateRenewalAsStaff(context, actor, memberId, input);
+    else if (input.intent === "contact") await changeOrganisationContact(context.db, actor, memberId, input);
+    else if (input.intent === "renewalTier") await setRenewalTier(context, actor, memberId, input);
+    else if (input.intent === "renewalInvoice") await issueRenewalInvoiceAsStaff(context, actor, memberId, input);
     else if (input.intent === "payment") {
       // A company waiting on its Stripe invoice: the check or wire pays that invoice (out of band), once.
       const againstInvoice = await recordStaffPaymentAgainstInvoice(context, {
@@ -63,10 +75,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       if (againstInvoice && !againstInvoice.ok) throw new ActionError("membershipId", "stripe");
       if (!againstInvoice) await recordOfflinePayment(context.db, actor, memberId, input);
     }
-    else await resendReceipt(context.db, actor, memberId, input.receiptId);
+    else if (input.intent === "resend") await resendReceipt(context.db, actor, memberId, input.receiptId);
   } catch (error) {
     if (error instanceof ActionError) {
-      return Response.json({ intent: input.intent, errors: { [error.field]: t.errors[error.key] ?? t.errors.required }, values: form }, { status: 400 });
+      return Response.json({ intent: input.intent, errors: { [error.field]: message(error.key) }, values: form }, { status: 400 });
     }
     throw error;
   }
@@ -90,6 +102,14 @@ export default function MemberPage() {
     d ? new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Tokyo" }).format(new Date(d)) : "—";
   const p = data.person;
   const o = data.organisation;
+  const c = data.corporate;
+  const tc = dictionary(locale).staffCorporate;
+  const methods = dictionary(locale).receipt.methods;
+  const doneText = done ? (t.member.done[done] ?? tc.done[done]) : null;
+  const tierName = (id: number | null) => {
+    const tier = c?.corporateTiers.find((x) => x.id === id);
+    return tier ? (locale === "ja" ? tier.nameJa : tier.nameEn) : null;
+  };
   const title = p ? formatPersonName(p, locale) : (locale === "ja" ? (o!.legalNameJa ?? o!.legalNameEn) : o!.legalNameEn);
   const membershipOptions = data.memberships.map((m) => (
     <option key={m.id} value={m.id}>
@@ -102,9 +122,9 @@ export default function MemberPage() {
         <Link to="/staff/members">← {t.members}</Link>
       </p>
       <h1>{title}</h1>
-      {done && t.member.done[done] ? (
+      {doneText ? (
         <p role="status" className="notice">
-          {t.member.done[done]}
+          {doneText}
         </p>
       ) : null}
       {failed ? (
@@ -151,6 +171,150 @@ export default function MemberPage() {
         </dl>
       </section>
 
+      {c ? (
+        <section aria-labelledby="contacts-h">
+          <h2 id="contacts-h">{tc.contacts}</h2>
+          <dl className="profile">
+            {(["primary", "billing"] as const).map((role) => {
+              const who = c[role];
+              return (
+                <div key={role} data-contact={role}>
+                  <dt>{tc[role]}</dt>
+                  <dd>{who ? `${who.familyName} ${who.givenName} <${who.email}> (${t.languages[who.preferredLocale]})` : "—"}</dd>
+                </div>
+              );
+            })}
+          </dl>
+          {data.canWrite
+            ? (["primary", "billing"] as const).map((role) => {
+                const prefix = `contact-${role}`;
+                const errs = failed?.intent === "contact" && failed.values.role === role ? failed.errors : undefined;
+                const val = (name: string, fallback: string) => (errs && failed!.values[name] !== undefined ? failed!.values[name]! : fallback);
+                return (
+                  <Form method="post" noValidate key={role}>
+                    <input type="hidden" name="intent" value="contact" />
+                    <input type="hidden" name="role" value={role} />
+                    <fieldset>
+                      <legend>{role === "primary" ? tc.changePrimary : tc.changeBilling}</legend>
+                      <p className="hint" id={`${prefix}-hint`}>
+                        {tc.contactHint}
+                      </p>
+                      <Field name="personId" label={tc.pick} idPrefix={prefix} errors={errs} defaultValue={val("personId", "new")}>
+                        {c.candidates.map((x) => (
+                          <option key={x.personId} value={x.personId}>
+                            {`${x.familyName} ${x.givenName} <${x.email}>`}
+                          </option>
+                        ))}
+                        <option value="new">{tc.someoneNew}</option>
+                      </Field>
+                      <fieldset>
+                        <legend>{tc.newPerson}</legend>
+                        <Field name="familyName" label={tc.familyName} idPrefix={prefix} errors={errs} defaultValue={val("familyName", "")} autoComplete="off" />
+                        <Field name="givenName" label={tc.givenName} idPrefix={prefix} errors={errs} defaultValue={val("givenName", "")} autoComplete="off" />
+                        <Field name="email" type="email" label={tc.email} idPrefix={prefix} errors={errs} defaultValue={val("email", "")} autoComplete="off" />
+                        <Field name="preferredLocale" label={tc.language} idPrefix={prefix} errors={errs} defaultValue={val("preferredLocale", o!.country === "JP" ? "ja" : "en")}>
+                          <option value="en">{t.languages.en}</option>
+                          <option value="ja">{t.languages.ja}</option>
+                        </Field>
+                      </fieldset>
+                      <ConfirmBox idPrefix={prefix} errors={errs} />
+                      <button type="submit">{role === "primary" ? tc.changePrimary : tc.changeBilling}</button>
+                    </fieldset>
+                  </Form>
+                );
+              })
+            : null}
+        </section>
+      ) : null}
+
+      {c ? (
+        <section aria-labelledby="seats-h">
+          <h2 id="seats-h">{tc.seats}</h2>
+          {c.seats.length === 0 ? (
+            <p>{tc.noSeats}</p>
+          ) : (
+            <table>
+              <caption>{tc.seats}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{tc.seatName}</th>
+                  <th scope="col">{tc.email}</th>
+                  <th scope="col">{tc.seatSince}</th>
+                  <th scope="col">{tc.seatStatus}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.seats.map((seat) => (
+                  <tr key={seat.membershipId}>
+                    <td>
+                      <Link to={`/staff/members/${seat.personId}`}>{`${seat.familyName} ${seat.givenName}`}</Link>
+                    </td>
+                    <td>{seat.email}</td>
+                    <td>{dt(seat.since)}</td>
+                    <td>{t.statuses[seat.status] ?? seat.status}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      ) : null}
+
+      {c ? (
+        <section aria-labelledby="invoices-h">
+          <h2 id="invoices-h">{tc.invoices}</h2>
+          {c.invoices.length === 0 ? (
+            <p>{tc.noInvoices}</p>
+          ) : (
+            <table>
+              <caption>{tc.invoices}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{tc.invoiceId}</th>
+                  <th scope="col">{tc.invoiceNumber}</th>
+                  <th scope="col">{tc.invoiceKind}</th>
+                  <th scope="col">{tc.amount}</th>
+                  <th scope="col">{tc.currency}</th>
+                  <th scope="col">{tc.invoiceStatus}</th>
+                  <th scope="col">{tc.dueDate}</th>
+                  <th scope="col">{tc.po}</th>
+                  <th scope="col">{tc.link}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.invoices.map((inv) => (
+                  <tr key={inv.id} data-invoice={inv.stripeInvoiceId ?? inv.id}>
+                    <td>
+                      <code>{inv.stripeInvoiceId ?? "—"}</code>
+                    </td>
+                    <td>{inv.number ?? "—"}</td>
+                    <td>
+                      {tc.kinds[inv.kind] ?? inv.kind}
+                      {inv.periodStart && inv.periodEnd ? ` (${dt(inv.periodStart)} – ${dt(inv.periodEnd)})` : ""}
+                    </td>
+                    <td>{formatMoney(inv.amount, inv.currency, locale)}</td>
+                    <td>{inv.currency}</td>
+                    <td>{tc.invoiceStatuses[inv.status] ?? inv.status}</td>
+                    <td>{dt(inv.dueDate)}</td>
+                    <td>{inv.poNumber ?? "—"}</td>
+                    <td>
+                      {inv.hostedInvoiceUrl ? (
+                        <a href={inv.hostedInvoiceUrl} target="_blank" rel="noreferrer">
+                          {tc.open}
+                          <span className="visually-hidden">{` ${inv.number ?? inv.stripeInvoiceId ?? ""}`}</span>
+                        </a>
+                      ) : (
+                        "—"
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      ) : null}
+
       <section aria-labelledby="memberships-h">
         <h2 id="memberships-h">{t.member.memberships}</h2>
         {data.memberships.length === 0 ? <p>{t.member.noMemberships}</p> : null}
@@ -174,6 +338,12 @@ export default function MemberPage() {
                 <>
                   <dt>{t.member.cancelAtPeriodEnd}</dt>
                   <dd>{t.yes}</dd>
+                </>
+              ) : null}
+              {c ? (
+                <>
+                  <dt>{tc.renewalTier}</dt>
+                  <dd data-renewal-tier>{tierName(m.renewalTierId) ?? tc.renewalTierSame}</dd>
                 </>
               ) : null}
             </dl>
@@ -226,7 +396,10 @@ export default function MemberPage() {
                 <tr key={pay.id}>
                   <td>{dt(pay.paidAt)}</td>
                   <td>{formatMoney(pay.amount, pay.currency, locale)}</td>
-                  <td>{pay.method}</td>
+                  <td>
+                    {methods[pay.method] ?? pay.method}
+                    {pay.cardBrand && pay.cardLast4 ? ` ${pay.cardBrand.toUpperCase()} •••• ${pay.cardLast4}` : ""}
+                  </td>
                   <td>
                     {pay.receiptNumber ?? "—"}
                     {pay.receiptId && data.canWrite ? (
@@ -287,6 +460,39 @@ export default function MemberPage() {
                 </Field>
                 <ConfirmBox idPrefix="simulate" errors={errorsFor("simulate")} />
                 <button type="submit">{t.member.simulate}</button>
+              </Form>
+            </>
+          ) : null}
+
+          {c ? (
+            <>
+              <h2>{tc.changeRenewalTier}</h2>
+              <p className="hint">{tc.renewalTierHint}</p>
+              <Form method="post" noValidate>
+                <input type="hidden" name="intent" value="renewalTier" />
+                <Field name="membershipId" label={t.member.membershipFor} idPrefix="rtier" errors={errorsFor("renewalTier")} defaultValue={valueFor("renewalTier", "membershipId", data.memberships[0]?.id)}>
+                  {membershipOptions}
+                </Field>
+                <Field name="tierId" label={tc.tier} idPrefix="rtier" errors={errorsFor("renewalTier")} defaultValue={valueFor("renewalTier", "tierId", String(data.memberships[0]?.renewalTierId ?? data.memberships[0]?.tierId ?? ""))}>
+                  {c.corporateTiers.map((tier) => (
+                    <option key={tier.id} value={tier.id}>
+                      {locale === "ja" ? tier.nameJa : tier.nameEn}
+                    </option>
+                  ))}
+                </Field>
+                <ConfirmBox idPrefix="rtier" errors={errorsFor("renewalTier")} />
+                <button type="submit">{tc.changeRenewalTier}</button>
+              </Form>
+
+              <h2>{tc.issueRenewal}</h2>
+              <p className="hint">{tc.issueRenewalHint}</p>
+              <Form method="post" noValidate>
+                <input type="hidden" name="intent" value="renewalInvoice" />
+                <Field name="membershipId" label={t.member.membershipFor} idPrefix="rinv" errors={errorsFor("renewalInvoice")} defaultValue={valueFor("renewalInvoice", "membershipId", data.memberships[0]?.id)}>
+                  {membershipOptions}
+                </Field>
+                <ConfirmBox idPrefix="rinv" errors={errorsFor("renewalInvoice")} />
+                <button type="submit">{tc.issueRenewal}</button>
               </Form>
             </>
           ) : null}

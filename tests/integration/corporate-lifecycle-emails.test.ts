@@ -5,7 +5,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { emailOutbox } from "../../db/schema";
+import { emailOutbox, memberships, payments, tiers } from "../../db/schema";
 import { addInterval, checkoutSessionShape, demoId, invoiceShape, stripeEvent, subscriptionShape, type SubscriptionRefs } from "~/modules/billing/stripe-shapes.server";
 import { openCardUpdate } from "~/modules/billing/portal.server";
 import { renderEmail } from "../../emails";
@@ -115,5 +115,19 @@ describe("lifecycle emails for a company paying by card", () => {
     const [mail] = await emailsOf(m.organisationId!, "membership-canceled");
     expect(mail).toMatchObject({ toEmail: "ap@en.example.com", locale: "en" });
     expect(mail!.props).toMatchObject({ recipient: { kind: "organisation", name: "Sakura English Co." } });
+  });
+
+  it("a tier staff chose for renewal takes over when the subscription's next year is paid", async () => {
+    const { m, refs, periodEnd } = await cardCompany();
+    const [silver] = await t.db.select().from(tiers).where(eq(tiers.slug, "silver"));
+    await t.db.update(memberships).set({ renewalTierId: silver!.id }).where(eq(memberships.id, m.id));
+    const at = Math.floor(Date.now() / 1000) + 1;
+    const renewal = stripeEvent("invoice.paid", invoiceShape({ ...refs, amount: 350000 }, { invoiceId: demoId("in"), status: "paid", periodStart: periodEnd, periodEnd: addInterval(periodEnd, "year"), created: at, billingReason: "subscription_cycle" }), at);
+    expect((await deliver(t.db, env, renewal)).status).toBe(200);
+    const after = await getMembership(t.db, m.id);
+    expect(after).toMatchObject({ tierId: silver!.id, renewalTierId: null, status: "active" });
+    expect(after.currentPeriodEnd!.getTime()).toBe(addInterval(periodEnd, "year") * 1000);
+    const paid = await t.db.select().from(payments).where(eq(payments.membershipId, m.id));
+    expect(paid.map((p) => p.method)).toEqual(["card", "card"]);
   });
 });

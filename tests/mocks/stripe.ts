@@ -93,6 +93,23 @@ stripeHandlers.push(
   }),
 );
 
+/** A card subscription's price change at renewal: read the subscription (its item), then update it. */
+stripeHandlers.push(
+  http.get(`${STRIPE}/v1/subscriptions/:id`, async ({ request, params }) => {
+    await record(request);
+    return HttpResponse.json({
+      id: params.id,
+      object: "subscription",
+      status: "active",
+      items: { object: "list", data: [{ id: `si_${String(params.id).slice(4)}`, object: "subscription_item", price: { id: "price_old", object: "price", product: "prod_corporate_gold" } }] },
+    });
+  }),
+  http.post(`${STRIPE}/v1/subscriptions/:id`, async ({ request, params }) => {
+    await record(request);
+    return HttpResponse.json({ id: params.id, object: "subscription", status: "active" });
+  }),
+);
+
 export const stripeServer = setupServer(...stripeHandlers);
 
 /** A Stripe API error body with the status Stripe uses for it. */

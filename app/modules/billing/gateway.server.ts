@@ -77,6 +77,20 @@ export interface BillingGateway {
   /** Marks an open invoice paid outside Stripe (a check or a wire): Stripe then sends invoice.paid. */
   payInvoiceOutOfBand(invoiceId: string, idempotencyKey: string): Promise<void>;
   createPortalSession(customerId: string, returnUrl: string, locale: Locale, token: string): Promise<{ url: string }>;
+  /**
+   * A subscription's next period at another price (a tier change at renewal): the item's price
+   * is replaced with proration_behavior 'none', so nothing is charged or credited now and the
+   * next renewal bills the new price.
+   */
+  changeSubscriptionPrice(subscriptionId: string, price: SubscriptionPriceChange, idempotencyKey: string): Promise<void>;
+}
+
+export interface SubscriptionPriceChange {
+  /** Set once `npm run stripe:sync` has made the tier's Price; otherwise price_data on the item's product. */
+  stripePriceId: string | null;
+  currency: "USD" | "JPY";
+  amount: number;
+  interval: "year" | "month";
 }
 
 export function checkoutSessionParams(request: CheckoutRequest): Stripe.Checkout.SessionCreateParams {
@@ -210,6 +224,24 @@ function stripeGateway(stripe: Stripe): BillingGateway {
     async payInvoiceOutOfBand(invoiceId, idempotencyKey) {
       await stripe.invoices.pay(invoiceId, { paid_out_of_band: true }, { idempotencyKey });
     },
+    async changeSubscriptionPrice(subscriptionId, price, idempotencyKey) {
+      const subscription = await stripe.subscriptions.retrieve(subscriptionId);
+      const item = subscription.items.data[0];
+      if (!item) throw new Error(`subscription ${subscriptionId} has no item`);
+      const product = typeof item.price.product === "string" ? item.price.product : item.price.product.id;
+      await stripe.subscriptions.update(
+        subscriptionId,
+        {
+          items: [
+            price.stripePriceId
+              ? { id: item.id, price: price.stripePriceId }
+              : { id: item.id, price_data: { currency: price.currency.toLowerCase(), product, unit_amount: price.amount, recurring: { interval: price.interval } } },
+          ],
+          proration_behavior: "none",
+        },
+        { idempotencyKey },
+      );
+    },
     async createCheckoutSession(request, idempotencyKey) {
       const session = await stripe.checkout.sessions.create(checkoutSessionParams(request), { idempotencyKey });
       if (!session.url) throw new Error(`Checkout Session ${session.id} has no URL`);
@@ -277,6 +309,9 @@ function demoGateway(env: Env): BillingGateway {
     },
     async payInvoiceOutOfBand() {
       // Nothing to tell: the demo gateway has no invoices of its own; the payment is recorded locally.
+    },
+    async changeSubscriptionPrice() {
+      // The demo renewal simulator bills the membership's price, which follows the tier when it changes.
     },
     async createCheckoutSession(request) {
       const id = demoSessionId(request.membershipId);

@@ -105,6 +105,22 @@ export async function recordOrganisationPayment(
     values.tierId = renewal.tierId;
     values.priceId = renewal.priceId;
     if (membership.renewalTierId === renewal.tierId) values.renewalTierId = null;
+  } else if (
+    !renewal &&
+    payment.period &&
+    membership.renewalTierId &&
+    membership.renewalTierId !== membership.tierId &&
+    membership.currentPeriodEnd &&
+    end.getTime() > membership.currentPeriodEnd.getTime()
+  ) {
+    // A card subscription's next year, billed at the price staff switched it to: the tier follows.
+    const [price] = await tx
+      .select({ id: tierPrices.id })
+      .from(tierPrices)
+      .where(and(eq(tierPrices.tierId, membership.renewalTierId), eq(tierPrices.currency, payment.currency), eq(tierPrices.interval, "year"), eq(tierPrices.active, true)));
+    values.tierId = membership.renewalTierId;
+    values.priceId = price?.id ?? null;
+    values.renewalTierId = null;
   }
   if (!membership.currentPeriodEnd || end.getTime() > membership.currentPeriodEnd.getTime()) {
     values.currentPeriodStart = start;

@@ -66,7 +66,49 @@ export const SimulateRenewalSchema = z.object({
   confirm,
 });
 
+/**
+ * A company's primary or billing contact: an existing contact or seat holder (personId), or
+ * someone new (personId "new" with name, email and language). Messages are keys of
+ * `staffCorporate.errors` (or `staff.member.errors`).
+ */
+export const ContactSchema = z
+  .object({
+    intent: z.literal("contact"),
+    role: z.enum(["primary", "billing"], { message: "role" }),
+    personId: z.union([z.literal("new"), z.uuid("unknownContact")], { message: "unknownContact" }),
+    familyName: trimmed(100).default(""),
+    givenName: trimmed(100).default(""),
+    email: z.string().trim().max(254, "email").default(""),
+    preferredLocale: z.enum(["en", "ja"], { message: "locale" }).optional(),
+    confirm,
+  })
+  .superRefine((v, ctx) => {
+    if (v.personId !== "new") return;
+    if (!v.familyName) ctx.addIssue({ code: "custom", path: ["familyName"], message: "required" });
+    if (!v.givenName) ctx.addIssue({ code: "custom", path: ["givenName"], message: "required" });
+    if (!z.email().safeParse(v.email).success) ctx.addIssue({ code: "custom", path: ["email"], message: "email" });
+    if (!v.preferredLocale) ctx.addIssue({ code: "custom", path: ["preferredLocale"], message: "locale" });
+  });
+
+/** The corporate tier a company renews at (its next invoice, or its subscription's next period). */
+export const RenewalTierSchema = z.object({
+  intent: z.literal("renewalTier"),
+  membershipId: z.uuid("membership"),
+  tierId: z.coerce.number({ message: "notCorporate" }).int("notCorporate").positive("notCorporate"),
+  confirm,
+});
+
+/** Issue the next year's invoice now (a company paying by invoice). */
+export const RenewalInvoiceSchema = z.object({
+  intent: z.literal("renewalInvoice"),
+  membershipId: z.uuid("membership"),
+  confirm,
+});
+
 export const MemberActionSchema = z.discriminatedUnion("intent", [
+  ContactSchema,
+  RenewalTierSchema,
+  RenewalInvoiceSchema,
   SimulateRenewalSchema,
   EditProfileSchema,
   CompSchema,
