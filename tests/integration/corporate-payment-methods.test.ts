@@ -1,0 +1,117 @@
+/**
+ * How a company paid its invoice, recorded as it was and printed in both languages: card on
+ * Stripe's invoice page, bank transfer into Stripe (customer_balance), or a check / wire staff
+ * record (after Stripe's "paid out of band" invoice.paid, which alone cannot say which).
+ */
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { payments, receipts, staffUsers } from "../../db/schema";
+import { chargeShape, corporateInvoiceShape, stripeEvent } from "~/modules/billing/stripe-shapes.server";
+import { recordOfflineInvoicePayment } from "~/modules/corporate/corporate-billing.server";
+import { buildReceiptDocument, receiptLines } from "~/modules/receipts/receipt-document";
+import { issuerFromEnv } from "~/modules/receipts/receipts.server";
+import { renderEmail, templates } from "../../emails";
+import { stripeCalls, stripeServer } from "../mocks/stripe";
+import { useTestDatabase } from "../setup/test-db";
+import { billingEnv, deliver, getMembership } from "../fixtures/billing";
+import { sakura, submitSponsor } from "../fixtures/corporate";
+
+const t = useTestDatabase();
+const env = billingEnv();
+
+beforeAll(() => stripeServer.listen({ onUnhandledRequest: "error" }));
+afterEach(() => stripeServer.resetHandlers());
+afterAll(() => stripeServer.close());
+beforeEach(() => {
+  stripeCalls.length = 0;
+});
+
+let seq = 0;
+async function invoicedCompany() {
+  const n = ++seq;
+  const outcome = await submitSponsor(t.db, env, { ...sakura, primaryEmail: `p${n}@method${n}.example.jp`, billingEmail: `b${n}@method${n}.example.jp`, legalNameEn: `Method ${n}` }, { lang: "ja" });
+  expect(outcome.status).toBe(303);
+  return getMembership(t.db, /m=([0-9a-f-]{36})/.exec(outcome.location!)![1]!);
+}
+
+type M = Awaited<ReturnType<typeof invoicedCompany>>;
+const now = () => Math.floor(Date.now() / 1000);
+
+function paid(m: M, paidBy: "bank_transfer" | "out_of_band") {
+  const at = now();
+  return stripeEvent(
+    "invoice.paid",
+    corporateInvoiceShape({ invoiceId: m.stripeInvoiceId!, membershipId: m.id, organisationId: m.organisationId!, customerId: "cus_test_m", currency: "jpy", amount: 700000, status: "paid", paidBy, created: at, dueDate: at + 30 * 86_400, poNumber: m.poNumber }),
+    at,
+  );
+}
+
+/** The charge behind the invoice's payment (its payment intent is `pi_<invoice id without in_>`). */
+function charge(m: M, type: "card" | "customer_balance") {
+  const at = now();
+  const shape = chargeShape(
+    { membershipId: m.id, subscriptionId: "", customerId: "cus_test_m", currency: "jpy", amount: 700000, interval: "year" },
+    { chargeId: `ch_${m.stripeInvoiceId!.slice(3)}`, paymentIntentId: `pi_${m.stripeInvoiceId!.slice(3)}`, created: at, brand: "jcb", last4: "0005" },
+  );
+  if (type === "customer_balance") Object.assign(shape, { payment_method_details: { type: "customer_balance", customer_balance: {} } });
+  return stripeEvent("charge.succeeded", shape, at);
+}
+
+async function paymentAndReceipt(m: M) {
+  const [payment] = await t.db.select().from(payments).where(eq(payments.stripeInvoiceId, m.stripeInvoiceId!));
+  const [receipt] = await t.db.select().from(receipts).where(eq(receipts.paymentId, payment!.id));
+  const doc = buildReceiptDocument(receipt!, issuerFromEnv(env));
+  return { payment: payment!, receipt: receipt!, ja: Object.values(Object.fromEntries(receiptLines(doc, "ja"))), en: Object.values(Object.fromEntries(receiptLines(doc, "en"))) };
+}
+
+describe("how a company paid its invoice", () => {
+  it("by card on Stripe's invoice page (charge first): card, with brand and last 4 on the receipt in both languages", async () => {
+    const m = await invoicedCompany();
+    expect((await deliver(t.db, env, charge(m, "card"))).status).toBe(200);
+    expect((await deliver(t.db, env, paid(m, "bank_transfer"))).status).toBe(200);
+    const r = await paymentAndReceipt(m);
+    expect(r.payment).toMatchObject({ method: "card", cardBrand: "jcb", cardLast4: "0005" });
+    expect(r.receipt.snapshot).toMatchObject({ method: { type: "card", brand: "jcb", last4: "0005" } });
+    expect(r.ja).toContain("クレジットカード JCB •••• 0005");
+    expect(r.en).toContain("Card JCB •••• 0005");
+  });
+
+  it("by card, when invoice.paid comes before the charge: corrected to card on the payment and the receipt", async () => {
+    const m = await invoicedCompany();
+    expect((await deliver(t.db, env, paid(m, "bank_transfer"))).status).toBe(200);
+    expect((await paymentAndReceipt(m)).payment.method).toBe("stripe_bank_transfer");
+    expect((await deliver(t.db, env, charge(m, "card"))).status).toBe(200);
+    const r = await paymentAndReceipt(m);
+    expect(r.payment).toMatchObject({ method: "card", cardBrand: "jcb", cardLast4: "0005" });
+    expect(r.receipt.snapshot).toMatchObject({ method: { type: "card", brand: "jcb", last4: "0005" } });
+  });
+
+  it("by bank transfer into Stripe (customer_balance): 'Stripe bank transfer', labelled in both languages on receipt and email", async () => {
+    const m = await invoicedCompany();
+    expect((await deliver(t.db, env, charge(m, "customer_balance"))).status).toBe(200);
+    expect((await deliver(t.db, env, paid(m, "bank_transfer"))).status).toBe(200);
+    const r = await paymentAndReceipt(m);
+    expect(r.payment).toMatchObject({ method: "stripe_bank_transfer", cardLast4: null });
+    expect(r.ja).toContain("銀行振込（Stripe経由）");
+    expect(r.en).toContain("Bank transfer (via Stripe)");
+    for (const locale of ["en", "ja"] as const) {
+      const preview = templates.receipt.previews[locale] as { receipt: Record<string, unknown> };
+      const mail = await renderEmail("receipt", locale, { ...preview, receipt: { ...preview.receipt, method: { type: "stripe_bank_transfer" } } });
+      expect(mail.text).toContain(locale === "ja" ? "銀行振込（Stripe経由）" : "Bank transfer (via Stripe)");
+    }
+  });
+
+  it("by check recorded by staff after Stripe's out-of-band invoice.paid: the payment and its receipt say check", async () => {
+    const m = await invoicedCompany();
+    expect((await deliver(t.db, env, paid(m, "out_of_band"))).status).toBe(200);
+    let r = await paymentAndReceipt(m);
+    expect(r.payment.method).toBe("other");
+    const [staff] = await t.db.insert(staffUsers).values({ email: `s${seq}@kizuna.example`, name: "S", role: "staff" }).returning();
+    expect(await recordOfflineInvoicePayment({ db: t.db, env }, { membershipId: m.id, method: "check", paidAt: new Date(), reference: "小切手 12", staffUserId: staff!.id })).toMatchObject({ ok: true, alreadyRecorded: true });
+    r = await paymentAndReceipt(m);
+    expect(r.payment).toMatchObject({ method: "check", recordedByStaffUserId: staff!.id });
+    expect(r.receipt.snapshot).toMatchObject({ method: { type: "check" } });
+    expect(r.ja).toContain("小切手");
+    expect(r.en).toContain("Check");
+  });
+});
