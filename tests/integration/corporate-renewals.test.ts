@@ -16,6 +16,7 @@ import { endInvoiceTerms, expireGracePeriods } from "~/modules/billing/lifecycle
 import { getDemoInvoice, payDemoInvoice } from "~/modules/billing/demo.server";
 import { recordOfflineInvoicePayment } from "~/modules/corporate/corporate-billing.server";
 import { issueDueRenewalInvoices, issueRenewalInvoice } from "~/modules/corporate/renewals.server";
+import { queueRenewalReminders } from "~/modules/email/reminders.server";
 import { renderEmail } from "../../emails";
 import { STRIPE, stripeCalls, stripeError, stripeServer } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
@@ -137,6 +138,9 @@ describe("next year's invoice for a company that pays by invoice", () => {
 
     const [mail] = await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "corporate-renewal-invoice")));
     expect(mail).toMatchObject({ toEmail: `jane${seq}@acme${seq}.example.com`, locale: "en" });
+    // Not also the card holders' "your card will be charged" reminder.
+    await queueRenewalReminders(t.db, env, when);
+    expect(await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "renewal-reminder")))).toHaveLength(0);
     const rendered = await renderEmail("corporate-renewal-invoice", "en", mail!.props);
     expect(rendered.html).toContain(`https://invoice.stripe.com/i/acct_test/${row!.stripeInvoiceId}`);
     expect(rendered.text).toContain("$2,750.00");

@@ -32,6 +32,9 @@ export async function queueRenewalReminders(db: Database, env: Env, now = new Da
   let queued = 0;
   for (const { membership: m, tier, person, organisation } of rows) {
     if (m.seatOfMembershipId) continue; // seats renew with their organisation
+    // A company paying by invoice is not charged automatically: its renewal invoice email
+    // (corporate/renewals.server.ts) is its reminder.
+    if (m.organisationId && !m.stripeSubscriptionId) continue;
     const periodEnd = m.currentPeriodEnd!;
     const daysBefore = periodEnd.getTime() - now.getTime() <= 7 * DAY ? 7 : 30;
     const price = await priceFor(db, m);
