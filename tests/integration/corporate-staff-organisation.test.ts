@@ -87,6 +87,13 @@ describe("staff on an organisation's page", () => {
     const refused = await post(orgId, viewerCookie, { intent: "contact", role: "billing", personId: "new", familyName: "X", givenName: "Y", email: "x@y.example", preferredLocale: "en", confirm: "yes" });
     expect(refused.status).toBe(403);
     expect(await contactsOf(orgId)).toEqual(before);
+
+    // Staff make the seat holder the primary contact, picked from the list.
+    const cookie = await staffCookie((await makeStaff(t.db, "staff")).id);
+    const seatHolder = (await load(orgId, cookie)).corporate!.candidates.find((x) => x.email === seatEmail)!;
+    expect(seatHolder).toMatchObject({ familyName: "田中", preferredLocale: "ja" });
+    expect((await post(orgId, cookie, { intent: "contact", role: "primary", personId: seatHolder.personId, confirm: "yes" })).status).toBe(302);
+    expect(await contactsOf(orgId)).toEqual({ primary: seatEmail, billing: `keiri${n}@sakura${n}.example.jp` });
   });
 
   it("changes the billing contact to someone new: contacts and billing email updated, audited before/after; the next invoice goes to them", async () => {

@@ -25,6 +25,13 @@ describe("configuration", () => {
     ]);
   });
 
+  it("invoices a company's next year 30 days ahead unless told otherwise, and names a bad value", () => {
+    expect(parseEnv({}).CORPORATE_RENEWAL_INVOICE_DAYS).toBe(30);
+    expect(parseEnv({ CORPORATE_RENEWAL_INVOICE_DAYS: "45" }).CORPORATE_RENEWAL_INVOICE_DAYS).toBe(45);
+    expect(problems({ CORPORATE_RENEWAL_INVOICE_DAYS: "0" })).toEqual([expect.stringMatching(/^CORPORATE_RENEWAL_INVOICE_DAYS.*at least 1/)]);
+    expect(problems({ CORPORATE_RENEWAL_INVOICE_DAYS: "a month" })).toEqual([expect.stringMatching(/^CORPORATE_RENEWAL_INVOICE_DAYS.*number of days/)]);
+  });
+
   it("treats an empty variable as unset", () => {
     expect(parseEnv({ DATABASE_URL: "", PORT: "" }).DATABASE_URL).toBeUndefined();
   });

@@ -42,6 +42,7 @@ export async function getOrganisationExtras(db: DbOrTx, organisationId: string) 
         familyName: people.familyName,
         givenName: people.givenName,
         email: people.email,
+        preferredLocale: people.preferredLocale,
         status: memberships.status,
         since: sql<Date>`coalesce(${memberships.startedAt}, ${memberships.createdAt})`,
       })
@@ -57,7 +58,7 @@ export async function getOrganisationExtras(db: DbOrTx, organisationId: string) 
   // Who can be picked as a contact: the current contacts and the seat holders, each once.
   const candidates = new Map<string, ReturnType<typeof personSummary>>();
   for (const c of contacts) candidates.set(c.person.id, personSummary(c.person));
-  for (const s of seats) if (s.status !== "canceled" && !candidates.has(s.personId)) candidates.set(s.personId, { personId: s.personId, familyName: s.familyName, givenName: s.givenName, email: s.email, preferredLocale: "en" });
+  for (const s of seats) if (s.status !== "canceled" && !candidates.has(s.personId)) candidates.set(s.personId, personSummary({ id: s.personId, ...s }));
   return {
     primary: personSummary(primary),
     billing: personSummary(billing ?? primary),
