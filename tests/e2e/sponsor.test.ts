@@ -90,6 +90,13 @@ describe.skipIf(!hasChromium)("a company sponsors in Japanese with the demo gate
     const paid = await handle.db.select().from(payments).where(eq(payments.membershipId, membershipId));
     expect(paid).toHaveLength(1);
     expect(paid[0]).toMatchObject({ amount: 700000, currency: "JPY", method: "bank_transfer", stripeInvoiceId: membership!.stripeInvoiceId });
+    // The organisation page (contacts, seats, invoices, renewal forms) passes the scan; staff issue next year's invoice now.
+    expect(await axeSerious(staffPage)).toEqual([]);
+    await staffPage.locator("#rinv-confirm").check();
+    await staffPage.getByRole("button", { name: "Issue the renewal invoice now" }).click();
+    await staffPage.getByText("Renewal invoice issued and emailed to the billing contact.").waitFor();
+    await expect(staffPage.locator('[data-invoice^="in_demo_r"]').count()).resolves.toBe(1);
+    expect(await axeSerious(staffPage)).toEqual([]);
 
     await page.goto(`${appUrl}/ja/sponsors`);
     const section = page.locator('section[data-tier="gold"]');
