@@ -395,7 +395,8 @@ export const corporateInvoices = pgTable(
     check("corporate_invoices_kind", sql`${t.kind} in ('first', 'renewal')`),
     check("corporate_invoices_status", sql`${t.status} in ('draft', 'open', 'paid', 'void')`),
     check("corporate_invoices_amount", sql`${t.amount} > 0`),
-    uniqueIndex("corporate_invoices_one_per_period").on(t.membershipId, t.periodStart).where(sql`${t.kind} = 'renewal'`),
+    // One live renewal invoice per year; a voided one (staff voided it in Stripe) can be issued again.
+    uniqueIndex("corporate_invoices_one_per_period").on(t.membershipId, t.periodStart).where(sql`${t.kind} = 'renewal' and ${t.status} <> 'void'`),
     index("corporate_invoices_membership").on(t.membershipId, t.createdAt),
   ],
 );

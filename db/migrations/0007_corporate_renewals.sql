@@ -30,7 +30,7 @@ ALTER TABLE "corporate_invoices" ADD CONSTRAINT "corporate_invoices_membership_i
 ALTER TABLE "corporate_invoices" ADD CONSTRAINT "corporate_invoices_organisation_id_organisations_id_fk" FOREIGN KEY ("organisation_id") REFERENCES "public"."organisations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "corporate_invoices" ADD CONSTRAINT "corporate_invoices_tier_id_tiers_id_fk" FOREIGN KEY ("tier_id") REFERENCES "public"."tiers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "corporate_invoices" ADD CONSTRAINT "corporate_invoices_price_id_tier_prices_id_fk" FOREIGN KEY ("price_id") REFERENCES "public"."tier_prices"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE UNIQUE INDEX "corporate_invoices_one_per_period" ON "corporate_invoices" USING btree ("membership_id","period_start") WHERE "corporate_invoices"."kind" = 'renewal';--> statement-breakpoint
+CREATE UNIQUE INDEX "corporate_invoices_one_per_period" ON "corporate_invoices" USING btree ("membership_id","period_start") WHERE "corporate_invoices"."kind" = 'renewal' and "corporate_invoices"."status" <> 'void';--> statement-breakpoint
 CREATE INDEX "corporate_invoices_membership" ON "corporate_invoices" USING btree ("membership_id","created_at");--> statement-breakpoint
 ALTER TABLE "memberships" ADD CONSTRAINT "memberships_renewal_tier_id_tiers_id_fk" FOREIGN KEY ("renewal_tier_id") REFERENCES "public"."tiers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 -- The first-year invoices already sent, so the staff page lists them and a check is recorded against them.

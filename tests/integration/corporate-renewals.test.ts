@@ -233,6 +233,31 @@ describe("next year's invoice for a company that pays by invoice", () => {
     expect(after).toMatchObject({ tierId: gold!.id, renewalTierId: null, status: "active" });
   });
 
+  it("a renewal invoice voided in Stripe (to change the tier) can be issued again, as a new invoice at the new tier", async () => {
+    const m = await paidCompany();
+    expect(await issueRenewalInvoice({ db: t.db, env }, m.id)).toMatchObject({ ok: true, created: true });
+    const [first] = await renewalRows(m.id);
+    const at = Math.floor(Date.now() / 1000);
+    const voided = corporateInvoiceShape({ invoiceId: first!.stripeInvoiceId!, membershipId: m.id, organisationId: m.organisationId!, customerId: "cus_test_x", currency: "usd", amount: first!.amount, status: "open", created: at, dueDate: at + 30 * 86_400, poNumber: first!.poNumber, corporateInvoiceId: first!.id });
+    expect((await deliver(t.db, env, stripeEvent("invoice.voided", { ...voided, status: "void" }, at))).status).toBe(200);
+    expect((await renewalRows(m.id))[0]!.status).toBe("void");
+    const [gold] = await t.db.select().from(tiers).where(eq(tiers.slug, "gold"));
+    await t.db.update(memberships).set({ renewalTierId: gold!.id }).where(eq(memberships.id, m.id));
+    stripeCalls.length = 0;
+    expect(await issueDueRenewalInvoices({ db: t.db, env }, new Date(m.currentPeriodEnd!.getTime() - DAY))).toBe(1);
+    const rows = await renewalRows(m.id);
+    const second = rows.find((r) => r.status === "open")!;
+    expect(rows).toHaveLength(2);
+    expect(second).toMatchObject({ tierId: gold!.id, amount: 500000 });
+    expect(second.stripeInvoiceId).not.toBe(first!.stripeInvoiceId);
+    expect(stripeCalls[0]!.headers.get("idempotency-key")).toBe(`corporate-invoice-${second.id}`);
+    // A void invoice is not offered to record a check against: the new one is.
+    const staff = await staffUser();
+    expect(await recordOfflineInvoicePayment({ db: t.db, env }, { membershipId: m.id, method: "bank_transfer", paidAt: new Date(), reference: "wire", staffUserId: staff.id })).toMatchObject({ ok: true, alreadyRecorded: false });
+    expect(await t.db.select().from(payments).where(eq(payments.stripeInvoiceId, second.stripeInvoiceId!))).toHaveLength(1);
+    expect((await getMembership(t.db, m.id)).tierId).toBe(gold!.id);
+  });
+
   it("a Stripe failure leaves the year claimed but not invoiced; the next run makes it with the same idempotency key", async () => {
     const m = await paidCompany();
     stripeServer.use(http.post(`${STRIPE}/v1/invoices`, () => stripeError(500, "api_error", "internal", "boom")));

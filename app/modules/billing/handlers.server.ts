@@ -9,6 +9,7 @@ import { and, eq, isNull, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Tx } from "../../../db/client";
 import {
+  corporateInvoices,
   payments,
   people,
   receipts,
@@ -411,6 +412,17 @@ const onInvoiceOverdue: Handler = async (ctx) => {
   });
 };
 
+/**
+ * invoice.voided: staff voided a company's invoice in Stripe (to change its tier or amount).
+ * Our row says so; for a renewal, the schedule or the staff button can then issue the year again.
+ */
+const onInvoiceVoided: Handler = async (ctx) => {
+  const invoice = ctx.event.object as Stripe.Invoice;
+  const row = await findCorporateInvoice(ctx.tx, { stripeInvoiceId: invoice.id, id: invoice.metadata?.corporateInvoiceId }, true);
+  if (!row || row.status === "paid" || row.status === "void") return;
+  await ctx.tx.update(corporateInvoices).set({ status: "void", updatedAt: new Date() }).where(eq(corporateInvoices.id, row.id));
+};
+
 const onInvoicePaymentFailed: Handler = async (ctx) => {
   const invoice = ctx.event.object as Stripe.Invoice;
   const giftRef = invoiceDonationRef(invoice);
@@ -586,6 +598,7 @@ export const handlers: Record<string, Handler> = {
   "invoice.paid": onInvoicePaid,
   "invoice.payment_failed": onInvoicePaymentFailed,
   "invoice.overdue": onInvoiceOverdue,
+  "invoice.voided": onInvoiceVoided,
   "invoice.payment_action_required": onInvoiceActionRequired,
   "charge.succeeded": onChargeSucceeded,
   "charge.refunded": onChargeRefunded,

@@ -3,7 +3,7 @@
  * before its paid year ends (or when staff press "issue the renewal invoice now"):
  *
  *   1. one transaction claims the year: a corporate_invoices row (kind renewal) for the next
- *      period, unique per membership and period start, with the tier staff chose for renewal
+ *      period, unique per membership and period start (a voided one can be issued again), with the tier staff chose for renewal
  *      (or the current one) at its current price, the same currency and the PO number;
  *   2. outside any transaction, Stripe: a send_invoice invoice due in 30 days, every POST keyed
  *      by that row (`corporate-invoice-<row id>`), so a retry makes the same invoice;
@@ -14,7 +14,7 @@
  * same membership by the row's period. Unpaid at period end, the membership goes past_due
  * (grace) and then lapses (lifecycle.server.ts); a later payment restores it.
  */
-import { and, eq, exists, inArray, isNotNull, isNull, lte, notExists, or, sql } from "drizzle-orm";
+import { and, eq, exists, inArray, isNotNull, isNull, lte, ne, notExists, or, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db/client";
 import { auditLog, corporateInvoices, memberships, organisations, tierPrices, tiers, type CorporateInvoice } from "../../../db/schema";
 import { getGateway } from "../billing/gateway.server";
@@ -78,7 +78,14 @@ export async function issueRenewalInvoice(
     const [existing] = await tx
       .select()
       .from(corporateInvoices)
-      .where(and(eq(corporateInvoices.membershipId, m.id), eq(corporateInvoices.kind, "renewal"), eq(corporateInvoices.periodStart, periodStart)));
+      .where(
+        and(
+          eq(corporateInvoices.membershipId, m.id),
+          eq(corporateInvoices.kind, "renewal"),
+          eq(corporateInvoices.periodStart, periodStart),
+          ne(corporateInvoices.status, "void"),
+        ),
+      );
     if (existing && existing.status !== "draft") return { done: existing };
     if (existing?.claimedAt && now.getTime() - existing.claimedAt.getTime() < CLAIM_MS) return { error: "inProgress" as const };
     let row = existing;
@@ -231,7 +238,7 @@ export async function issueDueRenewalInvoices(ctx: Ctx, now = new Date()): Promi
                 eq(corporateInvoices.membershipId, memberships.id),
                 eq(corporateInvoices.kind, "renewal"),
                 eq(corporateInvoices.periodStart, memberships.currentPeriodEnd),
-                sql`${corporateInvoices.status} <> 'draft'`,
+                inArray(corporateInvoices.status, ["open", "paid"]),
               ),
             ),
         ),
