@@ -152,8 +152,7 @@ function sequenceKey(event: ToApply): string {
  * Stores and applies events in one transaction. A new event is stored already marked
  * processed: if anything fails the whole transaction, its row goes with it. An event stored
  * before (a retry, a replay, a delivery another instance holds) is locked and skipped when
- * processed. Receipts come last, as one block: their outbox rows, the counter update, one
- * insert, commit.
+ * processed. Receipts come last, as one block with their outbox rows, then the commit.
  */
 async function applyBatch(ctx: BillingContext, work: Work[]): Promise<WebhookOutcome[]> {
   return ctx.db.transaction(async (tx) => {
@@ -196,13 +195,13 @@ async function applyBatch(ctx: BillingContext, work: Work[]): Promise<WebhookOut
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failure) throw failure.reason;
 
-    await markEventsProcessed(tx, markLater);
-    if (atCommit.length > 0) {
-      // The outbox rows name the receipts by their (already chosen) ids, so they go first; the
-      // counter is taken just before the receipts insert and the commit.
-      await queueEmails(tx, atCommit.map((r) => r.email));
-      await issueReceipts(tx, atCommit.map((r) => r.receipt));
-    }
+    // One round trip: the processed marks, the outbox rows (they name the receipts by their
+    // already chosen ids) and the receipts, whose numbers are taken last, just before the commit.
+    await Promise.all([
+      markEventsProcessed(tx, markLater),
+      queueEmails(tx, atCommit.map((r) => r.email)),
+      issueReceipts(tx, atCommit.map((r) => r.receipt)),
+    ]);
     return outcomes;
   });
 }
