@@ -19,7 +19,7 @@ import {
 } from "../../../db/schema";
 import type { Env } from "../config/env.server";
 import { queueEmail, type QueueEmail } from "../email/outbox.server";
-import { issueCorrectedReceipt, type IssueReceipt } from "../receipts/receipts.server";
+import { issueCorrectedReceipt, personPayer, type IssueReceipt } from "../receipts/receipts.server";
 import {
   getMembershipBySubscriptionForUpdate,
   getMembershipForUpdate,
@@ -273,18 +273,7 @@ const onInvoicePaid: Handler = async (ctx) => {
       benefitsValue: Math.min(benefitsValue, payment.amount),
       locale: person.preferredLocale,
       snapshot: {
-        payer: {
-          kind: "person",
-          familyName: person.familyName,
-          givenName: person.givenName,
-          email: person.email,
-          country: person.country,
-          postalCode: person.postalCode,
-          region: person.region,
-          city: person.city,
-          addressLine1: person.addressLine1,
-          addressLine2: person.addressLine2,
-        },
+        payer: personPayer(person),
         purpose: {
           kind: "membership",
           tierName: tierNameOf(tier),

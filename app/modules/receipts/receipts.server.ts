@@ -85,6 +85,24 @@ export interface ReceiptSnapshot {
   originalAmount?: number | null;
 }
 
+type PersonPayer = Extract<ReceiptSnapshot["payer"], { kind: "person" }>;
+
+/** A person as a receipt's payer: their name and address as they are now, frozen into the receipt. */
+export function personPayer(person: Omit<PersonPayer, "kind">): PersonPayer {
+  return {
+    kind: "person",
+    familyName: person.familyName,
+    givenName: person.givenName,
+    email: person.email,
+    country: person.country,
+    postalCode: person.postalCode,
+    region: person.region,
+    city: person.city,
+    addressLine1: person.addressLine1,
+    addressLine2: person.addressLine2,
+  };
+}
+
 export interface IssueReceipt {
   paymentId: string;
   issuedAt: Date;
@@ -236,18 +254,7 @@ export async function issueReceiptForPayment(
   if (payment.personId) {
     const [person] = await tx.select().from(people).where(eq(people.id, payment.personId));
     if (!person) throw new Error(`payment ${paymentId}: no person ${payment.personId}`);
-    payer = {
-      kind: "person",
-      familyName: person.familyName,
-      givenName: person.givenName,
-      email: person.email,
-      country: person.country,
-      postalCode: person.postalCode,
-      region: person.region,
-      city: person.city,
-      addressLine1: person.addressLine1,
-      addressLine2: person.addressLine2,
-    };
+    payer = personPayer(person);
     locale = person.preferredLocale;
   } else {
     const [org] = await tx.select().from(organisations).where(eq(organisations.id, payment.organisationId!));
