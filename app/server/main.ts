@@ -9,6 +9,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import http from "node:http";
+import getRawBody from "raw-body";
 import { connect, redactUrl, type DatabaseHandle } from "../../db/client";
 import { ensureDatabase, startEmbedded, type EmbeddedServer } from "../../db/embedded";
 import { applyMigrations } from "../../db/migrate";
@@ -69,29 +71,6 @@ export async function main(env: Env): Promise<Running> {
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
   const app = express();
   app.disable("x-powered-by");
-  // Stripe's webhooks skip Remix's per-request route matching and Fetch conversion: the same
-  // verify, store and apply function the Remix route (app/routes/webhooks.stripe.ts) calls,
-  // served directly (under load, route matching and the conversion were a tenth of the app's CPU).
-  const { receiveStripeWebhook } = build.entry.module as unknown as WebhookEntry;
-  app.post(
-    "/webhooks/stripe",
-    express.text({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
-    async (req: express.Request, res: express.Response) => {
-      const body = typeof req.body === "string" ? req.body : "";
-      try {
-        const response = await receiveStripeWebhook({ db, env }, body, req.get("stripe-signature") ?? null);
-        res.writeHead(response.status, { "Content-Type": "application/json", "X-Content-Type-Options": "nosniff" }).end(await response.text());
-      } catch (error) {
-        // receiveStripeWebhook answers every failure itself; this is a last resort.
-        console.error("stripe webhook:", error);
-        res.status(500).json({ error: "internal error" });
-      }
-    },
-    (error: { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-      const tooLarge = error.type === "entity.too.large";
-      res.status(tooLarge ? 413 : 400).json({ error: tooLarge ? `body larger than ${WEBHOOK_BODY_LIMIT}` : "unreadable body" });
-    },
-  );
   app.use((_req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
@@ -102,8 +81,36 @@ export async function main(env: Env): Promise<Running> {
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: "production", getLoadContext: (req) => ({ db, env, clientIp: req.ip ?? null }) }));
 
-  const server = await new Promise<import("node:http").Server>((resolve, reject) => {
-    const s = app.listen(env.PORT, env.HOST);
+  // Stripe's webhooks skip Express and Remix (their per-request set-up and route matching
+  // were a fifth of the app's CPU per delivery under load): the same verify, store and apply
+  // function the Remix route (app/routes/webhooks.stripe.ts) calls, from the same build.
+  const { receiveStripeWebhook } = build.entry.module as unknown as WebhookEntry;
+  const answerWebhook = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const send = (status: number, body: string) =>
+      res.writeHead(status, { "Content-Type": "application/json", "X-Content-Type-Options": "nosniff" }).end(body);
+    let body: string;
+    try {
+      body = await getRawBody(req, { limit: WEBHOOK_BODY_LIMIT, encoding: "utf-8" });
+    } catch (error) {
+      // The rest of the body is not read: the connection closes after this answer.
+      const tooLarge = (error as { type?: string }).type === "entity.too.large";
+      res.setHeader("Connection", "close");
+      return send(tooLarge ? 413 : 400, JSON.stringify({ error: tooLarge ? `body larger than ${WEBHOOK_BODY_LIMIT}` : "unreadable body" }));
+    }
+    try {
+      const response = await receiveStripeWebhook({ db, env }, body, (req.headers["stripe-signature"] as string | undefined) ?? null);
+      send(response.status, await response.text());
+    } catch (error) {
+      // receiveStripeWebhook answers every failure itself; this is a last resort.
+      console.error("stripe webhook:", error);
+      send(500, JSON.stringify({ error: "internal error" }));
+    }
+  };
+  const isWebhook = (req: http.IncomingMessage) => req.method === "POST" && (req.url === "/webhooks/stripe" || req.url?.startsWith("/webhooks/stripe?"));
+
+  const server = await new Promise<http.Server>((resolve, reject) => {
+    const s = http.createServer((req, res) => (isWebhook(req) ? void answerWebhook(req, res) : app(req, res)));
+    s.listen(env.PORT, env.HOST);
     s.once("listening", () => resolve(s));
     s.once("error", reject);
   }).catch(async (error: NodeJS.ErrnoException) => {
