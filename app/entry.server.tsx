@@ -50,3 +50,10 @@ export default function handleRequest(
     setTimeout(abort, ABORT_DELAY);
   });
 }
+
+/**
+ * The server (app/server/main.ts) answers POST /webhooks/stripe itself, ahead of Remix's
+ * router, with this function from this build: one module instance, so one group-commit queue
+ * with the demo gateway's deliveries. app/routes/webhooks.stripe.ts calls the same function.
+ */
+export { receiveStripeWebhook } from "./modules/billing/webhook.server";

@@ -35,6 +35,33 @@ function connectNoDelay(options: { host: string[]; port: number[]; path?: string
   });
 }
 
+/**
+ * Drizzle runs its queries through postgres.js's `unsafe` with `prepare: false`; postgres.js
+ * then sends every query with parameters in two round trips (Parse/Describe, then
+ * Bind/Execute) and PostgreSQL parses and plans it each time. Here they are prepared instead:
+ * postgres.js keeps one named statement per query text on each connection (connections are
+ * replaced every 30–60 minutes, max_lifetime, which bounds that cache), so a repeated query is
+ * one round trip and no parsing. Transactions and savepoints hand out the same kind of client.
+ */
+export function preparedByDefault(sql: postgres.Sql): postgres.Sql {
+  return new Proxy(sql, {
+    get(target, property) {
+      if (property === "unsafe") {
+        return (query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, params as postgres.ParameterOrJSON<never>[], params?.length ? { ...options, prepare: true } : options);
+      }
+      if (property === "begin" || property === "savepoint") {
+        return (...args: unknown[]) => {
+          const callback = args.pop() as (client: postgres.Sql) => unknown;
+          const method = Reflect.get(target, property, target) as (...a: unknown[]) => unknown;
+          return method.call(target, ...args, (client: postgres.Sql) => callback(preparedByDefault(client)));
+        };
+      }
+      return Reflect.get(target, property, target);
+    },
+  });
+}
+
 export function connect(url: string, options: { max?: number } = {}): DatabaseHandle {
   const sql = postgres(url, {
     max: options.max ?? 10,
@@ -42,7 +69,7 @@ export function connect(url: string, options: { max?: number } = {}): DatabaseHa
     connection: { application_name: "kizuna" },
     ...({ socket: connectNoDelay } as object),
   });
-  const db = drizzle({ client: sql, schema, casing: "snake_case" });
+  const db = drizzle({ client: preparedByDefault(sql), schema, casing: "snake_case" });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }
 

@@ -23,6 +23,7 @@ import { seed } from "../../db/seed";
 import { signPayload } from "../../app/modules/billing/stripe.server";
 import { addInterval, invoiceShape, stripeEvent } from "../../app/modules/billing/stripe-shapes.server";
 import { freePort } from "../setup/pg-server";
+import { canMeasureCpu, postgresCpuMs, processCpuMs, processStatField } from "./cpu";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 10_000);
@@ -158,11 +159,17 @@ export async function benchWebhooks(): Promise<void> {
         );
       });
 
+    // CPU time per delivery of each process, when the server runs on this machine.
+    const [{ pid: backendPid }] = (await sql`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
+    const postmasterPid = canMeasureCpu ? Number(processStatField(backendPid, 1)) : 0;
+    const cpu = () => ({ app: processCpuMs(child.pid!), pg: postmasterPid ? postgresCpuMs(postmasterPid) : 0, self: (process.cpuUsage().user + process.cpuUsage().system) / 1000 });
+
     async function run(label: string, bodies: string[]) {
       const now = Math.floor(Date.now() / 1000);
       const deliveries = bodies.map((body) => ({ body, signature: signPayload(body, SECRET, now) }));
       const latencies: number[] = [];
       let failures = 0;
+      const cpu0 = cpu();
       const started = performance.now();
       await pool(deliveries, CONCURRENCY, async ({ body, signature }) => {
         const t0 = performance.now();
@@ -173,10 +180,18 @@ export async function benchWebhooks(): Promise<void> {
       const seconds = (performance.now() - started) / 1000;
       latencies.sort((a, b) => a - b);
       const rate = deliveries.length / seconds;
+      const cpu1 = cpu();
+      const per = (a: number, b: number) => ((b - a) / deliveries.length).toFixed(2);
       console.log(
         `  ${label}: ${deliveries.length} deliveries in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} events/s, ` +
           `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, failures ${failures}`,
       );
+      if (canMeasureCpu) {
+        console.log(
+          `    CPU per delivery: app ${per(cpu0.app, cpu1.app)} ms, PostgreSQL ${postmasterPid ? per(cpu0.pg, cpu1.pg) : "n/a"} ms, ` +
+            `load generator ${per(cpu0.self, cpu1.self)} ms (${os.cpus().length} CPUs)`,
+        );
+      }
       return rate;
     }
 

@@ -295,6 +295,34 @@ describe("Stripe webhooks: the billing core", () => {
     expect(emails.every((e) => receiptIds.has(String(e.props.receiptId)))).toBe(true);
   });
 
+  it("when one event of deliveries applied together fails, only that one answers 500; the others are applied once", async () => {
+    const members = await Promise.all(Array.from({ length: 6 }, () => createPendingMembership(t.db, { currency: "USD" })));
+    const events = members.map(({ refs }, i) => invoiceEvent("invoice.paid", refs, T0 + 700 + i));
+    const bad = events[3]!;
+    const original = handlers["invoice.paid"]!;
+    handlers["invoice.paid"] = async (ctx) => {
+      if (ctx.event.id === bad.id) throw new Error("this one cannot be applied");
+      await original(ctx);
+    };
+    // The shared transaction fails, then each event is applied alone: the bad one fails once more.
+    expectConsoleError(1);
+    let results: Awaited<ReturnType<typeof deliver>>[];
+    try {
+      results = await Promise.all(events.map((event) => deliver(t.db, env, event)));
+    } finally {
+      handlers["invoice.paid"] = original;
+    }
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 500, 200, 200]);
+    for (const [i, { membership }] of members.entries()) {
+      expect(await countWhere(payments, eq(payments.membershipId, membership.id)), `member ${i}`).toBe(i === 3 ? 0 : 1);
+    }
+    const stored = await t.db.select().from(stripeEvents).where(eq(stripeEvents.id, bad.id));
+    expect(stored).toMatchObject([{ processedAt: null, attempts: 1, error: "this one cannot be applied" }]);
+    // Stripe's retry applies it.
+    expect((await deliver(t.db, env, bad)).body.outcome).toBe("applied");
+    expect(await countWhere(payments, eq(payments.membershipId, members[3]!.membership.id))).toBe(1);
+  });
+
   it("stores an unknown event type and answers 200 with no effect", async () => {
     const event = stripeEvent("customer.tax_id.created", { id: "txi_1", object: "tax_id" }, T0);
     expect(await deliver(t.db, env, event)).toEqual({ status: 200, body: { received: true, outcome: "ignored" } });

@@ -18,6 +18,8 @@ declare module "vitest" {
 }
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+/** The e2e app's webhook signing secret (an obvious fake): tests sign deliveries with it. */
+export const E2E_WEBHOOK_SECRET = "whsec_e2e_fake_0123456789abcdef";
 
 export default async function setup(project: TestProject) {
   if (!existsSync(`${root}/build/index.js`)) throw new Error("e2e tests need the app built: run `npm run build` (npm test does).");
@@ -33,7 +35,7 @@ export default async function setup(project: TestProject) {
 
   const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "test", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: url.toString(), APP_URL: appUrl },
+    env: { ...process.env, NODE_ENV: "test", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: url.toString(), APP_URL: appUrl, STRIPE_WEBHOOK_SECRET: E2E_WEBHOOK_SECRET },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

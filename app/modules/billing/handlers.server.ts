@@ -20,7 +20,7 @@ import {
 } from "../../../db/schema";
 import type { Env } from "../config/env.server";
 import { queueEmail, type QueueEmail } from "../email/outbox.server";
-import { issueCorrectedReceipt, type IssueReceipt } from "../receipts/receipts.server";
+import { issueCorrectedReceipt, personPayer, type IssueReceipt } from "../receipts/receipts.server";
 import {
   getMembershipBySubscriptionForUpdate,
   getMembershipForUpdate,
@@ -208,121 +208,107 @@ const onInvoicePaid: Handler = async (ctx) => {
     if (gift) return onDonationInvoicePaid(ctx, invoice, gift);
   }
   const ref = invoiceMembershipRef(invoice);
-  let parties =
-    ref.membershipId && UUID.test(ref.membershipId) ? await lockMembershipParties(ctx.tx, { id: ref.membershipId }) : null;
-  if (!parties && ref.subscriptionId) parties = await lockMembershipParties(ctx.tx, { subscriptionId: ref.subscriptionId });
+  const currency = currencyOf(invoice.currency);
+  const paying = currency !== null && invoice.amount_paid > 0;
+  const invoicePayment = invoice.payments?.data?.find((p) => p.status === "paid") ?? invoice.payments?.data?.[0];
+  const chargeId = idOf(invoicePayment?.payment?.charge);
+  // The membership (locked) and the card of a charge.succeeded stored before: one round trip.
+  const [found, card] = await Promise.all([
+    ref.membershipId && UUID.test(ref.membershipId) ? lockMembershipParties(ctx.tx, { id: ref.membershipId }) : null,
+    paying ? storedChargeCard(ctx.tx, chargeId) : null,
+  ]);
+  const parties = found ?? (ref.subscriptionId ? await lockMembershipParties(ctx.tx, { subscriptionId: ref.subscriptionId }) : null);
   if (!parties) return;
   if (!parties.person) return onOrganisationInvoicePaid(ctx, invoice, parties.membership.id);
   const { tier, membership } = parties;
   const person = parties.person;
-  const currency = currencyOf(invoice.currency);
   const period = invoice.lines?.data?.[0]?.period;
   const paidAt = at(invoice.status_transitions?.paid_at ?? ctx.event.created);
 
-  if (currency && invoice.amount_paid > 0) {
-    const invoicePayment = invoice.payments?.data?.find((p) => p.status === "paid") ?? invoice.payments?.data?.[0];
-    const card = await storedChargeCard(ctx.tx, idOf(invoicePayment?.payment?.charge));
-    const [payment] = await ctx.tx
-      .insert(payments)
-      .values({
-        membershipId: membership.id,
-        personId: person.id,
-        amount: invoice.amount_paid,
-        currency,
-        method: "card",
-        cardBrand: card?.brand ?? null,
-        cardLast4: card?.last4 ?? null,
-        description: `${tier.nameEn} membership / ${tier.nameJa}`,
-        stripeInvoiceId: invoice.id,
-        stripeChargeId: idOf(invoicePayment?.payment?.charge),
-        stripePaymentIntentId: idOf(invoicePayment?.payment?.payment_intent),
-        paidAt,
-      })
-      .onConflictDoNothing({ target: payments.stripeInvoiceId })
-      // Payments of this membership before this one (the subquery sees the statement's snapshot).
-      .returning({
-        id: payments.id,
-        amount: payments.amount,
-        earlier: sql<number>`(select count(*)::int from payments p where p.membership_id = ${membership.id})`,
-      });
-    if (payment) {
-      const benefitsValue = currency === membership.currency ? (parties.benefitValue ?? 0) : 0;
-      const receiptId = randomUUID();
-      ctx.issueReceiptAtCommit(
-        {
-          id: receiptId,
-          paymentId: payment.id,
-          issuedAt: paidAt,
-          amount: payment.amount,
-          currency,
-          benefitsValue: Math.min(benefitsValue, payment.amount),
-          locale: person.preferredLocale,
-          snapshot: {
-            payer: {
-              kind: "person",
-              familyName: person.familyName,
-              givenName: person.givenName,
-              email: person.email,
-              country: person.country,
-              postalCode: person.postalCode,
-              region: person.region,
-              city: person.city,
-              addressLine1: person.addressLine1,
-              addressLine2: person.addressLine2,
-            },
-            purpose: {
-              kind: "membership",
-              tierName: tierNameOf(tier),
-              periodStart: period ? at(period.start).toISOString() : null,
-              periodEnd: period ? at(period.end).toISOString() : null,
-              benefitsDescription:
-                benefitsValue > 0 ? { en: tier.benefitsEn.join("; "), ja: tier.benefitsJa.join("、") } : null,
-            },
-            method: { type: "card", brand: card?.brand ?? null, last4: card?.last4 ?? null },
-          },
-        },
-        {
-          template: "receipt",
-          locale: person.preferredLocale,
-          to: person.email,
-          personId: person.id,
-          props: { recipient: recipientOf(person), receiptId },
-          dedupeKey: `receipt:${receiptId}`,
-        },
-      );
-      if (payment.earlier === 0) {
-        await queueEmail(ctx.tx, {
-          template: "welcome",
-          locale: person.preferredLocale,
-          to: person.email,
-          personId: person.id,
-          props: {
-            recipient: recipientOf(person),
-            tierName: tierNameOf(tier),
-            periodEnd: period ? at(period.end).toISOString() : (membership.currentPeriodEnd?.toISOString() ?? null),
-            manageUrl: appUrl(ctx.env, person.preferredLocale, `/join/success?m=${membership.id}`),
-          },
-          dedupeKey: `welcome:${membership.id}`,
-        });
-      }
-    }
-  }
-
+  // The membership's new period and status, sent with the payment in the second round trip.
   const values: Partial<Membership> = {};
   if (period && (!membership.currentPeriodEnd || period.end * 1000 > membership.currentPeriodEnd.getTime())) {
     values.currentPeriodStart = at(period.start);
     values.currentPeriodEnd = at(period.end);
   }
   const restorable = membership.status === "pending" || membership.status === "past_due" || membership.status === "lapsed";
-  if (restorable && isCurrent(membership, ctx.event.created)) {
-    await transition(ctx.tx, membership, "active", stripeCause(ctx), {
-      ...values,
-      graceUntil: null,
-      startedAt: membership.startedAt ?? paidAt,
-      stripeStateAt: at(ctx.event.created),
+  const updating =
+    restorable && isCurrent(membership, ctx.event.created)
+      ? transition(ctx.tx, membership, "active", stripeCause(ctx), {
+          ...values,
+          graceUntil: null,
+          startedAt: membership.startedAt ?? paidAt,
+          stripeStateAt: at(ctx.event.created),
+        })
+      : Object.keys(values).length > 0
+        ? updateMembership(ctx.tx, membership.id, values)
+        : null;
+  if (!paying) {
+    await updating;
+    return;
+  }
+
+  // Hand-written (the hot path of renewals): one payment per invoice, and how many payments
+  // this membership had before it (the subquery sees the statement's snapshot).
+  const [[payment]] = await Promise.all([
+    ctx.tx.execute<{ id: string; amount: number; earlier: number }>(sql`
+      insert into payments (membership_id, person_id, amount, currency, method, card_brand, card_last4, description,
+                            stripe_invoice_id, stripe_charge_id, stripe_payment_intent_id, paid_at)
+      values (${membership.id}, ${person.id}, ${invoice.amount_paid}, ${currency}, 'card', ${card?.brand ?? null}, ${card?.last4 ?? null},
+              ${`${tier.nameEn} membership / ${tier.nameJa}`}, ${invoice.id}, ${chargeId}, ${idOf(invoicePayment?.payment?.payment_intent)},
+              ${paidAt.toISOString()}::timestamptz)
+      on conflict (stripe_invoice_id) do nothing
+      returning id, amount, (select count(*)::int from payments p where p.membership_id = ${membership.id}) as earlier`),
+    updating,
+  ]);
+  if (!payment) return;
+  const benefitsValue = currency === membership.currency ? (parties.benefitValue ?? 0) : 0;
+  const receiptId = randomUUID();
+  ctx.issueReceiptAtCommit(
+    {
+      id: receiptId,
+      paymentId: payment.id,
+      issuedAt: paidAt,
+      amount: payment.amount,
+      currency,
+      benefitsValue: Math.min(benefitsValue, payment.amount),
+      locale: person.preferredLocale,
+      snapshot: {
+        payer: personPayer(person),
+        purpose: {
+          kind: "membership",
+          tierName: tierNameOf(tier),
+          periodStart: period ? at(period.start).toISOString() : null,
+          periodEnd: period ? at(period.end).toISOString() : null,
+          benefitsDescription:
+            benefitsValue > 0 ? { en: tier.benefitsEn.join("; "), ja: tier.benefitsJa.join("、") } : null,
+        },
+        method: { type: "card", brand: card?.brand ?? null, last4: card?.last4 ?? null },
+      },
+    },
+    {
+      template: "receipt",
+      locale: person.preferredLocale,
+      to: person.email,
+      personId: person.id,
+      props: { recipient: recipientOf(person), receiptId },
+      dedupeKey: `receipt:${receiptId}`,
+    },
+  );
+  if (payment.earlier === 0) {
+    await queueEmail(ctx.tx, {
+      template: "welcome",
+      locale: person.preferredLocale,
+      to: person.email,
+      personId: person.id,
+      props: {
+        recipient: recipientOf(person),
+        tierName: tierNameOf(tier),
+        periodEnd: period ? at(period.end).toISOString() : (membership.currentPeriodEnd?.toISOString() ?? null),
+        manageUrl: appUrl(ctx.env, person.preferredLocale, `/join/success?m=${membership.id}`),
+      },
+      dedupeKey: `welcome:${membership.id}`,
     });
-  } else if (Object.keys(values).length > 0) {
-    await updateMembership(ctx.tx, membership.id, values);
   }
 };
 
@@ -505,22 +491,20 @@ export async function storedChargeCard(tx: Tx, chargeId: string | null, paymentI
   return charge ? cardOf(charge) : null;
 }
 
-/** A charge whose charge.succeeded event is stored, by its id or its payment intent. */
+/**
+ * The payment method details (card, or customer_balance for a bank transfer into Stripe) of a
+ * charge whose charge.succeeded event is stored, by its id or its payment intent. Only those
+ * details leave the database, not the whole event.
+ */
 async function storedCharge(tx: Tx, chargeId: string | null, paymentIntentId?: string | null): Promise<Stripe.Charge | null> {
   if (!chargeId && !paymentIntentId) return null;
-  const [row] = await tx
-    .select({ payload: stripeEvents.payload })
-    .from(stripeEvents)
-    .where(
-      and(
-        eq(stripeEvents.type, "charge.succeeded"),
-        chargeId
-          ? sql`${stripeEvents.payload} -> 'data' -> 'object' ->> 'id' = ${chargeId}`
-          : sql`${stripeEvents.payload} -> 'data' -> 'object' ->> 'payment_intent' = ${paymentIntentId}`,
-      ),
-    )
-    .limit(1);
-  return row ? ((row.payload as Stripe.Event).data.object as Stripe.Charge) : null;
+  const [row] = await tx.execute<{ details: Stripe.Charge.PaymentMethodDetails | null }>(sql`
+    select ${stripeEvents.payload} -> 'data' -> 'object' -> 'payment_method_details' as details
+    from ${stripeEvents}
+    where ${stripeEvents.type} = 'charge.succeeded'
+      and ${chargeId ? sql`${stripeEvents.payload} -> 'data' -> 'object' ->> 'id' = ${chargeId}` : sql`${stripeEvents.payload} -> 'data' -> 'object' ->> 'payment_intent' = ${paymentIntentId}`}
+    limit 1`);
+  return row ? ({ payment_method_details: row.details } as Stripe.Charge) : null;
 }
 
 /**

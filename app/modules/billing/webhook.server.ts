@@ -11,7 +11,7 @@ import type { Database, Tx } from "../../../db/client";
 import type { Env } from "../config/env.server";
 import type { QueueEmail } from "../email/outbox.server";
 import { issueReceipts, type IssueReceipt } from "../receipts/receipts.server";
-import { getStripeEvent, insertStripeEvent, lockStripeEvent, markEventFailed, markEventsProcessed, queueEmails } from "./billing.queries.server";
+import { getStripeEvent, insertProcessedEvents, lockStripeEvents, markEventFailed, markEventsProcessed, queueEmails, storeFailedEvent } from "./billing.queries.server";
 import { handlers } from "./handlers.server";
 import { getWebhookSecret, stripeWebhooks, WEBHOOK_TOLERANCE_SECONDS } from "./stripe.server";
 
@@ -77,6 +77,16 @@ export type WebhookOutcome = "applied" | "ignored" | "duplicate";
 const json = (status: number, body: Record<string, unknown>) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 
+/** A verified delivery: the event as parsed, and the exact JSON it came as (stored as is). */
+export interface IncomingEvent {
+  id: string;
+  type: string;
+  apiVersion: string | null;
+  created: number;
+  object: unknown;
+  raw: string;
+}
+
 /** Verifies, stores and applies one delivery. Never throws: answers 400, 200 or 500. */
 export async function receiveStripeWebhook(ctx: BillingContext, rawBody: string, signature: string | null): Promise<Response> {
   if (!signature) return json(400, { error: "missing Stripe-Signature header" });
@@ -93,113 +103,155 @@ export async function receiveStripeWebhook(ctx: BillingContext, rawBody: string,
     return json(400, { error: "not a Stripe event we can read", issues: checked.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`) });
   }
   const event = checked.data as unknown as Stripe.Event;
+  const incoming: IncomingEvent = {
+    id: event.id,
+    type: event.type,
+    apiVersion: event.api_version ?? null,
+    created: event.created,
+    object: event.data.object,
+    raw: rawBody,
+  };
 
   try {
-    const inserted = await insertStripeEvent(ctx.db, {
-      id: event.id,
-      type: event.type,
-      apiVersion: event.api_version ?? null,
-      created: event.created,
-      payload: parsed,
-    });
-    if (!inserted) {
-      const stored = await getStripeEvent(ctx.db, event.id);
-      if (stored?.processedAt) return json(200, { received: true, duplicate: true });
-    }
-    const outcome = await applierFor(ctx).apply(event.id);
-    return json(200, { received: true, outcome });
+    const outcome = await applierFor(ctx).apply(incoming);
+    return json(200, outcome === "duplicate" ? { received: true, duplicate: true } : { received: true, outcome });
   } catch (error) {
     console.error(`stripe webhook ${event.id} (${event.type}) failed:`, error);
-    await markEventFailed(ctx.db, event.id, error instanceof Error ? error.message : String(error)).catch(() => {});
+    // Nothing of the failed transaction stays, so the event is stored here, unprocessed, for
+    // Stripe's retry or `npm run stripe:replay`.
+    await storeFailedEvent(ctx.db, incoming, error instanceof Error ? error.message : String(error)).catch(() => {});
     return json(500, { error: "could not apply the event; it is stored and will be applied on retry" });
   }
 }
 
 type AtCommit = { receipt: IssueReceipt & { id: string }; email: QueueEmail }[];
+/** An event to apply: a delivery in hand, or (a replay) the id of a stored one. */
+type Work = IncomingEvent | { id: string; stored: true };
+type ToApply = { id: string; type: string; created: number; object: unknown };
 
-/** Applies one stored event inside `tx` (holding its row lock; the caller marks it processed); a processed event is a no-op. */
-async function applyInTransaction(tx: Tx, env: Env, eventId: string, atCommit: AtCommit): Promise<WebhookOutcome> {
-  const row = await lockStripeEvent(tx, eventId);
-  if (!row) throw new Error(`stripe event ${eventId} is not stored`);
-  if (row.processedAt) return "duplicate";
-  const payload = row.payload as Stripe.Event;
-  const handler = handlers[row.type];
-  if (handler) {
-    await handler({
-      tx,
-      env,
-      event: { id: row.id, type: row.type, created: payload.created, object: payload.data.object },
-      issueReceiptAtCommit: (receipt, email) => atCommit.push({ receipt, email }),
-    });
-  }
-  return handler ? "applied" : "ignored";
+/** Runs one event's handler inside `tx`. */
+async function runHandler(tx: Tx, env: Env, event: ToApply, atCommit: AtCommit): Promise<WebhookOutcome> {
+  const handler = handlers[event.type];
+  if (!handler) return "ignored";
+  await handler({ tx, env, event, issueReceiptAtCommit: (receipt, email) => atCommit.push({ receipt, email }) });
+  return "applied";
 }
 
 /**
- * Applies stored events in one transaction. Receipts come last, as one block: their outbox
- * rows (pipelined), the counter update, one insert, commit.
+ * What orders a batch: events about one Stripe customer are applied one after another, in the
+ * order they came; events about different customers run side by side (their statements share
+ * the connection's round trips). Events naming no customer (a one-time gift's Checkout, say)
+ * form one sequence.
  */
-async function applyBatch(ctx: BillingContext, eventIds: string[]): Promise<WebhookOutcome[]> {
+function sequenceKey(event: ToApply): string {
+  const customer = (event.object as { customer?: string | { id: string } | null }).customer;
+  return typeof customer === "string" ? customer : (customer?.id ?? "");
+}
+
+/**
+ * Stores and applies events in one transaction. A new event is stored already marked
+ * processed: if anything fails the whole transaction, its row goes with it. An event stored
+ * before (a retry, a replay, a delivery another instance holds) is locked and skipped when
+ * processed. Receipts come last, as one block with their outbox rows, then the commit.
+ */
+async function applyBatch(ctx: BillingContext, work: Work[]): Promise<WebhookOutcome[]> {
   return ctx.db.transaction(async (tx) => {
+    const incoming = work.filter((w): w is IncomingEvent => !("stored" in w));
+    const inserted = await insertProcessedEvents(tx, incoming);
+    const earlier = work.filter((w) => !inserted.has(w.id)).map((w) => w.id);
+    const stored = new Map((await lockStripeEvents(tx, earlier)).map((row) => [row.id, row]));
+
+    const outcomes: WebhookOutcome[] = new Array(work.length);
+    const sequences = new Map<string, { index: number; event: ToApply }[]>();
+    const markLater: string[] = [];
+    work.forEach((w, index) => {
+      let event: ToApply;
+      if (inserted.has(w.id)) {
+        event = w as IncomingEvent;
+      } else {
+        const row = stored.get(w.id);
+        if (!row) throw new Error(`stripe event ${w.id} is not stored`);
+        if (row.processedAt) {
+          outcomes[index] = "duplicate";
+          return;
+        }
+        const payload = row.payload as Stripe.Event;
+        event = { id: row.id, type: row.type, created: payload.created, object: payload.data.object };
+        markLater.push(row.id);
+      }
+      const key = sequenceKey(event);
+      const sequence = sequences.get(key) ?? [];
+      sequence.push({ index, event });
+      sequences.set(key, sequence);
+    });
+
     const atCommit: AtCommit = [];
-    const outcomes: WebhookOutcome[] = [];
-    for (const id of eventIds) outcomes.push(await applyInTransaction(tx, ctx.env, id, atCommit));
-    await markEventsProcessed(tx, eventIds.filter((_, i) => outcomes[i] !== "duplicate"));
-    if (atCommit.length > 0) {
-      // The outbox rows name the receipts by their (already chosen) ids, so they go first; the
-      // counter is taken just before the receipts insert and the commit.
-      await queueEmails(tx, atCommit.map((r) => r.email));
-      await issueReceipts(tx, atCommit.map((r) => r.receipt));
-    }
+    // Every sequence settles before the transaction ends (one failure aborts it for all).
+    const settled = await Promise.allSettled(
+      [...sequences.values()].map(async (sequence) => {
+        for (const { index, event } of sequence) outcomes[index] = await runHandler(tx, ctx.env, event, atCommit);
+      }),
+    );
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failure) throw failure.reason;
+
+    // One round trip: the processed marks, the outbox rows (they name the receipts by their
+    // already chosen ids) and the receipts, whose numbers are taken last, just before the commit.
+    await Promise.all([
+      markEventsProcessed(tx, markLater),
+      queueEmails(tx, atCommit.map((r) => r.email)),
+      issueReceipts(tx, atCommit.map((r) => r.receipt)),
+    ]);
     return outcomes;
   });
 }
 
-/**
- * Applies a stored event in its own transaction. Throws when the handler fails (the
- * transaction, and with it the processed mark, rolls back).
- */
+/** Applies a stored event in its own transaction. Throws when the handler fails (nothing of it stays). */
 export async function applyStripeEvent(ctx: BillingContext, eventId: string): Promise<WebhookOutcome> {
-  const [outcome] = await applyBatch(ctx, [eventId]);
+  const [outcome] = await applyBatch(ctx, [{ id: eventId, stored: true }]);
   return outcome!;
 }
 
 /**
  * Group commit for webhooks. Receipt numbers are gap-free, so every payment's transaction
  * queues on the year's counter row from allocation to commit (a WAL flush): one event per
- * transaction caps ingestion at one flush per event. Deliveries arriving together are applied
- * together, a few transactions at a time; each request is answered after its transaction
- * commits. A second delivery of an event already in flight here waits for it (and reports a
- * duplicate) instead of queueing on its row lock. When a shared transaction fails, its events
- * are applied again one by one, so one bad event (or a deadlock between instances) affects
- * only itself.
+ * transaction caps ingestion at one flush per event. Deliveries arriving together are stored
+ * and applied together, one transaction at a time (two while a full batch waits); each request
+ * is answered after its transaction commits. A second delivery of an event already in flight here waits for it (and
+ * reports a duplicate) instead of queueing on its row. When a shared transaction fails, its
+ * events are applied again one by one, so one bad event (or a deadlock between instances)
+ * affects only itself.
  */
 class EventApplier {
-  private queue: { id: string; resolve: (o: WebhookOutcome) => void; reject: (e: unknown) => void }[] = [];
+  private queue: { work: IncomingEvent; resolve: (o: WebhookOutcome) => void; reject: (e: unknown) => void }[] = [];
   private inFlight = new Map<string, Promise<WebhookOutcome>>();
   private active = 0;
 
   constructor(
     private readonly ctx: BillingContext,
-    private readonly workers = 4,
+    private readonly workers = 2,
     private readonly maxBatch = 32,
   ) {}
 
-  apply(eventId: string): Promise<WebhookOutcome> {
-    const running = this.inFlight.get(eventId);
+  apply(event: IncomingEvent): Promise<WebhookOutcome> {
+    const running = this.inFlight.get(event.id);
     if (running) return running.then(() => "duplicate" as const);
-    const promise = new Promise<WebhookOutcome>((resolve, reject) => this.queue.push({ id: eventId, resolve, reject }));
-    this.inFlight.set(eventId, promise);
+    const promise = new Promise<WebhookOutcome>((resolve, reject) => this.queue.push({ work: event, resolve, reject }));
+    this.inFlight.set(event.id, promise);
     promise.then(
-      () => this.inFlight.delete(eventId),
-      () => this.inFlight.delete(eventId),
+      () => this.inFlight.delete(event.id),
+      () => this.inFlight.delete(event.id),
     );
     this.pump();
     return promise;
   }
 
+  /**
+   * One transaction at a time while deliveries keep up (the batches grow, and each event costs
+   * less); a second one only when a full batch is waiting.
+   */
   private pump() {
-    while (this.active < this.workers && this.queue.length > 0) {
+    while (this.queue.length > 0 && (this.active === 0 || (this.active < this.workers && this.queue.length >= this.maxBatch))) {
       const batch = this.queue.splice(0, this.maxBatch);
       this.active++;
       void this.run(batch).finally(() => {
@@ -211,7 +263,7 @@ class EventApplier {
 
   private async run(batch: EventApplier["queue"]) {
     try {
-      const outcomes = await applyBatch(this.ctx, batch.map((item) => item.id));
+      const outcomes = await applyBatch(this.ctx, batch.map((item) => item.work));
       batch.forEach((item, i) => item.resolve(outcomes[i]!));
       return;
     } catch (error) {
@@ -222,7 +274,8 @@ class EventApplier {
     }
     for (const item of batch) {
       try {
-        item.resolve(await applyStripeEvent(this.ctx, item.id));
+        const [outcome] = await applyBatch(this.ctx, [item.work]);
+        item.resolve(outcome!);
       } catch (error) {
         item.reject(error);
       }

@@ -16,7 +16,7 @@ import { storedChargeCard, type HandlerContext } from "../billing/handlers.serve
 import { DONATION_REF_PREFIX } from "../billing/gateway.server";
 import { recipientOf } from "../billing/links.server";
 import { queueEmail } from "../email/outbox.server";
-import type { ReceiptSnapshot } from "../receipts/receipts.server";
+import { personPayer, type ReceiptSnapshot } from "../receipts/receipts.server";
 import { donationManageUrl } from "./links.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -117,18 +117,7 @@ async function recordGiftPayment(
 
   const receiptId = randomUUID();
   const snapshot: ReceiptSnapshot = {
-    payer: {
-      kind: "person",
-      familyName: person.familyName,
-      givenName: person.givenName,
-      email: person.email,
-      country: person.country,
-      postalCode: person.postalCode,
-      region: person.region,
-      city: person.city,
-      addressLine1: person.addressLine1,
-      addressLine2: person.addressLine2,
-    },
+    payer: personPayer(person),
     purpose: {
       kind: "donation",
       fundName: fundNameOf(fund),

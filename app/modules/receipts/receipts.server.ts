@@ -85,6 +85,24 @@ export interface ReceiptSnapshot {
   originalAmount?: number | null;
 }
 
+type PersonPayer = Extract<ReceiptSnapshot["payer"], { kind: "person" }>;
+
+/** A person as a receipt's payer: their name and address as they are now, frozen into the receipt. */
+export function personPayer(person: Omit<PersonPayer, "kind">): PersonPayer {
+  return {
+    kind: "person",
+    familyName: person.familyName,
+    givenName: person.givenName,
+    email: person.email,
+    country: person.country,
+    postalCode: person.postalCode,
+    region: person.region,
+    city: person.city,
+    addressLine1: person.addressLine1,
+    addressLine2: person.addressLine2,
+  };
+}
+
 export interface IssueReceipt {
   paymentId: string;
   issuedAt: Date;
@@ -98,8 +116,9 @@ export interface IssueReceipt {
 }
 
 /** Issues a receipt for a payment, allocating its number in the same transaction. */
-export async function issueReceipt(tx: DbOrTx, input: IssueReceipt) {
-  const [row] = await issueReceipts(tx, [input]);
+export async function issueReceipt(tx: DbOrTx, input: IssueReceipt): Promise<Receipt> {
+  const [issued] = await issueReceipts(tx, [input]);
+  const [row] = await tx.select().from(receipts).where(eq(receipts.id, issued!.id));
   return row!;
 }
 
@@ -235,18 +254,7 @@ export async function issueReceiptForPayment(
   if (payment.personId) {
     const [person] = await tx.select().from(people).where(eq(people.id, payment.personId));
     if (!person) throw new Error(`payment ${paymentId}: no person ${payment.personId}`);
-    payer = {
-      kind: "person",
-      familyName: person.familyName,
-      givenName: person.givenName,
-      email: person.email,
-      country: person.country,
-      postalCode: person.postalCode,
-      region: person.region,
-      city: person.city,
-      addressLine1: person.addressLine1,
-      addressLine2: person.addressLine2,
-    };
+    payer = personPayer(person);
     locale = person.preferredLocale;
   } else {
     const [org] = await tx.select().from(organisations).where(eq(organisations.id, payment.organisationId!));
@@ -331,44 +339,42 @@ export async function getReceiptByLink(db: DbOrTx, env: Env, number: string, tok
 
 /**
  * Issues several receipts in one transaction (a batch of payments applied together): one
- * counter update per year for the whole block, then one insert. Still gap-free: the block of
- * numbers is taken in the same transaction as the receipts, in input order. Callers may give
- * each receipt its id (to reference it, e.g. from an outbox row, in the same round trip).
+ * statement per year takes the block of numbers from the year's counter and inserts the
+ * receipts with them. Still gap-free: the block is taken in the same transaction as the
+ * receipts, in input order. Callers may give each receipt its id (to reference it, e.g. from
+ * an outbox row, in the same round trip). Returns each receipt's id and number, in input order.
  */
-export async function issueReceipts(tx: DbOrTx, inputs: (IssueReceipt & { id?: string })[]) {
-  const byYear = new Map<number, (IssueReceipt & { id?: string })[]>();
-  for (const input of inputs) {
+export async function issueReceipts(tx: DbOrTx, inputs: (IssueReceipt & { id?: string })[]): Promise<{ id: string; number: string }[]> {
+  const byYear = new Map<number, { input: IssueReceipt & { id?: string }; index: number }[]>();
+  inputs.forEach((input, index) => {
     const year = receiptYear(input.issuedAt);
-    byYear.set(year, [...(byYear.get(year) ?? []), input]);
-  }
-  const values: (typeof receipts.$inferInsert)[] = [];
+    byYear.set(year, [...(byYear.get(year) ?? []), { input, index }]);
+  });
+  const issued: { id: string; number: string }[] = new Array(inputs.length);
   for (const [year, block] of [...byYear.entries()].sort((a, b) => a[0] - b[0])) {
-    const [row] = await tx
-      .insert(receiptCounters)
-      .values({ year, lastSeq: block.length })
-      .onConflictDoUpdate({ target: receiptCounters.year, set: { lastSeq: sql`${receiptCounters.lastSeq} + ${block.length}` } })
-      .returning({ seq: receiptCounters.lastSeq });
-    const first = row!.seq - block.length + 1;
-    block.forEach((input, i) => {
-      const seq = first + i;
-      values.push({
-        ...(input.id ? { id: input.id } : {}),
-        number: formatReceiptNumber(year, seq),
-        year,
-        seq,
-        paymentId: input.paymentId,
-        kind: input.correctsReceiptId ? "corrected" : "original",
-        correctsReceiptId: input.correctsReceiptId ?? null,
-        amount: input.amount,
-        currency: input.currency,
-        benefitsValue: input.benefitsValue,
-        deductibleAmount: Math.max(0, input.amount - input.benefitsValue),
-        locale: input.locale,
-        snapshot: input.snapshot as unknown as Record<string, unknown>,
-        issuedAt: input.issuedAt,
-      });
-    });
+    const rows = block.map(
+      ({ input }, i) =>
+        sql`(${i + 1}::int, ${input.id ?? null}::uuid, ${input.paymentId}::uuid, ${input.correctsReceiptId ? "corrected" : "original"}::receipt_kind,
+             ${input.correctsReceiptId ?? null}::uuid, ${input.amount}::int, ${input.currency}::currency,
+             ${Math.max(0, input.amount - input.benefitsValue)}::int, ${input.benefitsValue}::int, ${input.locale}::locale,
+             ${JSON.stringify(input.snapshot)}::jsonb, ${input.issuedAt.toISOString()}::timestamptz)`,
+    );
+    // lpad to at least 6 digits (never truncating): a seventh digit fails the number's check.
+    const result = await tx.execute<{ i: number; id: string; number: string }>(sql`
+      with counter as (
+        insert into receipt_counters (year, last_seq) values (${year}, ${block.length})
+        on conflict (year) do update set last_seq = receipt_counters.last_seq + ${block.length}
+        returning last_seq - ${block.length} as base
+      ), numbered as (
+        select v.*, counter.base + v.i as seq from counter,
+          (values ${sql.join(rows, sql`, `)}) as v(i, id, payment_id, kind, corrects_receipt_id, amount, currency, deductible_amount, benefits_value, locale, snapshot, issued_at)
+      )
+      insert into receipts (id, number, year, seq, payment_id, kind, corrects_receipt_id, amount, currency, deductible_amount, benefits_value, locale, snapshot, issued_at)
+      select coalesce(id, gen_random_uuid()), ${String(year)}::text || '-' || lpad(seq::text, greatest(6, length(seq::text)), '0'), ${year}::smallint, seq,
+             payment_id, kind, corrects_receipt_id, amount, currency, deductible_amount, benefits_value, locale, snapshot, issued_at
+      from numbered
+      returning seq - (select base from counter) as i, id, number`);
+    for (const row of result) issued[block[row.i - 1]!.index] = { id: row.id, number: row.number };
   }
-  if (values.length === 0) return [];
-  return tx.insert(receipts).values(values).returning();
+  return issued;
 }
