@@ -1,6 +1,7 @@
 /**
- * The member list as SQL: one row per membership that is not an employee seat, with its
- * person or organisation, tier and partnership. The list page and every export share
+ * The member list as SQL: one row per membership (a company's, a person's own, or an employee
+ * seat, shown with the company it belongs to), with its person or organisation, tier and
+ * partnership. The list page and every export share
  * `memberFilterSql`, so an export holds exactly the rows the list shows.
  *
  * Search uses the trigram indexes on people/organisations.search_text (migrations 0002–0003) (names in kanji, kana as hiragana, romaji
@@ -20,9 +21,12 @@ function likePattern(word: string): string {
 const dayStart = (isoDate: string) => sql`(${isoDate}::date::timestamp at time zone ${TZ})`;
 const dayAfter = (isoDate: string) => sql`((${isoDate}::date + 1)::timestamp at time zone ${TZ})`;
 
-/** The WHERE clause (without the keyword) for a filter over `memberships m`, `people p`, `organisations o`, `tiers t`. */
+/**
+ * The WHERE clause (without the keyword) for a filter over `memberships m`, `people p`,
+ * `organisations o`, `tiers t` (and `so`, a seat's company).
+ */
 export function memberFilterSql(f: MemberFilter): SQL {
-  const parts: SQL[] = [sql`m.seat_of_membership_id is null`];
+  const parts: SQL[] = [sql`true`];
   const words = f.q ? normaliseSearch(f.q).split(" ").filter(Boolean).slice(0, 8) : [];
   if (words.length) {
     // Three or more characters: anywhere in the search text (trigram index). One or two
@@ -53,7 +57,9 @@ const FROM = sql`memberships m
   join tiers t on t.id = m.tier_id
   left join people p on p.id = m.person_id
   left join organisations o on o.id = m.organisation_id
-  left join partnerships ps on ps.id = p.partnership_id`;
+  left join partnerships ps on ps.id = p.partnership_id
+  left join memberships sm on sm.id = m.seat_of_membership_id
+  left join organisations so on so.id = sm.organisation_id`;
 
 /** Japanese names by their kana reading, others by family then given name; organisations by kana or name. */
 const NAME_KEY = sql`coalesce(
@@ -79,7 +85,11 @@ export function memberOrderSql(f: Pick<MemberFilter, "sort" | "dir">): SQL {
 /** Columns every export and the list can use, as text ready for a cell (dates in Japan time). */
 export function memberColumnsSql(locale: Locale): SQL {
   const tierName = locale === "ja" ? sql`t.name_ja` : sql`t.name_en`;
-  const orgName = locale === "ja" ? sql`coalesce(o.legal_name_ja, o.legal_name_en)` : sql`o.legal_name_en`;
+  // A seat holder's row names the company whose seat it is.
+  const orgName =
+    locale === "ja"
+      ? sql`coalesce(o.legal_name_ja, o.legal_name_en, so.legal_name_ja, so.legal_name_en)`
+      : sql`coalesce(o.legal_name_en, so.legal_name_en)`;
   const partnership =
     locale === "ja"
       ? sql`ps.us_city_ja || '（' || ps.us_state || '）– ' || ps.jp_city_ja`
