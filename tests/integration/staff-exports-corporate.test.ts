@@ -94,3 +94,66 @@ describe("seat holders in the list and exports", () => {
     expect(ken.slice(0, 2)).toEqual(["高橋", "健"]);
   });
 });
+
+describe("the corporate preset", () => {
+  const expected = {
+    "Legal name (English)": "Sakura Trading Co., Ltd.",
+    "Legal name (Japanese)": "株式会社さくら商事",
+    "Legal name (kana)": "サクラショウジ",
+    "Corporate number": "1234567890123",
+    Website: "https://sakura-trading.example.jp",
+    Tier: "Gold",
+    Status: "Active",
+    Joined: "2026-04-01",
+    Renews: "2027-04-01",
+    "Seats used": "2",
+    Seats: "10",
+    "PO number": "'=PO-2026-0042",
+    // Given name first for an English-speaking staff user, family name first in Japanese.
+    "Primary contact": "花子 佐藤",
+    "Primary contact email": "hanako@sakura-trading.example.jp",
+    "Billing contact": "一郎 鈴木",
+    "Billing contact email": "keiri@sakura-trading.example.jp",
+    Country: "JP",
+    "Prefecture / state": "13",
+    City: "千代田区",
+  };
+
+  it("CSV: the company's names, number, seats in use of the tier's, PO number, contacts, in English and Japanese", async () => {
+    const [header, ...data] = await csvRows("type=corporate&format=csv&preset=corporate");
+    expect(header).toEqual(Object.keys(expected));
+    // The company's row and its three seats' rows (the canceled seat is listed, not counted).
+    expect(data).toHaveLength(4);
+    const byStatus = data.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]])));
+    expect(byStatus.filter((r) => r.Status === "Active")).toEqual([expected, expected, expected]);
+    expect(byStatus.filter((r) => r.Status === "Canceled")).toEqual([{ ...expected, Status: "Canceled" }]);
+    // The individual member's row has no company columns.
+    const all = await csvRows("format=csv&preset=corporate");
+    expect(all.slice(1).filter((r) => r[0] === "")).toHaveLength(1);
+
+    const [jaHeader, ...jaData] = await csvRows("type=corporate&format=csv&preset=corporate", jaCookie);
+    expect(jaHeader!.slice(0, 5)).toEqual(["法人名（英語）", "法人名（日本語）", "法人名（フリガナ）", "法人番号", "ウェブサイト"]);
+    expect(jaHeader).toContain("使用中の社員枠");
+    const jaCompany = jaData.find((r) => r[jaHeader!.indexOf("主担当者")] === "佐藤 花子")!;
+    expect(jaCompany[jaHeader!.indexOf("請求担当者")]).toBe("鈴木 一郎");
+    expect(jaCompany[jaHeader!.indexOf("会員種別")]).toBe("ゴールド法人会員");
+    expect(jaCompany[jaHeader!.indexOf("状態")]).toBe("有効");
+  });
+
+  it("XLSX: the same cells, seat counts as numbers, the PO number as plain text", async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await download("type=corporate&format=xlsx&preset=corporate")) as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(header).toEqual(Object.keys(expected));
+    const rows: unknown[][] = [];
+    sheet.eachRow((row, n) => n > 1 && rows.push((row.values as unknown[]).slice(1)));
+    expect(rows).toHaveLength(4);
+    for (const row of rows) {
+      expect(row[header.indexOf("Seats used")]).toBe(2);
+      expect(row[header.indexOf("Seats")]).toBe(10);
+      expect(row[header.indexOf("PO number")]).toBe("=PO-2026-0042");
+      expect(row[header.indexOf("Billing contact")]).toBe("一郎 鈴木");
+    }
+  });
+});

@@ -25,7 +25,7 @@ import { CsvRecordEnds, inlineParams, labelSql, neutralisedSql, postalAddressSql
 import { formatPostalAddress, PREFECTURES_JA } from "./regions";
 
 export type ExportFormat = "csv" | "xlsx";
-export type ExportPreset = "roll" | "mailing" | "finance";
+export type ExportPreset = "roll" | "mailing" | "finance" | "corporate";
 
 const ROLL = [
   "familyName", "givenName", "familyNameKana", "givenNameKana", "organisation", "email", "type", "tier", "status",
@@ -35,7 +35,15 @@ export const PRESET_COLUMNS: Record<ExportPreset, readonly string[]> = {
   roll: ROLL,
   mailing: [...ROLL, "postalCode", "addressLine1", "addressLine2", "mailingAddress"],
   finance: [...ROLL, "lastPaymentDate", "lastPaymentAmount", "lastPaymentCurrency", "receiptNumber"],
+  corporate: [
+    "organisationEn", "organisationJa", "organisationKana", "corporateNumber", "website", "tier", "status", "joined", "renews",
+    "seatsUsed", "seatCount", "poNumber", "primaryContactName", "primaryContactEmail", "billingContactName", "billingContactEmail",
+    "organisationCountry", "organisationRegion", "organisationCity",
+  ],
 };
+
+/** Columns that are numbers (XLSX writes them as numbers). */
+const NUMERIC_COLUMNS = new Set(["seatsUsed", "seatCount"]);
 
 const dialect = new PgDialect({ casing: "snake_case" });
 export const CURSOR_BATCH = 2000;
@@ -87,7 +95,8 @@ function cellMaker(preset: ExportPreset, locale: Locale, numbersAsText: boolean)
         }
         default: {
           const value = row[column];
-          return value === null || value === undefined ? null : String(value);
+          if (value === null || value === undefined) return null;
+          return NUMERIC_COLUMNS.has(column) && !numbersAsText ? Number(value) : String(value);
         }
       }
     });
@@ -125,7 +134,7 @@ export async function exportMembers(db: Database, request: ExportRequest): Promi
     ip: request.ip ?? null,
   });
 
-  const select = memberSelectSql(filter, locale, { lastPayment: preset === "finance" });
+  const select = memberSelectSql(filter, locale, { lastPayment: preset === "finance", corporate: preset === "corporate" });
   const header = columns.map((c) => dictionary(locale).staff.columns[c] ?? c);
   const filename = exportFilename(format, preset);
   if (format === "csv") {
@@ -144,7 +153,7 @@ function amountSql(amount: string, currency: string): string {
 }
 
 /** Text that can never start a formula needs no neutralising (dates, counts, our own labels). */
-const SAFE_COLUMNS = new Set(["joined", "renews", "lastPaymentDate"]);
+const SAFE_COLUMNS = new Set(["joined", "renews", "lastPaymentDate", "seatsUsed", "seatCount"]);
 
 /**
  * One CSV cell over the member SELECT's row `s`, as the cursor path's cellMaker wrote it:

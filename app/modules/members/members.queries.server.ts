@@ -123,12 +123,50 @@ const LAST_PAYMENT = sql`left join lateral (
     from payments pay left join receipts r on r.payment_id = pay.id and r.kind = 'original'
     where pay.membership_id = m.id order by pay.paid_at desc limit 1) lp on true`;
 
-/** The whole selection for an export or a page: filters, order, and (for finance) the last payment. */
-export function memberSelectSql(f: MemberFilter, locale: Locale, options: { lastPayment?: boolean; limit?: number; offset?: number } = {}): SQL {
-  const extra = options.lastPayment
-    ? sql`, lp."lastPaymentDate", lp."lastPaymentAmount", lp."lastPaymentCurrency", lp."receiptNumber"`
-    : sql``;
-  const lateral = options.lastPayment ? LAST_PAYMENT : sql``;
+/** A person's name as the staff user reads it: family name first in Japanese, given name first in English. */
+function contactName(alias: string, locale: Locale): SQL {
+  const a = sql.raw(alias);
+  return locale === "ja" ? sql`${a}.family_name || ' ' || ${a}.given_name` : sql`${a}.given_name || ' ' || ${a}.family_name`;
+}
+
+/**
+ * The corporate preset's columns: the company (a seat holder's row: the company whose seat it
+ * is), its seats in use out of the tier's, PO number, primary and billing contacts, and where
+ * the company is (a seat holder's own address is in the other presets).
+ */
+function corporateSql(locale: Locale): { columns: SQL; joins: SQL } {
+  const columns = sql`, co.legal_name_en as "organisationEn", co.legal_name_ja as "organisationJa", co.legal_name_kana as "organisationKana",
+    co.jp_corporate_number as "corporateNumber", co.website as "website",
+    case when co.id is not null then (select count(*)::int from memberships seat
+      where seat.seat_of_membership_id = cm.id and seat.status <> 'canceled') end as "seatsUsed",
+    case when co.id is not null then t.seats end as "seatCount",
+    cm.po_number as "poNumber",
+    ${contactName("pc", locale)} as "primaryContactName", pc.email as "primaryContactEmail",
+    ${contactName("bc", locale)} as "billingContactName", bc.email as "billingContactEmail",
+    co.country as "organisationCountry", co.region as "organisationRegion", co.city as "organisationCity"`;
+  const joins = sql` left join lateral (select coalesce(o.id, so.id) as id, coalesce(o.legal_name_en, so.legal_name_en) as legal_name_en,
+      coalesce(o.legal_name_ja, so.legal_name_ja) as legal_name_ja, coalesce(o.legal_name_kana, so.legal_name_kana) as legal_name_kana,
+      coalesce(o.jp_corporate_number, so.jp_corporate_number) as jp_corporate_number, coalesce(o.website, so.website) as website,
+      coalesce(o.country, so.country) as country, coalesce(o.region, so.region) as region, coalesce(o.city, so.city) as city) co on true
+    left join memberships cm on cm.id = case when o.id is not null then m.id else sm.id end and cm.organisation_id is not null
+    left join lateral (select pp.family_name, pp.given_name, pp.email from organisation_contacts oc join people pp on pp.id = oc.person_id
+      where oc.organisation_id = co.id and oc.role = 'primary' limit 1) pc on true
+    left join lateral (select bp.family_name, bp.given_name, bp.email from organisation_contacts oc join people bp on bp.id = oc.person_id
+      where oc.organisation_id = co.id and oc.role = 'billing' limit 1) bc on true`;
+  return { columns, joins };
+}
+
+/** The whole selection for an export or a page: filters, order, and (for finance) the last payment, (for corporate) the company's details. */
+export function memberSelectSql(
+  f: MemberFilter,
+  locale: Locale,
+  options: { lastPayment?: boolean; corporate?: boolean; limit?: number; offset?: number } = {},
+): SQL {
+  const corporate = options.corporate ? corporateSql(locale) : undefined;
+  const extra = sql`${
+    options.lastPayment ? sql`, lp."lastPaymentDate", lp."lastPaymentAmount", lp."lastPaymentCurrency", lp."receiptNumber"` : sql``
+  }${corporate?.columns ?? sql``}`;
+  const lateral = sql`${options.lastPayment ? LAST_PAYMENT : sql``}${corporate?.joins ?? sql``}`;
   const page = options.limit !== undefined ? sql` limit ${options.limit} offset ${options.offset ?? 0}` : sql``;
   return sql`select ${memberColumnsSql(locale)}${extra} from ${FROM} ${lateral} where ${memberFilterSql(f)} order by ${memberOrderSql(f)}${page}`;
 }
