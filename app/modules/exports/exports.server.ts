@@ -195,6 +195,7 @@ function copyCsvExport(db: Database, spec: { copySql: string; header: string[]; 
 
   (async () => {
     const connection = await client.reserve();
+    let copy: Readable | undefined;
     try {
       if (body.destroyed) throw new Error("export aborted");
       // A connection of its own with room to sort in memory (the default work_mem would sort a
@@ -202,37 +203,47 @@ function copyCsvExport(db: Database, spec: { copySql: string; header: string[]; 
       await connection.unsafe(`set work_mem = '${EXPORT_WORK_MEM}'; set standard_conforming_strings = on`);
       if (body.destroyed) throw new Error("export aborted");
       const query = connection.unsafe(`copy (${spec.copySql}) to stdout with (format csv)`);
-      const copy = await query.readable();
+      copy = await query.readable();
+      const stream = copy;
       await new Promise<void>((resolve, reject) => {
-        let finished = false;
+        let settled = false;
+        let waiting = false; // for the client to drain
         const pump = () => {
+          if (waiting) return;
           // read() hands over everything buffered as one Buffer: one conversion and one write per
           // socket read, not per row (PostgreSQL sends each row as a message of its own).
           let chunk: Buffer | null;
-          while (!body.destroyed && (chunk = copy.read() as Buffer | null) !== null) {
-            if (!body.write(records.convert(chunk))) return void body.once("drain", pump);
+          while (!body.destroyed && (chunk = stream.read() as Buffer | null) !== null) {
+            if (!body.write(records.convert(chunk))) {
+              waiting = true;
+              body.once("drain", () => {
+                waiting = false;
+                pump();
+              });
+              return;
+            }
           }
         };
         const abort = () => {
-          if (finished) return;
-          finished = true;
-          copy.off("readable", pump);
+          if (settled) return;
+          settled = true;
+          stream.off("readable", pump);
           // Cancel the statement, then read on (discarding) so the driver reaches PostgreSQL's
           // answer; the COPY stream closes when the connection is ready again.
           void query.cancel();
-          copy.on("data", () => {});
-          copy.once("close", () => reject(new Error("export aborted")));
-          copy.resume();
+          stream.on("data", () => {});
+          stream.once("close", () => reject(new Error("export aborted")));
+          stream.resume();
         };
-        copy.on("readable", pump);
-        copy.on("error", (error) => {
-          if (finished) return;
-          finished = true;
+        stream.on("readable", pump);
+        stream.on("error", (error) => {
+          if (settled) return;
+          settled = true;
           reject(error);
         });
-        copy.once("end", () => {
-          if (finished) return;
-          finished = true;
+        stream.once("end", () => {
+          if (settled) return;
+          settled = true;
           body.off("close", abort);
           body.end();
           resolve();
@@ -241,6 +252,7 @@ function copyCsvExport(db: Database, spec: { copySql: string; header: string[]; 
       });
       await finished(body, { readable: false }); // every byte handed to the response
     } finally {
+      if (copy) resumeAfterCopy(copy);
       await connection.unsafe("reset work_mem; reset standard_conforming_strings").catch(() => {});
       connection.release();
     }
@@ -252,6 +264,17 @@ function copyCsvExport(db: Database, spec: { copySql: string; header: string[]; 
     },
   );
   return { body, contentType: "text/csv; charset=utf-8", filename: spec.filename, auditId: spec.auditId, done };
+}
+
+/**
+ * postgres.js pauses the socket when a COPY stream's buffer is full; when the last rows and
+ * CopyDone arrive in that same socket read, the stream ends with the socket still paused and
+ * the next query on the connection never gets its answer (porsager/postgres#499, fix proposed in
+ * #1016). The stream's own read hook is what resumes the socket: call it once more after the
+ * end (harmless when the socket is flowing).
+ */
+function resumeAfterCopy(copy: Readable): void {
+  (copy as Readable & { _read: (size: number) => void })._read(0);
 }
 
 /** The export's `done` promise, and the function that completes its audit entry with the row count. */
