@@ -46,7 +46,13 @@ export const PRESET_COLUMNS: Record<ExportPreset, readonly string[]> = {
 const NUMERIC_COLUMNS = new Set(["seatsUsed", "seatCount"]);
 
 const dialect = new PgDialect({ casing: "snake_case" });
-export const CURSOR_BATCH = 2000;
+/**
+ * Rows per cursor fetch (XLSX and the donations export). Small: a batch lives while the next is
+ * fetched and exceljs works through it, long enough to be promoted out of V8's young generation;
+ * 250 rather than 2,000 kept the 100,000-member XLSX's peak JS heap at 126 MB instead of 153 MB
+ * (peak RSS 215 MB instead of 226 MB) at no measurable cost in time.
+ */
+export const CURSOR_BATCH = 250;
 /** PostgreSQL sort memory for one export's session (the database server's, not the app's). */
 export const EXPORT_WORK_MEM = "256MB";
 
