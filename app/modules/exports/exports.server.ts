@@ -202,6 +202,7 @@ function copyCsvExport(db: Database, spec: { copySql: string; header: string[]; 
   (async () => {
     const connection = await client.reserve();
     let copy: Readable | undefined;
+    let cancelled: Promise<unknown> | undefined;
     try {
       if (body.destroyed) throw new Error("export aborted");
       // A connection of its own with room to sort in memory (the default work_mem would sort a
@@ -236,7 +237,7 @@ function copyCsvExport(db: Database, spec: { copySql: string; header: string[]; 
           stream.off("readable", pump);
           // Cancel the statement, then read on (discarding) so the driver reaches PostgreSQL's
           // answer; the COPY stream closes when the connection is ready again.
-          void query.cancel();
+          cancelled = Promise.resolve(query.cancel()).catch(() => {});
           stream.on("data", () => {});
           stream.once("close", () => reject(new Error("export aborted")));
           stream.resume();
@@ -259,6 +260,9 @@ function copyCsvExport(db: Database, spec: { copySql: string; header: string[]; 
       await finished(body, { readable: false }); // every byte handed to the response
     } finally {
       if (copy) resumeAfterCopy(copy);
+      // A cancel request travels on a connection of its own: let it land before this
+      // connection runs anything else, so it cannot stop the next statement instead.
+      await cancelled;
       await connection.unsafe("reset work_mem; reset standard_conforming_strings").catch(() => {});
       connection.release();
     }
