@@ -21,10 +21,7 @@ function likePattern(word: string): string {
 const dayStart = (isoDate: string) => sql`(${isoDate}::date::timestamp at time zone ${TZ})`;
 const dayAfter = (isoDate: string) => sql`((${isoDate}::date + 1)::timestamp at time zone ${TZ})`;
 
-/**
- * The WHERE clause (without the keyword) for a filter over `memberships m`, `people p`,
- * `organisations o`, `tiers t` (and `so`, a seat's company).
- */
+/** The WHERE clause (without the keyword) for a filter over `memberships m`, `people p`, `organisations o`, `tiers t`. */
 export function memberFilterSql(f: MemberFilter): SQL {
   const parts: SQL[] = [sql`true`];
   const words = f.q ? normaliseSearch(f.q).split(" ").filter(Boolean).slice(0, 8) : [];
@@ -57,9 +54,14 @@ const FROM = sql`memberships m
   join tiers t on t.id = m.tier_id
   left join people p on p.id = m.person_id
   left join organisations o on o.id = m.organisation_id
-  left join partnerships ps on ps.id = p.partnership_id
-  left join memberships sm on sm.id = m.seat_of_membership_id
-  left join organisations so on so.id = sm.organisation_id`;
+  left join partnerships ps on ps.id = p.partnership_id`;
+
+/**
+ * A seat's company, for seat rows only (the CASE keeps the lookup off every other row, and the
+ * list's FROM, which search plans over, stays as it was).
+ */
+const seatCompany = (column: SQL) => sql`case when m.seat_of_membership_id is not null then
+  (select ${column} from memberships sm join organisations so on so.id = sm.organisation_id where sm.id = m.seat_of_membership_id) end`;
 
 /** Japanese names by their kana reading, others by family then given name; organisations by kana or name. */
 const NAME_KEY = sql`coalesce(
@@ -88,8 +90,8 @@ export function memberColumnsSql(locale: Locale): SQL {
   // A seat holder's row names the company whose seat it is.
   const orgName =
     locale === "ja"
-      ? sql`coalesce(o.legal_name_ja, o.legal_name_en, so.legal_name_ja, so.legal_name_en)`
-      : sql`coalesce(o.legal_name_en, so.legal_name_en)`;
+      ? sql`coalesce(o.legal_name_ja, o.legal_name_en, ${seatCompany(sql`coalesce(so.legal_name_ja, so.legal_name_en)`)})`
+      : sql`coalesce(o.legal_name_en, ${seatCompany(sql`so.legal_name_en`)})`;
   const partnership =
     locale === "ja"
       ? sql`ps.us_city_ja || '（' || ps.us_state || '）– ' || ps.jp_city_ja`
@@ -144,7 +146,9 @@ function corporateSql(locale: Locale): { columns: SQL; joins: SQL } {
     ${contactName("pc", locale)} as "primaryContactName", pc.email as "primaryContactEmail",
     ${contactName("bc", locale)} as "billingContactName", bc.email as "billingContactEmail",
     co.country as "organisationCountry", co.region as "organisationRegion", co.city as "organisationCity"`;
-  const joins = sql` left join lateral (select coalesce(o.id, so.id) as id, coalesce(o.legal_name_en, so.legal_name_en) as legal_name_en,
+  const joins = sql` left join memberships sm on sm.id = m.seat_of_membership_id
+    left join organisations so on so.id = sm.organisation_id
+    left join lateral (select coalesce(o.id, so.id) as id, coalesce(o.legal_name_en, so.legal_name_en) as legal_name_en,
       coalesce(o.legal_name_ja, so.legal_name_ja) as legal_name_ja, coalesce(o.legal_name_kana, so.legal_name_kana) as legal_name_kana,
       coalesce(o.jp_corporate_number, so.jp_corporate_number) as jp_corporate_number, coalesce(o.website, so.website) as website,
       coalesce(o.country, so.country) as country, coalesce(o.region, so.region) as region, coalesce(o.city, so.city) as city) co on true
