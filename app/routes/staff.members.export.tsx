@@ -1,5 +1,5 @@
 /**
- * GET /staff/members/export?<the list's filters>&format=csv|xlsx&preset=roll|mailing|finance
+ * GET /staff/members/export?<the list's filters>&format=csv|xlsx&preset=roll|mailing|finance|corporate
  * streams the file. Staff and admins only; each export is one audit entry.
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
@@ -14,7 +14,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const exportParams = ExportParamsSchema.safeParse({ format: params.get("format") ?? undefined, preset: params.get("preset") ?? undefined });
   const { query, problems } = parseMemberQuery(params);
   if (!exportParams.success || problems.length) {
-    const messages = [...problems.map((p) => p.message), ...(exportParams.success ? [] : ["format must be csv or xlsx; preset roll, mailing or finance"])];
+    const messages = [...problems.map((p) => p.message), ...(exportParams.success ? [] : ["format must be csv or xlsx; preset roll, mailing, finance or corporate"])];
     return new Response(`The export was not started: / 書き出しを開始できませんでした：\n${messages.join("\n")}\n`, {
       status: 400,
       headers: { "Content-Type": "text/plain; charset=utf-8" },

@@ -197,5 +197,9 @@ describe("an export the client abandons", () => {
     }
     // The pool still answers: no connection was left reserved.
     for (let i = 0; i < 6; i++) expect((await t.handle.sql`select 1 as ok`)[0]!.ok).toBe(1);
+    // And PostgreSQL is not still running the abandoned COPY or cursor.
+    const running = await t.handle.sql`select query from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and state = 'active'`;
+    expect(running.map((r) => r.query as string)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The member list as SQL: one row per membership that is not an employee seat, with its
- * person or organisation, tier and partnership. The list page and every export share
+ * The member list as SQL: one row per membership (a company's, a person's own, or an employee
+ * seat, shown with the company it belongs to), with its person or organisation, tier and
+ * partnership. The list page and every export share
  * `memberFilterSql`, so an export holds exactly the rows the list shows.
  *
  * Search uses the trigram indexes on people/organisations.search_text (migrations 0002–0003) (names in kanji, kana as hiragana, romaji
@@ -22,7 +23,7 @@ const dayAfter = (isoDate: string) => sql`((${isoDate}::date + 1)::timestamp at 
 
 /** The WHERE clause (without the keyword) for a filter over `memberships m`, `people p`, `organisations o`, `tiers t`. */
 export function memberFilterSql(f: MemberFilter): SQL {
-  const parts: SQL[] = [sql`m.seat_of_membership_id is null`];
+  const parts: SQL[] = [sql`true`];
   const words = f.q ? normaliseSearch(f.q).split(" ").filter(Boolean).slice(0, 8) : [];
   if (words.length) {
     // Three or more characters: anywhere in the search text (trigram index). One or two
@@ -55,6 +56,13 @@ const FROM = sql`memberships m
   left join organisations o on o.id = m.organisation_id
   left join partnerships ps on ps.id = p.partnership_id`;
 
+/**
+ * A seat's company, for seat rows only (the CASE keeps the lookup off every other row, and the
+ * list's FROM, which search plans over, stays as it was).
+ */
+const seatCompany = (column: SQL) => sql`case when m.seat_of_membership_id is not null then
+  (select ${column} from memberships sm join organisations so on so.id = sm.organisation_id where sm.id = m.seat_of_membership_id) end`;
+
 /** Japanese names by their kana reading, others by family then given name; organisations by kana or name. */
 const NAME_KEY = sql`coalesce(
   kizuna_hiragana(p.family_name_kana) || ' ' || coalesce(kizuna_hiragana(p.given_name_kana), ''),
@@ -79,7 +87,11 @@ export function memberOrderSql(f: Pick<MemberFilter, "sort" | "dir">): SQL {
 /** Columns every export and the list can use, as text ready for a cell (dates in Japan time). */
 export function memberColumnsSql(locale: Locale): SQL {
   const tierName = locale === "ja" ? sql`t.name_ja` : sql`t.name_en`;
-  const orgName = locale === "ja" ? sql`coalesce(o.legal_name_ja, o.legal_name_en)` : sql`o.legal_name_en`;
+  // A seat holder's row names the company whose seat it is.
+  const orgName =
+    locale === "ja"
+      ? sql`coalesce(o.legal_name_ja, o.legal_name_en, ${seatCompany(sql`coalesce(so.legal_name_ja, so.legal_name_en)`)})`
+      : sql`coalesce(o.legal_name_en, ${seatCompany(sql`so.legal_name_en`)})`;
   const partnership =
     locale === "ja"
       ? sql`ps.us_city_ja || '（' || ps.us_state || '）– ' || ps.jp_city_ja`
@@ -113,12 +125,52 @@ const LAST_PAYMENT = sql`left join lateral (
     from payments pay left join receipts r on r.payment_id = pay.id and r.kind = 'original'
     where pay.membership_id = m.id order by pay.paid_at desc limit 1) lp on true`;
 
-/** The whole selection for an export or a page: filters, order, and (for finance) the last payment. */
-export function memberSelectSql(f: MemberFilter, locale: Locale, options: { lastPayment?: boolean; limit?: number; offset?: number } = {}): SQL {
-  const extra = options.lastPayment
-    ? sql`, lp."lastPaymentDate", lp."lastPaymentAmount", lp."lastPaymentCurrency", lp."receiptNumber"`
-    : sql``;
-  const lateral = options.lastPayment ? LAST_PAYMENT : sql``;
+/** A person's name as the staff user reads it: family name first in Japanese, given name first in English. */
+function contactName(alias: string, locale: Locale): SQL {
+  const a = sql.raw(alias);
+  return locale === "ja" ? sql`${a}.family_name || ' ' || ${a}.given_name` : sql`${a}.given_name || ' ' || ${a}.family_name`;
+}
+
+/**
+ * The corporate preset's columns: the company (a seat holder's row: the company whose seat it
+ * is), its seats in use out of the tier's, PO number, primary and billing contacts, and where
+ * the company is (a seat holder's own address is in the other presets).
+ */
+function corporateSql(locale: Locale): { columns: SQL; joins: SQL } {
+  const columns = sql`, co.legal_name_en as "organisationEn", co.legal_name_ja as "organisationJa", co.legal_name_kana as "organisationKana",
+    co.jp_corporate_number as "corporateNumber", co.website as "website",
+    case when co.id is not null then (select count(*)::int from memberships seat
+      where seat.seat_of_membership_id = cm.id and seat.status <> 'canceled') end as "seatsUsed",
+    case when co.id is not null then t.seats end as "seatCount",
+    cm.po_number as "poNumber",
+    ${contactName("pc", locale)} as "primaryContactName", pc.email as "primaryContactEmail",
+    ${contactName("bc", locale)} as "billingContactName", bc.email as "billingContactEmail",
+    co.country as "organisationCountry", co.region as "organisationRegion", co.city as "organisationCity"`;
+  const joins = sql` left join memberships sm on sm.id = m.seat_of_membership_id
+    left join organisations so on so.id = sm.organisation_id
+    left join lateral (select coalesce(o.id, so.id) as id, coalesce(o.legal_name_en, so.legal_name_en) as legal_name_en,
+      coalesce(o.legal_name_ja, so.legal_name_ja) as legal_name_ja, coalesce(o.legal_name_kana, so.legal_name_kana) as legal_name_kana,
+      coalesce(o.jp_corporate_number, so.jp_corporate_number) as jp_corporate_number, coalesce(o.website, so.website) as website,
+      coalesce(o.country, so.country) as country, coalesce(o.region, so.region) as region, coalesce(o.city, so.city) as city) co on true
+    left join memberships cm on cm.id = case when o.id is not null then m.id else sm.id end and cm.organisation_id is not null
+    left join lateral (select pp.family_name, pp.given_name, pp.email from organisation_contacts oc join people pp on pp.id = oc.person_id
+      where oc.organisation_id = co.id and oc.role = 'primary' limit 1) pc on true
+    left join lateral (select bp.family_name, bp.given_name, bp.email from organisation_contacts oc join people bp on bp.id = oc.person_id
+      where oc.organisation_id = co.id and oc.role = 'billing' limit 1) bc on true`;
+  return { columns, joins };
+}
+
+/** The whole selection for an export or a page: filters, order, and (for finance) the last payment, (for corporate) the company's details. */
+export function memberSelectSql(
+  f: MemberFilter,
+  locale: Locale,
+  options: { lastPayment?: boolean; corporate?: boolean; limit?: number; offset?: number } = {},
+): SQL {
+  const corporate = options.corporate ? corporateSql(locale) : undefined;
+  const extra = sql`${
+    options.lastPayment ? sql`, lp."lastPaymentDate", lp."lastPaymentAmount", lp."lastPaymentCurrency", lp."receiptNumber"` : sql``
+  }${corporate?.columns ?? sql``}`;
+  const lateral = sql`${options.lastPayment ? LAST_PAYMENT : sql``}${corporate?.joins ?? sql``}`;
   const page = options.limit !== undefined ? sql` limit ${options.limit} offset ${options.offset ?? 0}` : sql``;
   return sql`select ${memberColumnsSql(locale)}${extra} from ${FROM} ${lateral} where ${memberFilterSql(f)} order by ${memberOrderSql(f)}${page}`;
 }

@@ -94,7 +94,7 @@ export function normaliseSearch(q: string): string {
     .replace(/\s+/g, " ");
 }
 
-export const EXPORT_PRESETS = ["roll", "mailing", "finance"] as const;
+export const EXPORT_PRESETS = ["roll", "mailing", "finance", "corporate"] as const;
 export const EXPORT_FORMATS = ["csv", "xlsx"] as const;
 export const ExportParamsSchema = z.object({
   format: z.enum(EXPORT_FORMATS).default("csv"),
