@@ -1,23 +1,18 @@
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { memberships, tierPrices, tiers } from "../../db/schema";
 import { getStripe } from "~/modules/billing/stripe.server";
 import { syncStripeCatalogue } from "~/modules/billing/stripe-sync.server";
 import { updateCardUrl } from "~/modules/billing/links.server";
 import { loader as portalLoader } from "~/routes/billing.portal.$token";
-import { catalogueHandlers, fakeCatalogue, stripeCalls, stripeServer } from "../mocks/stripe";
+import { catalogueHandlers, fakeCatalogue, stripeCalls, stripeServer, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, createPendingMembership } from "../fixtures/billing";
 
 const t = useTestDatabase();
 const env = billingEnv();
 
-beforeAll(() => stripeServer.listen({ onUnhandledRequest: "error" }));
-afterEach(() => stripeServer.resetHandlers());
-afterAll(() => stripeServer.close());
-beforeEach(() => {
-  stripeCalls.length = 0;
-});
+useStripeMock();
 
 describe("npm run stripe:sync", () => {
   it("creates a Product per tier and a Price per tier/currency/interval by lookup key, records the ids, and is idempotent; a new amount replaces the Price", async () => {

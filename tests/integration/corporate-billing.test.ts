@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { and, count, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditLog, emailOutbox, memberships, organisationContacts, organisations, payments, people, receipts, staffUsers } from "../../db/schema";
 import { parseEnv } from "~/modules/config/env.server";
 import { corporateInvoiceShape, stripeEvent } from "~/modules/billing/stripe-shapes.server";
@@ -12,7 +12,7 @@ import { renderEmail } from "../../emails";
 import { buildReceiptDocument, receiptLines } from "~/modules/receipts/receipt-document";
 import { issuerFromEnv } from "~/modules/receipts/receipts.server";
 import { dictionary } from "~/modules/i18n/i18n";
-import { stripeCalls, stripeServer } from "../mocks/stripe";
+import { stripeCalls, stripeServer, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, deliver, getMembership } from "../fixtures/billing";
 import { sakura, submitSponsor } from "../fixtures/corporate";
@@ -20,12 +20,7 @@ import { sakura, submitSponsor } from "../fixtures/corporate";
 const t = useTestDatabase();
 const env = billingEnv();
 
-beforeAll(() => stripeServer.listen({ onUnhandledRequest: "error" }));
-afterEach(() => stripeServer.resetHandlers());
-afterAll(() => stripeServer.close());
-beforeEach(() => {
-  stripeCalls.length = 0;
-});
+useStripeMock();
 
 const acme = {
   ...sakura,

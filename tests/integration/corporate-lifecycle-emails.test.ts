@@ -4,12 +4,12 @@
  * language, addressed to the company (御中 in Japanese).
  */
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { emailOutbox, memberships, payments, tiers } from "../../db/schema";
 import { addInterval, checkoutSessionShape, demoId, invoiceShape, stripeEvent, subscriptionShape, type SubscriptionRefs } from "~/modules/billing/stripe-shapes.server";
 import { openCardUpdate } from "~/modules/billing/portal.server";
 import { renderEmail } from "../../emails";
-import { stripeCalls, stripeServer } from "../mocks/stripe";
+import { stripeCalls, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, deliver, getMembership } from "../fixtures/billing";
 import { sakura, submitSponsor } from "../fixtures/corporate";
@@ -17,12 +17,7 @@ import { sakura, submitSponsor } from "../fixtures/corporate";
 const t = useTestDatabase();
 const env = billingEnv();
 
-beforeAll(() => stripeServer.listen({ onUnhandledRequest: "error" }));
-afterEach(() => stripeServer.resetHandlers());
-afterAll(() => stripeServer.close());
-beforeEach(() => {
-  stripeCalls.length = 0;
-});
+useStripeMock();
 
 let seq = 0;
 /** Sakura applies by card (Japanese contacts; billing contact 鈴木 一郎) and pays through Checkout. */

@@ -4,14 +4,14 @@
  * record (after Stripe's "paid out of band" invoice.paid, which alone cannot say which).
  */
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { payments, receipts, staffUsers } from "../../db/schema";
 import { chargeShape, corporateInvoiceShape, stripeEvent } from "~/modules/billing/stripe-shapes.server";
 import { recordOfflineInvoicePayment } from "~/modules/corporate/corporate-billing.server";
 import { buildReceiptDocument, receiptLines } from "~/modules/receipts/receipt-document";
 import { issuerFromEnv } from "~/modules/receipts/receipts.server";
 import { renderEmail, templates } from "../../emails";
-import { stripeCalls, stripeServer } from "../mocks/stripe";
+import { useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, deliver, getMembership } from "../fixtures/billing";
 import { sakura, submitSponsor } from "../fixtures/corporate";
@@ -19,12 +19,7 @@ import { sakura, submitSponsor } from "../fixtures/corporate";
 const t = useTestDatabase();
 const env = billingEnv();
 
-beforeAll(() => stripeServer.listen({ onUnhandledRequest: "error" }));
-afterEach(() => stripeServer.resetHandlers());
-afterAll(() => stripeServer.close());
-beforeEach(() => {
-  stripeCalls.length = 0;
-});
+useStripeMock();
 
 let seq = 0;
 async function invoicedCompany() {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { http } from "msw";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { corporateInvoices, emailOutbox, memberships, payments, receipts, staffUsers, tierPrices, tiers } from "../../db/schema";
 import { parseEnv } from "~/modules/config/env.server";
 import { corporateInvoiceShape, stripeEvent } from "~/modules/billing/stripe-shapes.server";
@@ -18,7 +18,7 @@ import { recordOfflineInvoicePayment } from "~/modules/corporate/corporate-billi
 import { issueDueRenewalInvoices, issueRenewalInvoice } from "~/modules/corporate/renewals.server";
 import { queueRenewalReminders } from "~/modules/email/reminders.server";
 import { renderEmail } from "../../emails";
-import { STRIPE, stripeCalls, stripeError, stripeServer } from "../mocks/stripe";
+import { STRIPE, stripeCalls, stripeError, stripeServer, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, deliver, getMembership } from "../fixtures/billing";
 import { sakura, submitSponsor } from "../fixtures/corporate";
@@ -27,12 +27,7 @@ const t = useTestDatabase();
 const env = billingEnv();
 const DAY = 86_400_000;
 
-beforeAll(() => stripeServer.listen({ onUnhandledRequest: "error" }));
-afterEach(() => stripeServer.resetHandlers());
-afterAll(() => stripeServer.close());
-beforeEach(() => {
-  stripeCalls.length = 0;
-});
+useStripeMock();
 
 const acme = {
   ...sakura,

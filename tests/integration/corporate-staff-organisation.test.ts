@@ -4,13 +4,13 @@
  * proration); next year's invoice issued now. Bad input changes nothing.
  */
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditLog, corporateInvoices, emailOutbox, memberships, organisationContacts, organisations, people, tiers } from "../../db/schema";
 import { action as memberAction, loader as memberLoader } from "~/routes/staff.members.$memberId";
 import { dictionary } from "~/modules/i18n/i18n";
 import { acceptSeatInvitation } from "~/modules/corporate/seats.server";
 import { seatInviteToken } from "~/modules/corporate/tokens.server";
-import { STRIPE, stripeCalls, stripeError, stripeServer } from "../mocks/stripe";
+import { STRIPE, stripeCalls, stripeError, stripeServer, useStripeMock } from "../mocks/stripe";
 import { args, env, makeMember, makeStaff, respond, staffCookie } from "../fixtures/staff";
 import { billingEnv } from "../fixtures/billing";
 import { sakura, submitSponsor } from "../fixtures/corporate";
@@ -19,12 +19,7 @@ import { useTestDatabase } from "../setup/test-db";
 const t = useTestDatabase();
 const stripeEnv = billingEnv({ SESSION_SECRET: env.SESSION_SECRET! });
 
-beforeAll(() => stripeServer.listen({ onUnhandledRequest: "error" }));
-afterEach(() => stripeServer.resetHandlers());
-afterAll(() => stripeServer.close());
-beforeEach(() => {
-  stripeCalls.length = 0;
-});
+useStripeMock();
 
 let seq = 0;
 /** Sakura (Japanese contacts) applied by invoice on the demo gateway and paid its first year by wire. */

@@ -1,5 +1,5 @@
 import { count, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { renderEmail } from "../../emails";
 import { donations, emailOutbox, payments, people, receipts, type Donation } from "../../db/schema";
 import { addInterval, demoId, stripeEvent } from "~/modules/billing/stripe-shapes.server";
@@ -12,7 +12,7 @@ import { action as donateAction, loader as donateLoader } from "~/routes/($lang)
 import { loader as thanksLoader } from "~/routes/($lang).donate_.thanks";
 import { loader as manageLoader } from "~/routes/($lang).donate_.manage.$token";
 import { loader as homeLoader } from "~/routes/($lang)._index";
-import { failCheckoutWith, stripeCalls, stripeError, stripeServer } from "../mocks/stripe";
+import { failCheckoutWith, stripeCalls, stripeError, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, deliver } from "../fixtures/billing";
 import { args as staffArgs, makeMember, memberCookie } from "../fixtures/staff";
@@ -20,12 +20,7 @@ import { args as staffArgs, makeMember, memberCookie } from "../fixtures/staff";
 const t = useTestDatabase();
 const env = billingEnv();
 
-beforeAll(() => stripeServer.listen({ onUnhandledRequest: "error" }));
-afterEach(() => stripeServer.resetHandlers());
-afterAll(() => stripeServer.close());
-beforeEach(() => {
-  stripeCalls.length = 0;
-});
+useStripeMock();
 
 const hanako = {
   currency: "JPY",

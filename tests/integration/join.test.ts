@@ -1,13 +1,13 @@
 import { count, eq } from "drizzle-orm";
 import { HttpResponse } from "msw";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { emailOutbox, memberships, payments, people, receipts, tierPrices, tiers } from "../../db/schema";
 import { addInterval, invoiceShape, checkoutSessionShape, stripeEvent, demoId } from "~/modules/billing/stripe-shapes.server";
 import { dictionary } from "~/modules/i18n/i18n";
 import { formatMoney } from "~/modules/i18n/format";
 import { action as joinAction, loader as joinLoader } from "~/routes/($lang).join";
 import { loader as successLoader } from "~/routes/($lang).join_.success";
-import { failCheckoutWith, stripeCalls, stripeError, stripeServer } from "../mocks/stripe";
+import { failCheckoutWith, stripeCalls, stripeError, stripeServer, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, deliver, getMembership } from "../fixtures/billing";
 import { and } from "drizzle-orm";
@@ -15,12 +15,7 @@ import { and } from "drizzle-orm";
 const t = useTestDatabase();
 const env = billingEnv();
 
-beforeAll(() => stripeServer.listen({ onUnhandledRequest: "error" }));
-afterEach(() => stripeServer.resetHandlers());
-afterAll(() => stripeServer.close());
-beforeEach(() => {
-  stripeCalls.length = 0;
-});
+useStripeMock();
 
 const taro = {
   tier: "individual",

@@ -4,7 +4,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { http, HttpResponse } from "msw";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditLog, emailOutbox, memberships, payments } from "../../db/schema";
 import { parseEnv } from "~/modules/config/env.server";
 import { completeDemoCheckout } from "~/modules/billing/demo.server";
@@ -12,7 +12,7 @@ import { startCheckout } from "~/modules/billing/checkout.server";
 import { action as memberAction } from "~/routes/staff.members.$memberId";
 import { WEBHOOK_SECRET } from "../fixtures/billing";
 import { makeMember, makeStaff, ORIGIN, staffCookie } from "../fixtures/staff";
-import { STRIPE, stripeCalls, stripeServer } from "../mocks/stripe";
+import { STRIPE, stripeCalls, stripeServer, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 
 const t = useTestDatabase();
@@ -20,12 +20,7 @@ const SESSION_SECRET = "test-secret-test-secret-test-secret-42";
 const stripeEnv = parseEnv({ NODE_ENV: "test", SESSION_SECRET, STRIPE_SECRET_KEY: "sk_test_fake", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_MAX_NETWORK_RETRIES: "0" });
 const demoEnv = parseEnv({ NODE_ENV: "test", SESSION_SECRET, APP_URL: "http://localhost:3000", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET });
 
-beforeAll(() => stripeServer.listen({ onUnhandledRequest: "error" }));
-afterEach(() => {
-  stripeServer.resetHandlers();
-  stripeCalls.length = 0;
-});
-afterAll(() => stripeServer.close());
+useStripeMock();
 
 async function post(env: typeof stripeEnv, memberId: string, cookie: string, form: Record<string, string>) {
   const request = new Request(`${ORIGIN}/staff/members/${memberId}`, {

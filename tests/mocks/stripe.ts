@@ -5,6 +5,7 @@
  */
 import { http, HttpResponse, type HttpResponseResolver } from "msw";
 import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 
 export interface StripeCall {
   method: string;
@@ -190,3 +191,13 @@ export const catalogueHandlers = [
     return HttpResponse.json(price);
   }),
 ];
+
+/** For a test file that reaches Stripe: msw answers api.stripe.com, anything else unhandled fails; calls are recorded per test. */
+export function useStripeMock() {
+  beforeAll(() => stripeServer.listen({ onUnhandledRequest: "error" }));
+  beforeEach(() => {
+    stripeCalls.length = 0;
+  });
+  afterEach(() => stripeServer.resetHandlers());
+  afterAll(() => stripeServer.close());
+}
