@@ -15,37 +15,13 @@ import { dictionary } from "~/modules/i18n/i18n";
 import { stripeCalls, stripeServer, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, deliver, getMembership } from "../fixtures/billing";
-import { sakura, submitSponsor } from "../fixtures/corporate";
+import { acme, sakura, submitSponsor } from "../fixtures/corporate";
 
 const t = useTestDatabase();
 const env = billingEnv();
 
 useStripeMock();
 
-const acme = {
-  ...sakura,
-  tier: "silver",
-  currency: "USD",
-  legalNameEn: "Acme Corporation",
-  legalNameJa: "",
-  legalNameKana: "",
-  website: "https://acme.example.com",
-  jpCorporateNumber: "",
-  country: "US",
-  postalCode: "55102",
-  region: "MN",
-  city: "St. Paul",
-  addressLine1: "1 Main St",
-  primaryFamilyName: "Smith",
-  primaryGivenName: "Jane",
-  primaryEmail: "jane@acme.example.com",
-  billingSame: "on",
-  billingFamilyName: "",
-  billingGivenName: "",
-  billingEmail: "",
-  poNumber: "4500012345",
-  preferredLocale: "en",
-};
 
 function membershipIdFrom(location: string | null): string {
   const m = /[?&]m=([0-9a-f-]{36})/.exec(location ?? "");

@@ -21,7 +21,7 @@ import { renderEmail } from "../../emails";
 import { STRIPE, stripeCalls, stripeError, stripeServer, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, deliver, getMembership } from "../fixtures/billing";
-import { sakura, submitSponsor } from "../fixtures/corporate";
+import { acme, sakura, submitSponsor } from "../fixtures/corporate";
 
 const t = useTestDatabase();
 const env = billingEnv();
@@ -29,28 +29,6 @@ const DAY = 86_400_000;
 
 useStripeMock();
 
-const acme = {
-  ...sakura,
-  tier: "silver",
-  currency: "USD",
-  legalNameEn: "Acme Corporation",
-  legalNameJa: "",
-  legalNameKana: "",
-  jpCorporateNumber: "",
-  country: "US",
-  postalCode: "55102",
-  region: "MN",
-  city: "St. Paul",
-  addressLine1: "1 Main St",
-  primaryFamilyName: "Smith",
-  primaryGivenName: "Jane",
-  billingSame: "on",
-  billingFamilyName: "",
-  billingGivenName: "",
-  billingEmail: "",
-  poNumber: "4500012345",
-  preferredLocale: "en",
-};
 
 let seq = 0;
 /** A company that applied to pay by invoice and paid its first year by bank transfer in Stripe. */
