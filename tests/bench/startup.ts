@@ -10,12 +10,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { freePort } from "../setup/pg-server";
+import { SERVER_NODE_FLAGS } from "../../app/server/node-flags";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
 async function startOnce(dataDir: string, port: number) {
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "app/server/main.ts"], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: "", DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()) },
     stdio: ["ignore", "pipe", "pipe"],

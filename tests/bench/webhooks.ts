@@ -24,6 +24,7 @@ import { signPayload } from "../../app/modules/billing/stripe.server";
 import { addInterval, invoiceShape, stripeEvent } from "../../app/modules/billing/stripe-shapes.server";
 import { freePort } from "../setup/pg-server";
 import { canMeasureCpu, postgresCpuMs, processCpuMs, processStatField } from "./cpu";
+import { SERVER_NODE_FLAGS } from "../../app/server/node-flags";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 10_000);
@@ -100,7 +101,7 @@ export async function benchWebhooks(): Promise<void> {
     // The app in its own process, as `npm start` runs it (web only: no outbox worker rendering
     // the receipts meanwhile), so the load generator here does not share its event loop.
     const port = await freePort();
-    const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), "--import", "tsx", "app/server/main.ts"], {
+    const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), ...SERVER_NODE_FLAGS, "--import", "tsx", "app/server/main.ts"], {
       cwd: root,
       env: {
         ...process.env,

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { freePort } from "./pg-server";
+import { SERVER_NODE_FLAGS } from "../../app/server/node-flags";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -33,7 +34,7 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
 
-  const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "app/server/main.ts"], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "test", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: url.toString(), APP_URL: appUrl, STRIPE_WEBHOOK_SECRET: E2E_WEBHOOK_SECRET },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,12 @@
+/**
+ * The flags Node runs the server with: package.json's start and serve scripts, .ci/run, the
+ * e2e app and the benchmarks' app and export processes all use these (a unit test keeps the
+ * scripts in step).
+ *
+ * --max-semi-space-size=4: V8's young generation in 4 MB halves instead of 16 MB. Measured on
+ * a million-member XLSX export (exceljs allocates a great deal): peak RSS 183 MB instead of
+ * 227 MB, growth from 10,000 to 1,000,000 members 53 MB instead of 69 MB, and 10% faster;
+ * webhook ingestion unchanged (825 vs 797 events/s, the same app CPU per delivery). 1 MB
+ * halves cost the webhooks 15% more CPU.
+ */
+export const SERVER_NODE_FLAGS = ["--max-semi-space-size=4"] as const;
