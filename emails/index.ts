@@ -23,6 +23,7 @@ import Welcome, * as welcome from "./welcome";
 import TributeNotification, * as tributeNotification from "./tribute-notification";
 import GivingStatement, * as givingStatement from "./giving-statement";
 import GiftPaymentFailed, * as giftPaymentFailed from "./gift-payment-failed";
+import GiftCanceled, * as giftCanceled from "./gift-canceled";
 import type { EmailLocale } from "./components/format";
 import type { Site } from "./components/site";
 
@@ -77,6 +78,7 @@ export const templateSchemas = {
     fundName: tierName,
   }),
   "gift-payment-failed": z.object({ recipient, fundName: tierName, ...money, manageUrl: url }),
+  "gift-canceled": z.object({ recipient, fundName: tierName, ...money, donateUrl: url }),
   "giving-statement": z.object({
     recipient,
     period: z.object({ year: z.number().int(), fiscal: z.enum(["calendar", "april"]), start: iso, end: iso }),
@@ -140,6 +142,7 @@ export const templates: Record<TemplateName, Entry> = {
   "export-ready": { component: ExportReady, subject: exportReady.subject, previews: exportReady.previews },
   "tribute-notification": { component: TributeNotification, subject: tributeNotification.subject, previews: tributeNotification.previews },
   "gift-payment-failed": { component: GiftPaymentFailed, subject: giftPaymentFailed.subject, previews: giftPaymentFailed.previews },
+  "gift-canceled": { component: GiftCanceled, subject: giftCanceled.subject, previews: giftCanceled.previews },
   "giving-statement": { component: GivingStatement, subject: givingStatement.subject, previews: givingStatement.previews },
   "corporate-invoice": { component: CorporateInvoice, subject: corporateInvoice.subject, previews: corporateInvoice.previews },
   "corporate-renewal-invoice": {

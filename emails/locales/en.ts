@@ -187,6 +187,13 @@ export const en = {
     retry: "We will try again over the coming days. You can update your card, change or stop the gift here:",
     cta: "Manage your monthly gift",
   },
+  giftCanceled: {
+    subject: "Your monthly gift has stopped",
+    preview: "No further payments will be taken for your monthly gift.",
+    body: (amount: string, fund: string) => `Your monthly gift of ${amount} to the ${fund} has stopped. No further payments will be taken; the receipts for your past gifts remain valid.`,
+    thanks: "Thank you for your support of sister-city exchange. You are welcome to give again at any time:",
+    cta: "Give again",
+  },
 };
 
 export type EmailStrings = typeof en;

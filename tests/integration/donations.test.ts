@@ -448,6 +448,15 @@ describe("a gift through the webhook", () => {
     await deliver(t.db, env, subscriptionEvent("customer.subscription.updated", donation, sub, "active", next + 150));
     after = await latestDonation("monthly@example.com");
     expect(after.status).toBe("canceled");
+    // The donor is told once that the gift has stopped, even when Stripe sends the deletion again.
+    await deliver(t.db, env, subscriptionEvent("customer.subscription.deleted", donation, sub, "canceled", next + 300));
+    const stopped = await outboxFor("gift-canceled", "monthly@example.com");
+    expect(stopped).toHaveLength(1);
+    const stoppedEmail = await renderEmail("gift-canceled", stopped[0]!.locale, stopped[0]!.props);
+    expect(stoppedEmail.subject).toBe("Your monthly gift has stopped");
+    expect(stoppedEmail.text).toContain("$25.00");
+    expect(stoppedEmail.text).toContain("General Fund");
+    expect(stoppedEmail.text).toContain("No further payments will be taken");
   });
 });
 

@@ -14,7 +14,7 @@ import type { Tx } from "../../../db/client";
 import { donations, funds, payments, people, type Donation } from "../../../db/schema";
 import { storedChargeCard, type HandlerContext } from "../billing/handlers.server";
 import { DONATION_REF_PREFIX } from "../billing/gateway.server";
-import { recipientOf } from "../billing/links.server";
+import { appUrl, recipientOf } from "../billing/links.server";
 import { queueEmail } from "../email/outbox.server";
 import { personPayer, type ReceiptSnapshot } from "../receipts/receipts.server";
 import { donationManageUrl } from "./links.server";
@@ -242,6 +242,24 @@ export async function onDonationSubscription(ctx: HandlerContext, sub: Stripe.Su
     values.feeAmount = donation.feeAmount < unitAmount ? donation.feeAmount : 0;
   }
   await updateDonation(ctx.tx, donation.id, values);
+  if (values.status === "canceled" && donation.status !== "canceled") {
+    const { person, fund } = locked;
+    // Once per gift, however the stop reached us (the portal, staff, Stripe giving up, a replay).
+    await queueEmail(ctx.tx, {
+      template: "gift-canceled",
+      locale: person.preferredLocale,
+      to: person.email,
+      personId: person.id,
+      props: {
+        recipient: recipientOf(person),
+        fundName: fundNameOf(fund),
+        amount: values.amount ?? donation.amount,
+        currency: donation.currency,
+        donateUrl: appUrl(ctx.env, person.preferredLocale, "/donate"),
+      },
+      dedupeKey: `gift-canceled:${donation.id}`,
+    });
+  }
 }
 
 export async function onDonationInvoicePaid(ctx: HandlerContext, invoice: Stripe.Invoice, locked: Locked) {

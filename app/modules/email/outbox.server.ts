@@ -20,6 +20,7 @@ export type EmailTemplate =
   | "tribute-notification"
   | "giving-statement"
   | "gift-payment-failed"
+  | "gift-canceled"
   | (string & {});
 
 export interface QueueEmail {
