@@ -1,7 +1,7 @@
 /** Drizzle only: the rows billing reads and writes. `db` may be a transaction. */
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { memberships, payments, people, stripeEvents, tierPrices, tiers, type Membership } from "../../../db/schema";
+import { memberships, payments, stripeEvents, type Membership } from "../../../db/schema";
 import type { QueueEmail } from "../email/outbox.server";
 
 export async function getMembershipForUpdate(tx: DbOrTx, id: string) {
@@ -97,27 +97,11 @@ export async function lockMembershipParties(tx: DbOrTx, where: { id: string } | 
   };
 }
 
-/** A membership with its person and tier: what emails and receipts print. */
-export async function getMembershipParties(tx: DbOrTx, membershipId: string) {
-  const rows = await tx
-    .select({ membership: memberships, person: people, tier: tiers })
-    .from(memberships)
-    .innerJoin(people, eq(people.id, memberships.personId))
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .where(eq(memberships.id, membershipId));
-  return rows[0] ?? null;
-}
-
 export async function updateMembership(tx: DbOrTx, id: string, values: Partial<Membership>) {
   await tx
     .update(memberships)
     .set({ ...values, updatedAt: new Date() })
     .where(eq(memberships.id, id));
-}
-
-export async function getPriceRow(tx: DbOrTx, id: number) {
-  const rows = await tx.select().from(tierPrices).where(eq(tierPrices.id, id));
-  return rows[0] ?? null;
 }
 
 interface EventToStore {

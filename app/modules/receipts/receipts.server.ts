@@ -14,7 +14,6 @@ import {
   organisations,
   payments,
   people,
-  receiptCounters,
   receipts,
   tierBenefitValues,
   tiers,
@@ -38,17 +37,6 @@ export function receiptYear(at: Date): number {
 
 export function formatReceiptNumber(year: number, seq: number): string {
   return `${year}-${String(seq).padStart(6, "0")}`;
-}
-
-/** Allocates the next number of `year`. Must run inside the payment's transaction. */
-export async function allocateReceiptNumber(tx: DbOrTx, year: number): Promise<{ year: number; seq: number; number: string }> {
-  const [row] = await tx
-    .insert(receiptCounters)
-    .values({ year, lastSeq: 1 })
-    .onConflictDoUpdate({ target: receiptCounters.year, set: { lastSeq: sql`${receiptCounters.lastSeq} + 1` } })
-    .returning({ seq: receiptCounters.lastSeq });
-  const seq = row!.seq;
-  return { year, seq, number: formatReceiptNumber(year, seq) };
 }
 
 /** Who paid, for what and how, frozen on the receipt when it is issued (receipts.snapshot). */
