@@ -88,7 +88,9 @@ export async function main(env: Env): Promise<Running> {
   const { receiveStripeWebhook } = build.entry.module as unknown as WebhookEntry;
   const answerWebhook = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const send = (status: number, body: string) =>
-      res.writeHead(status, { "Content-Type": "application/json", "X-Content-Type-Options": "nosniff" }).end(body);
+      res
+        .writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "X-Content-Type-Options": "nosniff" })
+        .end(body);
     let body: string;
     try {
       body = await getRawBody(req, { limit: WEBHOOK_BODY_LIMIT, encoding: "utf-8" });

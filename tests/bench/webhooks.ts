@@ -15,7 +15,6 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { spawn } from "node:child_process";
 import postgres from "postgres";
-import http from "node:http";
 import { connect } from "../../db/client";
 import { startEmbedded } from "../../db/embedded";
 import { applyMigrations } from "../../db/migrate";
@@ -25,6 +24,7 @@ import { addInterval, invoiceShape, stripeEvent } from "../../app/modules/billin
 import { freePort } from "../setup/pg-server";
 import { canMeasureCpu, postgresCpuMs, processCpuMs, processStatField } from "./cpu";
 import { SERVER_NODE_FLAGS } from "../../app/server/node-flags";
+import { connectHttp, postRequest } from "./http-client";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 10_000);
@@ -132,20 +132,6 @@ export async function benchWebhooks(): Promise<void> {
       child.stderr.on("data", onData);
       child.once("exit", (code) => reject(new Error(`the app exited with ${code}:\n${output}`)));
     });
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const post = (body: string, signature: string) =>
-      new Promise<number>((resolve, reject) => {
-        const req = http.request(
-          { host: "127.0.0.1", port, path: "/webhooks/stripe", method: "POST", agent, headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Stripe-Signature": signature } },
-          (res) => {
-            res.resume();
-            res.on("end", () => resolve(res.statusCode ?? 0));
-          },
-        );
-        req.on("error", reject);
-        req.end(body);
-      });
-
     const makeEvents = (periodStart: number, created: number) =>
       members.map((m, i) => {
         const refs = { membershipId: m.id, subscriptionId: m.sub, customerId: m.cus, currency: "usd" as const, amount: price!.amount, interval: "year" as const };
@@ -167,17 +153,28 @@ export async function benchWebhooks(): Promise<void> {
 
     async function run(label: string, bodies: string[]) {
       const now = Math.floor(Date.now() / 1000);
-      const deliveries = bodies.map((body) => ({ body, signature: signPayload(body, SECRET, now) }));
+      // Signed and framed before the clock starts: one keep-alive connection per concurrent sender.
+      const deliveries = bodies.map((body) =>
+        postRequest("127.0.0.1", port, "/webhooks/stripe", body, { "Content-Type": "application/json", "Stripe-Signature": signPayload(body, SECRET, now) }),
+      );
+      const connections = await Promise.all(Array.from({ length: CONCURRENCY }, () => connectHttp("127.0.0.1", port)));
       const latencies: number[] = [];
       let failures = 0;
+      let next = 0;
       const cpu0 = cpu();
       const started = performance.now();
-      await pool(deliveries, CONCURRENCY, async ({ body, signature }) => {
-        const t0 = performance.now();
-        const status = await post(body, signature).catch(() => 0);
-        latencies.push(performance.now() - t0);
-        if (status !== 200) failures++;
-      });
+      await Promise.all(
+        connections.map(async (connection) => {
+          while (next < deliveries.length) {
+            const request = deliveries[next++]!;
+            const t0 = performance.now();
+            const status = await connection.send(request).catch(() => 0);
+            latencies.push(performance.now() - t0);
+            if (status !== 200) failures++;
+          }
+        }),
+      );
+      for (const connection of connections) connection.close();
       const seconds = (performance.now() - started) / 1000;
       latencies.sort((a, b) => a - b);
       const rate = deliveries.length / seconds;
