@@ -295,6 +295,54 @@ describe("Stripe webhooks: the billing core", () => {
     expect(emails.every((e) => receiptIds.has(String(e.props.receiptId)))).toBe(true);
   });
 
+  it("applies different members' invoices delivered together exactly as it would one by one", async () => {
+    const { chargeShape } = await import("~/modules/billing/stripe-shapes.server");
+    const joining = await createPendingMembership(t.db, { currency: "USD" });
+    const renewing = await createPendingMembership(t.db, { currency: "USD" });
+    const bySubscription = await createPendingMembership(t.db, { currency: "JPY" });
+    const withCard = await createPendingMembership(t.db, { currency: "USD" });
+    for (const member of [renewing, bySubscription, withCard]) {
+      await deliver(t.db, env, checkoutCompleted(member.refs, T0));
+      await deliver(t.db, env, invoiceEvent("invoice.paid", member.refs, T0 + 1));
+    }
+    const nextYear = addInterval(T0, "year");
+    const renewal = invoiceEvent("invoice.paid", renewing.refs, T0 + 900, { periodStart: nextYear });
+    // The same invoice again under another event id: still one payment.
+    const renewalAgain = { ...renewal, id: demoId("evt") };
+    // An invoice naming only the subscription (no membership id in its metadata).
+    const unnamed = invoiceEvent("invoice.paid", bySubscription.refs, T0 + 900, { periodStart: nextYear });
+    (unnamed.data.object as { parent: { subscription_details: { metadata: object } } }).parent.subscription_details.metadata = {};
+    const carded = invoiceEvent("invoice.paid", withCard.refs, T0 + 900, { periodStart: nextYear });
+    const cardPayment = (carded.data.object as { payments: { data: { payment: { charge: string; payment_intent: string } }[] } }).payments.data[0]!.payment;
+    await deliver(t.db, env, stripeEvent("charge.succeeded", chargeShape(withCard.refs, { chargeId: cardPayment.charge, paymentIntentId: cardPayment.payment_intent, created: T0 + 900, brand: "visa", last4: "4242" }), T0 + 900));
+    const stranger = invoiceEvent("invoice.paid", { ...renewing.refs, membershipId: "00000000-0000-4000-8000-000000000000", subscriptionId: demoId("sub"), customerId: demoId("cus") }, T0 + 900);
+
+    // The first delivery is applied alone; the others queue behind it and are applied together.
+    const results = await Promise.all(
+      [stripeEvent("customer.tax_id.created", { id: "txi_2", object: "tax_id" }, T0), invoiceEvent("invoice.paid", joining.refs, T0 + 900), renewal, renewalAgain, unnamed, carded, stranger].map(
+        (event) => deliver(t.db, env, event),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(7).fill(200));
+
+    const joined = await getMembership(t.db, joining.membership.id);
+    expect(joined).toMatchObject({ status: "active", currentPeriodEnd: new Date(addInterval(T0, "year") * 1000) });
+    for (const member of [renewing, bySubscription, withCard]) {
+      const row = await getMembership(t.db, member.membership.id);
+      expect(row.currentPeriodEnd, member.refs.subscriptionId).toEqual(new Date(addInterval(nextYear, "year") * 1000));
+      expect(await countWhere(payments, eq(payments.membershipId, member.membership.id)), member.refs.subscriptionId).toBe(2);
+      const welcomes = (await outboxFor(member.person.id)).filter((e) => e.template === "welcome");
+      expect(welcomes, member.refs.subscriptionId).toHaveLength(1);
+    }
+    expect(await countWhere(payments, eq(payments.membershipId, joining.membership.id))).toBe(1);
+    expect((await outboxFor(joining.person.id)).map((e) => e.template).sort()).toEqual(["receipt", "welcome"]);
+    const [card] = await t.db.select().from(payments).where(eq(payments.stripeInvoiceId, carded.data.object.id as string));
+    expect(card).toMatchObject({ cardBrand: "visa", cardLast4: "4242", amount: withCard.refs.amount, currency: "USD" });
+    const [yen] = await t.db.select().from(payments).where(eq(payments.stripeInvoiceId, unnamed.data.object.id as string));
+    expect(yen).toMatchObject({ amount: bySubscription.refs.amount, currency: "JPY", personId: bySubscription.person.id });
+    expect(await countWhere(payments, eq(payments.stripeInvoiceId, stranger.data.object.id as string))).toBe(0);
+  });
+
   it("when one event of deliveries applied together fails, only that one answers 500; the others are applied once", async () => {
     const members = await Promise.all(Array.from({ length: 6 }, () => createPendingMembership(t.db, { currency: "USD" })));
     const events = members.map(({ refs }, i) => invoiceEvent("invoice.paid", refs, T0 + 700 + i));

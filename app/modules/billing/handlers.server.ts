@@ -24,9 +24,9 @@ import { issueCorrectedReceipt, personPayer, type IssueReceipt } from "../receip
 import {
   getMembershipBySubscriptionForUpdate,
   getMembershipForUpdate,
-  lockMembershipParties,
   updateMembership,
 } from "./billing.queries.server";
+import type { StatementBatch } from "./statement-batch.server";
 import {
   donationRef,
   findDonationForSubscription,
@@ -45,6 +45,8 @@ export interface HandlerContext {
   tx: Tx;
   env: Env;
   event: { id: string; type: string; created: number; object: unknown };
+  /** Statements shared with the other events of the batch (see statement-batch.server.ts). */
+  batch: StatementBatch;
   /**
    * Issues a receipt (and queues its email) at the end of the transaction, after every event
    * in it, all receipts in one block. The year's counter row is locked from allocation to
@@ -212,53 +214,55 @@ const onInvoicePaid: Handler = async (ctx) => {
   const paying = currency !== null && invoice.amount_paid > 0;
   const invoicePayment = invoice.payments?.data?.find((p) => p.status === "paid") ?? invoice.payments?.data?.[0];
   const chargeId = idOf(invoicePayment?.payment?.charge);
-  // The membership (locked) and the card of a charge.succeeded stored before: one round trip.
-  const [found, card] = await Promise.all([
-    ref.membershipId && UUID.test(ref.membershipId) ? lockMembershipParties(ctx.tx, { id: ref.membershipId }) : null,
-    paying ? storedChargeCard(ctx.tx, chargeId) : null,
+  // The membership (locked) and the card of a charge.succeeded stored before: one round trip,
+  // shared with the batch's other invoices.
+  const membershipId = ref.membershipId && UUID.test(ref.membershipId) ? ref.membershipId : null;
+  const [parties, chargeDetails] = await Promise.all([
+    membershipId || ref.subscriptionId ? ctx.batch.lockParties({ id: membershipId, subscriptionId: ref.subscriptionId }) : null,
+    paying && chargeId ? ctx.batch.chargeDetails(chargeId) : null,
   ]);
-  const parties = found ?? (ref.subscriptionId ? await lockMembershipParties(ctx.tx, { subscriptionId: ref.subscriptionId }) : null);
   if (!parties) return;
   if (!parties.person) return onOrganisationInvoicePaid(ctx, invoice, parties.membership.id);
+  const card = chargeDetails ? cardOf({ payment_method_details: chargeDetails } as Stripe.Charge) : null;
   const { tier, membership } = parties;
   const person = parties.person;
   const period = invoice.lines?.data?.[0]?.period;
   const paidAt = at(invoice.status_transitions?.paid_at ?? ctx.event.created);
 
   // The membership's new period and status, sent with the payment in the second round trip.
-  const values: Partial<Membership> = {};
-  if (period && (!membership.currentPeriodEnd || period.end * 1000 > membership.currentPeriodEnd.getTime())) {
-    values.currentPeriodStart = at(period.start);
-    values.currentPeriodEnd = at(period.end);
-  }
+  const newPeriod = period && (!membership.currentPeriodEnd || period.end * 1000 > membership.currentPeriodEnd.getTime()) ? period : null;
   const restorable = membership.status === "pending" || membership.status === "past_due" || membership.status === "lapsed";
   const updating =
     restorable && isCurrent(membership, ctx.event.created)
       ? transition(ctx.tx, membership, "active", stripeCause(ctx), {
-          ...values,
+          ...(newPeriod ? { currentPeriodStart: at(newPeriod.start), currentPeriodEnd: at(newPeriod.end) } : {}),
           graceUntil: null,
           startedAt: membership.startedAt ?? paidAt,
           stripeStateAt: at(ctx.event.created),
         })
-      : Object.keys(values).length > 0
-        ? updateMembership(ctx.tx, membership.id, values)
+      : newPeriod
+        ? ctx.batch.setPeriod({ id: membership.id, start: at(newPeriod.start), end: at(newPeriod.end) })
         : null;
   if (!paying) {
     await updating;
     return;
   }
 
-  // Hand-written (the hot path of renewals): one payment per invoice, and how many payments
-  // this membership had before it (the subquery sees the statement's snapshot).
-  const [[payment]] = await Promise.all([
-    ctx.tx.execute<{ id: string; amount: number; earlier: number }>(sql`
-      insert into payments (membership_id, person_id, amount, currency, method, card_brand, card_last4, description,
-                            stripe_invoice_id, stripe_charge_id, stripe_payment_intent_id, paid_at)
-      values (${membership.id}, ${person.id}, ${invoice.amount_paid}, ${currency}, 'card', ${card?.brand ?? null}, ${card?.last4 ?? null},
-              ${`${tier.nameEn} membership / ${tier.nameJa}`}, ${invoice.id}, ${chargeId}, ${idOf(invoicePayment?.payment?.payment_intent)},
-              ${paidAt.toISOString()}::timestamptz)
-      on conflict (stripe_invoice_id) do nothing
-      returning id, amount, (select count(*)::int from payments p where p.membership_id = ${membership.id}) as earlier`),
+  // One payment per invoice, and how many payments this membership had before it.
+  const [payment] = await Promise.all([
+    ctx.batch.insertPayment({
+      membershipId: membership.id,
+      personId: person.id,
+      amount: invoice.amount_paid,
+      currency,
+      cardBrand: card?.brand ?? null,
+      cardLast4: card?.last4 ?? null,
+      description: `${tier.nameEn} membership / ${tier.nameJa}`,
+      stripeInvoiceId: invoice.id,
+      stripeChargeId: chargeId,
+      stripePaymentIntentId: idOf(invoicePayment?.payment?.payment_intent),
+      paidAt,
+    }),
     updating,
   ]);
   if (!payment) return;

@@ -13,6 +13,7 @@ import type { QueueEmail } from "../email/outbox.server";
 import { issueReceipts, type IssueReceipt } from "../receipts/receipts.server";
 import { getStripeEvent, insertProcessedEvents, lockStripeEvents, markEventFailed, markEventsProcessed, queueEmails, storeFailedEvent } from "./billing.queries.server";
 import { handlers } from "./handlers.server";
+import { statementBatch, type StatementBatch } from "./statement-batch.server";
 import { getWebhookSecret, stripeWebhooks, WEBHOOK_TOLERANCE_SECONDS } from "./stripe.server";
 
 export interface BillingContext {
@@ -130,10 +131,10 @@ type Work = IncomingEvent | { id: string; stored: true };
 type ToApply = { id: string; type: string; created: number; object: unknown };
 
 /** Runs one event's handler inside `tx`. */
-async function runHandler(tx: Tx, env: Env, event: ToApply, atCommit: AtCommit): Promise<WebhookOutcome> {
+async function runHandler(tx: Tx, env: Env, batch: StatementBatch, event: ToApply, atCommit: AtCommit): Promise<WebhookOutcome> {
   const handler = handlers[event.type];
   if (!handler) return "ignored";
-  await handler({ tx, env, event, issueReceiptAtCommit: (receipt, email) => atCommit.push({ receipt, email }) });
+  await handler({ tx, env, event, batch, issueReceiptAtCommit: (receipt, email) => atCommit.push({ receipt, email }) });
   return "applied";
 }
 
@@ -186,10 +187,11 @@ async function applyBatch(ctx: BillingContext, work: Work[]): Promise<WebhookOut
     });
 
     const atCommit: AtCommit = [];
+    const batch = statementBatch(tx);
     // Every sequence settles before the transaction ends (one failure aborts it for all).
     const settled = await Promise.allSettled(
       [...sequences.values()].map(async (sequence) => {
-        for (const { index, event } of sequence) outcomes[index] = await runHandler(tx, ctx.env, event, atCommit);
+        for (const { index, event } of sequence) outcomes[index] = await runHandler(tx, ctx.env, batch, event, atCommit);
       }),
     );
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
