@@ -2,7 +2,10 @@
  * The one place a PostgreSQL connection is made. Callers pass the handle down:
  * query functions take `db` (or a transaction `tx`) as their first argument.
  */
+import type { QueryPromise } from "drizzle-orm";
+import type { PgDialect } from "drizzle-orm/pg-core";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import { PostgresJsSession, PostgresJsTransaction } from "drizzle-orm/postgres-js/session";
 import net from "node:net";
 import postgres from "postgres";
 import * as schema from "./schema";
@@ -60,6 +63,53 @@ export function preparedByDefault(sql: postgres.Sql): postgres.Sql {
       return Reflect.get(target, property, target);
     },
   });
+}
+
+/**
+ * A transaction whose BEGIN goes out with its first statements and whose COMMIT goes out with
+ * its last ones, on a reserved connection: two round trips fewer than `db.transaction`, which
+ * waits for BEGIN's answer before the first statement and for the last statements' answers
+ * before COMMIT. `work` runs the transaction's statements and returns the last ones not yet
+ * sent (`last`: drizzle statements, which are sent when first awaited; a function that sends
+ * more statements after awaiting a first would send them after COMMIT, so it cannot be passed);
+ * they are sent in that order and COMMIT right behind them. Each statement is its own protocol message
+ * sequence, so a failing one makes every later one fail ("current transaction is aborted") and
+ * COMMIT becomes ROLLBACK: nothing of the transaction stays, and the error is thrown.
+ * No savepoints (`tx.transaction`) inside.
+ */
+export async function pipelinedTransaction<T>(db: Database, work: (tx: Tx) => Promise<{ result: T; last: QueryPromise<unknown>[] }>): Promise<T> {
+  const client = (db as unknown as { $client: postgres.Sql }).$client;
+  const reserved = await client.reserve();
+  try {
+    // Awaited now, so it is queued before any statement of `work` (those take more microtask hops).
+    const begin = reserved.unsafe("begin");
+    begin.catch(() => {});
+    // The drizzle transaction object drizzle's own transaction() builds, over this connection.
+    const base = (db as unknown as { session: { dialect: PgDialect; schema: never; options: never } }).session;
+    const tx = new PostgresJsTransaction(base.dialect, new PostgresJsSession(preparedByDefault(reserved) as never, base.dialect, base.schema, base.options), base.schema) as Tx;
+    try {
+      const { result, last } = await work(tx);
+      // Statements are sent when first awaited, a few microtasks later (drizzle's and
+      // postgres.js's own promise hops): once every last statement is awaited here and those
+      // microtasks have run (an immediate runs after them, and costs no round trip), all of them
+      // are queued on the connection ahead of COMMIT.
+      const settled = Promise.all([begin, ...last]);
+      settled.catch(() => {});
+      await new Promise((resolve) => setImmediate(resolve));
+      const commit = reserved.unsafe("commit");
+      commit.catch(() => {});
+      await settled;
+      const done = await commit;
+      if (done.command !== "COMMIT") throw new Error(`the transaction ended with ${done.command}`);
+      return result;
+    } catch (error) {
+      // After a failed statement (or COMMIT turned ROLLBACK) this only ends what is still open.
+      await reserved.unsafe("rollback").catch(() => {});
+      throw error;
+    }
+  } finally {
+    reserved.release();
+  }
 }
 
 export function connect(url: string, options: { max?: number } = {}): DatabaseHandle {

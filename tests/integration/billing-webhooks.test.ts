@@ -1,4 +1,4 @@
-import { count, eq } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { emailOutbox, membershipStatusHistory, payments, receipts, stripeEvents } from "../../db/schema";
 import { handlers } from "~/modules/billing/handlers.server";
@@ -369,6 +369,32 @@ describe("Stripe webhooks: the billing core", () => {
     // Stripe's retry applies it.
     expect((await deliver(t.db, env, bad)).body.outcome).toBe("applied");
     expect(await countWhere(payments, eq(payments.membershipId, members[3]!.membership.id))).toBe(1);
+  });
+
+  it("when a receipt cannot be written at commit, that payment's event fails alone and leaves no payment, receipt or email", async () => {
+    const members = await Promise.all(Array.from({ length: 4 }, () => createPendingMembership(t.db, { currency: "USD" })));
+    // The receipts insert travels with the COMMIT; make it fail for one payment's amount.
+    await t.db.execute(sql`
+      create function refuse_receipt() returns trigger language plpgsql as $$
+      begin if new.amount = 4242 then raise exception 'receipt refused for this test'; end if; return new; end $$`);
+    await t.db.execute(sql`create trigger refuse_receipt before insert on receipts for each row execute function refuse_receipt()`);
+    try {
+      const events = members.map(({ refs }, i) => invoiceEvent("invoice.paid", i === 2 ? { ...refs, amount: 4242 } : refs, T0 + 800 + i));
+      expectConsoleError(1);
+      const results = await Promise.all(events.map((event) => deliver(t.db, env, event)));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 500, 200]);
+      for (const [i, { membership, person }] of members.entries()) {
+        expect(await countWhere(payments, eq(payments.membershipId, membership.id)), `member ${i}`).toBe(i === 2 ? 0 : 1);
+        expect((await outboxFor(person.id)).map((e) => e.template).sort(), `member ${i}`).toEqual(i === 2 ? [] : ["receipt", "welcome"]);
+        expect((await getMembership(t.db, membership.id)).status, `member ${i}`).toBe(i === 2 ? "pending" : "active");
+      }
+      const [stored] = await t.db.select().from(stripeEvents).where(eq(stripeEvents.id, events[2]!.id));
+      expect(stored).toMatchObject({ processedAt: null, attempts: 1 });
+      expect(stored!.error).toContain("receipt refused for this test");
+    } finally {
+      await t.db.execute(sql`drop trigger refuse_receipt on receipts`);
+      await t.db.execute(sql`drop function refuse_receipt()`);
+    }
   });
 
   it("stores an unknown event type and answers 200 with no effect", async () => {

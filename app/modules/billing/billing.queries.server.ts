@@ -1,5 +1,5 @@
 /** Drizzle only: the rows billing reads and writes. `db` may be a transaction. */
-import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lte, sql, type QueryPromise } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { DbOrTx } from "../../../db/client";
 import { memberships, payments, stripeEvents, type Membership } from "../../../db/schema";
@@ -242,23 +242,27 @@ export async function getStripeEvent(db: DbOrTx, id: string) {
   return rows[0] ?? null;
 }
 
-export async function markEventsProcessed(tx: DbOrTx, ids: string[]) {
-  if (ids.length === 0) return;
-  await tx
+/** The statement (not yet sent; null when there is nothing to mark) marking stored events processed. */
+export function markEventsProcessed(tx: DbOrTx, ids: string[]): QueryPromise<unknown> | null {
+  if (ids.length === 0) return null;
+  return tx
     .update(stripeEvents)
     .set({ processedAt: new Date(), attempts: sql`${stripeEvents.attempts} + 1`, error: null })
     .where(inArray(stripeEvents.id, ids));
 }
 
-/** Several outbox rows in one insert; the same rows queueEmail writes (a repeated dedupe key is ignored). */
-export async function queueEmails(tx: DbOrTx, emails: QueueEmail[]) {
-  if (emails.length === 0) return;
+/**
+ * Several outbox rows in one insert; the same rows queueEmail writes (a repeated dedupe key is
+ * ignored). The statement, not yet sent (null when there is none).
+ */
+export function queueEmails(tx: DbOrTx, emails: QueueEmail[]): QueryPromise<unknown> | null {
+  if (emails.length === 0) return null;
   const rows = emails.map(
     (email) =>
       sql`(${email.template}, ${email.locale}, ${email.to}, ${JSON.stringify(email.props)}::jsonb, ${email.personId ?? null}::uuid,
            ${email.organisationId ?? null}::uuid, ${email.dedupeKey ?? null}, ${(email.notBefore ?? new Date()).toISOString()}::timestamptz)`,
   );
-  await tx.execute(sql`
+  return tx.execute(sql`
     insert into email_outbox (template, locale, to_email, props, person_id, organisation_id, dedupe_key, next_attempt_at)
     values ${sql.join(rows, sql`, `)}
     on conflict (dedupe_key) do nothing`);

@@ -47,6 +47,8 @@ export interface HandlerContext {
   event: { id: string; type: string; created: number; object: unknown };
   /** Statements shared with the other events of the batch (see statement-batch.server.ts). */
   batch: StatementBatch;
+  /** What `earlyLookups` started for this event before its handler ran, if anything. */
+  early?: Promise<unknown>;
   /**
    * Issues a receipt (and queues its email) at the end of the transaction, after every event
    * in it, all receipts in one block. The year's counter row is locked from allocation to
@@ -202,6 +204,23 @@ function invoiceMembershipRef(invoice: Stripe.Invoice) {
   return { membershipId: details?.metadata?.membershipId ?? invoice.metadata?.membershipId, subscriptionId: idOf(details?.subscription) };
 }
 
+/**
+ * invoice.paid's first round trip: the membership (locked) and the card of a charge.succeeded
+ * stored before, shared with the batch's other invoices. The webhook batch starts it early,
+ * with the event rows' insert, for the first event of each customer in the batch.
+ */
+function invoicePaidLookups(batch: StatementBatch, invoice: Stripe.Invoice) {
+  const ref = invoiceMembershipRef(invoice);
+  const membershipId = ref.membershipId && UUID.test(ref.membershipId) ? ref.membershipId : null;
+  const paying = currencyOf(invoice.currency) !== null && invoice.amount_paid > 0;
+  const invoicePayment = invoice.payments?.data?.find((p) => p.status === "paid") ?? invoice.payments?.data?.[0];
+  const chargeId = idOf(invoicePayment?.payment?.charge);
+  return Promise.all([
+    membershipId || ref.subscriptionId ? batch.lockParties({ id: membershipId, subscriptionId: ref.subscriptionId }) : null,
+    paying && chargeId ? batch.chargeDetails(chargeId) : null,
+  ]);
+}
+
 const onInvoicePaid: Handler = async (ctx) => {
   const invoice = ctx.event.object as Stripe.Invoice;
   const giftRef = invoiceDonationRef(invoice);
@@ -209,18 +228,11 @@ const onInvoicePaid: Handler = async (ctx) => {
     const gift = await findDonationForSubscription(ctx.tx, giftRef.subscriptionId, giftRef.donationId);
     if (gift) return onDonationInvoicePaid(ctx, invoice, gift);
   }
-  const ref = invoiceMembershipRef(invoice);
   const currency = currencyOf(invoice.currency);
   const paying = currency !== null && invoice.amount_paid > 0;
   const invoicePayment = invoice.payments?.data?.find((p) => p.status === "paid") ?? invoice.payments?.data?.[0];
   const chargeId = idOf(invoicePayment?.payment?.charge);
-  // The membership (locked) and the card of a charge.succeeded stored before: one round trip,
-  // shared with the batch's other invoices.
-  const membershipId = ref.membershipId && UUID.test(ref.membershipId) ? ref.membershipId : null;
-  const [parties, chargeDetails] = await Promise.all([
-    membershipId || ref.subscriptionId ? ctx.batch.lockParties({ id: membershipId, subscriptionId: ref.subscriptionId }) : null,
-    paying && chargeId ? ctx.batch.chargeDetails(chargeId) : null,
-  ]);
+  const [parties, chargeDetails] = await ((ctx.early as ReturnType<typeof invoicePaidLookups> | undefined) ?? invoicePaidLookups(ctx.batch, invoice));
   if (!parties) return;
   if (!parties.person) return onOrganisationInvoicePaid(ctx, invoice, parties.membership.id);
   const card = chargeDetails ? cardOf({ payment_method_details: chargeDetails } as Stripe.Charge) : null;
@@ -573,6 +585,15 @@ const onCheckoutFailed: Handler = async (ctx) => {
   const session = ctx.event.object as Stripe.Checkout.Session;
   const donationId = donationRef(session);
   if (donationId) await onDonationCheckoutFailed(ctx, donationId);
+};
+
+/**
+ * Reads a handler does first that can start before the batch knows which of its events are new
+ * (they go out with the event rows' insert): only what holds no matter what else the batch
+ * does, so only for the first event of each customer in a batch.
+ */
+export const earlyLookups: Record<string, (batch: StatementBatch, object: unknown) => Promise<unknown>> = {
+  "invoice.paid": (batch, object) => invoicePaidLookups(batch, object as Stripe.Invoice),
 };
 
 export const handlers: Record<string, Handler> = {

@@ -7,12 +7,12 @@
  */
 import type Stripe from "stripe";
 import { z } from "zod";
-import type { Database, Tx } from "../../../db/client";
+import { pipelinedTransaction, type Database, type Tx } from "../../../db/client";
 import type { Env } from "../config/env.server";
 import type { QueueEmail } from "../email/outbox.server";
-import { issueReceipts, type IssueReceipt } from "../receipts/receipts.server";
+import { receiptStatements, type IssueReceipt } from "../receipts/receipts.server";
 import { getStripeEvent, insertProcessedEvents, lockStripeEvents, markEventFailed, markEventsProcessed, queueEmails, storeFailedEvent } from "./billing.queries.server";
-import { handlers } from "./handlers.server";
+import { earlyLookups, handlers } from "./handlers.server";
 import { statementBatch, type StatementBatch } from "./statement-batch.server";
 import { getWebhookSecret, stripeWebhooks, WEBHOOK_TOLERANCE_SECONDS } from "./stripe.server";
 
@@ -88,6 +88,12 @@ export interface IncomingEvent {
   raw: string;
 }
 
+/** What went wrong, for the stored event: the database's own message rather than drizzle's "Failed query: <the SQL>". */
+function failureMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? error.cause.message : error.message;
+}
+
 /** Verifies, stores and applies one delivery. Never throws: answers 400, 200 or 500. */
 export async function receiveStripeWebhook(ctx: BillingContext, rawBody: string, signature: string | null): Promise<Response> {
   if (!signature) return json(400, { error: "missing Stripe-Signature header" });
@@ -120,7 +126,7 @@ export async function receiveStripeWebhook(ctx: BillingContext, rawBody: string,
     console.error(`stripe webhook ${event.id} (${event.type}) failed:`, error);
     // Nothing of the failed transaction stays, so the event is stored here, unprocessed, for
     // Stripe's retry or `npm run stripe:replay`.
-    await storeFailedEvent(ctx.db, incoming, error instanceof Error ? error.message : String(error)).catch(() => {});
+    await storeFailedEvent(ctx.db, incoming, failureMessage(error)).catch(() => {});
     return json(500, { error: "could not apply the event; it is stored and will be applied on retry" });
   }
 }
@@ -131,10 +137,17 @@ type Work = IncomingEvent | { id: string; stored: true };
 type ToApply = { id: string; type: string; created: number; object: unknown };
 
 /** Runs one event's handler inside `tx`. */
-async function runHandler(tx: Tx, env: Env, batch: StatementBatch, event: ToApply, atCommit: AtCommit): Promise<WebhookOutcome> {
+async function runHandler(
+  tx: Tx,
+  env: Env,
+  batch: StatementBatch,
+  event: ToApply,
+  early: Promise<unknown> | undefined,
+  atCommit: AtCommit,
+): Promise<WebhookOutcome> {
   const handler = handlers[event.type];
   if (!handler) return "ignored";
-  await handler({ tx, env, event, batch, issueReceiptAtCommit: (receipt, email) => atCommit.push({ receipt, email }) });
+  await handler({ tx, env, event, batch, early, issueReceiptAtCommit: (receipt, email) => atCommit.push({ receipt, email }) });
   return "applied";
 }
 
@@ -154,11 +167,30 @@ function sequenceKey(event: ToApply): string {
  * processed: if anything fails the whole transaction, its row goes with it. An event stored
  * before (a retry, a replay, a delivery another instance holds) is locked and skipped when
  * processed. Receipts come last, as one block with their outbox rows, then the commit.
+ *
+ * Round trips: BEGIN, the event rows and each customer's first lookups (earlyLookups) go
+ * together; then the handlers' rounds; then the receipts, outbox rows and COMMIT together.
  */
 async function applyBatch(ctx: BillingContext, work: Work[]): Promise<WebhookOutcome[]> {
-  return ctx.db.transaction(async (tx) => {
+  return pipelinedTransaction(ctx.db, async (tx) => {
+    const batch = statementBatch(tx);
     const incoming = work.filter((w): w is IncomingEvent => !("stored" in w));
-    const inserted = await insertProcessedEvents(tx, incoming);
+    const inserting = insertProcessedEvents(tx, incoming);
+    const early = new Map<string, Promise<unknown>>();
+    const seen = new Set<string>();
+    for (const w of work) {
+      if ("stored" in w) break; // a replay is applied alone, and without early lookups
+      const key = sequenceKey(w);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const lookup = earlyLookups[w.type];
+      if (!lookup) continue;
+      const started = lookup(batch, w.object);
+      // Unused when the event turns out to be a duplicate; a failure fails the transaction anyway.
+      started.catch(() => {});
+      early.set(w.id, started);
+    }
+    const inserted = await inserting;
     const earlier = work.filter((w) => !inserted.has(w.id)).map((w) => w.id);
     const stored = new Map((await lockStripeEvents(tx, earlier)).map((row) => [row.id, row]));
 
@@ -187,24 +219,25 @@ async function applyBatch(ctx: BillingContext, work: Work[]): Promise<WebhookOut
     });
 
     const atCommit: AtCommit = [];
-    const batch = statementBatch(tx);
     // Every sequence settles before the transaction ends (one failure aborts it for all).
     const settled = await Promise.allSettled(
       [...sequences.values()].map(async (sequence) => {
-        for (const { index, event } of sequence) outcomes[index] = await runHandler(tx, ctx.env, batch, event, atCommit);
+        for (const { index, event } of sequence) outcomes[index] = await runHandler(tx, ctx.env, batch, event, early.get(event.id), atCommit);
       }),
     );
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failure) throw failure.reason;
 
-    // One round trip: the processed marks, the outbox rows (they name the receipts by their
-    // already chosen ids) and the receipts, whose numbers are taken last, just before the commit.
-    await Promise.all([
-      markEventsProcessed(tx, markLater),
-      queueEmails(tx, atCommit.map((r) => r.email)),
-      issueReceipts(tx, atCommit.map((r) => r.receipt)),
-    ]);
-    return outcomes;
+    // With the COMMIT: the processed marks, the outbox rows (they name the receipts by their
+    // already chosen ids) and the receipts, whose numbers are taken last.
+    return {
+      result: outcomes,
+      last: [
+        markEventsProcessed(tx, markLater),
+        queueEmails(tx, atCommit.map((r) => r.email)),
+        ...receiptStatements(tx, atCommit.map((r) => r.receipt)).map((r) => r.statement),
+      ].filter((statement) => statement !== null),
+    };
   });
 }
 
@@ -307,7 +340,7 @@ export async function replayStripeEvent(ctx: BillingContext, eventId: string, op
     const outcome = await applyStripeEvent(ctx, eventId);
     return { found: true as const, outcome };
   } catch (error) {
-    await markEventFailed(ctx.db, eventId, error instanceof Error ? error.message : String(error));
+    await markEventFailed(ctx.db, eventId, failureMessage(error));
     throw error;
   }
 }

@@ -333,36 +333,50 @@ export async function getReceiptByLink(db: DbOrTx, env: Env, number: string, tok
  * an outbox row, in the same round trip). Returns each receipt's id and number, in input order.
  */
 export async function issueReceipts(tx: DbOrTx, inputs: (IssueReceipt & { id?: string })[]): Promise<{ id: string; number: string }[]> {
+  const issued: { id: string; number: string }[] = new Array(inputs.length);
+  const statements = receiptStatements(tx, inputs);
+  for (const { statement, block } of statements) {
+    for (const row of await statement) issued[block[row.i - 1]!] = { id: row.id, number: row.number };
+  }
+  return issued;
+}
+
+/**
+ * The statements issueReceipts sends, one per calendar year, in year order, not yet sent: a
+ * caller may queue them with its COMMIT. `block` maps a statement's row `i` (from 1) to the
+ * input's index.
+ */
+export function receiptStatements(tx: DbOrTx, inputs: (IssueReceipt & { id?: string })[]) {
   const byYear = new Map<number, { input: IssueReceipt & { id?: string }; index: number }[]>();
   inputs.forEach((input, index) => {
     const year = receiptYear(input.issuedAt);
     byYear.set(year, [...(byYear.get(year) ?? []), { input, index }]);
   });
-  const issued: { id: string; number: string }[] = new Array(inputs.length);
-  for (const [year, block] of [...byYear.entries()].sort((a, b) => a[0] - b[0])) {
-    const rows = block.map(
-      ({ input }, i) =>
-        sql`(${i + 1}::int, ${input.id ?? null}::uuid, ${input.paymentId}::uuid, ${input.correctsReceiptId ? "corrected" : "original"}::receipt_kind,
-             ${input.correctsReceiptId ?? null}::uuid, ${input.amount}::int, ${input.currency}::currency,
-             ${Math.max(0, input.amount - input.benefitsValue)}::int, ${input.benefitsValue}::int, ${input.locale}::locale,
-             ${JSON.stringify(input.snapshot)}::jsonb, ${input.issuedAt.toISOString()}::timestamptz)`,
-    );
-    // lpad to at least 6 digits (never truncating): a seventh digit fails the number's check.
-    const result = await tx.execute<{ i: number; id: string; number: string }>(sql`
-      with counter as (
-        insert into receipt_counters (year, last_seq) values (${year}, ${block.length})
-        on conflict (year) do update set last_seq = receipt_counters.last_seq + ${block.length}
-        returning last_seq - ${block.length} as base
-      ), numbered as (
-        select v.*, counter.base + v.i as seq from counter,
-          (values ${sql.join(rows, sql`, `)}) as v(i, id, payment_id, kind, corrects_receipt_id, amount, currency, deductible_amount, benefits_value, locale, snapshot, issued_at)
-      )
-      insert into receipts (id, number, year, seq, payment_id, kind, corrects_receipt_id, amount, currency, deductible_amount, benefits_value, locale, snapshot, issued_at)
-      select coalesce(id, gen_random_uuid()), ${String(year)}::text || '-' || lpad(seq::text, greatest(6, length(seq::text)), '0'), ${year}::smallint, seq,
-             payment_id, kind, corrects_receipt_id, amount, currency, deductible_amount, benefits_value, locale, snapshot, issued_at
-      from numbered
-      returning seq - (select base from counter) as i, id, number`);
-    for (const row of result) issued[block[row.i - 1]!.index] = { id: row.id, number: row.number };
-  }
-  return issued;
+  return [...byYear.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([year, block]) => {
+      const rows = block.map(
+        ({ input }, i) =>
+          sql`(${i + 1}::int, ${input.id ?? null}::uuid, ${input.paymentId}::uuid, ${input.correctsReceiptId ? "corrected" : "original"}::receipt_kind,
+               ${input.correctsReceiptId ?? null}::uuid, ${input.amount}::int, ${input.currency}::currency,
+               ${Math.max(0, input.amount - input.benefitsValue)}::int, ${input.benefitsValue}::int, ${input.locale}::locale,
+               ${JSON.stringify(input.snapshot)}::jsonb, ${input.issuedAt.toISOString()}::timestamptz)`,
+      );
+      // lpad to at least 6 digits (never truncating): a seventh digit fails the number's check.
+      const statement = tx.execute<{ i: number; id: string; number: string }>(sql`
+        with counter as (
+          insert into receipt_counters (year, last_seq) values (${year}, ${block.length})
+          on conflict (year) do update set last_seq = receipt_counters.last_seq + ${block.length}
+          returning last_seq - ${block.length} as base
+        ), numbered as (
+          select v.*, counter.base + v.i as seq from counter,
+            (values ${sql.join(rows, sql`, `)}) as v(i, id, payment_id, kind, corrects_receipt_id, amount, currency, deductible_amount, benefits_value, locale, snapshot, issued_at)
+        )
+        insert into receipts (id, number, year, seq, payment_id, kind, corrects_receipt_id, amount, currency, deductible_amount, benefits_value, locale, snapshot, issued_at)
+        select coalesce(id, gen_random_uuid()), ${String(year)}::text || '-' || lpad(seq::text, greatest(6, length(seq::text)), '0'), ${year}::smallint, seq,
+               payment_id, kind, corrects_receipt_id, amount, currency, deductible_amount, benefits_value, locale, snapshot, issued_at
+        from numbered
+        returning seq - (select base from counter) as i, id, number`);
+      return { statement, block: block.map((entry) => entry.index) };
+    });
 }

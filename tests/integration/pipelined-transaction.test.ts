@@ -1,0 +1,89 @@
+/**
+ * pipelinedTransaction (db/client.ts): BEGIN travels with the first statements and COMMIT with
+ * the last ones. What must hold: all or nothing, whichever statement fails, and the connection
+ * goes back to the pool with no transaction open.
+ */
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { pipelinedTransaction } from "../../db/client";
+import { useTestDatabase } from "../setup/test-db";
+
+const t = useTestDatabase({ seed: false });
+
+async function rows() {
+  return (await t.db.execute<{ v: number }>(sql`select v from pipelined order by v`)).map((row) => row.v);
+}
+/** The database's own message (drizzle wraps it as the cause of "Failed query: …"). */
+async function failure(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as Error & { cause?: Error };
+    return e.cause?.message ?? e.message;
+  }
+  throw new Error("expected the transaction to fail");
+}
+const insert = (tx: Parameters<Parameters<typeof pipelinedTransaction>[1]>[0], v: number) => tx.execute(sql`insert into pipelined (v) values (${v})`);
+
+describe("pipelinedTransaction", () => {
+  beforeAll(async () => {
+    await t.db.execute(sql`create table pipelined (v int primary key check (v > 0))`);
+  });
+
+  it("commits every statement, the last ones with the COMMIT, and returns the result", async () => {
+    const result = await pipelinedTransaction(t.db, async (tx) => {
+      await insert(tx, 1);
+      await insert(tx, 2);
+      return { result: "done", last: [insert(tx, 3), insert(tx, 4)] };
+    });
+    expect(result).toBe("done");
+    expect(await rows()).toEqual([1, 2, 3, 4]);
+    await t.db.execute(sql`delete from pipelined`);
+  });
+
+  it("keeps nothing when a last statement fails (COMMIT becomes ROLLBACK) and throws its error", async () => {
+    const message = await failure(
+      pipelinedTransaction(t.db, async (tx) => {
+        await insert(tx, 10);
+        return { result: null, last: [insert(tx, 11), insert(tx, -1), insert(tx, 12)] };
+      }),
+    );
+    expect(message).toMatch(/pipelined_v_check/);
+    expect(await rows()).toEqual([]);
+  });
+
+  it("keeps nothing when the work fails after its statements, or a statement in the middle fails", async () => {
+    await expect(
+      pipelinedTransaction(t.db, async (tx) => {
+        await insert(tx, 20);
+        throw new Error("the handler gave up");
+      }),
+    ).rejects.toThrow("the handler gave up");
+    const message = await failure(
+      pipelinedTransaction(t.db, async (tx) => {
+        await insert(tx, 21);
+        await insert(tx, 21);
+        return { result: null, last: [] };
+      }),
+    );
+    expect(message).toMatch(/duplicate key/);
+    expect(await rows()).toEqual([]);
+  });
+
+  it("hands its connections back with no transaction open: later work on every pooled connection commits", async () => {
+    for (let i = 0; i < 3; i++) {
+      await expect(
+        pipelinedTransaction(t.db, async (tx) => ({ result: null, last: [insert(tx, 30 + i), insert(tx, -1)] })),
+      ).rejects.toThrow();
+    }
+    // More at once than the pool has connections, so each connection is used again.
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) => pipelinedTransaction(t.db, async (tx) => ({ result: null, last: [insert(tx, 100 + i)] }))),
+    );
+    expect(await rows()).toEqual(Array.from({ length: 12 }, (_, i) => 100 + i));
+    const open = await t.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
+    );
+    expect(open[0]!.n).toBe(0);
+  });
+});
