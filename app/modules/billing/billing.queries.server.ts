@@ -204,16 +204,25 @@ const eventValues = (event: EventToStore, processed: boolean, error: string | nu
  * Stores new events already marked processed, inside the transaction that applies them;
  * returns the ids it stored (an id stored before is left alone). Rows go in id order, so two
  * transactions storing overlapping batches never wait on each other in a circle.
+ *
+ * One JSON parameter for the whole batch, so the statement's text (and its prepared statement
+ * on each connection) is the same whatever the batch's size. Each payload is placed in it as
+ * delivered: it is JSON already (the signature check parsed it).
  */
 export async function insertProcessedEvents(tx: DbOrTx, events: EventToStore[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();
-  const sorted = [...events].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const rows = await tx.execute<{ id: string }>(sql`
+  const rows = events.map(
+    (event) =>
+      `{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"api_version":${JSON.stringify(event.apiVersion)},"created":${Number(event.created)},"payload":${event.raw}}`,
+  );
+  const inserted = await tx.execute<{ id: string }>(sql`
     insert into stripe_events (id, type, api_version, created_at_stripe, payload, processed_at, attempts, error)
-    values ${sql.join(sorted.map((event) => eventValues(event, true)), sql`, `)}
+    select x.id, x.type, x.api_version, to_timestamp(x.created), x.payload, now(), 1, null
+    from jsonb_to_recordset(${`[${rows.join(",")}]`}::jsonb) as x(id text, type text, api_version text, created float8, payload jsonb)
+    order by x.id
     on conflict (id) do nothing
     returning id`);
-  return new Set(rows.map((row) => row.id));
+  return new Set(inserted.map((row) => row.id));
 }
 
 /** An event that could not be applied: stored unprocessed with the error (or the error recorded on it). */
@@ -257,14 +266,22 @@ export function markEventsProcessed(tx: DbOrTx, ids: string[]): QueryPromise<unk
  */
 export function queueEmails(tx: DbOrTx, emails: QueueEmail[]): QueryPromise<unknown> | null {
   if (emails.length === 0) return null;
-  const rows = emails.map(
-    (email) =>
-      sql`(${email.template}, ${email.locale}, ${email.to}, ${JSON.stringify(email.props)}::jsonb, ${email.personId ?? null}::uuid,
-           ${email.organisationId ?? null}::uuid, ${email.dedupeKey ?? null}, ${(email.notBefore ?? new Date()).toISOString()}::timestamptz)`,
-  );
+  // One JSON parameter (the statement's text is the same whatever the number of emails).
+  const rows = emails.map((email) => ({
+    template: email.template,
+    locale: email.locale,
+    to_email: email.to,
+    props: email.props,
+    person_id: email.personId ?? null,
+    organisation_id: email.organisationId ?? null,
+    dedupe_key: email.dedupeKey ?? null,
+    next_attempt_at: (email.notBefore ?? new Date()).toISOString(),
+  }));
   return tx.execute(sql`
     insert into email_outbox (template, locale, to_email, props, person_id, organisation_id, dedupe_key, next_attempt_at)
-    values ${sql.join(rows, sql`, `)}
+    select x.template, x.locale, x.to_email, x.props, x.person_id, x.organisation_id, x.dedupe_key, x.next_attempt_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(template text, locale text, to_email text, props jsonb, person_id uuid,
+         organisation_id uuid, dedupe_key text, next_attempt_at timestamptz)
     on conflict (dedupe_key) do nothing`);
 }
 

@@ -355,13 +355,21 @@ export function receiptStatements(tx: DbOrTx, inputs: (IssueReceipt & { id?: str
   return [...byYear.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([year, block]) => {
-      const rows = block.map(
-        ({ input }, i) =>
-          sql`(${i + 1}::int, ${input.id ?? null}::uuid, ${input.paymentId}::uuid, ${input.correctsReceiptId ? "corrected" : "original"}::receipt_kind,
-               ${input.correctsReceiptId ?? null}::uuid, ${input.amount}::int, ${input.currency}::currency,
-               ${Math.max(0, input.amount - input.benefitsValue)}::int, ${input.benefitsValue}::int, ${input.locale}::locale,
-               ${JSON.stringify(input.snapshot)}::jsonb, ${input.issuedAt.toISOString()}::timestamptz)`,
-      );
+      // One JSON parameter (the statement's text is the same whatever the number of receipts).
+      const rows = block.map(({ input }, i) => ({
+        i: i + 1,
+        id: input.id ?? null,
+        payment_id: input.paymentId,
+        kind: input.correctsReceiptId ? "corrected" : "original",
+        corrects_receipt_id: input.correctsReceiptId ?? null,
+        amount: input.amount,
+        currency: input.currency,
+        deductible_amount: Math.max(0, input.amount - input.benefitsValue),
+        benefits_value: input.benefitsValue,
+        locale: input.locale,
+        snapshot: input.snapshot,
+        issued_at: input.issuedAt.toISOString(),
+      }));
       // lpad to at least 6 digits (never truncating): a seventh digit fails the number's check.
       const statement = tx.execute<{ i: number; id: string; number: string }>(sql`
         with counter as (
@@ -370,7 +378,8 @@ export function receiptStatements(tx: DbOrTx, inputs: (IssueReceipt & { id?: str
           returning last_seq - ${block.length} as base
         ), numbered as (
           select v.*, counter.base + v.i as seq from counter,
-            (values ${sql.join(rows, sql`, `)}) as v(i, id, payment_id, kind, corrects_receipt_id, amount, currency, deductible_amount, benefits_value, locale, snapshot, issued_at)
+            jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(i int, id uuid, payment_id uuid, kind receipt_kind, corrects_receipt_id uuid,
+              amount int, currency currency, deductible_amount int, benefits_value int, locale locale, snapshot jsonb, issued_at timestamptz)
         )
         insert into receipts (id, number, year, seq, payment_id, kind, corrects_receipt_id, amount, currency, deductible_amount, benefits_value, locale, snapshot, issued_at)
         select coalesce(id, gen_random_uuid()), ${String(year)}::text || '-' || lpad(seq::text, greatest(6, length(seq::text)), '0'), ${year}::smallint, seq,
