@@ -343,6 +343,45 @@ describe("Stripe webhooks: the billing core", () => {
     expect(await countWhere(payments, eq(payments.stripeInvoiceId, stranger.data.object.id as string))).toBe(0);
   });
 
+  it("with two batches running, a customer's later event waits for the batch holding its earlier one", async () => {
+    const first = await createPendingMembership(t.db, { currency: "USD" });
+    // B and nine others make ten waiting: the applier starts a second batch, without B.
+    const others = await Promise.all(Array.from({ length: 9 }, () => createPendingMembership(t.db, { currency: "USD" })));
+    const a = invoiceEvent("invoice.paid", first.refs, T0 + 1000);
+    const b = invoiceEvent("invoice.paid", first.refs, T0 + 1001, { periodStart: addInterval(T0, "year") });
+    const rest = others.map(({ refs }, i) => invoiceEvent("invoice.paid", refs, T0 + 1002 + i));
+    const started: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const original = handlers["invoice.paid"]!;
+    handlers["invoice.paid"] = async (ctx) => {
+      started.push(ctx.event.id);
+      if (ctx.event.id === a.id) await gate;
+      await original(ctx);
+    };
+    try {
+      const deliveringA = deliver(t.db, env, a);
+      while (!started.includes(a.id)) await new Promise((resolve) => setTimeout(resolve, 5));
+      // A is held in its batch. B (same customer) and nine others arrive: a second batch runs the nine.
+      const deliveringB = deliver(t.db, env, b);
+      const restResults = await Promise.race([
+        Promise.all(rest.map((event) => deliver(t.db, env, event))),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the other customers' events waited for A's batch")), 5000)),
+      ]);
+      expect(restResults.map((r) => r.status)).toEqual(Array(9).fill(200));
+      expect(started).not.toContain(b.id);
+      release();
+      expect((await deliveringA).status).toBe(200);
+      expect((await deliveringB).status).toBe(200);
+      expect(started.indexOf(b.id)).toBeGreaterThan(started.indexOf(a.id));
+    } finally {
+      release();
+      handlers["invoice.paid"] = original;
+    }
+    expect(await countWhere(payments, eq(payments.membershipId, first.membership.id))).toBe(2);
+    expect((await getMembership(t.db, first.membership.id)).currentPeriodEnd).toEqual(new Date(addInterval(addInterval(T0, "year"), "year") * 1000));
+  });
+
   it("when one event of deliveries applied together fails, only that one answers 500; the others are applied once", async () => {
     const members = await Promise.all(Array.from({ length: 6 }, () => createPendingMembership(t.db, { currency: "USD" })));
     const events = members.map(({ refs }, i) => invoiceEvent("invoice.paid", refs, T0 + 700 + i));
