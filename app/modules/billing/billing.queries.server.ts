@@ -3,7 +3,6 @@ import { and, eq, inArray, isNull, lte, sql, type QueryPromise } from "drizzle-o
 import type Stripe from "stripe";
 import type { DbOrTx } from "../../../db/client";
 import { memberships, payments, stripeEvents, type Membership } from "../../../db/schema";
-import type { QueueEmail } from "../email/outbox.server";
 
 export async function getMembershipForUpdate(tx: DbOrTx, id: string) {
   const rows = await tx.select().from(memberships).where(eq(memberships.id, id)).for("update");
@@ -258,31 +257,6 @@ export function markEventsProcessed(tx: DbOrTx, ids: string[]): QueryPromise<unk
     .update(stripeEvents)
     .set({ processedAt: new Date(), attempts: sql`${stripeEvents.attempts} + 1`, error: null })
     .where(inArray(stripeEvents.id, ids));
-}
-
-/**
- * Several outbox rows in one insert; the same rows queueEmail writes (a repeated dedupe key is
- * ignored). The statement, not yet sent (null when there is none).
- */
-export function queueEmails(tx: DbOrTx, emails: QueueEmail[]): QueryPromise<unknown> | null {
-  if (emails.length === 0) return null;
-  // One JSON parameter (the statement's text is the same whatever the number of emails).
-  const rows = emails.map((email) => ({
-    template: email.template,
-    locale: email.locale,
-    to_email: email.to,
-    props: email.props,
-    person_id: email.personId ?? null,
-    organisation_id: email.organisationId ?? null,
-    dedupe_key: email.dedupeKey ?? null,
-    next_attempt_at: (email.notBefore ?? new Date()).toISOString(),
-  }));
-  return tx.execute(sql`
-    insert into email_outbox (template, locale, to_email, props, person_id, organisation_id, dedupe_key, next_attempt_at)
-    select x.template, x.locale, x.to_email, x.props, x.person_id, x.organisation_id, x.dedupe_key, x.next_attempt_at
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(template text, locale text, to_email text, props jsonb, person_id uuid,
-         organisation_id uuid, dedupe_key text, next_attempt_at timestamptz)
-    on conflict (dedupe_key) do nothing`);
 }
 
 export async function markEventFailed(db: DbOrTx, id: string, error: string) {

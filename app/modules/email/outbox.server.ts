@@ -3,8 +3,9 @@
  * caused it. The worker (email issue) renders and delivers rows after commit, with the row id
  * as Resend's idempotency key. Nothing here talks to Resend.
  */
+import { sql, type QueryPromise } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { emailOutbox, type Locale } from "../../../db/schema";
+import type { Locale } from "../../../db/schema";
 
 /** Template file names in emails/ (one react-email component per file). */
 export type EmailTemplate =
@@ -38,19 +39,32 @@ export interface QueueEmail {
 
 /** Queues one email; returns its outbox id, or null when `dedupeKey` was already queued. */
 export async function queueEmail(tx: DbOrTx, email: QueueEmail): Promise<string | null> {
-  const rows = await tx
-    .insert(emailOutbox)
-    .values({
-      template: email.template,
-      locale: email.locale,
-      toEmail: email.to,
-      props: email.props,
-      personId: email.personId ?? null,
-      organisationId: email.organisationId ?? null,
-      dedupeKey: email.dedupeKey ?? null,
-      nextAttemptAt: email.notBefore ?? new Date(),
-    })
-    .onConflictDoNothing({ target: emailOutbox.dedupeKey })
-    .returning({ id: emailOutbox.id });
+  const rows = await queueEmails(tx, [email])!;
   return rows[0]?.id ?? null;
+}
+
+/**
+ * Several outbox rows in one insert (a repeated dedupe key is ignored), returning the ids of
+ * those queued. The statement, not yet sent (null when there is none): a caller may send it with
+ * its COMMIT. One JSON parameter, so the statement's text is the same whatever the number of emails.
+ */
+export function queueEmails(tx: DbOrTx, emails: QueueEmail[]): QueryPromise<{ id: string }[]> | null {
+  if (emails.length === 0) return null;
+  const rows = emails.map((email) => ({
+    template: email.template,
+    locale: email.locale,
+    to_email: email.to,
+    props: email.props,
+    person_id: email.personId ?? null,
+    organisation_id: email.organisationId ?? null,
+    dedupe_key: email.dedupeKey ?? null,
+    next_attempt_at: (email.notBefore ?? new Date()).toISOString(),
+  }));
+  return tx.execute<{ id: string }>(sql`
+    insert into email_outbox (template, locale, to_email, props, person_id, organisation_id, dedupe_key, next_attempt_at)
+    select x.template, x.locale, x.to_email, x.props, x.person_id, x.organisation_id, x.dedupe_key, x.next_attempt_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(template text, locale text, to_email text, props jsonb, person_id uuid,
+         organisation_id uuid, dedupe_key text, next_attempt_at timestamptz)
+    on conflict (dedupe_key) do nothing
+    returning id`);
 }
