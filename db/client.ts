@@ -72,16 +72,17 @@ export function preparedByDefault(sql: postgres.Sql): postgres.Sql {
  * before COMMIT. `work` runs the transaction's statements and returns the last ones not yet
  * sent (`last`: drizzle statements, which are sent when first awaited; a function that sends
  * more statements after awaiting a first would send them after COMMIT, so it cannot be passed);
- * they are sent in that order and COMMIT right behind them. Each statement is its own protocol message
- * sequence, so a failing one makes every later one fail ("current transaction is aborted") and
- * COMMIT becomes ROLLBACK: nothing of the transaction stays, and the error is thrown.
+ * they are sent in that order and COMMIT right behind them. Each statement is its own protocol
+ * message sequence, so a failing one makes every later one fail ("current transaction is
+ * aborted") and COMMIT becomes ROLLBACK: nothing of the transaction stays, and the error is thrown.
  * No savepoints (`tx.transaction`) inside.
  */
 export async function pipelinedTransaction<T>(db: Database, work: (tx: Tx) => Promise<{ result: T; last: QueryPromise<unknown>[] }>): Promise<T> {
   const client = (db as unknown as { $client: postgres.Sql }).$client;
   const reserved = await client.reserve();
   try {
-    // Awaited now, so it is queued before any statement of `work` (those take more microtask hops).
+    // Sent now (a postgres.js query goes out once awaited or caught), so it is queued ahead of
+    // every statement of `work`, which take more microtask hops to reach the connection.
     const begin = reserved.unsafe("begin");
     begin.catch(() => {});
     // The drizzle transaction object drizzle's own transaction() builds, over this connection.
