@@ -24,6 +24,7 @@ import { issueCorrectedReceipt, personPayer, type IssueReceipt } from "../receip
 import {
   getMembershipBySubscriptionForUpdate,
   getMembershipForUpdate,
+  storedChargeDetails,
   updateMembership,
 } from "./billing.queries.server";
 import type { StatementBatch } from "./statement-batch.server";
@@ -204,6 +205,12 @@ function invoiceMembershipRef(invoice: Stripe.Invoice) {
   return { membershipId: details?.metadata?.membershipId ?? invoice.metadata?.membershipId, subscriptionId: idOf(details?.subscription) };
 }
 
+/** The charge and payment intent an invoice was paid with (its paid payment, else its first). */
+export function invoiceCharge(invoice: Stripe.Invoice): { chargeId: string | null; paymentIntentId: string | null } {
+  const invoicePayment = invoice.payments?.data?.find((p) => p.status === "paid") ?? invoice.payments?.data?.[0];
+  return { chargeId: idOf(invoicePayment?.payment?.charge), paymentIntentId: idOf(invoicePayment?.payment?.payment_intent) };
+}
+
 /**
  * invoice.paid's first round trip: the membership (locked) and the card of a charge.succeeded
  * stored before, shared with the batch's other invoices. The webhook batch starts it early,
@@ -213,8 +220,7 @@ function invoicePaidLookups(batch: StatementBatch, invoice: Stripe.Invoice) {
   const ref = invoiceMembershipRef(invoice);
   const membershipId = ref.membershipId && UUID.test(ref.membershipId) ? ref.membershipId : null;
   const paying = currencyOf(invoice.currency) !== null && invoice.amount_paid > 0;
-  const invoicePayment = invoice.payments?.data?.find((p) => p.status === "paid") ?? invoice.payments?.data?.[0];
-  const chargeId = idOf(invoicePayment?.payment?.charge);
+  const { chargeId } = invoiceCharge(invoice);
   return Promise.all([
     membershipId || ref.subscriptionId ? batch.lockParties({ id: membershipId, subscriptionId: ref.subscriptionId }) : null,
     paying && chargeId ? batch.chargeDetails(chargeId) : null,
@@ -230,8 +236,7 @@ const onInvoicePaid: Handler = async (ctx) => {
   }
   const currency = currencyOf(invoice.currency);
   const paying = currency !== null && invoice.amount_paid > 0;
-  const invoicePayment = invoice.payments?.data?.find((p) => p.status === "paid") ?? invoice.payments?.data?.[0];
-  const chargeId = idOf(invoicePayment?.payment?.charge);
+  const { chargeId, paymentIntentId } = invoiceCharge(invoice);
   const [parties, chargeDetails] = await ((ctx.early as ReturnType<typeof invoicePaidLookups> | undefined) ?? invoicePaidLookups(ctx.batch, invoice));
   if (!parties) return;
   if (!parties.person) return onOrganisationInvoicePaid(ctx, invoice, parties.membership.id);
@@ -272,7 +277,7 @@ const onInvoicePaid: Handler = async (ctx) => {
       description: `${tier.nameEn} membership / ${tier.nameJa}`,
       stripeInvoiceId: invoice.id,
       stripeChargeId: chargeId,
-      stripePaymentIntentId: idOf(invoicePayment?.payment?.payment_intent),
+      stripePaymentIntentId: paymentIntentId,
       paidAt,
     }),
     updating,
@@ -340,9 +345,7 @@ async function onOrganisationInvoicePaid(ctx: HandlerContext, invoice: Stripe.In
   const corporateInvoice = await findCorporateInvoice(ctx.tx, { stripeInvoiceId: invoice.id, id: invoice.metadata?.corporateInvoiceId }, true);
   const subscriptionPeriod = invoice.parent?.subscription_details ? invoice.lines?.data?.[0]?.period : null;
   const paidAt = at(invoice.status_transitions?.paid_at ?? ctx.event.created);
-  const invoicePayment = invoice.payments?.data?.find((p) => p.status === "paid") ?? invoice.payments?.data?.[0];
-  const chargeId = idOf(invoicePayment?.payment?.charge);
-  const paymentIntentId = idOf(invoicePayment?.payment?.payment_intent);
+  const { chargeId, paymentIntentId } = invoiceCharge(invoice);
   const paid = await invoicePaymentMethod(ctx.tx, invoice, chargeId, paymentIntentId);
   await recordOrganisationPayment(
     ctx.tx,
@@ -513,12 +516,15 @@ export async function storedChargeCard(tx: Tx, chargeId: string | null, paymentI
  * details leave the database, not the whole event.
  */
 async function storedCharge(tx: Tx, chargeId: string | null, paymentIntentId?: string | null): Promise<Stripe.Charge | null> {
-  if (!chargeId && !paymentIntentId) return null;
+  if (chargeId) {
+    const [details] = await storedChargeDetails(tx, [chargeId]);
+    return details ? ({ payment_method_details: details } as Stripe.Charge) : null;
+  }
+  if (!paymentIntentId) return null;
   const [row] = await tx.execute<{ details: Stripe.Charge.PaymentMethodDetails | null }>(sql`
     select ${stripeEvents.payload} -> 'data' -> 'object' -> 'payment_method_details' as details
     from ${stripeEvents}
-    where ${stripeEvents.type} = 'charge.succeeded'
-      and ${chargeId ? sql`${stripeEvents.payload} -> 'data' -> 'object' ->> 'id' = ${chargeId}` : sql`${stripeEvents.payload} -> 'data' -> 'object' ->> 'payment_intent' = ${paymentIntentId}`}
+    where ${stripeEvents.type} = 'charge.succeeded' and ${stripeEvents.payload} -> 'data' -> 'object' ->> 'payment_intent' = ${paymentIntentId}
     limit 1`);
   return row ? ({ payment_method_details: row.details } as Stripe.Charge) : null;
 }

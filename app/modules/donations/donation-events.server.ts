@@ -12,7 +12,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Tx } from "../../../db/client";
 import { donations, funds, payments, people, type Donation } from "../../../db/schema";
-import { storedChargeCard, type HandlerContext } from "../billing/handlers.server";
+import { invoiceCharge, storedChargeCard, type HandlerContext } from "../billing/handlers.server";
 import { DONATION_REF_PREFIX } from "../billing/gateway.server";
 import { appUrl, recipientOf } from "../billing/links.server";
 import { queueEmail } from "../email/outbox.server";
@@ -265,14 +265,14 @@ export async function onDonationSubscription(ctx: HandlerContext, sub: Stripe.Su
 export async function onDonationInvoicePaid(ctx: HandlerContext, invoice: Stripe.Invoice, locked: Locked) {
   const currency = invoice.currency.toUpperCase();
   if ((currency === "USD" || currency === "JPY") && invoice.amount_paid > 0) {
-    const invoicePayment = invoice.payments?.data?.find((p) => p.status === "paid") ?? invoice.payments?.data?.[0];
+    const { chargeId, paymentIntentId } = invoiceCharge(invoice);
     await recordGiftPayment(ctx, locked, {
       amount: invoice.amount_paid,
       currency,
       paidAt: at(invoice.status_transitions?.paid_at ?? ctx.event.created),
       invoiceId: invoice.id,
-      chargeId: idOf(invoicePayment?.payment?.charge),
-      paymentIntentId: idOf(invoicePayment?.payment?.payment_intent),
+      chargeId,
+      paymentIntentId,
     });
   }
   const { donation } = locked;
