@@ -54,6 +54,6 @@ export default function handleRequest(
 /**
  * The server (app/server/main.ts) answers POST /webhooks/stripe itself, ahead of Remix's
  * router, with this function from this build: one module instance, so one group-commit queue
- * with the demo gateway's deliveries. app/routes/webhooks.stripe.ts calls the same function.
+ * with the demo gateway's deliveries. app/routes/webhooks.stripe.ts calls the same code.
  */
-export { receiveStripeWebhook } from "./modules/billing/webhook.server";
+export { answerStripeWebhook } from "./modules/billing/webhook.server";

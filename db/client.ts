@@ -77,7 +77,11 @@ export function preparedByDefault(sql: postgres.Sql): postgres.Sql {
  * aborted") and COMMIT becomes ROLLBACK: nothing of the transaction stays, and the error is thrown.
  * No savepoints (`tx.transaction`) inside.
  */
-export async function pipelinedTransaction<T>(db: Database, work: (tx: Tx) => Promise<{ result: T; last: QueryPromise<unknown>[] }>): Promise<T> {
+export async function pipelinedTransaction<T>(
+  db: Database,
+  work: (tx: Tx) => Promise<{ result: T; last: QueryPromise<unknown>[] }>,
+  options: { genericPlans?: boolean } = {},
+): Promise<T> {
   const client = (db as unknown as { $client: postgres.Sql }).$client;
   const reserved = await client.reserve();
   try {
@@ -85,6 +89,11 @@ export async function pipelinedTransaction<T>(db: Database, work: (tx: Tx) => Pr
     // every statement of `work`, which take more microtask hops to reach the connection.
     const begin = reserved.unsafe("begin");
     begin.catch(() => {});
+    // genericPlans: the transaction's prepared statements run on their generic plans (planned
+    // once per connection) instead of being planned again for each set of parameters, which
+    // PostgreSQL otherwise keeps doing for a statement whose parameters are arrays.
+    const setting = options.genericPlans ? reserved.unsafe("set local plan_cache_mode = force_generic_plan") : null;
+    setting?.catch(() => {});
     // The drizzle transaction object drizzle's own transaction() builds, over this connection.
     const base = (db as unknown as { session: { dialect: PgDialect; schema: never; options: never } }).session;
     const tx = new PostgresJsTransaction(base.dialect, new PostgresJsSession(preparedByDefault(reserved) as never, base.dialect, base.schema, base.options), base.schema) as Tx;
@@ -94,7 +103,7 @@ export async function pipelinedTransaction<T>(db: Database, work: (tx: Tx) => Pr
       // postgres.js's own promise hops): once every last statement is awaited here and those
       // microtasks have run (an immediate runs after them, and costs no round trip), all of them
       // are queued on the connection ahead of COMMIT.
-      const settled = Promise.all([begin, ...last]);
+      const settled = Promise.all([begin, ...(setting ? [setting] : []), ...last]);
       settled.catch(() => {});
       await new Promise((resolve) => setImmediate(resolve));
       const commit = reserved.unsafe("commit");

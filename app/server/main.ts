@@ -26,7 +26,7 @@ import { startEmailWorker } from "../modules/email/worker.server";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const WEBHOOK_BODY_LIMIT = "2mb";
-type WebhookEntry = { receiveStripeWebhook: typeof import("../modules/billing/webhook.server").receiveStripeWebhook };
+type WebhookEntry = { answerStripeWebhook: typeof import("../modules/billing/webhook.server").answerStripeWebhook };
 
 export interface Running {
   url: string;
@@ -85,7 +85,7 @@ export async function main(env: Env): Promise<Running> {
   // Stripe's webhooks skip Express and Remix (their per-request set-up and route matching
   // were a fifth of the app's CPU per delivery under load): the same verify, store and apply
   // function the Remix route (app/routes/webhooks.stripe.ts) calls, from the same build.
-  const { receiveStripeWebhook } = build.entry.module as unknown as WebhookEntry;
+  const { answerStripeWebhook } = build.entry.module as unknown as WebhookEntry;
   const answerWebhook = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const send = (status: number, body: string) =>
       res
@@ -101,10 +101,10 @@ export async function main(env: Env): Promise<Running> {
       return send(tooLarge ? 413 : 400, JSON.stringify({ error: tooLarge ? `body larger than ${WEBHOOK_BODY_LIMIT}` : "unreadable body" }));
     }
     try {
-      const response = await receiveStripeWebhook({ db, env }, body, (req.headers["stripe-signature"] as string | undefined) ?? null);
-      send(response.status, await response.text());
+      const answer = await answerStripeWebhook({ db, env }, body, (req.headers["stripe-signature"] as string | undefined) ?? null);
+      send(answer.status, answer.body);
     } catch (error) {
-      // receiveStripeWebhook answers every failure itself; this is a last resort.
+      // answerStripeWebhook answers every failure itself; this is a last resort.
       console.error("stripe webhook:", error);
       send(500, JSON.stringify({ error: "internal error" }));
     }

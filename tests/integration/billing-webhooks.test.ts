@@ -267,6 +267,9 @@ describe("Stripe webhooks: the billing core", () => {
       await deliver(t.db, env, JSON.stringify([event])),
     ];
     expect(cases.map((c) => c.status)).toEqual(Array(cases.length).fill(400));
+    // An incomplete event is answered with what it lacks, by its path in the event.
+    expect(cases[7]!.body).toEqual({ error: "not a Stripe event we can read", issues: ["data.object.currency: Invalid input: expected string, received undefined"] });
+    expect(cases[6]!.body.issues).toEqual([expect.stringMatching(/^id: /)]);
     expect(await countWhere(stripeEvents, undefined)).toBe(before);
   });
 

@@ -70,6 +70,15 @@ describe("pipelinedTransaction", () => {
     expect(await rows()).toEqual([]);
   });
 
+  it("plans its statements generically when asked, for that transaction only", async () => {
+    const mode = (tx: Parameters<Parameters<typeof pipelinedTransaction>[1]>[0]) => tx.execute<{ plan_cache_mode: string }>(sql`show plan_cache_mode`);
+    const inside = await pipelinedTransaction(t.db, async (tx) => ({ result: (await mode(tx))[0]!.plan_cache_mode, last: [] }), { genericPlans: true });
+    expect(inside).toBe("force_generic_plan");
+    // SET LOCAL ends with the transaction: the connection goes back to the pool as it was.
+    const after = await Promise.all(Array.from({ length: 12 }, () => pipelinedTransaction(t.db, async (tx) => ({ result: (await mode(tx))[0]!.plan_cache_mode, last: [] }))));
+    expect(new Set(after)).toEqual(new Set(["auto"]));
+  });
+
   it("hands its connections back with no transaction open: later work on every pooled connection commits", async () => {
     for (let i = 0; i < 3; i++) {
       await expect(
