@@ -18,6 +18,8 @@ export interface EmbeddedOptions {
   onLog?: (line: string) => void;
   /** Tests trade crash safety for speed (fsync off); the app keeps it (default true). */
   durable?: boolean;
+  /** Server settings given at start (`-c name=value`), e.g. pg_stat_statements for the benchmark's per-statement figures. */
+  settings?: Record<string, string>;
 }
 
 export interface EmbeddedServer {
@@ -176,6 +178,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     postgresFlags: [
       "-c", "listen_addresses=127.0.0.1",
       "-c", "unix_socket_directories=",
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
       ...(options.durable === false
         ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
         : []),

@@ -8,6 +8,10 @@
  *
  * PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (a server URL; a database is created and
  * dropped), else an embedded one with fsync on, in a temporary directory.
+ *
+ * BENCH_PG_STATEMENTS=1 (embedded PostgreSQL only) also prints, for the distinct run, each
+ * statement's executions and PostgreSQL's execution and planning time per event
+ * (pg_stat_statements): where the database's share of an event goes.
  */
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
@@ -34,13 +38,18 @@ const WARM_UP = 3_000;
 const CONCURRENCY = 20;
 const POOL = 20;
 const SECRET = "whsec_bench_0123456789abcdef0123456789";
+const STATEMENTS = process.env.BENCH_PG_STATEMENTS === "1";
 
 async function server(): Promise<{ adminUrl: string; label: string; stop: () => Promise<void> }> {
   const configured = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (configured) return { adminUrl: configured, label: `PostgreSQL at ${new URL(configured).host}`, stop: async () => {} };
   const dir = mkdtempSync(path.join(os.tmpdir(), "kizuna-bench-pg-"));
   chmodSync(dir, 0o755);
-  const pg = await startEmbedded({ dataDir: path.join(dir, "pg"), port: await freePort() });
+  const pg = await startEmbedded({
+    dataDir: path.join(dir, "pg"),
+    port: await freePort(),
+    settings: STATEMENTS ? { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track_planning": "on" } : {},
+  });
   return {
     adminUrl: pg.url("postgres"),
     label: `embedded PostgreSQL (fsync on) on port ${pg.port}`,
@@ -232,9 +241,24 @@ export async function benchWebhooks(): Promise<void> {
     const small = JSON.stringify({ hello: "world" });
     const ceilingBefore = await ceilingRun("plain single-row insert ceiling, before", () => small);
 
+    const statements = STATEMENTS && !(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL);
+    if (statements) {
+      await sql`create extension if not exists pg_stat_statements`;
+      await sql`select pg_stat_statements_reset()`;
+    }
     const c1 = start + 10;
     const first = makeEvents(start, c1);
     const rate1 = await run("distinct invoice.paid", first);
+    if (statements) {
+      const rows = await sql<{ calls: number; exec: number; plan: number; query: string }[]>`
+        select calls::int, total_exec_time::float8 as exec, total_plan_time::float8 as plan, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 90) as query
+        from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database()) and calls > 0
+        order by total_exec_time + total_plan_time desc limit 10`;
+      console.log(`    PostgreSQL per event, by statement (execution + planning, µs; pg_stat_statements):`);
+      for (const row of rows) {
+        console.log(`      ${((row.exec * 1000) / EVENTS).toFixed(1).padStart(6)} + ${((row.plan * 1000) / EVENTS).toFixed(1).padStart(5)}  ${String(row.calls).padStart(6)} calls  ${row.query}`);
+      }
+    }
     const a1 = await applied(c1);
     console.log(`    payments ${a1.payments}, receipts ${a1.receipts} (expected ${EVENTS} each)`);
 
