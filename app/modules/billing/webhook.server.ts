@@ -69,15 +69,12 @@ const EventEnvelope = z.object({
 
 /** The problems (at most five, "path: message") that keep `parsed` from being a Stripe event we can read; none when it is one. */
 export function stripeEventIssues(parsed: unknown): string[] {
+  const listed = (issues: z.core.$ZodIssue[], at: string[] = []) => issues.slice(0, 5).map((i) => `${[...at, ...i.path].join(".")}: ${i.message}`);
   const envelope = EventEnvelope.safeParse(parsed);
-  const issues = envelope.success ? [] : envelope.error.issues;
-  if (envelope.success) {
-    const schema = objectSchemaFor(envelope.data.type);
-    // The event as it came, not the envelope's output, which holds only the keys it names.
-    const object = schema?.safeParse((parsed as { data: { object: unknown } }).data.object);
-    if (object && !object.success) issues.push(...object.error.issues.map((i) => ({ ...i, path: ["data", "object", ...i.path] })));
-  }
-  return issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`);
+  if (!envelope.success) return listed(envelope.error.issues);
+  // The event as it came, not the envelope's output, which holds only the keys it names.
+  const object = objectSchemaFor(envelope.data.type)?.safeParse((parsed as { data: { object: unknown } }).data.object);
+  return object && !object.success ? listed(object.error.issues, ["data", "object"]) : [];
 }
 
 export type WebhookOutcome = "applied" | "ignored" | "duplicate";
