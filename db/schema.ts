@@ -67,6 +67,11 @@ export const paymentMethodEnum = pgEnum("payment_method", [
   "other",
   /** Paid into the Stripe customer balance by bank transfer (invoice payment method customer_balance). */
   "stripe_bank_transfer",
+  /**
+   * Paid through Stripe, how not yet known: an invoice.paid whose charge Stripe has not reported
+   * yet (its invoice_payment.paid and charge.succeeded come in any order and fill it in).
+   */
+  "stripe",
 ]);
 export const receiptKindEnum = pgEnum("receipt_kind", ["original", "corrected"]);
 export const emailStatusEnum = pgEnum("email_status", [
@@ -460,6 +465,8 @@ export const payments = pgTable(
     stripeChargeId: text().unique("payments_stripe_charge_id_unique"),
     disputed: boolean().notNull().default(false),
     recordedByStaffUserId: uuid().references(() => staffUsers.id),
+    /** A staff form's one-time token: submitting the same form twice records one payment. */
+    formToken: uuid().unique("payments_form_token_unique"),
     paidAt: timestamp({ withTimezone: true }).notNull(),
     createdAt: createdAt(),
   },
@@ -515,6 +522,42 @@ export const receipts = pgTable(
   ],
 );
 
+/**
+ * Refunds staff make from the console. A card payment's refund is asked of Stripe (this row's id
+ * is its idempotency key) and its corrected receipt follows Stripe's charge.refunded; a check,
+ * cash or bank-transfer payment is refunded outside any payment system and recorded here at once.
+ */
+export const refunds = pgTable(
+  "refunds",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    paymentId: uuid()
+      .notNull()
+      .references(() => payments.id),
+    amount: integer().notNull(),
+    currency: currencyEnum().notNull(),
+    /** Stripe's reasons, or `other` with the note saying why. */
+    reason: text().notNull(),
+    note: text(),
+    /** `stripe` (asked of Stripe) or `offline` (money returned outside Stripe). */
+    via: text().notNull(),
+    /** pending (asked, no answer yet), succeeded, failed. */
+    status: text().notNull().default("pending"),
+    stripeRefundId: text().unique("refunds_stripe_refund_id_unique"),
+    error: text(),
+    staffUserId: uuid().references(() => staffUsers.id),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    check("refunds_amount", sql`${t.amount} > 0`),
+    check("refunds_via", sql`${t.via} in ('stripe', 'offline')`),
+    check("refunds_status", sql`${t.status} in ('pending', 'succeeded', 'failed')`),
+    check("refunds_reason", sql`${t.reason} in ('requested_by_customer', 'duplicate', 'fraudulent', 'other')`),
+    index("refunds_payment").on(t.paymentId),
+  ],
+);
+
 // ---------------------------------------------------------------- Stripe events and email outbox
 export const stripeEvents = pgTable(
   "stripe_events",
@@ -529,11 +572,25 @@ export const stripeEvents = pgTable(
     processedAt: tstz(),
     attempts: integer().notNull().default(0),
     error: text(),
+    /**
+     * A parked event: it names a charge or payment intent (`pi_…`, `ch_…`) no payment of ours
+     * has yet; it stays unprocessed and is applied when a payment is linked to that id.
+     */
+    waitingFor: text(),
   },
   (t) => [
     index("stripe_events_unprocessed").on(t.receivedAt).where(sql`${t.processedAt} is null`),
     // A charge's card (brand, last 4) for the payment its invoice records, whichever event came first.
     index("stripe_events_charge").on(sql`(${t.payload} -> 'data' -> 'object' ->> 'id')`).where(sql`${t.type} = 'charge.succeeded'`),
+    // The same by the charge's payment intent (an invoice's payment names its payment intent).
+    index("stripe_events_charge_payment_intent")
+      .on(sql`(${t.payload} -> 'data' -> 'object' ->> 'payment_intent')`)
+      .where(sql`${t.type} = 'charge.succeeded'`),
+    // An invoice's payment intent, from invoice_payment.paid (webhook invoices never list their payments).
+    index("stripe_events_invoice_payment")
+      .on(sql`(${t.payload} -> 'data' -> 'object' ->> 'invoice')`)
+      .where(sql`${t.type} = 'invoice_payment.paid'`),
+    index("stripe_events_waiting").on(t.waitingFor).where(sql`${t.waitingFor} is not null`),
   ],
 );
 
@@ -650,6 +707,7 @@ export type Donation = typeof donations.$inferSelect;
 export type Payment = typeof payments.$inferSelect;
 export type NewPayment = typeof payments.$inferInsert;
 export type Receipt = typeof receipts.$inferSelect;
+export type Refund = typeof refunds.$inferSelect;
 export type StripeEvent = typeof stripeEvents.$inferSelect;
 export type EmailOutboxRow = typeof emailOutbox.$inferSelect;
 export type StaffUser = typeof staffUsers.$inferSelect;

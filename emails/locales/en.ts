@@ -151,6 +151,7 @@ export const en = {
     cash: "Cash",
     konbini: "Convenience store",
     other: "Other",
+    stripe: "Paid through Stripe",
   } as Record<string, string>,
   receiptManage: {
     monthly: "This is a monthly gift. You can change the amount, pause or stop it, or update your card, at any time:",

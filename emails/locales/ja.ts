@@ -148,6 +148,7 @@ export const ja: EmailStrings = {
     cash: "現金",
     konbini: "コンビニ払い",
     other: "その他",
+    stripe: "Stripe決済",
   },
   receiptManage: {
     monthly: "毎月のご寄付です。金額の変更、一時停止・停止、カードの更新はいつでも次のリンクから行えます：",

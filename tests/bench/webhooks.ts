@@ -154,7 +154,7 @@ export async function benchWebhooks(): Promise<void> {
         return JSON.stringify(
           stripeEvent(
             "invoice.paid",
-            invoiceShape(refs, { invoiceId, status: "paid", periodStart, periodEnd: addInterval(periodStart, "year"), created, billingReason: "subscription_cycle", chargeId: `ch_bench_${created}_${i}` }),
+            invoiceShape(refs, { invoiceId, status: "paid", periodStart, periodEnd: addInterval(periodStart, "year"), created, billingReason: "subscription_cycle" }),
             created,
             `evt_bench_${created}_${i}`,
           ),

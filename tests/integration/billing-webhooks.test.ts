@@ -1,24 +1,33 @@
 import { count, eq, sql } from "drizzle-orm";
+import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
+import { connect } from "../../db/client";
 import { emailOutbox, membershipStatusHistory, payments, receipts, stripeEvents } from "../../db/schema";
 import { handlers } from "~/modules/billing/handlers.server";
 import { expireGracePeriods } from "~/modules/billing/lifecycle.server";
 import { replayStripeEvent } from "~/modules/billing/webhook.server";
 import {
   addInterval,
+  chargeShape,
   checkoutSessionShape,
   demoId,
+  disputeShape,
+  invoicePaidEvents,
   invoiceShape,
+  paymentIntentFor,
   stripeEvent,
   subscriptionShape,
+  type EventShape,
   type SubscriptionRefs,
 } from "~/modules/billing/stripe-shapes.server";
+import { stripeCalls, stripeHas, useStripeMock } from "../mocks/stripe";
 import { expectConsoleError } from "../setup/console";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, createPendingMembership, deliver, getMembership } from "../fixtures/billing";
 
 const t = useTestDatabase();
 const env = billingEnv();
+useStripeMock();
 const T0 = Math.floor(Date.UTC(2026, 10, 28, 4, 0, 0) / 1000);
 
 function checkoutCompleted(refs: SubscriptionRefs, created: number, paid = true) {
@@ -28,9 +37,18 @@ function checkoutCompleted(refs: SubscriptionRefs, created: number, paid = true)
     created,
   );
 }
-function subscriptionEvent(type: string, refs: SubscriptionRefs, status: string, created: number, extra: { cancelAtPeriodEnd?: boolean; endedAt?: number } = {}) {
-  return stripeEvent(type, subscriptionShape(refs, { status, periodStart: T0, periodEnd: addInterval(T0, refs.interval), created: T0, ...extra }), created);
+function subscriptionEvent(
+  type: string,
+  refs: SubscriptionRefs,
+  status: Stripe.Subscription.Status,
+  created: number,
+  extra: { cancelAtPeriodEnd?: boolean; endedAt?: number; periodStart?: number } = {},
+) {
+  const periodStart = extra.periodStart ?? T0;
+  return stripeEvent(type, subscriptionShape(refs, { status, periodStart, periodEnd: addInterval(periodStart, refs.interval), created: T0, ...extra }), created);
 }
+/** Stripe holds the subscription as this event shows it (the webhook code re-reads it). */
+const stripeHasNow = (event: EventShape) => stripeHas(event.data.object);
 function invoiceEvent(type: string, refs: SubscriptionRefs, created: number, options: { invoiceId?: string; periodStart?: number; status?: "paid" | "open"; attemptCount?: number } = {}) {
   const periodStart = options.periodStart ?? T0;
   return stripeEvent(
@@ -42,7 +60,6 @@ function invoiceEvent(type: string, refs: SubscriptionRefs, created: number, opt
       periodEnd: addInterval(periodStart, refs.interval),
       created,
       attemptCount: options.attemptCount,
-      chargeId: demoId("ch"),
     }),
     created,
   );
@@ -115,19 +132,49 @@ describe("Stripe webhooks: the billing core", () => {
     expect(await countWhere(stripeEvents, eq(stripeEvents.id, renewal.id))).toBe(1);
   });
 
-  it("subscription.updated(active) before checkout.session.completed, and a stale subscription.created(incomplete) after: stays active", async () => {
+  it("applies subscription events as Stripe has the subscription now: a late created(incomplete) leaves it active", async () => {
     const { membership, refs } = await createPendingMembership(t.db);
     const created = subscriptionEvent("customer.subscription.created", refs, "incomplete", T0);
-    const updated = subscriptionEvent("customer.subscription.updated", refs, "active", T0 + 2);
+    const updated = subscriptionEvent("customer.subscription.updated", refs, "active", T0);
+    stripeHasNow(updated);
+    const before = Date.now();
     expect((await deliver(t.db, env, updated)).status).toBe(200);
     expect((await getMembership(t.db, membership.id)).status).toBe("active");
     await deliver(t.db, env, checkoutCompleted(refs, T0 + 1));
     await deliver(t.db, env, created);
     const after = await getMembership(t.db, membership.id);
     expect(after.status).toBe("active");
-    expect(after.stripeStateAt?.getTime()).toBe((T0 + 2) * 1000);
-    await deliver(t.db, env, subscriptionEvent("customer.subscription.updated", refs, "past_due", T0 + 1));
-    expect((await getMembership(t.db, membership.id)).status).toBe("active");
+    // Dated when it was read from Stripe, not by the events' (tied) `created`.
+    expect(after.stripeStateAt!.getTime()).toBeGreaterThanOrEqual(before);
+    expect(stripeCalls.filter((c) => c.path === `/v1/subscriptions/${refs.subscriptionId}`).map((c) => c.method)).toEqual(["GET", "GET"]);
+  });
+
+  it("a failed renewal's events in any order, all in one second, end as Stripe ends: past_due with one payment-failed email", async () => {
+    const renewalAt = addInterval(T0, "month");
+    const orders: [string, number[]][] = [
+      ["as sent", [0, 1, 2]],
+      ["reversed", [2, 1, 0]],
+      ["past_due first", [2, 0, 1]],
+      ["invoice last", [0, 2, 1]],
+    ];
+    for (const [name, order] of orders) {
+      const { membership, person, refs } = await createPendingMembership(t.db, { currency: "USD", interval: "month" });
+      stripeHasNow(subscriptionEvent("customer.subscription.created", refs, "active", T0));
+      await deliver(t.db, env, checkoutCompleted(refs, T0));
+      await deliver(t.db, env, invoiceEvent("invoice.paid", refs, T0 + 1));
+      // Stripe moves the subscription to its next period, fails the renewal invoice, and marks it past_due.
+      const rolled = subscriptionEvent("customer.subscription.updated", refs, "active", renewalAt, { periodStart: renewalAt });
+      const failed = invoiceEvent("invoice.payment_failed", refs, renewalAt, { periodStart: renewalAt });
+      const pastDue = subscriptionEvent("customer.subscription.updated", refs, "past_due", renewalAt, { periodStart: renewalAt });
+      stripeHasNow(pastDue);
+      const events = [rolled, failed, pastDue];
+      for (const i of order) expect((await deliver(t.db, env, events[i]!)).status, name).toBe(200);
+      const after = await getMembership(t.db, membership.id);
+      expect(after.status, name).toBe("past_due");
+      expect(after.currentPeriodEnd, name).toEqual(new Date(addInterval(renewalAt, "month") * 1000));
+      expect(after.graceUntil, name).not.toBeNull();
+      expect((await outboxFor(person.id)).filter((e) => e.template === "payment-failed"), name).toHaveLength(1);
+    }
   });
 
   it("payment_failed → past_due (grace) → lapsed when grace is over, without a webhook → a later invoice.paid restores it", async () => {
@@ -176,10 +223,14 @@ describe("Stripe webhooks: the billing core", () => {
     const { membership, person, refs } = await createPendingMembership(t.db);
     await deliver(t.db, env, checkoutCompleted(refs, T0));
     await deliver(t.db, env, invoiceEvent("invoice.paid", refs, T0 + 1));
-    await deliver(t.db, env, subscriptionEvent("customer.subscription.updated", refs, "active", T0 + 50, { cancelAtPeriodEnd: true }));
+    const cancelAsked = subscriptionEvent("customer.subscription.updated", refs, "active", T0 + 50, { cancelAtPeriodEnd: true });
+    stripeHasNow(cancelAsked);
+    await deliver(t.db, env, cancelAsked);
     expect(await getMembership(t.db, membership.id)).toMatchObject({ status: "active", cancelAtPeriodEnd: true });
     const end = addInterval(T0, "year");
-    await deliver(t.db, env, subscriptionEvent("customer.subscription.deleted", refs, "canceled", end, { endedAt: end }));
+    const deleted = subscriptionEvent("customer.subscription.deleted", refs, "canceled", end, { endedAt: end });
+    stripeHasNow(deleted);
+    await deliver(t.db, env, deleted);
     const after = await getMembership(t.db, membership.id);
     expect(after.status).toBe("canceled");
     expect(after.canceledAt?.getTime()).toBe(end * 1000);
@@ -195,31 +246,51 @@ describe("Stripe webhooks: the billing core", () => {
     expect((await getMembership(t.db, membership.id)).status).toBe("canceled");
   });
 
-  it("puts the card's brand and last 4 on the payment and its receipt, whichever of charge.succeeded and invoice.paid comes first", async () => {
-    const { chargeShape } = await import("~/modules/billing/stripe-shapes.server");
-    for (const chargeFirst of [true, false]) {
-      const { membership, refs } = await createPendingMembership(t.db, { currency: "USD" });
+  it("records the charge, payment intent and card of a paid invoice whichever order its three events come in", async () => {
+    // Stripe's webhook invoice never lists its payments: invoice_payment.paid names the payment
+    // intent, charge.succeeded the charge and card.
+    const permutations = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+    for (const order of permutations) {
+      const { membership, person, refs } = await createPendingMembership(t.db, { currency: "USD" });
       await deliver(t.db, env, checkoutCompleted(refs, T0));
-      const paid = invoiceEvent("invoice.paid", refs, T0 + 1);
-      const payment = (paid.data.object as { payments: { data: { payment: { charge: string; payment_intent: string } }[] } }).payments.data[0]!.payment;
-      const charge = stripeEvent("charge.succeeded", chargeShape(refs, { chargeId: payment.charge, paymentIntentId: payment.payment_intent, created: T0 + 1, brand: "jcb", last4: "0005" }), T0 + 1);
-      for (const event of chargeFirst ? [charge, paid] : [paid, charge]) expect((await deliver(t.db, env, event)).status).toBe(200);
+      const invoice = invoiceShape(refs, { invoiceId: demoId("in"), status: "paid", periodStart: T0, periodEnd: addInterval(T0, "year"), created: T0 + 1 });
+      const paid = invoicePaidEvents(invoice, { created: T0 + 1, brand: "jcb", last4: "0005" });
+      for (const i of order) expect((await deliver(t.db, env, paid.all[i]!)).status).toBe(200);
       const [row] = await t.db.select().from(payments).where(eq(payments.membershipId, membership.id));
-      expect(row, `charge first: ${chargeFirst}`).toMatchObject({ cardBrand: "jcb", cardLast4: "0005" });
+      expect(row, `order ${order}`).toMatchObject({
+        method: "card",
+        cardBrand: "jcb",
+        cardLast4: "0005",
+        stripeInvoiceId: invoice.id,
+        stripePaymentIntentId: paymentIntentFor(invoice.id),
+        stripeChargeId: paid.charge.data.object.id,
+      });
       const [receipt] = await t.db.select().from(receipts).where(eq(receipts.paymentId, row!.id));
-      expect((receipt!.snapshot as { method: unknown }).method).toMatchObject({ type: "card", brand: "jcb", last4: "0005" });
+      expect((receipt!.snapshot as { method: unknown }).method, `order ${order}`).toEqual({ type: "card", brand: "jcb", last4: "0005" });
+      expect((await outboxFor(person.id)).filter((e) => e.template === "receipt"), `order ${order}`).toHaveLength(1);
     }
+  });
+
+  it("an invoice.paid alone says 'paid through Stripe' until its charge is known, never 'card'", async () => {
+    const { membership, refs } = await createPendingMembership(t.db, { currency: "USD" });
+    await deliver(t.db, env, checkoutCompleted(refs, T0));
+    await deliver(t.db, env, invoiceEvent("invoice.paid", refs, T0 + 1));
+    const [row] = await t.db.select().from(payments).where(eq(payments.membershipId, membership.id));
+    expect(row).toMatchObject({ method: "stripe", cardBrand: null, cardLast4: null, stripeChargeId: null, stripePaymentIntentId: null });
   });
 
   it("records refunds and disputes against the payment, and emails the hosted invoice when authentication is needed", async () => {
     const { membership, person, refs } = await createPendingMembership(t.db, { currency: "USD" });
     await deliver(t.db, env, checkoutCompleted(refs, T0));
-    const paid = invoiceEvent("invoice.paid", refs, T0 + 1);
-    await deliver(t.db, env, paid);
+    const invoice = invoiceShape(refs, { invoiceId: demoId("in"), status: "paid", periodStart: T0, periodEnd: addInterval(T0, "year"), created: T0 + 1 });
+    const paid = invoicePaidEvents(invoice, { created: T0 + 1 });
+    for (const event of paid.all) await deliver(t.db, env, event);
     const [payment] = await t.db.select().from(payments).where(eq(payments.membershipId, membership.id));
     const chargeId = payment!.stripeChargeId!;
-    await deliver(t.db, env, stripeEvent("charge.refunded", { id: chargeId, object: "charge", amount: 6000, amount_refunded: 2500, currency: "usd" }, T0 + 10));
-    await deliver(t.db, env, stripeEvent("charge.dispute.created", { id: "dp_1", object: "dispute", charge: chargeId, amount: 3500 }, T0 + 11));
+    const refunded = (amountRefunded: number, at: number) =>
+      stripeEvent("charge.refunded", chargeShape({ customerId: refs.customerId, currency: "usd", amount: 6000 }, { chargeId, paymentIntentId: payment!.stripePaymentIntentId, created: T0 + 1, amountRefunded }), at);
+    await deliver(t.db, env, refunded(2500, T0 + 10));
+    await deliver(t.db, env, stripeEvent("charge.dispute.created", disputeShape({ disputeId: "dp_1", chargeId, paymentIntentId: payment!.stripePaymentIntentId, amount: 3500, currency: "usd", created: T0 + 11 }), T0 + 11));
     const [after] = await t.db.select().from(payments).where(eq(payments.id, payment!.id));
     expect(after).toMatchObject({ refundedAmount: 2500, disputed: true });
 
@@ -230,8 +301,8 @@ describe("Stripe webhooks: the billing core", () => {
     const [original, corrected] = await paymentReceipts();
     expect(corrected).toMatchObject({ kind: "corrected", correctsReceiptId: original!.id, amount: 3500, currency: "USD" });
     expect((corrected!.snapshot as { corrects?: { number: string } }).corrects?.number).toBe(original!.number);
-    await deliver(t.db, env, stripeEvent("charge.refunded", { id: chargeId, object: "charge", amount: 6000, amount_refunded: 2500, currency: "usd" }, T0 + 12));
-    await deliver(t.db, env, stripeEvent("charge.refunded", { id: chargeId, object: "charge", amount: 6000, amount_refunded: 6000, currency: "usd" }, T0 + 13));
+    await deliver(t.db, env, refunded(2500, T0 + 12));
+    await deliver(t.db, env, refunded(6000, T0 + 13));
     const all = await paymentReceipts();
     expect(all.map((r) => [r.kind, r.amount])).toEqual([["original", 6000], ["corrected", 3500], ["corrected", 0]]);
     const receiptEmails = (await outboxFor(person.id)).filter((e) => e.template === "receipt");
@@ -246,6 +317,58 @@ describe("Stripe webhooks: the billing core", () => {
       currency: "USD",
       hostedInvoiceUrl: `https://invoice.stripe.com/i/${renewal.data.object.id}`,
     });
+  });
+
+  it("a refund that comes before its payment waits (unprocessed) and is applied once when the payment lands", async () => {
+    const { membership, person, refs } = await createPendingMembership(t.db, { currency: "USD" });
+    await deliver(t.db, env, checkoutCompleted(refs, T0));
+    const invoice = invoiceShape(refs, { invoiceId: demoId("in"), status: "paid", periodStart: T0, periodEnd: addInterval(T0, "year"), created: T0 + 1 });
+    const paid = invoicePaidEvents(invoice, { created: T0 + 1 });
+    const chargeId = paid.charge.data.object.id as string;
+    const refund = stripeEvent(
+      "charge.refunded",
+      chargeShape({ customerId: refs.customerId, currency: "usd", amount: 6000 }, { chargeId, paymentIntentId: paymentIntentFor(invoice.id), created: T0 + 1, amountRefunded: 6000 }),
+      T0 + 30,
+    );
+    // The refund first (the payment's first deliveries failed, staff refunded, Stripe retries later).
+    expect(await deliver(t.db, env, refund)).toEqual({ status: 200, body: { received: true, outcome: "parked" } });
+    const [waiting] = await t.db.select().from(stripeEvents).where(eq(stripeEvents.id, refund.id));
+    expect(waiting).toMatchObject({ processedAt: null, waitingFor: paymentIntentFor(invoice.id) });
+    // Stripe delivers the refund again before the payment: still waiting, nothing applied twice.
+    expect((await deliver(t.db, env, refund)).body.outcome).toBe("parked");
+
+    for (const event of [paid.invoicePaid, paid.charge, paid.invoicePayment]) expect((await deliver(t.db, env, event)).status).toBe(200);
+    const [payment] = await t.db.select().from(payments).where(eq(payments.membershipId, membership.id));
+    expect(payment).toMatchObject({ refundedAmount: 6000, stripeChargeId: chargeId });
+    const rows = await t.db.select().from(receipts).where(eq(receipts.paymentId, payment!.id)).orderBy(receipts.seq);
+    expect(rows.map((r) => [r.kind, r.amount])).toEqual([["original", 6000], ["corrected", 0]]);
+    const receiptEmails = (await outboxFor(person.id)).filter((e) => e.template === "receipt");
+    expect(receiptEmails.map((e) => (e.props as { receiptId: string }).receiptId).sort()).toEqual(rows.map((r) => r.id).sort());
+    const [applied] = await t.db.select().from(stripeEvents).where(eq(stripeEvents.id, refund.id));
+    expect(applied).toMatchObject({ waitingFor: null, error: null });
+    expect(applied!.processedAt).not.toBeNull();
+    // A late redelivery of the refund is a duplicate.
+    expect((await deliver(t.db, env, refund)).body).toEqual({ received: true, duplicate: true });
+  });
+
+  it("two instances applying one payment's events at the same moment still bring its facts together", async () => {
+    // A second app instance: its own connections and its own webhook batches.
+    const other = connect(t.url, { max: 5 });
+    try {
+      for (let round = 0; round < 12; round++) {
+        const { membership, refs } = await createPendingMembership(t.db, { currency: "USD" });
+        await deliver(t.db, env, checkoutCompleted(refs, T0));
+        const invoice = invoiceShape(refs, { invoiceId: demoId("in"), status: "paid", periodStart: T0, periodEnd: addInterval(T0, "year"), created: T0 + 1 });
+        const paid = invoicePaidEvents(invoice, { created: T0 + 1, brand: "amex", last4: "0005" });
+        // The three events at once, split between the two instances.
+        const results = await Promise.all([deliver(t.db, env, paid.invoicePaid), deliver(other.db, env, paid.charge), deliver(round % 2 ? t.db : other.db, env, paid.invoicePayment)]);
+        expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+        const [row] = await t.db.select().from(payments).where(eq(payments.membershipId, membership.id));
+        expect(row, `round ${round}`).toMatchObject({ method: "card", cardBrand: "amex", stripeChargeId: paid.charge.data.object.id });
+      }
+    } finally {
+      await other.close();
+    }
   });
 
   it("refuses forged, stale, unsigned, malformed and incomplete deliveries with 400 and stores nothing", async () => {
@@ -299,7 +422,6 @@ describe("Stripe webhooks: the billing core", () => {
   });
 
   it("applies different members' invoices delivered together exactly as it would one by one", async () => {
-    const { chargeShape } = await import("~/modules/billing/stripe-shapes.server");
     const joining = await createPendingMembership(t.db, { currency: "USD" });
     const renewing = await createPendingMembership(t.db, { currency: "USD" });
     const bySubscription = await createPendingMembership(t.db, { currency: "JPY" });
@@ -316,8 +438,9 @@ describe("Stripe webhooks: the billing core", () => {
     const unnamed = invoiceEvent("invoice.paid", bySubscription.refs, T0 + 900, { periodStart: nextYear });
     (unnamed.data.object as { parent: { subscription_details: { metadata: object } } }).parent.subscription_details.metadata = {};
     const carded = invoiceEvent("invoice.paid", withCard.refs, T0 + 900, { periodStart: nextYear });
-    const cardPayment = (carded.data.object as { payments: { data: { payment: { charge: string; payment_intent: string } }[] } }).payments.data[0]!.payment;
-    await deliver(t.db, env, stripeEvent("charge.succeeded", chargeShape(withCard.refs, { chargeId: cardPayment.charge, paymentIntentId: cardPayment.payment_intent, created: T0 + 900, brand: "visa", last4: "4242" }), T0 + 900));
+    const cardEvents = invoicePaidEvents(carded.data.object as { id: string; currency: string; amount_paid: number; customer: string }, { created: T0 + 900, brand: "visa", last4: "4242" });
+    await deliver(t.db, env, cardEvents.charge);
+    await deliver(t.db, env, cardEvents.invoicePayment);
     const stranger = invoiceEvent("invoice.paid", { ...renewing.refs, membershipId: "00000000-0000-4000-8000-000000000000", subscriptionId: demoId("sub"), customerId: demoId("cus") }, T0 + 900);
 
     // The first delivery is applied alone; the others queue behind it and are applied together.

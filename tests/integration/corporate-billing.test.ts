@@ -5,7 +5,7 @@ import { and, count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, emailOutbox, memberships, organisationContacts, organisations, payments, people, receipts, staffUsers } from "../../db/schema";
 import { parseEnv } from "~/modules/config/env.server";
-import { corporateInvoiceShape, stripeEvent } from "~/modules/billing/stripe-shapes.server";
+import { corporateInvoiceShape, invoicePaidEvents, stripeEvent } from "~/modules/billing/stripe-shapes.server";
 import { recordOfflineInvoicePayment } from "~/modules/corporate/corporate-billing.server";
 import { payDemoInvoice } from "~/modules/billing/demo.server";
 import { renderEmail } from "../../emails";
@@ -37,25 +37,26 @@ async function staffUser() {
   return row!;
 }
 
-function paidEvent(m: { id: string; organisationId: string | null; stripeInvoiceId: string | null; poNumber: string | null }, amount: number, currency: "usd" | "jpy", paidBy: "bank_transfer" | "out_of_band") {
+/**
+ * What Stripe sends when the invoice is paid: by bank transfer into Stripe, the transfer's charge
+ * (customer_balance), invoice_payment.paid and invoice.paid; paid out of band, invoice.paid alone.
+ */
+function paidEvents(m: { id: string; organisationId: string | null; stripeInvoiceId: string | null; poNumber: string | null }, amount: number, currency: "usd" | "jpy", paidBy: "bank_transfer" | "out_of_band") {
   const now = Math.floor(Date.now() / 1000);
-  return stripeEvent(
-    "invoice.paid",
-    corporateInvoiceShape({
-      invoiceId: m.stripeInvoiceId!,
-      membershipId: m.id,
-      organisationId: m.organisationId!,
-      customerId: "cus_test_x",
-      currency,
-      amount,
-      status: "paid",
-      paidBy,
-      created: now,
-      dueDate: now + 30 * 86_400,
-      poNumber: m.poNumber,
-    }),
-    now,
-  );
+  const invoice = corporateInvoiceShape({
+    invoiceId: m.stripeInvoiceId!,
+    membershipId: m.id,
+    organisationId: m.organisationId!,
+    customerId: "cus_test_x",
+    currency,
+    amount,
+    status: "paid",
+    created: now,
+    dueDate: now + 30 * 86_400,
+    poNumber: m.poNumber,
+  });
+  const events = invoicePaidEvents(invoice, { created: now, method: "customer_balance" });
+  return paidBy === "out_of_band" ? [events.invoicePaid] : events.all;
 }
 
 describe("corporate membership by invoice", () => {
@@ -119,9 +120,10 @@ describe("corporate membership by invoice", () => {
     expect(rendered.html).toContain(`https://invoice.stripe.com/i/acct_test/${m.stripeInvoiceId}`);
     expect(rendered.text).toContain("Invoice for"); // the English summary beside the Japanese
 
-    // Paid by bank transfer: Stripe's invoice.paid, delivered twice.
-    const event = paidEvent(m, 700000, "jpy", "bank_transfer");
-    expect((await deliver(t.db, env, event)).status).toBe(200);
+    // Paid by bank transfer: Stripe's events, invoice.paid delivered twice.
+    const events = paidEvents(m, 700000, "jpy", "bank_transfer");
+    for (const event of events) expect((await deliver(t.db, env, event)).status).toBe(200);
+    const event = events.at(-1)!;
     expect((await deliver(t.db, env, { ...event, id: `${event.id}x` })).status).toBe(200);
     const after = await getMembership(t.db, membershipId);
     expect(after.status).toBe("active");
@@ -205,7 +207,7 @@ describe("corporate membership by invoice", () => {
     expect(audit!.details).toMatchObject({ method: "check", reference: "Check #1234", amount: 250000, currency: "USD" });
 
     // Stripe's invoice.paid for the invoice marked paid out of band.
-    expect((await deliver(t.db, env, paidEvent(m, 250000, "usd", "out_of_band"))).status).toBe(200);
+    expect((await deliver(t.db, env, paidEvents(m, 250000, "usd", "out_of_band")[0]!)).status).toBe(200);
     paymentRows = await t.db.select().from(payments).where(eq(payments.membershipId, membershipId));
     expect(paymentRows).toHaveLength(1);
     expect(paymentRows[0]!.method).toBe("check");
@@ -224,7 +226,7 @@ describe("corporate membership by invoice", () => {
     const outcome = await submitSponsor(t.db, env, { ...acme, primaryEmail: "race@acme.example.com", legalNameEn: "Race Corp" });
     const membershipId = membershipIdFrom(outcome.location);
     const m = await getMembership(t.db, membershipId);
-    expect((await deliver(t.db, env, paidEvent(m, 250000, "usd", "out_of_band"))).status).toBe(200);
+    expect((await deliver(t.db, env, paidEvents(m, 250000, "usd", "out_of_band")[0]!)).status).toBe(200);
     const staff = await staffUser();
     stripeCalls.length = 0;
     const result = await recordOfflineInvoicePayment({ db: t.db, env }, { invoiceId: m.stripeInvoiceId!, method: "bank_transfer", paidAt: new Date(), reference: "Wire 778", staffUserId: staff.id });

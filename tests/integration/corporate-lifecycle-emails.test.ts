@@ -6,12 +6,12 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { emailOutbox, memberships, payments, tiers } from "../../db/schema";
-import { addInterval, checkoutSessionShape, demoId, invoiceShape, stripeEvent, subscriptionShape, type SubscriptionRefs } from "~/modules/billing/stripe-shapes.server";
+import { addInterval, checkoutSessionShape, demoId, invoicePaidEvents, invoiceShape, stripeEvent, subscriptionShape, type SubscriptionRefs } from "~/modules/billing/stripe-shapes.server";
 import { openCardUpdate } from "~/modules/billing/portal.server";
 import { renderEmail } from "../../emails";
 import { stripeCalls, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
-import { billingEnv, deliver, getMembership } from "../fixtures/billing";
+import { billingEnv, deliver, deliverInOrder, getMembership } from "../fixtures/billing";
 import { sakura, submitSponsor } from "../fixtures/corporate";
 
 const t = useTestDatabase();
@@ -32,9 +32,9 @@ async function cardCompany() {
   for (const event of [
     stripeEvent("checkout.session.completed", checkoutSessionShape({ ...refs, sessionId: demoId("cs"), email: `keiri${n}@sakura.example.jp`, locale: "ja", paid: true }, now), now),
     stripeEvent("customer.subscription.created", subscriptionShape(refs, { status: "active", periodStart: now, periodEnd: end, created: now }), now),
-    stripeEvent("invoice.paid", invoiceShape(refs, { invoiceId: demoId("in"), status: "paid", periodStart: now, periodEnd: end, created: now }), now),
+    ...invoicePaidEvents(invoiceShape(refs, { invoiceId: demoId("in"), status: "paid", periodStart: now, periodEnd: end, created: now }), { created: now }).all,
   ]) {
-    expect((await deliver(t.db, env, event)).status).toBe(200);
+    expect((await deliverInOrder(t.db, env, event)).status).toBe(200);
   }
   const m = await getMembership(t.db, membershipId);
   expect(m.status).toBe("active");
@@ -54,7 +54,10 @@ describe("lifecycle emails for a company paying by card", () => {
       invoiceShape(refs, { invoiceId: demoId("in"), status: "open", periodStart: periodEnd, periodEnd: addInterval(periodEnd, "year"), created: later, billingReason: "subscription_cycle" }),
       later,
     );
+    // Stripe fails the renewal invoice and marks the subscription past due.
+    const pastDue = stripeEvent("customer.subscription.updated", subscriptionShape(refs, { status: "past_due", periodStart: periodEnd, periodEnd: addInterval(periodEnd, "year"), created: later }), later);
     expect((await deliver(t.db, env, failed)).status).toBe(200);
+    expect((await deliverInOrder(t.db, env, pastDue)).status).toBe(200);
     expect((await getMembership(t.db, m.id)).status).toBe("past_due");
     const [mail] = await emailsOf(m.organisationId!, "payment-failed");
     expect(mail).toMatchObject({ toEmail: billingEmail, locale: "ja" });
@@ -74,8 +77,8 @@ describe("lifecycle emails for a company paying by card", () => {
     const { m, refs, periodStart, periodEnd, billingEmail } = await cardCompany();
     const t1 = Math.floor(Date.now() / 1000);
     const cancel = stripeEvent("customer.subscription.updated", subscriptionShape(refs, { status: "active", periodStart, periodEnd, created: t1, cancelAtPeriodEnd: true }), t1);
-    expect((await deliver(t.db, env, cancel)).status).toBe(200);
-    expect((await deliver(t.db, env, { ...cancel, id: `${cancel.id}x` })).status).toBe(200);
+    expect((await deliverInOrder(t.db, env, cancel)).status).toBe(200);
+    expect((await deliverInOrder(t.db, env, { ...cancel, id: `${cancel.id}x` })).status).toBe(200);
     const canceled = await emailsOf(m.organisationId!, "membership-canceled");
     expect(canceled).toHaveLength(1);
     expect(canceled[0]).toMatchObject({ toEmail: billingEmail, locale: "ja" });
@@ -84,9 +87,9 @@ describe("lifecycle emails for a company paying by card", () => {
 
     // It is renewed after all, the renewal fails, and Stripe gives up: lapsed.
     const t2 = t1 + 1;
-    expect((await deliver(t.db, env, stripeEvent("customer.subscription.updated", subscriptionShape(refs, { status: "past_due", periodStart: periodEnd, periodEnd: addInterval(periodEnd, "year"), created: t2 }), t2))).status).toBe(200);
+    expect((await deliverInOrder(t.db, env, stripeEvent("customer.subscription.updated", subscriptionShape(refs, { status: "past_due", periodStart: periodEnd, periodEnd: addInterval(periodEnd, "year"), created: t2 }), t2))).status).toBe(200);
     const t3 = t2 + 1;
-    expect((await deliver(t.db, env, stripeEvent("customer.subscription.updated", subscriptionShape(refs, { status: "unpaid", periodStart: periodEnd, periodEnd: addInterval(periodEnd, "year"), created: t3 }), t3))).status).toBe(200);
+    expect((await deliverInOrder(t.db, env, stripeEvent("customer.subscription.updated", subscriptionShape(refs, { status: "unpaid", periodStart: periodEnd, periodEnd: addInterval(periodEnd, "year"), created: t3 }), t3))).status).toBe(200);
     expect((await getMembership(t.db, m.id)).status).toBe("lapsed");
     const lapsed = await emailsOf(m.organisationId!, "membership-lapsed");
     expect(lapsed).toHaveLength(1);
@@ -103,8 +106,8 @@ describe("lifecycle emails for a company paying by card", () => {
     const refs: SubscriptionRefs = { membershipId, subscriptionId: demoId("sub"), customerId: demoId("cus"), currency: "jpy", amount: 700000, interval: "year" };
     const now = Math.floor(Date.now() / 1000);
     const end = addInterval(now, "year");
-    expect((await deliver(t.db, env, stripeEvent("customer.subscription.created", subscriptionShape(refs, { status: "active", periodStart: now, periodEnd: end, created: now }), now))).status).toBe(200);
-    expect((await deliver(t.db, env, stripeEvent("customer.subscription.deleted", subscriptionShape(refs, { status: "canceled", periodStart: now, periodEnd: end, created: now + 1, endedAt: now + 1 }), now + 1))).status).toBe(200);
+    expect((await deliverInOrder(t.db, env, stripeEvent("customer.subscription.created", subscriptionShape(refs, { status: "active", periodStart: now, periodEnd: end, created: now }), now))).status).toBe(200);
+    expect((await deliverInOrder(t.db, env, stripeEvent("customer.subscription.deleted", subscriptionShape(refs, { status: "canceled", periodStart: now, periodEnd: end, created: now + 1, endedAt: now + 1 }), now + 1))).status).toBe(200);
     const m = await getMembership(t.db, membershipId);
     expect(m.status).toBe("canceled");
     const [mail] = await emailsOf(m.organisationId!, "membership-canceled");
@@ -117,8 +120,8 @@ describe("lifecycle emails for a company paying by card", () => {
     const [silver] = await t.db.select().from(tiers).where(eq(tiers.slug, "silver"));
     await t.db.update(memberships).set({ renewalTierId: silver!.id }).where(eq(memberships.id, m.id));
     const at = Math.floor(Date.now() / 1000) + 1;
-    const renewal = stripeEvent("invoice.paid", invoiceShape({ ...refs, amount: 350000 }, { invoiceId: demoId("in"), status: "paid", periodStart: periodEnd, periodEnd: addInterval(periodEnd, "year"), created: at, billingReason: "subscription_cycle" }), at);
-    expect((await deliver(t.db, env, renewal)).status).toBe(200);
+    const renewal = invoiceShape({ ...refs, amount: 350000 }, { invoiceId: demoId("in"), status: "paid", periodStart: periodEnd, periodEnd: addInterval(periodEnd, "year"), created: at, billingReason: "subscription_cycle" });
+    for (const event of invoicePaidEvents(renewal, { created: at }).all) expect((await deliver(t.db, env, event)).status).toBe(200);
     const after = await getMembership(t.db, m.id);
     expect(after).toMatchObject({ tierId: silver!.id, renewalTierId: null, status: "active" });
     expect(after.currentPeriodEnd!.getTime()).toBe(addInterval(periodEnd, "year") * 1000);

@@ -1,12 +1,13 @@
 /**
  * How a company paid its invoice, recorded as it was and printed in both languages: card on
- * Stripe's invoice page, bank transfer into Stripe (customer_balance), or a check / wire staff
- * record (after Stripe's "paid out of band" invoice.paid, which alone cannot say which).
+ * Stripe's invoice page, bank transfer into Stripe (customer_balance), both read from the charge
+ * (charge.succeeded) that invoice_payment.paid links to the invoice, or a check / wire staff
+ * record (after Stripe's "paid out of band" invoice.paid, which alone cannot say how).
  */
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { payments, receipts, staffUsers } from "../../db/schema";
-import { chargeShape, corporateInvoiceShape, stripeEvent } from "~/modules/billing/stripe-shapes.server";
+import { corporateInvoiceShape, invoicePaidEvents } from "~/modules/billing/stripe-shapes.server";
 import { recordOfflineInvoicePayment } from "~/modules/corporate/corporate-billing.server";
 import { buildReceiptDocument, receiptLines } from "~/modules/receipts/receipt-document";
 import { issuerFromEnv } from "~/modules/receipts/receipts.server";
@@ -32,24 +33,11 @@ async function invoicedCompany() {
 type M = Awaited<ReturnType<typeof invoicedCompany>>;
 const now = () => Math.floor(Date.now() / 1000);
 
-function paid(m: M, paidBy: "bank_transfer" | "out_of_band") {
+/** What Stripe sends when the company pays: charge.succeeded, invoice_payment.paid and invoice.paid (or, paid out of band, invoice.paid alone). */
+function paid(m: M, method: "card" | "customer_balance" = "card") {
   const at = now();
-  return stripeEvent(
-    "invoice.paid",
-    corporateInvoiceShape({ invoiceId: m.stripeInvoiceId!, membershipId: m.id, organisationId: m.organisationId!, customerId: "cus_test_m", currency: "jpy", amount: 700000, status: "paid", paidBy, created: at, dueDate: at + 30 * 86_400, poNumber: m.poNumber }),
-    at,
-  );
-}
-
-/** The charge behind the invoice's payment (its payment intent is `pi_<invoice id without in_>`). */
-function charge(m: M, type: "card" | "customer_balance") {
-  const at = now();
-  const shape = chargeShape(
-    { membershipId: m.id, subscriptionId: "", customerId: "cus_test_m", currency: "jpy", amount: 700000, interval: "year" },
-    { chargeId: `ch_${m.stripeInvoiceId!.slice(3)}`, paymentIntentId: `pi_${m.stripeInvoiceId!.slice(3)}`, created: at, brand: "jcb", last4: "0005" },
-  );
-  if (type === "customer_balance") Object.assign(shape, { payment_method_details: { type: "customer_balance", customer_balance: {} } });
-  return stripeEvent("charge.succeeded", shape, at);
+  const invoice = corporateInvoiceShape({ invoiceId: m.stripeInvoiceId!, membershipId: m.id, organisationId: m.organisationId!, customerId: "cus_test_m", currency: "jpy", amount: 700000, status: "paid", created: at, dueDate: at + 30 * 86_400, poNumber: m.poNumber });
+  return invoicePaidEvents(invoice, { created: at, method, brand: "jcb", last4: "0005" });
 }
 
 async function paymentAndReceipt(m: M) {
@@ -62,8 +50,7 @@ async function paymentAndReceipt(m: M) {
 describe("how a company paid its invoice", () => {
   it("by card on Stripe's invoice page (charge first): card, with brand and last 4 on the receipt in both languages", async () => {
     const m = await invoicedCompany();
-    expect((await deliver(t.db, env, charge(m, "card"))).status).toBe(200);
-    expect((await deliver(t.db, env, paid(m, "bank_transfer"))).status).toBe(200);
+    for (const event of paid(m, "card").all) expect((await deliver(t.db, env, event)).status).toBe(200);
     const r = await paymentAndReceipt(m);
     expect(r.payment).toMatchObject({ method: "card", cardBrand: "jcb", cardLast4: "0005" });
     expect(r.receipt.snapshot).toMatchObject({ method: { type: "card", brand: "jcb", last4: "0005" } });
@@ -71,11 +58,14 @@ describe("how a company paid its invoice", () => {
     expect(r.en).toContain("Card JCB •••• 0005");
   });
 
-  it("by card, when invoice.paid comes before the charge: corrected to card on the payment and the receipt", async () => {
+  it("by card, when invoice.paid comes before the charge: 'paid through Stripe', then corrected to card on the payment and the receipt", async () => {
     const m = await invoicedCompany();
-    expect((await deliver(t.db, env, paid(m, "bank_transfer"))).status).toBe(200);
-    expect((await paymentAndReceipt(m)).payment.method).toBe("stripe_bank_transfer");
-    expect((await deliver(t.db, env, charge(m, "card"))).status).toBe(200);
+    const events = paid(m, "card");
+    expect((await deliver(t.db, env, events.invoicePaid)).status).toBe(200);
+    expect((await paymentAndReceipt(m)).payment.method).toBe("stripe");
+    expect((await paymentAndReceipt(m)).en).toContain("Paid through Stripe");
+    expect((await deliver(t.db, env, events.invoicePayment)).status).toBe(200);
+    expect((await deliver(t.db, env, events.charge)).status).toBe(200);
     const r = await paymentAndReceipt(m);
     expect(r.payment).toMatchObject({ method: "card", cardBrand: "jcb", cardLast4: "0005" });
     expect(r.receipt.snapshot).toMatchObject({ method: { type: "card", brand: "jcb", last4: "0005" } });
@@ -83,8 +73,8 @@ describe("how a company paid its invoice", () => {
 
   it("by bank transfer into Stripe (customer_balance): 'Stripe bank transfer', labelled in both languages on receipt and email", async () => {
     const m = await invoicedCompany();
-    expect((await deliver(t.db, env, charge(m, "customer_balance"))).status).toBe(200);
-    expect((await deliver(t.db, env, paid(m, "bank_transfer"))).status).toBe(200);
+    const events = paid(m, "customer_balance");
+    for (const event of [events.invoicePayment, events.invoicePaid, events.charge]) expect((await deliver(t.db, env, event)).status).toBe(200);
     const r = await paymentAndReceipt(m);
     expect(r.payment).toMatchObject({ method: "stripe_bank_transfer", cardLast4: null });
     expect(r.ja).toContain("銀行振込（Stripe経由）");
@@ -98,9 +88,10 @@ describe("how a company paid its invoice", () => {
 
   it("by check recorded by staff after Stripe's out-of-band invoice.paid: the payment and its receipt say check", async () => {
     const m = await invoicedCompany();
-    expect((await deliver(t.db, env, paid(m, "out_of_band"))).status).toBe(200);
+    // Paid out of band: Stripe sends invoice.paid and nothing else (no invoice payment, no charge).
+    expect((await deliver(t.db, env, paid(m).invoicePaid)).status).toBe(200);
     let r = await paymentAndReceipt(m);
-    expect(r.payment.method).toBe("other");
+    expect(r.payment.method).toBe("stripe");
     const [staff] = await t.db.insert(staffUsers).values({ email: `s${seq}@kizuna.example`, name: "S", role: "staff" }).returning();
     expect(await recordOfflineInvoicePayment({ db: t.db, env }, { membershipId: m.id, method: "check", paidAt: new Date(), reference: "小切手 12", staffUserId: staff!.id })).toMatchObject({ ok: true, alreadyRecorded: true });
     r = await paymentAndReceipt(m);

@@ -15,10 +15,12 @@ import { loader as logoLoader } from "~/routes/sponsors.logo.$id";
 import { action as seatsAction, loader as seatsLoader } from "~/routes/($lang).sponsor_.seats.$token";
 import { dictionary } from "~/modules/i18n/i18n";
 import { useTestDatabase } from "../setup/test-db";
-import { billingEnv, deliver, getMembership, createPendingMembership } from "../fixtures/billing";
+import { billingEnv, deliver, deliverInOrder, getMembership, createPendingMembership } from "../fixtures/billing";
+import { useStripeMock } from "../mocks/stripe";
 import { PNG_BYTES, sakura, submitSponsor } from "../fixtures/corporate";
 
 const t = useTestDatabase();
+useStripeMock();
 const env = billingEnv();
 const demoEnv = parseEnv({ NODE_ENV: "test", APP_URL: "http://localhost:3000", DATA_DIR: mkdtempSync(path.join(tmpdir(), "kizuna-demo-")) });
 
@@ -221,7 +223,7 @@ describe("employee seats", () => {
     await t.db.delete(people).where(eq(people.id, own.person.id));
     const now = Math.floor(Date.now() / 1000);
     const deleted = stripeEvent("customer.subscription.deleted", subscriptionShape(own.refs, { status: "canceled", periodStart: now, periodEnd: addInterval(now, "year"), created: now, endedAt: now }), now);
-    expect((await deliver(t.db, env, deleted)).status).toBe(200);
+    expect((await deliverInOrder(t.db, env, deleted)).status).toBe(200);
     expect((await getMembership(t.db, own.membership.id)).status).toBe("canceled");
     expect((await getMembership(t.db, membership.id)).status).toBe("active");
     expect((await getMembership(t.db, seatId)).status).toBe("active");

@@ -10,7 +10,7 @@ import { action as memberAction, loader as memberLoader } from "~/routes/staff.m
 import { dictionary } from "~/modules/i18n/i18n";
 import { acceptSeatInvitation } from "~/modules/corporate/seats.server";
 import { seatInviteToken } from "~/modules/corporate/tokens.server";
-import { STRIPE, stripeCalls, stripeError, stripeServer, useStripeMock } from "../mocks/stripe";
+import { STRIPE, stripeCalls, stripeError, stripeHas, stripeServer, useStripeMock } from "../mocks/stripe";
 import { args, env, makeMember, makeStaff, respond, staffCookie } from "../fixtures/staff";
 import { billingEnv } from "../fixtures/billing";
 import { sakura, submitSponsor } from "../fixtures/corporate";
@@ -151,6 +151,12 @@ describe("staff on an organisation's page", () => {
     const orgId = m!.organisationId!;
     const cookie = await staffCookie((await makeStaff(t.db, "admin")).id);
     const [silver] = await t.db.select().from(tiers).where(eq(tiers.slug, "silver"));
+    stripeHas({
+      id: "sub_test_sakuracard",
+      object: "subscription",
+      status: "active",
+      items: { object: "list", data: [{ id: "si_test_sakuracard", object: "subscription_item", price: { id: "price_old", object: "price", product: "prod_corporate_gold" } }] },
+    });
     stripeCalls.length = 0;
     const res = await post(orgId, cookie, { intent: "renewalTier", membershipId, tierId: String(silver!.id), confirm: "yes" }, { envOverride: stripeEnv });
     expect(res.status).toBe(302);

@@ -62,7 +62,7 @@ describe("the demo gateway", () => {
     expect(paid.location).toBe(`http://localhost:3000/ja/join/success?m=${membership!.id}`);
     expect(membership).toMatchObject({ status: "active", currency: "JPY" });
     const events = await t.db.select().from(stripeEvents);
-    expect(events.map((e) => e.type).sort()).toEqual(["charge.succeeded", "checkout.session.completed", "customer.subscription.created", "invoice.paid"]);
+    expect(events.map((e) => e.type).sort()).toEqual(["charge.succeeded", "checkout.session.completed", "customer.subscription.created", "invoice.paid", "invoice_payment.paid"]);
     const [firstPayment] = await t.db.select().from(payments).where(eq(payments.membershipId, membership!.id));
     expect(firstPayment).toMatchObject({ cardBrand: "visa", cardLast4: "4242" }); // the demo's test card, printed on the receipt
     expect(events.every((e) => e.apiVersion === "2026-10-28.endive" && e.processedAt)).toBe(true);

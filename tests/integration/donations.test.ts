@@ -2,7 +2,8 @@ import { count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { renderEmail } from "../../emails";
 import { donations, emailOutbox, payments, people, receipts, type Donation } from "../../db/schema";
-import { addInterval, demoId, stripeEvent } from "~/modules/billing/stripe-shapes.server";
+import type Stripe from "stripe";
+import { addInterval, demoId, stripeEvent, type Sent, type SentInvoice } from "~/modules/billing/stripe-shapes.server";
 import { parseEnv } from "~/modules/config/env.server";
 import { dictionary } from "~/modules/i18n/i18n";
 import { setFundGoal } from "~/modules/donations/donations.server";
@@ -12,7 +13,7 @@ import { action as donateAction, loader as donateLoader } from "~/routes/($lang)
 import { loader as thanksLoader } from "~/routes/($lang).donate_.thanks";
 import { loader as manageLoader } from "~/routes/($lang).donate_.manage.$token";
 import { loader as homeLoader } from "~/routes/($lang)._index";
-import { failCheckoutWith, stripeCalls, stripeError, useStripeMock } from "../mocks/stripe";
+import { failCheckoutWith, stripeCalls, stripeError, stripeHas, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, deliver } from "../fixtures/billing";
 import { args as staffArgs, makeMember, memberCookie } from "../fixtures/staff";
@@ -154,18 +155,14 @@ function monthlyInvoicePaid(donation: Donation, subscriptionId: string, created:
       metadata: {},
       parent: { type: "subscription_details", subscription_details: { metadata: { donationId: donation.id }, subscription: subscriptionId } },
       lines: { object: "list", data: [{ id: "il_1", object: "line_item", amount: r.amount, currency: r.currency, period: { start: created, end: addInterval(created, "month") } }] },
-      payments: {
-        object: "list",
-        data: [{ id: `inpay_${invoiceId}`, object: "invoice_payment", status: "paid", payment: { type: "payment_intent", payment_intent: `pi_${invoiceId}`, charge: `ch_${invoiceId}` } }],
-      },
-      status_transitions: { paid_at: created },
+      status_transitions: { finalized_at: created, paid_at: created, marked_uncollectible_at: null, voided_at: null },
       livemode: false,
-    },
+    } satisfies SentInvoice,
     created,
   );
 }
 
-function subscriptionEvent(type: string, donation: Donation, subscriptionId: string, status: string, created: number) {
+function subscriptionEvent(type: string, donation: Donation, subscriptionId: string, status: Stripe.Subscription.Status, created: number) {
   const r = monthlyRefs(donation, subscriptionId);
   return stripeEvent(
     type,
@@ -179,7 +176,7 @@ function subscriptionEvent(type: string, donation: Donation, subscriptionId: str
       items: { object: "list", data: [{ id: "si_1", current_period_start: created, current_period_end: addInterval(created, "month"), price: { unit_amount: r.amount, currency: r.currency } }] },
       created,
       livemode: false,
-    },
+    } satisfies Sent<Stripe.Subscription>,
     created,
   );
 }
@@ -398,9 +395,12 @@ describe("a gift through the webhook", () => {
     await submit({ ...alice, email: "monthly@example.com" });
     const donation = await latestDonation("monthly@example.com");
     const sub = demoId("sub");
-    const now = Math.floor(Date.now() / 1000);
+    // Last month and this month: every event is in the past, as Stripe's always are.
+    const now = Math.floor(Date.now() / 1000) - 40 * 86_400;
     const first = monthlyInvoicePaid(donation, sub, now);
     // invoice.paid arrives before checkout.session.completed and subscription.created; then again.
+    // By then Stripe holds the subscription active (the webhook code re-reads it).
+    stripeHas(subscriptionEvent("customer.subscription.updated", donation, sub, "active", now).data.object);
     await deliver(t.db, env, first);
     await deliver(t.db, env, subscriptionEvent("customer.subscription.created", donation, sub, "incomplete", now - 5));
     await deliver(t.db, env, stripeEvent("checkout.session.completed", { id: donation.stripeCheckoutSessionId, object: "checkout.session", mode: "subscription", payment_status: "paid", client_reference_id: `donation-${donation.id}`, customer: `cus_x`, subscription: sub, metadata: { donationId: donation.id } }, now - 3));
@@ -437,6 +437,10 @@ describe("a gift through the webhook", () => {
     // A failed renewal, then cancellation: the same lifecycle rules (an older event never moves the gift back).
     const failed = stripeEvent("invoice.payment_failed", { ...monthlyInvoicePaid(donation, sub, next + 100).data.object, status: "open", amount_paid: 0 }, next + 100);
     await deliver(t.db, env, failed);
+    // Stripe marks the subscription past due with the failure.
+    const pastDue = subscriptionEvent("customer.subscription.updated", donation, sub, "past_due", next + 100);
+    stripeHas(pastDue.data.object);
+    await deliver(t.db, env, pastDue);
     expect((await latestDonation("monthly@example.com")).status).toBe("past_due");
     await deliver(t.db, env, failed);
     const failures = await outboxFor("gift-payment-failed", "monthly@example.com");
@@ -444,7 +448,9 @@ describe("a gift through the webhook", () => {
     const failedEmail = await renderEmail("gift-payment-failed", failures[0]!.locale, failures[0]!.props);
     expect(failedEmail.text).toContain("General Fund");
     expect(failedEmail.html).toContain("/donate/manage/");
-    await deliver(t.db, env, subscriptionEvent("customer.subscription.deleted", donation, sub, "canceled", next + 200));
+    const deleted = subscriptionEvent("customer.subscription.deleted", donation, sub, "canceled", next + 200);
+    stripeHas(deleted.data.object);
+    await deliver(t.db, env, deleted);
     await deliver(t.db, env, subscriptionEvent("customer.subscription.updated", donation, sub, "active", next + 150));
     after = await latestDonation("monthly@example.com");
     expect(after.status).toBe("canceled");

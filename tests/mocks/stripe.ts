@@ -94,20 +94,53 @@ stripeHandlers.push(
   }),
 );
 
-/** A card subscription's price change at renewal: read the subscription (its item), then update it. */
+/**
+ * Subscriptions as Stripe has them now: the webhook code re-reads a subscription for every
+ * customer.subscription.* event (`GET /v1/subscriptions/:id`), so a test says what Stripe holds
+ * (`stripeHas`) before delivering them. Unknown ids answer 404 as Stripe does. Updates (pause,
+ * resume, a price change) are applied to the stored object.
+ */
+export const fakeSubscriptions = new Map<string, Record<string, unknown>>();
+
+/** Tells the fake Stripe what a subscription is now (a subscriptionShape, or an event's object). */
+export function stripeHas(subscription: Record<string, unknown>) {
+  fakeSubscriptions.set(String(subscription.id), structuredClone(subscription));
+}
+
 stripeHandlers.push(
   http.get(`${STRIPE}/v1/subscriptions/:id`, async ({ request, params }) => {
     await record(request);
-    return HttpResponse.json({
-      id: params.id,
-      object: "subscription",
-      status: "active",
-      items: { object: "list", data: [{ id: `si_${String(params.id).slice(4)}`, object: "subscription_item", price: { id: "price_old", object: "price", product: "prod_corporate_gold" } }] },
-    });
+    const subscription = fakeSubscriptions.get(String(params.id));
+    return subscription ? HttpResponse.json(subscription) : stripeError(404, "invalid_request_error", "resource_missing", `No such subscription: '${params.id}'`);
   }),
   http.post(`${STRIPE}/v1/subscriptions/:id`, async ({ request, params }) => {
-    await record(request);
-    return HttpResponse.json({ id: params.id, object: "subscription", status: "active" });
+    const call = await record(request);
+    const subscription = fakeSubscriptions.get(String(params.id)) ?? { id: params.id, object: "subscription", status: "active" };
+    if (call.params.has("pause_collection")) subscription.pause_collection = null;
+    if (call.params.has("pause_collection[behavior]")) {
+      const resumesAt = call.params.get("pause_collection[resumes_at]");
+      subscription.pause_collection = { behavior: call.params.get("pause_collection[behavior]"), resumes_at: resumesAt ? Number(resumesAt) : null };
+    }
+    if (fakeSubscriptions.has(String(params.id))) fakeSubscriptions.set(String(params.id), subscription);
+    return HttpResponse.json(subscription);
+  }),
+);
+
+/** Refunds: Stripe answers with the refund (succeeded for cards); charge.refunded follows as a webhook. */
+stripeHandlers.push(
+  http.post(`${STRIPE}/v1/refunds`, async ({ request }) => {
+    const call = await record(request);
+    return HttpResponse.json({
+      id: `re_test_${call.headers.get("idempotency-key")?.replace(/[^a-z0-9]/gi, "").slice(-24) ?? "x"}`,
+      object: "refund",
+      amount: Number(call.params.get("amount")),
+      currency: "usd",
+      payment_intent: call.params.get("payment_intent"),
+      charge: call.params.get("charge"),
+      reason: call.params.get("reason"),
+      status: "succeeded",
+      metadata: {},
+    });
   }),
 );
 
@@ -197,6 +230,7 @@ export function useStripeMock() {
   beforeAll(() => stripeServer.listen({ onUnhandledRequest: "error" }));
   beforeEach(() => {
     stripeCalls.length = 0;
+    fakeSubscriptions.clear();
   });
   afterEach(() => stripeServer.resetHandlers());
   afterAll(() => stripeServer.close());

@@ -2,7 +2,7 @@
 import { and, eq, inArray, isNull, lte, sql, type QueryPromise } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { DbOrTx } from "../../../db/client";
-import { memberships, payments, stripeEvents, type Membership } from "../../../db/schema";
+import { memberships, payments, stripeEvents, type Membership, type Payment } from "../../../db/schema";
 
 export async function getMembershipForUpdate(tx: DbOrTx, id: string) {
   const rows = await tx.select().from(memberships).where(eq(memberships.id, id)).for("update");
@@ -117,25 +117,13 @@ export async function lockMembershipParties(tx: DbOrTx, refs: readonly Membershi
   });
 }
 
-/**
- * The payment method details of charges whose charge.succeeded events are stored, by charge id
- * (null where none is): one statement for a batch. Only those details leave the database.
- */
-export async function storedChargeDetails(tx: DbOrTx, chargeIds: readonly string[]): Promise<(Stripe.Charge.PaymentMethodDetails | null)[]> {
-  const rows = await tx.execute<{ id: string; details: Stripe.Charge.PaymentMethodDetails | null }>(sql`
-    select ${stripeEvents.payload} -> 'data' -> 'object' ->> 'id' as id, ${stripeEvents.payload} -> 'data' -> 'object' -> 'payment_method_details' as details
-    from ${stripeEvents}
-    where ${stripeEvents.type} = 'charge.succeeded' and ${stripeEvents.payload} -> 'data' -> 'object' ->> 'id' = any(${sql.param([...new Set(chargeIds)])}::text[])`);
-  const byId = new Map(rows.map((row) => [row.id, row.details]));
-  return chargeIds.map((id) => byId.get(id) ?? null);
-}
-
-/** A membership's card payment of a Stripe invoice. */
+/** A membership's payment of a Stripe invoice. */
 export interface MembershipPaymentRow {
   membershipId: string;
   personId: string;
   amount: number;
   currency: Membership["currency"];
+  method: Payment["method"];
   cardBrand: string | null;
   cardLast4: string | null;
   description: string;
@@ -146,7 +134,7 @@ export interface MembershipPaymentRow {
 }
 
 /**
- * Records card payments, one per invoice (an invoice already recorded gives null), with how many
+ * Records invoice payments, one per invoice (an invoice already recorded gives null), with how many
  * payments its membership had before (the subquery sees the statement's snapshot): one
  * statement for a batch. The rows travel as one JSON parameter.
  */
@@ -157,10 +145,10 @@ export async function insertMembershipPayments(
   const inserted = await tx.execute<{ id: string; stripe_invoice_id: string; amount: number; earlier: number }>(sql`
     insert into payments (membership_id, person_id, amount, currency, method, card_brand, card_last4, description,
                           stripe_invoice_id, stripe_charge_id, stripe_payment_intent_id, paid_at)
-    select x."membershipId", x."personId", x.amount, x.currency, 'card', x."cardBrand", x."cardLast4", x.description,
+    select x."membershipId", x."personId", x.amount, x.currency, x.method, x."cardBrand", x."cardLast4", x.description,
            x."stripeInvoiceId", x."stripeChargeId", x."stripePaymentIntentId", x."paidAt"
     from json_to_recordset(${JSON.stringify(rows)}::json) as x("membershipId" uuid, "personId" uuid, amount int, currency currency,
-         "cardBrand" text, "cardLast4" text, description text, "stripeInvoiceId" text, "stripeChargeId" text,
+         method payment_method, "cardBrand" text, "cardLast4" text, description text, "stripeInvoiceId" text, "stripeChargeId" text,
          "stripePaymentIntentId" text, "paidAt" timestamptz)
     on conflict (stripe_invoice_id) do nothing
     returning id, stripe_invoice_id, amount, (select count(*)::int from payments p where p.membership_id = payments.membership_id) as earlier`);
@@ -253,10 +241,11 @@ export async function getStripeEvent(db: DbOrTx, id: string) {
 /** The statement (not yet sent; null when there is nothing to mark) marking stored events processed. */
 export function markEventsProcessed(tx: DbOrTx, ids: string[]): QueryPromise<unknown> | null {
   if (ids.length === 0) return null;
+  // An event its handler parked again (still waiting for its payment) stays unprocessed.
   return tx
     .update(stripeEvents)
     .set({ processedAt: new Date(), attempts: sql`${stripeEvents.attempts} + 1`, error: null })
-    .where(inArray(stripeEvents.id, ids));
+    .where(and(inArray(stripeEvents.id, ids), isNull(stripeEvents.waitingFor)));
 }
 
 export async function markEventFailed(db: DbOrTx, id: string, error: string) {

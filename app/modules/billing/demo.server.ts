@@ -4,6 +4,7 @@
  * feed them to the same webhook code Stripe's deliveries go through.
  */
 import { and, eq, sql } from "drizzle-orm";
+import type Stripe from "stripe";
 import { corporateInvoices, memberships, organisations, people, tierPrices, tiers } from "../../../db/schema";
 import type { Locale } from "../i18n/i18n";
 import { paymentForInvoice } from "./billing.queries.server";
@@ -11,14 +12,17 @@ import { getGateway, membershipIdFromDemoSession } from "./gateway.server";
 import { appUrl } from "./links.server";
 import {
   addInterval,
+  chargeShape,
   checkoutSessionShape,
   corporateInvoiceShape,
   demoId,
+  invoicePaidEvents,
   invoiceShape,
   stripeEvent,
   subscriptionShape,
   type EventShape,
-  type SubscriptionRefs, chargeShape } from "./stripe-shapes.server";
+  type SubscriptionRefs,
+} from "./stripe-shapes.server";
 import { getWebhookSecret, signPayload } from "./stripe.server";
 import { receiveStripeWebhook, type BillingContext } from "./webhook.server";
 
@@ -96,17 +100,11 @@ export async function completeDemoCheckout(ctx: BillingContext, sessionId: strin
   const refs = refsFor(row);
   const now = Math.floor(Date.now() / 1000);
   const periodEnd = addInterval(now, refs.interval);
-  const invoiceId = demoId("in_demo");
-  const chargeId = demoId("ch_demo");
+  const invoice = invoiceShape(refs, { invoiceId: demoId("in_demo"), status: "paid", periodStart: now, periodEnd, created: now });
   await deliverAll(ctx, [
     stripeEvent("checkout.session.completed", checkoutSessionShape({ ...refs, sessionId, email: row.person.email, locale, paid: true }, now), now),
     stripeEvent("customer.subscription.created", subscriptionShape(refs, { status: "active", periodStart: now, periodEnd, created: now }), now),
-    stripeEvent("charge.succeeded", chargeShape(refs, { chargeId, paymentIntentId: `pi_${invoiceId.slice(3)}`, created: now }), now),
-    stripeEvent(
-      "invoice.paid",
-      invoiceShape(refs, { invoiceId, status: "paid", periodStart: now, periodEnd, created: now, chargeId }),
-      now,
-    ),
+    ...invoicePaidEvents(invoice, { created: now }).all,
   ]);
   return successUrl;
 }
@@ -140,15 +138,17 @@ export async function simulateRenewal(ctx: BillingContext, membershipId: string,
   const periodStart = outcome === "overdue" ? Math.floor((m.currentPeriodStart ?? m.currentPeriodEnd).getTime() / 1000) : Math.floor(m.currentPeriodEnd.getTime() / 1000);
   const periodEnd = outcome === "overdue" ? Math.floor(m.currentPeriodEnd.getTime() / 1000) : addInterval(periodStart, refs.interval);
   const invoiceId = demoId("in_demo");
-  const chargeId = demoId("ch_demo");
   const invoice = (status: "paid" | "open") =>
-    invoiceShape(refs, { invoiceId, status, periodStart, periodEnd, created: now, billingReason: "subscription_cycle", chargeId });
-  const charge = stripeEvent("charge.succeeded", chargeShape(refs, { chargeId, paymentIntentId: `pi_${invoiceId.slice(3)}`, created: now }), now);
-  const subscription = (status: string) => subscriptionShape(refs, { status, periodStart, periodEnd, created: now });
+    invoiceShape(refs, { invoiceId, status, periodStart, periodEnd, created: now, billingReason: "subscription_cycle" });
+  // A comped member's billing is paused: Stripe voids the period's invoice and charges nothing.
+  const paused = m.status === "comped" && m.compedUntil ? Math.floor(m.compedUntil.getTime() / 1000) : undefined;
+  const subscription = (status: Stripe.Subscription.Status) => subscriptionShape(refs, { status, periodStart, periodEnd, created: now, pausedUntil: paused });
   const events =
-    outcome === "failed"
-      ? [stripeEvent("invoice.payment_failed", invoice("open"), now), stripeEvent("customer.subscription.updated", subscription("past_due"), now)]
-      : [charge, stripeEvent("invoice.paid", invoice("paid"), now), stripeEvent("customer.subscription.updated", subscription("active"), now)];
+    paused !== undefined
+      ? [stripeEvent("customer.subscription.updated", subscription("active"), now)]
+      : outcome === "failed"
+        ? [stripeEvent("invoice.payment_failed", invoice("open"), now), stripeEvent("customer.subscription.updated", subscription("past_due"), now)]
+        : [...invoicePaidEvents(invoice("paid"), { created: now }).all, stripeEvent("customer.subscription.updated", subscription("active"), now)];
   await deliverAll(ctx, events);
   const after = await loadMembership(ctx, membershipId);
   return { status: after!.membership.status, currentPeriodEnd: after!.membership.currentPeriodEnd };
@@ -186,8 +186,10 @@ export async function getDemoInvoice(ctx: BillingContext, invoiceId: string) {
 }
 
 /**
- * "Pay by bank transfer" on the demo invoice page (or a check recorded out of band): the
- * invoice.paid event Stripe sends for a send_invoice bill, through the same webhook code.
+ * "Pay by bank transfer" on the demo invoice page (or a check recorded out of band): the events
+ * Stripe sends for a send_invoice bill, through the same webhook code. Paid in Stripe, the
+ * transfer's charge (customer_balance) and invoice_payment.paid come with invoice.paid; paid
+ * out of band, invoice.paid alone.
  */
 export async function payDemoInvoice(ctx: BillingContext, invoiceId: string, paidBy: "bank_transfer" | "out_of_band" = "bank_transfer") {
   const row = await loadInvoicedMembership(ctx, invoiceId);
@@ -201,11 +203,10 @@ export async function payDemoInvoice(ctx: BillingContext, invoiceId: string, pai
     currency: row.price.currency === "JPY" ? "jpy" : "usd",
     amount: row.price.amount,
     status: "paid",
-    paidBy,
     created: now,
     dueDate: now + 30 * 86_400,
     poNumber: row.invoice.poNumber,
     corporateInvoiceId: row.invoice.id,
   });
-  await deliverAll(ctx, [stripeEvent("invoice.paid", shape, now)]);
+  await deliverAll(ctx, paidBy === "out_of_band" ? [stripeEvent("invoice.paid", shape, now)] : invoicePaidEvents(shape, { created: now, method: "customer_balance" }).all);
 }

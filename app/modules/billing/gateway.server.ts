@@ -83,6 +83,25 @@ export interface BillingGateway {
    * next renewal bills the new price.
    */
   changeSubscriptionPrice(subscriptionId: string, price: SubscriptionPriceChange, idempotencyKey: string): Promise<void>;
+  /** The subscription as Stripe has it now (null with the demo gateway, whose events are delivered in order). */
+  retrieveSubscription(subscriptionId: string): Promise<Stripe.Subscription | null>;
+  /**
+   * Stops charging a subscription without cancelling it (staff comped the member): Stripe voids
+   * the invoices until `resumesAt` (or until resumed), and keeps the subscription active.
+   */
+  pauseBilling(subscriptionId: string, resumesAt: Date | null, idempotencyKey: string): Promise<void>;
+  /** Charges a paused subscription again from its next invoice; returns its status then (null: demo). */
+  resumeBilling(subscriptionId: string, idempotencyKey: string): Promise<Stripe.Subscription.Status | null>;
+  /** Refunds all or part of a payment in Stripe (the demo gateway's refunds are made in demo.server.ts). */
+  refund(request: RefundRequest, idempotencyKey: string): Promise<{ id: string; status: string | null }>;
+}
+
+export interface RefundRequest {
+  paymentIntentId: string | null;
+  chargeId: string | null;
+  amount: number;
+  reason: "requested_by_customer" | "duplicate" | "fraudulent" | null;
+  metadata: Record<string, string>;
 }
 
 export interface SubscriptionPriceChange {
@@ -242,6 +261,32 @@ function stripeGateway(stripe: Stripe): BillingGateway {
         { idempotencyKey },
       );
     },
+    async retrieveSubscription(subscriptionId) {
+      return stripe.subscriptions.retrieve(subscriptionId);
+    },
+    async pauseBilling(subscriptionId, resumesAt, idempotencyKey) {
+      await stripe.subscriptions.update(
+        subscriptionId,
+        { pause_collection: { behavior: "void", ...(resumesAt ? { resumes_at: Math.floor(resumesAt.getTime() / 1000) } : {}) } },
+        { idempotencyKey },
+      );
+    },
+    async resumeBilling(subscriptionId, idempotencyKey) {
+      const subscription = await stripe.subscriptions.update(subscriptionId, { pause_collection: "" }, { idempotencyKey });
+      return subscription.status;
+    },
+    async refund(request, idempotencyKey) {
+      const refund = await stripe.refunds.create(
+        {
+          ...(request.paymentIntentId ? { payment_intent: request.paymentIntentId } : { charge: request.chargeId! }),
+          amount: request.amount,
+          ...(request.reason ? { reason: request.reason } : {}),
+          metadata: request.metadata,
+        },
+        { idempotencyKey },
+      );
+      return { id: refund.id, status: refund.status };
+    },
     async createCheckoutSession(request, idempotencyKey) {
       const session = await stripe.checkout.sessions.create(checkoutSessionParams(request), { idempotencyKey });
       if (!session.url) throw new Error(`Checkout Session ${session.id} has no URL`);
@@ -312,6 +357,18 @@ function demoGateway(env: Env): BillingGateway {
     },
     async changeSubscriptionPrice() {
       // The demo renewal simulator bills the membership's price, which follows the tier when it changes.
+    },
+    async retrieveSubscription() {
+      return null;
+    },
+    async pauseBilling() {
+      // The demo renewal simulator charges nothing while a membership is comped.
+    },
+    async resumeBilling() {
+      return null;
+    },
+    async refund() {
+      throw new Error("the demo gateway refunds through demo.server.ts");
     },
     async createCheckoutSession(request) {
       const id = demoSessionId(request.membershipId);

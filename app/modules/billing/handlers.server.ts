@@ -2,7 +2,10 @@
  * What each Stripe event does, inside the transaction that also marks the event processed.
  * Events arrive late, early and twice: payments are keyed by invoice id (one payment, one
  * receipt per invoice), emails by dedupe keys, and a status snapshot older than the newest
- * one applied (memberships.stripe_state_at) never moves a membership.
+ * one applied (memberships.stripe_state_at) never moves a membership. Subscription events are
+ * applied with the subscription as Stripe has it now (re-read before the transaction, see
+ * webhook.server.ts), so their delivery order does not matter. A payment's charge, payment
+ * intent and card come from other events than its invoice (payment-links.server.ts).
  */
 import { randomUUID } from "node:crypto";
 import { and, eq, isNull, or, sql } from "drizzle-orm";
@@ -12,22 +15,29 @@ import {
   corporateInvoices,
   payments,
   people,
-  receipts,
-  stripeEvents,
+  refunds,
   type Currency,
   type Membership,
   type MembershipStatus,
 } from "../../../db/schema";
 import type { Env } from "../config/env.server";
 import { queueEmail, type QueueEmail } from "../email/outbox.server";
-import { issueCorrectedReceipt, personPayer, type IssueReceipt } from "../receipts/receipts.server";
+import { personPayer, type IssueReceipt } from "../receipts/receipts.server";
+import { getMembershipBySubscriptionForUpdate, getMembershipForUpdate, updateMembership } from "./billing.queries.server";
 import {
-  getMembershipBySubscriptionForUpdate,
-  getMembershipForUpdate,
-  storedChargeDetails,
-  updateMembership,
-} from "./billing.queries.server";
+  idOf,
+  lockPaymentFor,
+  lockStripeIds,
+  paidWithOf,
+  parkEvent,
+  reapplyParked,
+  settlePayment,
+  stripePaymentFacts,
+  type StripePaymentFacts,
+} from "./payment-links.server";
 import type { StatementBatch } from "./statement-batch.server";
+import type { MembershipParties } from "./billing.queries.server";
+import { issueRefundReceipt } from "../receipts/refund-receipt.server";
 import {
   donationRef,
   findDonationForSubscription,
@@ -42,10 +52,22 @@ import { appUrl, recipientOf, tierNameOf, updateCardUrl } from "./links.server";
 import { findCorporateInvoice, getOrganisationParties, organisationRecipient, recordOrganisationPayment } from "../corporate/corporate-billing.server";
 import { graceEnd, membershipEmailTarget, queueLapsedEmail, transition } from "./lifecycle.server";
 
+/** An event to apply. `stateAt` (ms) orders its object against the state already applied. */
+export interface AppliedEvent {
+  id: string;
+  type: string;
+  created: number;
+  object: unknown;
+  /** When the object was as it is: Stripe's `created` (in ms), or the moment we re-read it from Stripe. */
+  stateAt: number;
+}
+
+export type HandlerOutcome = "applied" | "parked";
+
 export interface HandlerContext {
   tx: Tx;
   env: Env;
-  event: { id: string; type: string; created: number; object: unknown };
+  event: AppliedEvent;
   /** Statements shared with the other events of the batch (see statement-batch.server.ts). */
   batch: StatementBatch;
   /** What `earlyLookups` started for this event before its handler ran, if anything. */
@@ -57,15 +79,14 @@ export interface HandlerContext {
    * waited for while it is held.
    */
   issueReceiptAtCommit: (receipt: IssueReceipt & { id: string }, email: QueueEmail) => void;
+  /** Issues the receipts waiting for the commit now (a corrected receipt needs its original's number). */
+  flushReceipts: () => Promise<void>;
+  /** Applies another stored event in this transaction (a parked one whose payment has come). */
+  reapply: (event: AppliedEvent) => Promise<HandlerOutcome>;
 }
-type Handler = (ctx: HandlerContext) => Promise<void>;
+type Handler = (ctx: HandlerContext) => Promise<HandlerOutcome | void>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === "string" ? value : value.id;
-}
 
 function currencyOf(value: string): Currency | null {
   const upper = value.toUpperCase();
@@ -81,12 +102,13 @@ async function findMembership(tx: Tx, ref: { membershipId?: string | null; subsc
   return null;
 }
 
-/** True when the event is not older than the newest Stripe state already applied. */
-function isCurrent(membership: Pick<Membership, "stripeStateAt">, created: number): boolean {
-  return !membership.stripeStateAt || created * 1000 >= membership.stripeStateAt.getTime();
+/** True when the event's object is not older than the newest Stripe state already applied. */
+function isCurrent(membership: Pick<Membership, "stripeStateAt">, ctx: HandlerContext): boolean {
+  return !membership.stripeStateAt || ctx.event.stateAt >= membership.stripeStateAt.getTime();
 }
 
 const at = (seconds: number) => new Date(seconds * 1000);
+const stateAt = (ctx: HandlerContext) => new Date(ctx.event.stateAt);
 const stripeCause = (ctx: HandlerContext) => ({ cause: "stripe_event" as const, stripeEventId: ctx.event.id });
 
 /** Our status for a Stripe subscription status, given where the membership is now. */
@@ -150,11 +172,11 @@ const onCheckoutCompleted: Handler = async (ctx) => {
       .where(and(eq(people.id, membership.personId), isNull(people.stripeCustomerId)));
   }
   const paid = session.payment_status === "paid" || ctx.event.type === "checkout.session.async_payment_succeeded";
-  if (paid && membership.status === "pending" && isCurrent(membership, ctx.event.created)) {
+  if (paid && membership.status === "pending" && isCurrent(membership, ctx)) {
     await transition(ctx.tx, membership, "active", stripeCause(ctx), {
       ...values,
       startedAt: membership.startedAt ?? at(ctx.event.created),
-      stripeStateAt: at(ctx.event.created),
+      stripeStateAt: stateAt(ctx),
     });
   } else {
     await updateMembership(ctx.tx, membership.id, values);
@@ -170,13 +192,13 @@ const onSubscriptionChanged: Handler = async (ctx) => {
     if (gift) return onDonationSubscription(ctx, sub, gift);
   }
   const membership = await findMembership(ctx.tx, { membershipId: sub.metadata?.membershipId, subscriptionId: sub.id });
-  if (!membership || !isCurrent(membership, ctx.event.created)) return;
-  const deleted = ctx.event.type === "customer.subscription.deleted";
+  if (!membership || !isCurrent(membership, ctx)) return;
+  const deleted = ctx.event.type === "customer.subscription.deleted" || sub.status === "canceled";
   const to = statusForSubscription(deleted ? "canceled" : sub.status, membership.status);
   const item = sub.items?.data?.[0];
   const eventAt = at(ctx.event.created);
   const values: Partial<Membership> = {
-    stripeStateAt: eventAt,
+    stripeStateAt: stateAt(ctx),
     stripeSubscriptionId: membership.stripeSubscriptionId ?? sub.id,
     stripeCustomerId: membership.stripeCustomerId ?? idOf(sub.customer),
     cancelAtPeriodEnd: !deleted && (sub.cancel_at_period_end || sub.cancel_at != null),
@@ -205,27 +227,23 @@ function invoiceMembershipRef(invoice: Stripe.Invoice) {
   return { membershipId: details?.metadata?.membershipId ?? invoice.metadata?.membershipId, subscriptionId: idOf(details?.subscription) };
 }
 
-/** The charge and payment intent an invoice was paid with (its paid payment, else its first). */
-export function invoiceCharge(invoice: Stripe.Invoice): { chargeId: string | null; paymentIntentId: string | null } {
-  const invoicePayment = invoice.payments?.data?.find((p) => p.status === "paid") ?? invoice.payments?.data?.[0];
-  return { chargeId: idOf(invoicePayment?.payment?.charge), paymentIntentId: idOf(invoicePayment?.payment?.payment_intent) };
-}
-
 /**
- * invoice.paid's first round trip: the membership (locked) and the card of a charge.succeeded
- * stored before, shared with the batch's other invoices. The webhook batch starts it early,
- * with the event rows' insert, for the first event of each customer in the batch.
+ * invoice.paid's first round trip: the membership (locked) with its person and tier, shared with
+ * the batch's other invoices. The webhook batch starts it early, with the event rows' insert,
+ * for the first event of each customer in the batch.
  */
-function invoicePaidLookups(batch: StatementBatch, invoice: Stripe.Invoice) {
+function invoicePaidLookups(batch: StatementBatch, invoice: Stripe.Invoice): Promise<MembershipParties | null> {
   const ref = invoiceMembershipRef(invoice);
   const membershipId = ref.membershipId && UUID.test(ref.membershipId) ? ref.membershipId : null;
-  const paying = currencyOf(invoice.currency) !== null && invoice.amount_paid > 0;
-  const { chargeId } = invoiceCharge(invoice);
-  return Promise.all([
-    membershipId || ref.subscriptionId ? batch.lockParties({ id: membershipId, subscriptionId: ref.subscriptionId }) : null,
-    paying && chargeId ? batch.chargeDetails(chargeId) : null,
-  ]);
+  return membershipId || ref.subscriptionId ? batch.lockParties({ id: membershipId, subscriptionId: ref.subscriptionId }) : Promise.resolve(null);
 }
+
+/** How a receipt prints a Stripe payment whose method may not be known yet. */
+const receiptMethod = (facts: StripePaymentFacts) => ({
+  type: facts.paidWith?.method ?? ("stripe" as const),
+  brand: facts.paidWith?.brand ?? null,
+  last4: facts.paidWith?.last4 ?? null,
+});
 
 const onInvoicePaid: Handler = async (ctx) => {
   const invoice = ctx.event.object as Stripe.Invoice;
@@ -236,26 +254,24 @@ const onInvoicePaid: Handler = async (ctx) => {
   }
   const currency = currencyOf(invoice.currency);
   const paying = currency !== null && invoice.amount_paid > 0;
-  const { chargeId, paymentIntentId } = invoiceCharge(invoice);
-  const [parties, chargeDetails] = await ((ctx.early as ReturnType<typeof invoicePaidLookups> | undefined) ?? invoicePaidLookups(ctx.batch, invoice));
+  const parties = await ((ctx.early as ReturnType<typeof invoicePaidLookups> | undefined) ?? invoicePaidLookups(ctx.batch, invoice));
   if (!parties) return;
   if (!parties.person) return onOrganisationInvoicePaid(ctx, invoice, parties.membership.id);
-  const card = chargeDetails ? cardOf({ payment_method_details: chargeDetails } as Stripe.Charge) : null;
   const { tier, membership } = parties;
   const person = parties.person;
   const period = invoice.lines?.data?.[0]?.period;
   const paidAt = at(invoice.status_transitions?.paid_at ?? ctx.event.created);
 
-  // The membership's new period and status, sent with the payment in the second round trip.
+  // The membership's new period and status, sent with the payment in the next round trip.
   const newPeriod = period && (!membership.currentPeriodEnd || period.end * 1000 > membership.currentPeriodEnd.getTime()) ? period : null;
   const restorable = membership.status === "pending" || membership.status === "past_due" || membership.status === "lapsed";
   const updating =
-    restorable && isCurrent(membership, ctx.event.created)
+    restorable && isCurrent(membership, ctx)
       ? transition(ctx.tx, membership, "active", stripeCause(ctx), {
           ...(newPeriod ? { currentPeriodStart: at(newPeriod.start), currentPeriodEnd: at(newPeriod.end) } : {}),
           graceUntil: null,
           startedAt: membership.startedAt ?? paidAt,
-          stripeStateAt: at(ctx.event.created),
+          stripeStateAt: stateAt(ctx),
         })
       : newPeriod
         ? ctx.batch.setPeriod({ id: membership.id, start: at(newPeriod.start), end: at(newPeriod.end) })
@@ -265,6 +281,9 @@ const onInvoicePaid: Handler = async (ctx) => {
     return;
   }
 
+  // What invoice_payment.paid and charge.succeeded stored before this event (they may come later).
+  const facts = await stripePaymentFacts(ctx.tx, { invoiceId: invoice.id });
+  const method = receiptMethod(facts);
   // One payment per invoice, and how many payments this membership had before it.
   const [payment] = await Promise.all([
     ctx.batch.insertPayment({
@@ -272,12 +291,13 @@ const onInvoicePaid: Handler = async (ctx) => {
       personId: person.id,
       amount: invoice.amount_paid,
       currency,
-      cardBrand: card?.brand ?? null,
-      cardLast4: card?.last4 ?? null,
+      method: method.type,
+      cardBrand: method.brand,
+      cardLast4: method.last4,
       description: `${tier.nameEn} membership / ${tier.nameJa}`,
       stripeInvoiceId: invoice.id,
-      stripeChargeId: chargeId,
-      stripePaymentIntentId: paymentIntentId,
+      stripeChargeId: facts.chargeId,
+      stripePaymentIntentId: facts.paymentIntentId,
       paidAt,
     }),
     updating,
@@ -304,7 +324,7 @@ const onInvoicePaid: Handler = async (ctx) => {
           benefitsDescription:
             benefitsValue > 0 ? { en: tier.benefitsEn.join("; "), ja: tier.benefitsJa.join("、") } : null,
         },
-        method: { type: "card", brand: card?.brand ?? null, last4: card?.last4 ?? null },
+        method,
       },
     },
     {
@@ -331,12 +351,15 @@ const onInvoicePaid: Handler = async (ctx) => {
       dedupeKey: `welcome:${membership.id}`,
     });
   }
+  // A refund or dispute of this payment that came first.
+  await reapplyParked(ctx, [facts.paymentIntentId, facts.chargeId]);
 };
 
 /**
  * invoice.paid for a company's membership: a card subscription's invoice or a send_invoice bill
- * (paid by bank transfer, by card on the hosted page, or marked paid out of band when staff
- * recorded a check). One payment per invoice; the receipt is addressed to the company.
+ * (paid by bank transfer or by card on the hosted page, whose charge says which, or marked paid
+ * out of band when staff recorded a check). One payment per invoice; the receipt is addressed
+ * to the company.
  */
 async function onOrganisationInvoicePaid(ctx: HandlerContext, invoice: Stripe.Invoice, membershipId: string) {
   const membership = await getMembershipForUpdate(ctx.tx, membershipId);
@@ -345,8 +368,8 @@ async function onOrganisationInvoicePaid(ctx: HandlerContext, invoice: Stripe.In
   const corporateInvoice = await findCorporateInvoice(ctx.tx, { stripeInvoiceId: invoice.id, id: invoice.metadata?.corporateInvoiceId }, true);
   const subscriptionPeriod = invoice.parent?.subscription_details ? invoice.lines?.data?.[0]?.period : null;
   const paidAt = at(invoice.status_transitions?.paid_at ?? ctx.event.created);
-  const { chargeId, paymentIntentId } = invoiceCharge(invoice);
-  const paid = await invoicePaymentMethod(ctx.tx, invoice, chargeId, paymentIntentId);
+  const facts = await stripePaymentFacts(ctx.tx, { invoiceId: invoice.id });
+  const method = receiptMethod(facts);
   await recordOrganisationPayment(
     ctx.tx,
     ctx.env,
@@ -355,36 +378,19 @@ async function onOrganisationInvoicePaid(ctx: HandlerContext, invoice: Stripe.In
       invoiceId: invoice.id,
       amount: invoice.amount_paid,
       currency,
-      method: paid.method,
-      cardBrand: paid.card?.brand ?? null,
-      cardLast4: paid.card?.last4 ?? null,
+      method: method.type,
+      cardBrand: method.brand,
+      cardLast4: method.last4,
       paidAt,
-      chargeId,
-      paymentIntentId,
+      chargeId: facts.chargeId,
+      paymentIntentId: facts.paymentIntentId,
       corporateInvoice,
       period: subscriptionPeriod ? { start: at(subscriptionPeriod.start), end: at(subscriptionPeriod.end) } : null,
     },
     stripeCause(ctx),
-    { stripeStateAt: isCurrent(membership, ctx.event.created) ? at(ctx.event.created) : undefined },
+    { stripeStateAt: isCurrent(membership, ctx) ? stateAt(ctx) : undefined },
   );
-}
-
-/**
- * How a company paid an invoice, from the invoice's payment details: a subscription's invoice
- * is charged to the card; a send_invoice bill paid in Stripe names a charge whose
- * payment_method_details say card or customer_balance (bank transfer into Stripe), read from the
- * stored charge.succeeded (it usually comes first; if it comes later onChargeSucceeded corrects
- * the method); an invoice paid out of band lists no paid payment: "other" until staff record
- * the check or wire.
- */
-async function invoicePaymentMethod(tx: Tx, invoice: Stripe.Invoice, chargeId: string | null, paymentIntentId: string | null) {
-  const charge = await storedCharge(tx, chargeId, paymentIntentId);
-  const card = charge ? cardOf(charge) : null;
-  if (invoice.collection_method === "charge_automatically") return { method: "card" as const, card };
-  const paidInStripe = invoice.payments?.data?.some((p) => p.status === "paid") ?? false;
-  if (!paidInStripe) return { method: "other" as const, card: null };
-  if (charge?.payment_method_details?.type === "card") return { method: "card" as const, card };
-  return { method: "stripe_bank_transfer" as const, card: null };
+  await reapplyParked(ctx, [facts.paymentIntentId, facts.chargeId]);
 }
 
 /** invoice.overdue: a company's unpaid invoice is past due; a bilingual reminder to its billing contact (once per invoice). */
@@ -428,6 +434,11 @@ const onInvoiceVoided: Handler = async (ctx) => {
   await ctx.tx.update(corporateInvoices).set({ status: "void", updatedAt: new Date() }).where(eq(corporateInvoices.id, row.id));
 };
 
+/**
+ * invoice.payment_failed: the membership goes past due (grace keeps its benefits) unless a newer
+ * state is already applied, and the member is asked to update the card, unless the invoice has
+ * been paid since (a later attempt succeeded).
+ */
 const onInvoicePaymentFailed: Handler = async (ctx) => {
   const invoice = ctx.event.object as Stripe.Invoice;
   const giftRef = invoiceDonationRef(invoice);
@@ -436,10 +447,13 @@ const onInvoicePaymentFailed: Handler = async (ctx) => {
     if (gift) return onDonationInvoiceFailed(ctx, invoice, gift);
   }
   const membership = await findMembership(ctx.tx, invoiceMembershipRef(invoice));
-  if (!membership || !isCurrent(membership, ctx.event.created)) return;
+  if (!membership) return;
   if (membership.status !== "active" && membership.status !== "past_due") return;
+  if (await lockPaymentFor(ctx.tx, { invoiceId: invoice.id })) return;
   const graceUntil = membership.graceUntil ?? graceEnd(at(ctx.event.created), ctx.env);
-  await transition(ctx.tx, membership, "past_due", stripeCause(ctx), { graceUntil, stripeStateAt: at(ctx.event.created) });
+  if (isCurrent(membership, ctx)) {
+    await transition(ctx.tx, membership, "past_due", stripeCause(ctx), { graceUntil, stripeStateAt: stateAt(ctx) });
+  }
   const target = await membershipEmailTarget(ctx.tx, membership.id);
   if (!target) return;
   await queueEmail(ctx.tx, {
@@ -483,110 +497,74 @@ const onInvoiceActionRequired: Handler = async (ctx) => {
   });
 };
 
-// ---------------------------------------------------------------- charges
-async function paymentForCharge(tx: Tx, charge: { id: string; payment_intent?: string | { id: string } | null }) {
-  const intent = idOf(charge.payment_intent);
-  const rows = await tx
-    .select()
-    .from(payments)
-    .where(intent ? or(eq(payments.stripeChargeId, charge.id), eq(payments.stripePaymentIntentId, intent)) : eq(payments.stripeChargeId, charge.id))
-    .for("update");
-  return rows[0] ?? null;
-}
-
-type StripeCard = { brand: string; last4: string };
-
-export function cardOf(charge: Stripe.Charge): StripeCard | null {
-  const card = charge.payment_method_details?.card;
-  return card?.brand && card.last4 && /^\d{4}$/.test(card.last4) ? { brand: card.brand, last4: card.last4 } : null;
-}
-
-/**
- * The card of a charge whose charge.succeeded event is already stored (it usually precedes
- * invoice.paid), found by the charge id or, for a one-time gift's Checkout, its payment intent.
- */
-export async function storedChargeCard(tx: Tx, chargeId: string | null, paymentIntentId?: string | null): Promise<StripeCard | null> {
-  const charge = await storedCharge(tx, chargeId, paymentIntentId);
-  return charge ? cardOf(charge) : null;
-}
-
-/**
- * The payment method details (card, or customer_balance for a bank transfer into Stripe) of a
- * charge whose charge.succeeded event is stored, by its id or its payment intent. Only those
- * details leave the database, not the whole event.
- */
-async function storedCharge(tx: Tx, chargeId: string | null, paymentIntentId?: string | null): Promise<Stripe.Charge | null> {
-  if (chargeId) {
-    const [details] = await storedChargeDetails(tx, [chargeId]);
-    return details ? ({ payment_method_details: details } as Stripe.Charge) : null;
-  }
-  if (!paymentIntentId) return null;
-  const [row] = await tx.execute<{ details: Stripe.Charge.PaymentMethodDetails | null }>(sql`
-    select ${stripeEvents.payload} -> 'data' -> 'object' -> 'payment_method_details' as details
-    from ${stripeEvents}
-    where ${stripeEvents.type} = 'charge.succeeded' and ${stripeEvents.payload} -> 'data' -> 'object' ->> 'payment_intent' = ${paymentIntentId}
-    limit 1`);
-  return row ? ({ payment_method_details: row.details } as Stripe.Charge) : null;
-}
-
-/**
- * charge.succeeded after the payment was recorded: the card goes on the payment and on its
- * receipts (printed as "Card VISA •••• 4242"). Before it, invoice.paid finds the stored event.
- */
+// ---------------------------------------------------------------- payments: charges, invoice payments, refunds, disputes
+/** charge.succeeded: how a payment was made (card brand and last 4, or a bank transfer into Stripe). */
 const onChargeSucceeded: Handler = async (ctx) => {
   const charge = ctx.event.object as Stripe.Charge;
-  const card = cardOf(charge);
-  if (!card) return;
-  const payment = await paymentForCharge(ctx.tx, charge);
-  if (!payment || payment.cardLast4) return;
-  // A company's invoice paid on Stripe's page by card, whose invoice.paid came first.
-  const method = payment.method === "stripe_bank_transfer" ? { type: "card" } : {};
-  await ctx.tx
-    .update(payments)
-    .set({ cardBrand: card.brand, cardLast4: card.last4, ...(method.type ? { method: "card" as const } : {}) })
-    .where(eq(payments.id, payment.id));
-  await ctx.tx
-    .update(receipts)
-    .set({ snapshot: sql`jsonb_set(${receipts.snapshot}, '{method}', coalesce(${receipts.snapshot} -> 'method', '{}'::jsonb) || ${JSON.stringify({ ...card, ...method })}::jsonb)` })
-    .where(eq(receipts.paymentId, payment.id));
+  const paymentIntentId = idOf(charge.payment_intent);
+  await lockStripeIds(ctx.tx, [charge.id, paymentIntentId]);
+  const payment = await lockPaymentFor(ctx.tx, { chargeId: charge.id, paymentIntentId });
+  // No payment yet: the invoice.paid or invoice_payment.paid still to come reads this stored event.
+  if (!payment) return;
+  await settlePayment(ctx, payment, { paymentIntentId, chargeId: charge.id, paidWith: paidWithOf(charge.payment_method_details) });
 };
 
+/** invoice_payment.paid: which payment intent (or charge) paid an invoice. */
+const onInvoicePaymentPaid: Handler = async (ctx) => {
+  const invoicePayment = ctx.event.object as Stripe.InvoicePayment;
+  const invoiceId = idOf(invoicePayment.invoice);
+  const paymentIntentId = idOf(invoicePayment.payment?.payment_intent);
+  const chargeId = idOf(invoicePayment.payment?.charge);
+  if (invoicePayment.status !== "paid" || !invoiceId || (!paymentIntentId && !chargeId)) return;
+  await lockStripeIds(ctx.tx, [invoiceId, paymentIntentId, chargeId]);
+  const payment = await lockPaymentFor(ctx.tx, { invoiceId });
+  // No payment yet: invoice.paid reads this stored event when it comes.
+  if (!payment) return;
+  await settlePayment(ctx, payment, await stripePaymentFacts(ctx.tx, { paymentIntentId, chargeId }));
+};
+
+/**
+ * charge.refunded (full or partial; amount_refunded is the charge's total so far): the payment's
+ * refunded amount, one corrected receipt per new total, and its email. A refund of a payment we
+ * do not know yet waits for it (parked).
+ */
 const onChargeRefunded: Handler = async (ctx) => {
   const charge = ctx.event.object as Stripe.Charge;
-  const payment = await paymentForCharge(ctx.tx, charge);
-  if (!payment) return;
+  const paymentIntentId = idOf(charge.payment_intent);
+  await lockStripeIds(ctx.tx, [charge.id, paymentIntentId]);
+  const payment = await lockPaymentFor(ctx.tx, { chargeId: charge.id, paymentIntentId });
+  if (!payment) {
+    await parkEvent(ctx.tx, ctx.event.id, paymentIntentId ?? charge.id);
+    return "parked";
+  }
+  if (!payment.stripeChargeId) await ctx.tx.update(payments).set({ stripeChargeId: charge.id }).where(eq(payments.id, payment.id));
   const refunded = Math.min(payment.amount, Math.max(payment.refundedAmount, charge.amount_refunded));
-  await ctx.tx.update(payments).set({ refundedAmount: refunded, stripeChargeId: payment.stripeChargeId ?? charge.id }).where(eq(payments.id, payment.id));
   if (refunded <= payment.refundedAmount) return; // an older or repeated refund event: nothing new
-  // A corrected receipt for what was finally paid, naming the original, and its email.
-  const [original] = await ctx.tx
-    .select()
-    .from(receipts)
-    .where(and(eq(receipts.paymentId, payment.id), eq(receipts.kind, "original")));
-  if (!original) return;
-  const corrected = await issueCorrectedReceipt(ctx.tx, { originalReceiptId: original.id, refundedAmount: refunded, issuedAt: new Date(ctx.event.created * 1000) });
-  const [payer] = payment.personId ? await ctx.tx.select().from(people).where(eq(people.id, payment.personId)) : [];
-  if (!payer) return;
-  await queueEmail(ctx.tx, {
-    template: "receipt",
-    locale: payer.preferredLocale,
-    to: payer.email,
-    personId: payer.id,
-    props: { recipient: recipientOf(payer), receiptId: corrected.id },
-    dedupeKey: `receipt:${corrected.id}`,
-  });
+  await ctx.tx.update(payments).set({ refundedAmount: refunded }).where(eq(payments.id, payment.id));
+  // The refunds staff asked of Stripe are done (Stripe reports the charge's total, not each refund).
+  await ctx.tx
+    .update(refunds)
+    .set({ status: "succeeded", updatedAt: new Date() })
+    .where(and(eq(refunds.paymentId, payment.id), eq(refunds.via, "stripe"), eq(refunds.status, "pending")));
+  // The original receipt may be one this transaction issues at its commit: issue those now.
+  await ctx.flushReceipts();
+  await issueRefundReceipt(ctx.tx, payment, refunded, at(ctx.event.created));
 };
 
 const onDisputeCreated: Handler = async (ctx) => {
   const dispute = ctx.event.object as Stripe.Dispute;
   const chargeId = idOf(dispute.charge);
+  const paymentIntentId = idOf(dispute.payment_intent);
   if (!chargeId) return;
-  const payment = await paymentForCharge(ctx.tx, { id: chargeId, payment_intent: dispute.payment_intent });
-  if (!payment) return;
+  await lockStripeIds(ctx.tx, [chargeId, paymentIntentId]);
+  const payment = await lockPaymentFor(ctx.tx, { chargeId, paymentIntentId });
+  if (!payment) {
+    await parkEvent(ctx.tx, ctx.event.id, paymentIntentId ?? chargeId);
+    return "parked";
+  }
   await ctx.tx.update(payments).set({ disputed: true }).where(eq(payments.id, payment.id));
 };
 
-/** One typed map, keyed by event type. A type not here is stored and acknowledged with no effect. */
 const onCheckoutFailed: Handler = async (ctx) => {
   const session = ctx.event.object as Stripe.Checkout.Session;
   const donationId = donationRef(session);
@@ -602,6 +580,7 @@ export const earlyLookups: Record<string, (batch: StatementBatch, object: unknow
   "invoice.paid": (batch, object) => invoicePaidLookups(batch, object as Stripe.Invoice),
 };
 
+/** One typed map, keyed by event type. A type not here is stored and acknowledged with no effect. */
 export const handlers: Record<string, Handler> = {
   "checkout.session.completed": onCheckoutCompleted,
   "checkout.session.async_payment_succeeded": onCheckoutCompleted,
@@ -615,6 +594,7 @@ export const handlers: Record<string, Handler> = {
   "invoice.overdue": onInvoiceOverdue,
   "invoice.voided": onInvoiceVoided,
   "invoice.payment_action_required": onInvoiceActionRequired,
+  "invoice_payment.paid": onInvoicePaymentPaid,
   "charge.succeeded": onChargeSucceeded,
   "charge.refunded": onChargeRefunded,
   "charge.dispute.created": onDisputeCreated,

@@ -1,20 +1,18 @@
 /**
  * Statements shared by the events of one webhook batch. Events of different Stripe customers
  * run side by side in one transaction; what each asks for in the same tick (its membership
- * locked, a stored charge's card, its payment, its new period) goes to PostgreSQL as one
+ * locked, its payment, its new period) goes to PostgreSQL as one
  * statement for all of them, through DataLoader (the batching loader GraphQL servers use),
  * instead of one statement per event. Each handler still reads as if it ran alone.
  *
  * Nothing is cached: every load is a new statement's row, in this transaction only.
  */
 import DataLoader from "dataloader";
-import type Stripe from "stripe";
 import type { DbOrTx } from "../../../db/client";
 import {
   insertMembershipPayments,
   lockMembershipParties,
   setMembershipPeriods,
-  storedChargeDetails,
   type MembershipParties,
   type MembershipPaymentRow,
   type MembershipRef,
@@ -23,8 +21,6 @@ import {
 export interface StatementBatch {
   /** A membership locked for update with its person and tier, or null. */
   lockParties: (ref: MembershipRef) => Promise<MembershipParties | null>;
-  /** The payment method details of a charge whose charge.succeeded is stored, or null. */
-  chargeDetails: (chargeId: string) => Promise<Stripe.Charge.PaymentMethodDetails | null>;
   /** Records an invoice's payment; null when that invoice already has one. */
   insertPayment: (row: MembershipPaymentRow) => Promise<{ id: string; amount: number; earlier: number } | null>;
   setPeriod: (row: { id: string; start: Date; end: Date }) => Promise<void>;
@@ -34,7 +30,6 @@ const options = { cache: false } as const;
 
 export function statementBatch(tx: DbOrTx): StatementBatch {
   const parties = new DataLoader<MembershipRef, MembershipParties | null>((refs) => lockMembershipParties(tx, refs), options);
-  const charges = new DataLoader<string, Stripe.Charge.PaymentMethodDetails | null>((ids) => storedChargeDetails(tx, ids), options);
   const payments = new DataLoader<MembershipPaymentRow, { id: string; amount: number; earlier: number } | null>(
     (rows) => insertMembershipPayments(tx, rows),
     options,
@@ -45,7 +40,6 @@ export function statementBatch(tx: DbOrTx): StatementBatch {
   }, options);
   return {
     lockParties: (ref) => parties.load(ref),
-    chargeDetails: (id) => charges.load(id),
     insertPayment: (row) => payments.load(row),
     setPeriod: (row) => periods.load(row),
   };

@@ -12,7 +12,8 @@ import type { Env } from "../config/env.server";
 import { queueEmails, type QueueEmail } from "../email/outbox.server";
 import { receiptStatements, type IssueReceipt } from "../receipts/receipts.server";
 import { getStripeEvent, insertProcessedEvents, lockStripeEvents, markEventFailed, markEventsProcessed, storeFailedEvent } from "./billing.queries.server";
-import { earlyLookups, handlers } from "./handlers.server";
+import { getGateway } from "./gateway.server";
+import { earlyLookups, handlers, type AppliedEvent, type HandlerOutcome } from "./handlers.server";
 import { statementBatch, type StatementBatch } from "./statement-batch.server";
 import { getWebhookSecret, stripeWebhooks, WEBHOOK_TOLERANCE_SECONDS } from "./stripe.server";
 
@@ -45,7 +46,14 @@ const objectSchemas: Record<string, z.ZodType> = {
     amount_paid: z.number().int().nonnegative(),
     amount_due: z.number().int().nonnegative(),
   }),
-  charge: z.object({ id, object: z.literal("charge"), amount_refunded: z.number().int().nonnegative() }),
+  invoicePayment: z.object({
+    id,
+    object: z.literal("invoice_payment"),
+    invoice: ref,
+    status: z.string(),
+    payment: z.object({ type: z.string(), payment_intent: ref.optional(), charge: ref.optional() }),
+  }),
+  charge: z.object({ id, object: z.literal("charge"), amount_refunded: z.number().int().nonnegative(), payment_intent: ref.nullable() }),
   dispute: z.object({ id, object: z.literal("dispute"), charge: ref }),
 };
 
@@ -53,6 +61,7 @@ function objectSchemaFor(type: string): z.ZodType | null {
   if (type.startsWith("checkout.session.")) return objectSchemas.checkout!;
   if (type.startsWith("customer.subscription.")) return objectSchemas.subscription!;
   if (type.startsWith("invoice.")) return objectSchemas.invoice!;
+  if (type.startsWith("invoice_payment.")) return objectSchemas.invoicePayment!;
   if (type === "charge.refunded" || type === "charge.succeeded") return objectSchemas.charge!;
   if (type.startsWith("charge.dispute.")) return objectSchemas.dispute!;
   return null;
@@ -77,7 +86,7 @@ export function stripeEventIssues(parsed: unknown): string[] {
   return object && !object.success ? listed(object.error.issues, ["data", "object"]) : [];
 }
 
-export type WebhookOutcome = "applied" | "ignored" | "duplicate";
+export type WebhookOutcome = HandlerOutcome | "ignored" | "duplicate";
 
 /** A webhook answer: its status and its JSON body. */
 export interface WebhookAnswer {
@@ -95,6 +104,26 @@ export interface IncomingEvent {
   created: number;
   object: unknown;
   raw: string;
+  /** Set when the object was re-read from Stripe: the moment (ms) it was as it is. */
+  stateAt?: number;
+}
+
+/** The object as Stripe has it now, instead of the event's snapshot, and when it was read. */
+type CurrentState = { object: unknown; stateAt: number };
+
+/**
+ * Subscription events carry a snapshot, and several about one subscription often share a
+ * second (`created` cannot order them: a failed renewal's "active, new period" and "past_due"
+ * come together, in either order). With Stripe configured, the subscription is re-read
+ * (`subscriptions.retrieve`, outside any transaction) and applied as Stripe has it now, dated
+ * by when it was read; so the last one applied is Stripe's latest, whatever the delivery order.
+ * The demo gateway delivers its events in order, so their own snapshots serve.
+ */
+async function currentState(ctx: BillingContext, type: string, object: unknown): Promise<CurrentState | null> {
+  if (!type.startsWith("customer.subscription.")) return null;
+  const readAt = Date.now();
+  const subscription = await getGateway(ctx.env).retrieveSubscription((object as { id: string }).id);
+  return subscription ? { object: subscription, stateAt: readAt } : null;
 }
 
 /** What went wrong, for the stored event: the database's own message rather than drizzle's "Failed query: <the SQL>". */
@@ -137,7 +166,8 @@ export async function answerStripeWebhook(ctx: BillingContext, rawBody: string, 
   };
 
   try {
-    const outcome = await applierFor(ctx).apply(incoming);
+    const current = await currentState(ctx, incoming.type, incoming.object);
+    const outcome = await applierFor(ctx).apply(current ? { ...incoming, ...current } : incoming);
     return json(200, outcome === "duplicate" ? { received: true, duplicate: true } : { received: true, outcome });
   } catch (error) {
     console.error(`stripe webhook ${event.id} (${event.type}) failed:`, error);
@@ -148,10 +178,11 @@ export async function answerStripeWebhook(ctx: BillingContext, rawBody: string, 
   }
 }
 
-type AtCommit = { receipt: IssueReceipt & { id: string }; email: QueueEmail }[];
-/** An event to apply: a delivery in hand, or (a replay) the id of a stored one. */
-type Work = IncomingEvent | { id: string; stored: true };
-type ToApply = { id: string; type: string; created: number; object: unknown };
+/** Receipts to issue at the commit (or sooner, when flushed) and the outbox rows that name them. */
+type AtCommit = { receipts: (IssueReceipt & { id: string })[]; emails: QueueEmail[] };
+/** An event to apply: a delivery in hand, or (a replay) the id of a stored one, with its object as Stripe has it now. */
+type Work = IncomingEvent | { id: string; stored: true; current?: CurrentState | null };
+type ToApply = AppliedEvent;
 
 /** Runs one event's handler inside `tx`. */
 async function runHandler(
@@ -164,8 +195,26 @@ async function runHandler(
 ): Promise<WebhookOutcome> {
   const handler = handlers[event.type];
   if (!handler) return "ignored";
-  await handler({ tx, env, event, batch, early, issueReceiptAtCommit: (receipt, email) => atCommit.push({ receipt, email }) });
-  return "applied";
+  const outcome = await handler({
+    tx,
+    env,
+    event,
+    batch,
+    early,
+    issueReceiptAtCommit: (receipt, email) => {
+      atCommit.receipts.push(receipt);
+      atCommit.emails.push(email);
+    },
+    flushReceipts: async () => {
+      const due = atCommit.receipts.splice(0);
+      for (const { statement } of receiptStatements(tx, due)) await statement;
+    },
+    reapply: async (parked) => {
+      const result = await runHandler(tx, env, batch, parked, undefined, atCommit);
+      return result === "parked" ? "parked" : "applied";
+    },
+  });
+  return outcome ?? "applied";
 }
 
 /**
@@ -174,7 +223,7 @@ async function runHandler(
  * the connection's round trips). Events naming no customer (a one-time gift's Checkout, say)
  * form one sequence.
  */
-function sequenceKey(event: ToApply): string {
+function sequenceKey(event: { object: unknown }): string {
   const customer = (event.object as { customer?: string | { id: string } | null }).customer;
   return typeof customer === "string" ? customer : (customer?.id ?? "");
 }
@@ -217,7 +266,8 @@ async function applyBatch(ctx: BillingContext, work: Work[]): Promise<WebhookOut
     work.forEach((w, index) => {
       let event: ToApply;
       if (inserted.has(w.id)) {
-        event = w as IncomingEvent;
+        const incoming = w as IncomingEvent;
+        event = { ...incoming, stateAt: incoming.stateAt ?? incoming.created * 1000 };
       } else {
         const row = stored.get(w.id);
         if (!row) throw new Error(`stripe event ${w.id} is not stored`);
@@ -226,7 +276,15 @@ async function applyBatch(ctx: BillingContext, work: Work[]): Promise<WebhookOut
           return;
         }
         const payload = row.payload as Stripe.Event;
-        event = { id: row.id, type: row.type, created: payload.created, object: payload.data.object };
+        // A delivery in hand may carry the object re-read from Stripe; a replay says so itself.
+        const current = "stored" in w ? w.current : w.stateAt !== undefined ? { object: w.object, stateAt: w.stateAt } : null;
+        event = {
+          id: row.id,
+          type: row.type,
+          created: payload.created,
+          object: current?.object ?? payload.data.object,
+          stateAt: current?.stateAt ?? payload.created * 1000,
+        };
         markLater.push(row.id);
       }
       const key = sequenceKey(event);
@@ -235,7 +293,7 @@ async function applyBatch(ctx: BillingContext, work: Work[]): Promise<WebhookOut
       sequences.set(key, sequence);
     });
 
-    const atCommit: AtCommit = [];
+    const atCommit: AtCommit = { receipts: [], emails: [] };
     // Every sequence settles before the transaction ends (one failure aborts it for all).
     const settled = await Promise.allSettled(
       [...sequences.values()].map(async (sequence) => {
@@ -251,16 +309,21 @@ async function applyBatch(ctx: BillingContext, work: Work[]): Promise<WebhookOut
       result: outcomes,
       last: [
         markEventsProcessed(tx, markLater),
-        queueEmails(tx, atCommit.map((r) => r.email)),
-        ...receiptStatements(tx, atCommit.map((r) => r.receipt)).map((r) => r.statement),
+        queueEmails(tx, atCommit.emails),
+        ...receiptStatements(tx, atCommit.receipts).map((r) => r.statement),
       ].filter((statement) => statement !== null),
     };
   }, { genericPlans: true });
 }
 
-/** Applies a stored event in its own transaction. Throws when the handler fails (nothing of it stays). */
+/**
+ * Applies a stored event in its own transaction (a subscription event with the subscription as
+ * Stripe has it now). Throws when the handler fails (nothing of it stays).
+ */
 export async function applyStripeEvent(ctx: BillingContext, eventId: string): Promise<WebhookOutcome> {
-  const [outcome] = await applyBatch(ctx, [{ id: eventId, stored: true }]);
+  const stored = await getStripeEvent(ctx.db, eventId);
+  const current = stored ? await currentState(ctx, stored.type, (stored.payload as Stripe.Event).data.object) : null;
+  const [outcome] = await applyBatch(ctx, [{ id: eventId, stored: true, current }]);
   return outcome!;
 }
 

@@ -20,6 +20,7 @@ import {
   tierPrices,
   tiers,
   type Membership,
+  type Payment,
 } from "../../../db/schema";
 import { getGateway } from "../billing/gateway.server";
 import { addInterval } from "../billing/stripe-shapes.server";
@@ -60,7 +61,7 @@ export async function findCorporateInvoice(db: DbOrTx, ref: { stripeInvoiceId?: 
   return row ?? null;
 }
 
-export type OrganisationPaymentMethod = "card" | "bank_transfer" | "stripe_bank_transfer" | "check" | "cash" | "other";
+export type OrganisationPaymentMethod = Payment["method"];
 
 export interface OrganisationPayment {
   invoiceId: string;
@@ -312,11 +313,12 @@ export async function recordOfflineInvoicePayment(
       { cause: "staff", staffUserId: input.staffUserId, note: description },
     );
     if (!paymentId) {
-      // Stripe's invoice.paid came first and could only say "paid outside Stripe": now we know how.
+      // Stripe's invoice.paid came first and could not say how it was paid (no charge follows a
+      // payment out of band): now we know.
       const updated = await tx
         .update(payments)
         .set({ method: input.method, recordedByStaffUserId: input.staffUserId, description })
-        .where(and(eq(payments.stripeInvoiceId, invoiceId), eq(payments.method, "other")))
+        .where(and(eq(payments.stripeInvoiceId, invoiceId), inArray(payments.method, ["other", "stripe"])))
         .returning({ id: payments.id });
       if (updated[0]) {
         await tx

@@ -12,7 +12,8 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Tx } from "../../../db/client";
 import { donations, funds, payments, people, type Donation } from "../../../db/schema";
-import { invoiceCharge, storedChargeCard, type HandlerContext } from "../billing/handlers.server";
+import type { HandlerContext } from "../billing/handlers.server";
+import { reapplyParked, stripePaymentFacts } from "../billing/payment-links.server";
 import { DONATION_REF_PREFIX } from "../billing/gateway.server";
 import { appUrl, recipientOf } from "../billing/links.server";
 import { queueEmail } from "../email/outbox.server";
@@ -67,9 +68,11 @@ export async function findDonationForSubscription(tx: Tx, subscriptionId: string
   return subscriptionId ? lockDonation(tx, { subscriptionId }) : null;
 }
 
-function isCurrent(donation: Pick<Donation, "stripeStateAt">, created: number): boolean {
-  return !donation.stripeStateAt || created * 1000 >= donation.stripeStateAt.getTime();
+/** True when the event's object is not older than the newest Stripe state applied to the gift. */
+function isCurrent(donation: Pick<Donation, "stripeStateAt">, ctx: HandlerContext): boolean {
+  return !donation.stripeStateAt || ctx.event.stateAt >= donation.stripeStateAt.getTime();
 }
+const stateAt = (ctx: HandlerContext) => new Date(ctx.event.stateAt);
 
 async function updateDonation(tx: Tx, id: string, values: Partial<Donation>) {
   await tx.update(donations).set({ ...values, updatedAt: new Date() }).where(eq(donations.id, id));
@@ -83,7 +86,7 @@ function fundNameOf(fund: Locked["fund"]) {
 async function recordGiftPayment(
   ctx: HandlerContext,
   locked: Locked,
-  paid: { amount: number; currency: "USD" | "JPY"; paidAt: Date; invoiceId?: string | null; paymentIntentId?: string | null; chargeId?: string | null },
+  paid: { amount: number; currency: "USD" | "JPY"; paidAt: Date; invoiceId?: string | null; paymentIntentId?: string | null },
 ) {
   const { donation, person, fund } = locked;
   if (donation.interval === "once") {
@@ -91,22 +94,25 @@ async function recordGiftPayment(
     const existing = await ctx.tx.select({ id: payments.id }).from(payments).where(eq(payments.donationId, donation.id)).limit(1);
     if (existing.length > 0) return false;
   }
-  const card = await storedChargeCard(ctx.tx, paid.chargeId ?? null, paid.paymentIntentId);
+  // The payment intent (a monthly gift's: from invoice_payment.paid) and how it was paid (charge.succeeded), when stored.
+  const knownIntent = paid.paymentIntentId?.startsWith("pi_") ? paid.paymentIntentId : null;
+  const facts = await stripePaymentFacts(ctx.tx, { invoiceId: paid.invoiceId, paymentIntentId: knownIntent });
+  const method = { type: facts.paidWith?.method ?? ("stripe" as const), brand: facts.paidWith?.brand ?? null, last4: facts.paidWith?.last4 ?? null };
   const insert = ctx.tx
     .insert(payments)
     .values({
-      cardBrand: card?.brand ?? null,
-      cardLast4: card?.last4 ?? null,
+      cardBrand: method.brand,
+      cardLast4: method.last4,
       donationId: donation.id,
       personId: person.id,
       fundId: fund.id,
       amount: paid.amount,
       currency: paid.currency,
-      method: "card",
+      method: method.type,
       description: `Donation: ${fund.nameEn} / ご寄付：${fund.nameJa}`,
       stripeInvoiceId: paid.invoiceId ?? null,
-      stripePaymentIntentId: paid.paymentIntentId ?? null,
-      stripeChargeId: paid.chargeId ?? null,
+      stripePaymentIntentId: facts.paymentIntentId ?? paid.paymentIntentId ?? null,
+      stripeChargeId: facts.chargeId,
       paidAt: paid.paidAt,
     });
   const [payment] = await (paid.invoiceId
@@ -123,7 +129,7 @@ async function recordGiftPayment(
       fundName: fundNameOf(fund),
       tribute: donation.tributeKind && donation.tributeName ? { kind: donation.tributeKind, name: donation.tributeName } : null,
     },
-    method: { type: "card", brand: card?.brand ?? null, last4: card?.last4 ?? null },
+    method,
   };
   ctx.issueReceiptAtCommit(
     // A gift: no goods or services in return, so the whole amount is deductible.
@@ -142,6 +148,8 @@ async function recordGiftPayment(
     },
   );
   await queueTributeNotification(ctx, locked);
+  // A refund or dispute of this payment that came first.
+  await reapplyParked(ctx, [facts.paymentIntentId, facts.chargeId]);
   return true;
 }
 
@@ -181,9 +189,9 @@ export async function onDonationCheckout(ctx: HandlerContext, session: Stripe.Ch
   const paid = paidSession(ctx, session);
   if (session.mode === "subscription") {
     values.stripeSubscriptionId = donation.stripeSubscriptionId ?? idOf(session.subscription);
-    if (paid && donation.status === "pending" && isCurrent(donation, ctx.event.created)) {
+    if (paid && donation.status === "pending" && isCurrent(donation, ctx)) {
       values.status = "active";
-      values.stripeStateAt = at(ctx.event.created);
+      values.stripeStateAt = stateAt(ctx);
     }
     await updateDonation(ctx.tx, donation.id, values);
     return; // each month's payment is recorded from invoice.paid
@@ -199,12 +207,12 @@ export async function onDonationCheckout(ctx: HandlerContext, session: Stripe.Ch
     paidAt: at(ctx.event.created),
     paymentIntentId: idOf(session.payment_intent) ?? `cs:${session.id}`,
   });
-  await updateDonation(ctx.tx, donation.id, { ...values, status: "completed", stripeStateAt: at(ctx.event.created) });
+  await updateDonation(ctx.tx, donation.id, { ...values, status: "completed", stripeStateAt: stateAt(ctx) });
 }
 
 export async function onDonationCheckoutFailed(ctx: HandlerContext, donationId: string) {
   const locked = await lockDonation(ctx.tx, { id: donationId });
-  if (locked?.donation.status === "pending") await updateDonation(ctx.tx, donationId, { status: "failed", stripeStateAt: at(ctx.event.created) });
+  if (locked?.donation.status === "pending") await updateDonation(ctx.tx, donationId, { status: "failed", stripeStateAt: stateAt(ctx) });
 }
 
 /** Our status for a monthly gift, from its subscription's status (the membership mapping's counterpart). */
@@ -228,11 +236,11 @@ export function donationStatusForSubscription(status: Stripe.Subscription.Status
 
 export async function onDonationSubscription(ctx: HandlerContext, sub: Stripe.Subscription, locked: Locked) {
   const { donation } = locked;
-  if (!isCurrent(donation, ctx.event.created)) return;
+  if (!isCurrent(donation, ctx)) return;
   const deleted = ctx.event.type === "customer.subscription.deleted";
   const values: Partial<Donation> = {
     status: donationStatusForSubscription(deleted ? "deleted" : sub.status, donation.status),
-    stripeStateAt: at(ctx.event.created),
+    stripeStateAt: stateAt(ctx),
     stripeSubscriptionId: donation.stripeSubscriptionId ?? sub.id,
   };
   // The donor changed the amount in the Customer Portal: later receipts follow the invoices, the gift shows the new amount.
@@ -265,30 +273,33 @@ export async function onDonationSubscription(ctx: HandlerContext, sub: Stripe.Su
 export async function onDonationInvoicePaid(ctx: HandlerContext, invoice: Stripe.Invoice, locked: Locked) {
   const currency = invoice.currency.toUpperCase();
   if ((currency === "USD" || currency === "JPY") && invoice.amount_paid > 0) {
-    const { chargeId, paymentIntentId } = invoiceCharge(invoice);
     await recordGiftPayment(ctx, locked, {
       amount: invoice.amount_paid,
       currency,
       paidAt: at(invoice.status_transitions?.paid_at ?? ctx.event.created),
       invoiceId: invoice.id,
-      chargeId,
-      paymentIntentId,
     });
   }
   const { donation } = locked;
   const restorable = donation.status === "pending" || donation.status === "past_due";
   const values: Partial<Donation> = { stripeSubscriptionId: donation.stripeSubscriptionId ?? invoiceDonationRef(invoice).subscriptionId };
-  if (restorable && isCurrent(donation, ctx.event.created)) {
+  if (restorable && isCurrent(donation, ctx)) {
     values.status = "active";
-    values.stripeStateAt = at(ctx.event.created);
+    values.stripeStateAt = stateAt(ctx);
   }
   await updateDonation(ctx.tx, donation.id, values);
 }
 
+/**
+ * A monthly gift's payment failed: past due unless a newer state is applied already, and the
+ * donor is told, unless the invoice has been paid since.
+ */
 export async function onDonationInvoiceFailed(ctx: HandlerContext, invoice: Stripe.Invoice, locked: Locked) {
   const { donation, person, fund } = locked;
-  if (!isCurrent(donation, ctx.event.created) || (donation.status !== "active" && donation.status !== "past_due")) return;
-  await updateDonation(ctx.tx, donation.id, { status: "past_due", stripeStateAt: at(ctx.event.created) });
+  if (donation.status !== "active" && donation.status !== "past_due") return;
+  const [paidSince] = await ctx.tx.select({ id: payments.id }).from(payments).where(eq(payments.stripeInvoiceId, invoice.id));
+  if (paidSince) return;
+  if (isCurrent(donation, ctx)) await updateDonation(ctx.tx, donation.id, { status: "past_due", stripeStateAt: stateAt(ctx) });
   await queueEmail(ctx.tx, {
     template: "gift-payment-failed",
     locale: person.preferredLocale,

@@ -11,7 +11,18 @@ import { classifyStripeError } from "../billing/checkout.server";
 import { deliverAll, DemoError } from "../billing/demo.server";
 import { demoDonationSessionId, donationIdFromDemoSession, getGateway } from "../billing/gateway.server";
 import { appUrl } from "../billing/links.server";
-import { checkoutSessionShape, demoId, invoiceShape, stripeEvent, subscriptionShape, addInterval, type SubscriptionRefs } from "../billing/stripe-shapes.server";
+import {
+  addInterval,
+  chargeShape,
+  checkoutSessionShape,
+  demoId,
+  invoicePaidEvents,
+  invoiceShape,
+  stripeEvent,
+  subscriptionShape,
+  type EventShape,
+  type SubscriptionRefs,
+} from "../billing/stripe-shapes.server";
 import type { BillingContext } from "../billing/webhook.server";
 import type { Env } from "../config/env.server";
 import type { Locale } from "../i18n/i18n";
@@ -246,23 +257,26 @@ export async function completeDemoDonation(ctx: BillingContext, sessionId: strin
   const refs = refsFor(row);
   const now = Math.floor(Date.now() / 1000);
   const base = checkoutSessionShape({ ...refs, sessionId, email: row.person.email, locale, paid: true }, now);
+  const paymentIntentId = row.donation.interval === "month" ? null : demoId("pi_demo");
   const session = {
     ...forDonation(base, row.donation.id),
     client_reference_id: `donation-${row.donation.id}`,
     mode: row.donation.interval === "month" ? "subscription" : "payment",
     subscription: row.donation.interval === "month" ? refs.subscriptionId : null,
-    payment_intent: row.donation.interval === "month" ? null : demoId("pi_demo"),
+    payment_intent: paymentIntentId,
   };
-  const events = [stripeEvent("checkout.session.completed", session, now)];
-  if (row.donation.interval === "month") {
+  const events: EventShape[] = [];
+  if (paymentIntentId) {
+    // Stripe charges the card (charge.succeeded), then completes the Checkout Session.
+    const charge = chargeShape({ customerId: refs.customerId, currency: refs.currency, amount: refs.amount }, { chargeId: demoId("ch_demo"), paymentIntentId, created: now });
+    events.push(stripeEvent("charge.succeeded", charge, now), stripeEvent("checkout.session.completed", session, now));
+  } else {
     const periodEnd = addInterval(now, "month");
+    const invoice = forDonation(invoiceShape(refs, { invoiceId: demoId("in_demo"), status: "paid", periodStart: now, periodEnd, created: now }), row.donation.id);
     events.push(
+      stripeEvent("checkout.session.completed", session, now),
       stripeEvent("customer.subscription.created", forDonation(subscriptionShape(refs, { status: "active", periodStart: now, periodEnd, created: now }), row.donation.id), now),
-      stripeEvent(
-        "invoice.paid",
-        forDonation(invoiceShape(refs, { invoiceId: demoId("in_demo"), status: "paid", periodStart: now, periodEnd, created: now, chargeId: demoId("ch_demo") }), row.donation.id),
-        now,
-      ),
+      ...invoicePaidEvents(invoice, { created: now }).all,
     );
   }
   await deliverAll(ctx, events);

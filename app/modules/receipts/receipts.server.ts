@@ -19,6 +19,7 @@ import {
   tiers,
   type Currency,
   type Locale,
+  type Payment,
   type Receipt,
 } from "../../../db/schema";
 import type { Env } from "../config/env.server";
@@ -64,7 +65,8 @@ export interface ReceiptSnapshot {
   purpose:
     | { kind: "membership"; tierName: { en: string; ja: string }; periodStart?: string | null; periodEnd?: string | null; benefitsDescription?: { en: string; ja: string } | null }
     | { kind: "donation"; fundName: { en: string; ja: string }; tribute?: { kind: "honor" | "memory"; name: string } | null };
-  method: { type: "card" | "bank_transfer" | "stripe_bank_transfer" | "check" | "cash" | "konbini" | "other"; brand?: string | null; last4?: string | null };
+  /** `stripe`: paid through Stripe, how not yet reported (its charge fills it in). */
+  method: { type: Payment["method"]; brand?: string | null; last4?: string | null };
   /** The issuer as printed, frozen at issue (older receipts fall back to the current configuration). */
   issuer?: Issuer | null;
   /** Corrected receipts: the receipt they replace, the total refunded and the amount first receipted. */
