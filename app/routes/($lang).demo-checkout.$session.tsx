@@ -68,7 +68,7 @@ export default function DemoCheckout() {
       <p className="test-banner" role="note">
         {d.banner}
       </p>
-      <h1>{d.heading}</h1>
+      <h1>{checkout.kind === "donation" ? d.giftHeading : d.heading}</h1>
       <section aria-labelledby="summary-heading" className="card">
         <h2 id="summary-heading">{d.summary}</h2>
         <dl>

@@ -292,7 +292,9 @@ export default function Donate() {
               {fee !== null && typedAmount.ok ? (
                 <span className="muted" data-fee>
                   {" "}
-                  {d.coverFeeAmount(formatMoney(fee, currency, locale), formatMoney(typedAmount.minor + (coverFee ? fee : 0), currency, locale))}
+                  {coverFee
+                    ? d.coverFeeAmount(formatMoney(fee, currency, locale), formatMoney(typedAmount.minor + fee, currency, locale))
+                    : d.coverFeeOff(formatMoney(fee, currency, locale), formatMoney(typedAmount.minor, currency, locale))}
                 </span>
               ) : null}
             </label>

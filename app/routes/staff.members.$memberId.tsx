@@ -6,18 +6,13 @@ import { ConfirmBox, Field, StaffErrorBoundary, type FieldErrors } from "~/compo
 import { requireStaff } from "~/modules/auth/auth.server";
 import { can } from "~/modules/auth/permissions";
 import { dictionary } from "~/modules/i18n/i18n";
-import { formatMoney, formatPersonName } from "~/modules/i18n/format";
+import { formatMoney, formatPersonName, minorUnitDigits } from "~/modules/i18n/format";
 import { isDemo } from "~/modules/billing/demo.server";
+import { compMembershipAsStaff, endCompAsStaff } from "~/modules/billing/comps.server";
+import { refundPaymentAsStaff } from "~/modules/billing/refunds.server";
 import { cancelMembershipAsStaff, simulateRenewalAsStaff } from "~/modules/billing/staff-billing.server";
 import { MemberActionSchema } from "~/modules/members/member-actions.schema";
-import {
-  ActionError,
-  compMembership,
-  editProfile,
-  getMemberPage,
-  recordOfflinePayment,
-  resendReceipt,
-} from "~/modules/members/member-page.server";
+import { ActionError, editProfile, getMemberPage, recordOfflinePayment, resendReceipt } from "~/modules/members/member-page.server";
 import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
 import { recordStaffPaymentAgainstInvoice } from "~/modules/corporate/corporate-billing.server";
 import {
@@ -55,7 +50,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = { staff, ip: context.clientIp ?? null };
   try {
     if (input.intent === "edit") await editProfile(context.db, actor, memberId, input);
-    else if (input.intent === "comp") await compMembership(context.db, actor, memberId, input);
+    else if (input.intent === "comp") await compMembershipAsStaff(context, actor, memberId, input);
+    else if (input.intent === "endComp") await endCompAsStaff(context, actor, memberId, input);
+    else if (input.intent === "refund") await refundPaymentAsStaff(context, actor, memberId, input);
     else if (input.intent === "cancel") await cancelMembershipAsStaff(context, actor, memberId, input);
     else if (input.intent === "simulate") await simulateRenewalAsStaff(context, actor, memberId, input);
     else if (input.intent === "contact") await changeOrganisationContact(context.db, actor, memberId, input);
@@ -73,7 +70,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         ip: actor.ip,
       });
       if (againstInvoice && !againstInvoice.ok) throw new ActionError("membershipId", "stripe");
-      if (!againstInvoice) await recordOfflinePayment(context.db, actor, memberId, input);
+      if (!againstInvoice) await recordOfflinePayment(context, actor, memberId, input);
     }
     else if (input.intent === "resend") await resendReceipt(context.db, actor, memberId, input.receiptId);
   } catch (error) {
@@ -381,7 +378,7 @@ export default function MemberPage() {
         {data.payments.length === 0 ? (
           <p>{t.member.noPayments}</p>
         ) : (
-          <table>
+          <table className="payments">
             <caption>{t.member.payments}</caption>
             <thead>
               <tr>
@@ -389,30 +386,82 @@ export default function MemberPage() {
                 <th scope="col">{t.member.amount}</th>
                 <th scope="col">{t.member.method}</th>
                 <th scope="col">{t.member.receipt}</th>
+                <th scope="col">{t.member.refunded}</th>
               </tr>
             </thead>
             <tbody>
-              {data.payments.map((pay) => (
-                <tr key={pay.id}>
-                  <td>{dt(pay.paidAt)}</td>
-                  <td>{formatMoney(pay.amount, pay.currency, locale)}</td>
-                  <td>
-                    {methods[pay.method] ?? pay.method}
-                    {pay.cardBrand && pay.cardLast4 ? ` ${pay.cardBrand.toUpperCase()} •••• ${pay.cardLast4}` : ""}
-                  </td>
-                  <td>
-                    {pay.receiptNumber ?? "—"}
-                    {pay.receiptId && data.canWrite ? (
-                      <Form method="post" className="inline-form">
-                        <input type="hidden" name="intent" value="resend" />
-                        <input type="hidden" name="receiptId" value={pay.receiptId} />
-                        <ConfirmBox idPrefix={`resend-${pay.receiptId}`} errors={failed?.values.receiptId === pay.receiptId ? errorsFor("resend") : undefined} />
-                        <button type="submit">{t.member.resend}</button>
-                      </Form>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
+              {data.payments.map((pay) => {
+                const pending = pay.refunds.filter((r) => r.via === "stripe" && r.status === "pending").reduce((n, r) => n + r.amount, 0);
+                const remaining = Math.max(0, pay.amount - pay.refundedAmount - pending);
+                const refundErrors = failed?.intent === "refund" && failed.values.paymentId === pay.id ? failed.errors : undefined;
+                const major = (minor: number) => (minor / 10 ** minorUnitDigits(pay.currency)).toFixed(minorUnitDigits(pay.currency));
+                const prefix = `refund-${pay.id}`;
+                return (
+                  <tr key={pay.id} data-payment={pay.id}>
+                    <td>{dt(pay.paidAt)}</td>
+                    <td>{formatMoney(pay.amount, pay.currency, locale)}</td>
+                    <td>
+                      {methods[pay.method] ?? pay.method}
+                      {pay.cardBrand && pay.cardLast4 ? ` ${pay.cardBrand.toUpperCase()} •••• ${pay.cardLast4}` : ""}
+                    </td>
+                    <td>
+                      {pay.receiptNumber ?? "—"}
+                      {pay.corrections.map((c) => (
+                        <div key={c.id} className="muted">
+                          {`${t.member.corrected} ${c.number}`}
+                        </div>
+                      ))}
+                      {pay.receiptId && data.canWrite ? (
+                        <Form method="post" className="inline-form">
+                          <input type="hidden" name="intent" value="resend" />
+                          <input type="hidden" name="receiptId" value={pay.corrections.at(-1)?.id ?? pay.receiptId} />
+                          <ConfirmBox idPrefix={`resend-${pay.id}`} errors={failed?.values.receiptId && failed.intent === "resend" && pay.receiptId ? errorsFor("resend") : undefined} />
+                          <button type="submit">{t.member.resend}</button>
+                        </Form>
+                      ) : null}
+                    </td>
+                    <td>
+                      {pay.refundedAmount > 0 ? <div data-refunded>{formatMoney(pay.refundedAmount, pay.currency, locale)}</div> : null}
+                      {pay.refunds.length ? (
+                        <ul className="plain">
+                          {pay.refunds.map((r) => (
+                            <li key={r.id}>
+                              {`${formatMoney(r.amount, r.currency, locale)} · ${t.member.reasons[r.reason] ?? r.reason}${r.note ? ` (${r.note})` : ""} · ${t.member.refundStatuses[r.status] ?? r.status}${r.staffName ? ` · ${r.staffName}` : ""}`}
+                            </li>
+                          ))}
+                        </ul>
+                      ) : pay.refundedAmount > 0 ? null : (
+                        "—"
+                      )}
+                      {data.canWrite && remaining > 0 ? (
+                        <details className="refund" open={refundErrors ? true : undefined}>
+                          <summary>{t.member.refund}</summary>
+                          <Form method="post" noValidate>
+                            <input type="hidden" name="intent" value="refund" />
+                            <input type="hidden" name="paymentId" value={pay.id} />
+                            <input type="hidden" name="token" value={data.formToken} />
+                            <p className="hint">
+                              {pay.stripeInvoiceId || pay.stripePaymentIntentId || pay.stripeChargeId ? t.member.refundHintStripe : t.member.refundHintOffline}{" "}
+                              {t.member.refundable(formatMoney(remaining, pay.currency, locale))}
+                            </p>
+                            <Field name="amount" label={`${t.member.refundAmount} (${pay.currency})`} idPrefix={prefix} errors={refundErrors} defaultValue={refundErrors ? (failed!.values.amount ?? "") : major(remaining)} />
+                            <Field name="reason" label={t.member.refundReason} idPrefix={prefix} errors={refundErrors} defaultValue={refundErrors ? (failed!.values.reason ?? "") : "requested_by_customer"}>
+                              {(["requested_by_customer", "duplicate", "fraudulent", "other"] as const).map((reason) => (
+                                <option key={reason} value={reason}>
+                                  {t.member.reasons[reason]}
+                                </option>
+                              ))}
+                            </Field>
+                            <Field name="note" label={t.member.refundNote} idPrefix={prefix} errors={refundErrors} defaultValue={refundErrors ? (failed!.values.note ?? "") : ""} />
+                            <ConfirmBox idPrefix={prefix} errors={refundErrors} />
+                            <button type="submit">{t.member.refundSubmit}</button>
+                          </Form>
+                        </details>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         )}
@@ -426,10 +475,31 @@ export default function MemberPage() {
             <Field name="membershipId" label={t.member.membershipFor} idPrefix="comp" errors={errorsFor("comp")} defaultValue={valueFor("comp", "membershipId", data.memberships[0]?.id)}>
               {membershipOptions}
             </Field>
-            <Field name="until" type="date" label={t.member.compUntil} idPrefix="comp" errors={errorsFor("comp")} defaultValue={valueFor("comp", "until", "")} />
+            <Field name="until" type="date" label={t.member.compUntil} hint={t.member.compHint} idPrefix="comp" errors={errorsFor("comp")} defaultValue={valueFor("comp", "until", "")} />
             <ConfirmBox idPrefix="comp" errors={errorsFor("comp")} />
             <button type="submit">{t.member.comp}</button>
           </Form>
+
+          {data.memberships.some((m) => m.status === "comped") ? (
+            <>
+              <h2>{t.member.endComp}</h2>
+              <p className="hint">{t.member.endCompHint}</p>
+              <Form method="post" noValidate>
+                <input type="hidden" name="intent" value="endComp" />
+                <Field name="membershipId" label={t.member.membershipFor} idPrefix="endcomp" errors={errorsFor("endComp")} defaultValue={valueFor("endComp", "membershipId", data.memberships.find((m) => m.status === "comped")?.id)}>
+                  {data.memberships
+                    .filter((m) => m.status === "comped")
+                    .map((m) => (
+                      <option key={m.id} value={m.id}>
+                        {`${locale === "ja" ? m.tierNameJa : m.tierNameEn} — ${t.statuses[m.status] ?? m.status}`}
+                      </option>
+                    ))}
+                </Field>
+                <ConfirmBox idPrefix="endcomp" errors={errorsFor("endComp")} />
+                <button type="submit">{t.member.endComp}</button>
+              </Form>
+            </>
+          ) : null}
 
           <h2>{t.member.cancelTitle}</h2>
           <Form method="post" noValidate>
@@ -498,8 +568,10 @@ export default function MemberPage() {
           ) : null}
 
           <h2>{t.member.offline}</h2>
+          <p className="hint">{t.member.offlineHint}</p>
           <Form method="post" noValidate>
             <input type="hidden" name="intent" value="payment" />
+            <input type="hidden" name="token" value={data.formToken} />
             <Field name="membershipId" label={t.member.membershipFor} idPrefix="pay" errors={errorsFor("payment")} defaultValue={valueFor("payment", "membershipId", data.memberships[0]?.id)}>
               {membershipOptions}
             </Field>

@@ -12,7 +12,7 @@ import { useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, context, "read");
   const list = await getMemberList(context.db, new URL(request.url).searchParams, staff.locale);
-  return { ...list, canExport: can(staff.role, "export") };
+  return { ...list, canExport: can(staff.role, "export"), canWrite: can(staff.role, "members:write") };
 }
 
 function SortLink({ query, sort, label }: { query: MemberQuery; sort: MemberQuery["sort"]; label: string }) {
@@ -27,7 +27,7 @@ function SortLink({ query, sort, label }: { query: MemberQuery; sort: MemberQuer
 }
 
 export default function Members() {
-  const { query, problems, rows, total, pages, tiers, partnerships, canExport } = useLoaderData<typeof loader>();
+  const { query, problems, rows, total, pages, tiers, partnerships, canExport, canWrite } = useLoaderData<typeof loader>();
   const t = useStaffT();
   const { locale } = useStaffLayout();
   const qs = memberQueryString(query, { page: 1 });
@@ -35,6 +35,13 @@ export default function Members() {
   return (
     <div className="staff-page">
       <h1>{t.list.title}</h1>
+      {canWrite ? (
+        <p>
+          <Link to="/staff/members/new" className="button">
+            {t.newMember.link}
+          </Link>
+        </p>
+      ) : null}
       {problems.length ? (
         <div role="alert" className="notice notice--error">
           <p>{t.list.badQuery}</p>

@@ -15,7 +15,7 @@ import { connect, redactUrl, type DatabaseHandle } from "../../db/client";
 import { ensureDatabase, startEmbedded, type EmbeddedServer } from "../../db/embedded";
 import { applyMigrations } from "../../db/migrate";
 import { seed } from "../../db/seed";
-import { scheduleGraceExpiry } from "../modules/billing/lifecycle.server";
+import { scheduleMembershipTerms } from "../modules/billing/comps.server";
 import { demoAdmin } from "../../db/seed-data";
 import { signInLinkFor } from "../modules/auth/auth.server";
 import { describeServices, EnvError, parseEnv, type Env } from "../modules/config/env.server";
@@ -139,7 +139,7 @@ export async function main(env: Env): Promise<Running> {
   // ended is queued once (deduplicated per donor and year), however many instances run it.
   const statements = jobs ? startGivingStatementSchedule({ db, env }) : idle;
   // Past-due memberships lapse when their grace period ends, with or without a webhook.
-  const stopGraceExpiry = jobs ? scheduleGraceExpiry(db, env) : () => {};
+  const stopGraceExpiry = jobs ? scheduleMembershipTerms(db, env) : () => {};
 
   const url = env.APP_URL ?? `http://localhost:${env.PORT}`;
   const seconds = ((performance.now() - started) / 1000).toFixed(2);

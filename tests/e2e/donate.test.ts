@@ -28,6 +28,11 @@ describe.skipIf(!hasChromium)("giving with the demo gateway in Chromium", () => 
     // Yen and the ¥10,000 preset are chosen for a Japanese visitor.
     expect(await page.getByLabel("日本円（JPY）").isChecked()).toBe(true);
     expect(await page.getByRole("radio", { name: "￥10,000", exact: true }).isChecked()).toBe(true);
+    // The fee box says what ticking it would add, and only then adds it to the total.
+    await expect(page.locator("[data-fee]").textContent()).resolves.toBe(" チェックすると￥300が加わります（現在の合計￥10,000）。");
+    await page.getByLabel(/決済手数料分として/).check();
+    await expect(page.locator("[data-fee]").textContent()).resolves.toBe(" ￥300を上乗せし、合計￥10,300になります。");
+    await page.getByLabel(/決済手数料分として/).uncheck();
     await page.getByLabel("学生交流基金").check();
     await page.getByLabel("追悼として").check();
     await page.getByLabel("その方のお名前").fill("佐藤 一郎");
@@ -41,6 +46,7 @@ describe.skipIf(!hasChromium)("giving with the demo gateway in Chromium", () => 
     await page.getByRole("button", { name: "お支払いへ進む" }).click();
 
     await page.waitForURL(/\/ja\/demo-checkout\/cs_demo_don_/);
+    await page.getByRole("heading", { level: 1, name: "ご寄付のお支払い（テスト）" }).waitFor();
     await expect(page.locator("[data-amount]").textContent()).resolves.toBe("￥10,000");
     expect(await axeSerious(page)).toEqual([]);
     await page.getByRole("button", { name: "テストカードで支払う" }).click();

@@ -15,6 +15,7 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     handle = connect(inject("appDatabaseUrl"), { max: 2 });
     const db = handle.db;
     await db.insert(staffUsers).values({ email: "e2e-staff@kizuna.example", name: "E2E Staff", role: "staff", locale: "en" });
+    await db.insert(staffUsers).values({ email: "e2e-jimukyoku@kizuna.example", name: "事務局 E2E", role: "staff", locale: "ja" });
     const [tier] = await db.select().from(tiers).where(eq(tiers.slug, "individual"));
     const rows = [
       { familyName: "寺田", givenName: "花子", familyNameKana: "テラダ", givenNameKana: "ハナコ", email: "hanako@example.jp", country: "JP", region: "13" },
@@ -40,6 +41,13 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     await handle?.close();
   });
 
+  /** The emailed sign-in link of a staff user, as the outbox holds it. */
+  async function signInLink(address: string) {
+    const [email] = await handle.db.select().from(emailOutbox).where(eq(emailOutbox.toEmail, address)).orderBy(desc(emailOutbox.createdAt)).limit(1);
+    expect(email!.template).toBe("sign-in-link");
+    return (email!.props as { url: string }).url;
+  }
+
   it("signs in with the emailed link, finds a member by kana, comps them and downloads the filtered CSV", async () => {
     const context = await browser.newContext({ locale: "en-US", acceptDownloads: true });
     const page = await context.newPage();
@@ -51,14 +59,7 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     await page.getByRole("button", { name: "Email me a sign-in link" }).click();
     await page.getByText("If that address belongs to a staff user").waitFor();
 
-    const [email] = await handle.db
-      .select()
-      .from(emailOutbox)
-      .where(eq(emailOutbox.toEmail, "e2e-staff@kizuna.example"))
-      .orderBy(desc(emailOutbox.createdAt))
-      .limit(1);
-    expect(email!.template).toBe("sign-in-link");
-    const link = (email!.props as { url: string }).url;
+    const link = await signInLink("e2e-staff@kizuna.example");
     expect(link.startsWith(`${appUrl}/staff/verify?token=`)).toBe(true);
     await page.goto(link);
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -93,6 +94,58 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     expect(header![0]).toBe("Family name");
     expect(data.map((r) => r[0]).sort()).toEqual(["寺本", "寺田"]);
     expect(data.find((r) => r[0] === "寺田")![header!.indexOf("Status")]).toBe("Complimentary");
+    await context.close();
+  });
+
+  it("in Japanese: adds a member by hand, records their cash payment (active), and refunds part of it with a corrected receipt", async () => {
+    const context = await browser.newContext({ locale: "ja-JP" });
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/staff/sign-in`);
+    await page.getByLabel("メールアドレス").fill("e2e-jimukyoku@kizuna.example");
+    await page.getByRole("button", { name: "ログイン用リンクを送信" }).click();
+    await page.getByText("ログイン用リンクをお送りしました").waitFor();
+    await page.goto(await signInLink("e2e-jimukyoku@kizuna.example"));
+    await page.getByRole("button", { name: "ログイン" }).click();
+    await page.waitForURL(`${appUrl}/staff`);
+
+    await page.goto(`${appUrl}/staff/members`);
+    await page.getByRole("link", { name: "会員を追加" }).click();
+    await page.getByRole("heading", { level: 1, name: "会員を追加" }).waitFor();
+    expect(await axeSerious(page)).toEqual([]);
+    await page.getByLabel("日本円（JPY）").check();
+    await page.getByLabel("姓", { exact: true }).fill("手塚");
+    await page.getByLabel("名", { exact: true }).fill("治子");
+    await page.getByLabel("セイ（フリガナ）").fill("てづか");
+    await page.getByLabel("メイ（フリガナ）").fill("ハルコ");
+    await page.getByLabel("メールアドレス").fill("haruko.tezuka@example.jp");
+    await page.getByLabel("日本語").check();
+    await page.getByLabel("郵便番号（米国はZIPコード）").fill("１６０－００２２");
+    await page.getByLabel("都道府県（日本）").selectOption("13");
+    await page.getByLabel("市区町村").fill("新宿区");
+    await page.getByLabel("番地").fill("新宿3-1-1");
+    await page.getByRole("button", { name: "会員を追加" }).click();
+    await page.getByText("会員を追加しました。").waitFor();
+    await expect.poll(() => page.locator("[data-membership] [data-status]").first().textContent()).toBe("手続き中");
+
+    await page.locator("#pay-amount").fill("8,000");
+    await page.locator("#pay-currency").selectOption("JPY");
+    await page.locator("#pay-method").selectOption("cash");
+    await page.locator("#pay-paidAt").fill(new Date().toISOString().slice(0, 10));
+    await page.locator("#pay-confirm").check();
+    await page.getByRole("button", { name: "オフラインの支払いを記録" }).click();
+    await page.getByText("支払いを記録し、領収書を発行しました。").waitFor();
+    await expect.poll(() => page.locator("[data-membership] [data-status]").first().textContent()).toBe("有効");
+
+    const payment = page.locator("tr[data-payment]").first();
+    await payment.getByText("返金…").click();
+    await payment.getByLabel(/返金額/).fill("3000");
+    await payment.getByLabel("理由").selectOption("requested_by_customer");
+    await payment.locator("details.refund").getByLabel("内容を確認しました。実行します").check();
+    await payment.getByRole("button", { name: "返金する" }).click();
+    await page.getByText("返金しました。訂正領収書を支払者にメールで送ります。").waitFor();
+    await expect(page.locator("tr[data-payment] [data-refunded]").first().textContent()).resolves.toBe("￥3,000");
+    await expect(page.locator("tr[data-payment]").first().textContent()).resolves.toContain("訂正：");
+    expect(await axeSerious(page)).toEqual([]);
     await context.close();
   });
 });

@@ -72,3 +72,37 @@ describe("the update-card link", () => {
     expect(stripeCalls).toHaveLength(1);
   });
 });
+
+describe("npm run stripe:sync on a database that is not ready", () => {
+  it("says the database has no tables yet (or cannot be reached) and exits 1, instead of a raw SQL error", async () => {
+    const { execFile } = await import("node:child_process");
+    const postgres = (await import("postgres")).default;
+    const { inject } = await import("vitest");
+    const admin = postgres(inject("pgAdminUrl"), { max: 1, onnotice: () => {} });
+    const name = `${inject("pgRunPrefix")}_unmigrated`;
+    await admin.unsafe(`create database "${name}"`);
+    const url = new URL(inject("pgAdminUrl"));
+    url.pathname = `/${name}`;
+    const run = (databaseUrl: string) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = execFile(process.execPath, ["--import", "tsx", "app/modules/billing/commands/stripe-sync.ts"], {
+          env: { ...process.env, DATABASE_URL: databaseUrl, STRIPE_SECRET_KEY: "sk_test_fake", NODE_ENV: "test" },
+          timeout: 30_000,
+        }, () => {});
+        let stderr = "";
+        child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on("exit", (code) => resolve({ code, stderr }));
+      });
+    try {
+      const empty = await run(url.toString());
+      expect(empty).toEqual({ code: 1, stderr: "The database at DATABASE_URL has no Kizuna tables yet. Run `npm run db:migrate` (and `npm run db:seed`) first, or start the app once: it migrates at start-up.\n" });
+      url.port = "1"; // nothing listens there
+      const unreachable = await run(url.toString());
+      expect(unreachable.code).toBe(1);
+      expect(unreachable.stderr).toMatch(/^Could not connect to the database at DATABASE_URL: .*Check DATABASE_URL\.\n$/);
+    } finally {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end({ timeout: 5 });
+    }
+  }, 60_000);
+});

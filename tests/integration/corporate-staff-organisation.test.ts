@@ -3,6 +3,7 @@
  * tier at renewal chosen (and, for a card subscription, the Stripe price changed without
  * proration); next year's invoice issued now. Bad input changes nothing.
  */
+import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, corporateInvoices, emailOutbox, memberships, organisationContacts, organisations, people, tiers } from "../../db/schema";
@@ -32,7 +33,7 @@ async function paidCompany(extra: Record<string, string> = {}) {
   const staff = await makeStaff(t.db, "staff", "ja");
   const cookie = await staffCookie(staff.id);
   const orgId = m!.organisationId!;
-  const pay = { intent: "payment", membershipId, amount: "700000", currency: "JPY", method: "bank_transfer", paidAt: "2026-11-27", reference: "振込", confirm: "yes" };
+  const pay = { intent: "payment", membershipId, amount: "700000", currency: "JPY", method: "bank_transfer", paidAt: "2026-11-27", reference: "振込", token: randomUUID(), confirm: "yes" };
   expect(((await respond(() => memberAction(args(t.db, `/staff/members/${orgId}`, { form: pay, cookie, params: { memberId: orgId } })))) as Response).status).toBe(302);
   return { membershipId, orgId, staff, cookie, n };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, memberships, payments, receipts } from "../../db/schema";
@@ -21,7 +22,7 @@ describe("staff record a company's bank transfer in the console", () => {
     const page = (await respond(() => memberLoader(args(t.db, `/staff/members/${orgId}`, { cookie, params: { memberId: orgId } })))) as { status: number };
     expect(page.status).toBe(200);
 
-    const form = { intent: "payment", membershipId, amount: "700000", currency: "JPY", method: "bank_transfer", paidAt: "2026-11-27", reference: "振込 サクラシヨウジ", confirm: "yes" };
+    const form = { intent: "payment", membershipId, amount: "700000", currency: "JPY", method: "bank_transfer", paidAt: "2026-11-27", reference: "振込 サクラシヨウジ", token: randomUUID(), confirm: "yes" };
     const post = () => respond(() => memberAction(args(t.db, `/staff/members/${orgId}`, { form, cookie, params: { memberId: orgId }, ip: "203.0.113.9" })));
     const first = (await post()) as Response;
     expect(first.status).toBe(302);

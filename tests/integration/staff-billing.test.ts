@@ -9,9 +9,8 @@ import { auditLog, emailOutbox, memberships, payments } from "../../db/schema";
 import { parseEnv } from "~/modules/config/env.server";
 import { completeDemoCheckout } from "~/modules/billing/demo.server";
 import { startCheckout } from "~/modules/billing/checkout.server";
-import { action as memberAction } from "~/routes/staff.members.$memberId";
 import { WEBHOOK_SECRET } from "../fixtures/billing";
-import { makeMember, makeStaff, ORIGIN, staffCookie } from "../fixtures/staff";
+import { makeMember, makeStaff, ORIGIN, postMemberForm, staffCookie } from "../fixtures/staff";
 import { STRIPE, stripeCalls, stripeServer, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 
@@ -22,19 +21,7 @@ const demoEnv = parseEnv({ NODE_ENV: "test", SESSION_SECRET, APP_URL: "http://lo
 
 useStripeMock();
 
-async function post(env: typeof stripeEnv, memberId: string, cookie: string, form: Record<string, string>) {
-  const request = new Request(`${ORIGIN}/staff/members/${memberId}`, {
-    method: "POST",
-    headers: { Cookie: cookie, Origin: ORIGIN, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ ...form, confirm: "yes" }),
-  });
-  try {
-    return (await memberAction({ request, params: { memberId }, context: { db: t.db, env, clientIp: "127.0.0.1" } })) as Response;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
+const post = (env: typeof stripeEnv, memberId: string, cookie: string, form: Record<string, string>) => postMemberForm(t.db, env, memberId, cookie, { ...form, confirm: "yes" });
 
 describe("cancel by staff on a Stripe-backed membership", () => {
   it("asks Stripe to cancel at period end, then records it, emails the member once and audits it", async () => {

@@ -116,6 +116,7 @@ describe("member page actions", () => {
       method: "bank_transfer",
       paidAt: "2026-11-20",
       reference: "振込 123",
+      token: "6f1c2a5e-8d7b-4c3a-9e2f-1a2b3c4d5e6f",
       confirm: "yes",
     })) as Response;
     expect(response.status).toBe(302);
@@ -127,7 +128,7 @@ describe("member page actions", () => {
     const queued = await t.db.select().from(emailOutbox).where(eq(emailOutbox.template, "receipt")).orderBy(desc(emailOutbox.createdAt));
     expect(queued[0]!.props).toEqual({ recipient: { kind: "person", familyName: "山田", givenName: "太郎" }, receiptId: receipt!.id });
 
-    const decimals = (await post({ intent: "payment", membershipId: yamada.membership.id, amount: "10.5", currency: "JPY", method: "check", paidAt: "2026-11-20", confirm: "yes" })) as Response;
+    const decimals = (await post({ intent: "payment", membershipId: yamada.membership.id, amount: "10.5", currency: "JPY", method: "check", paidAt: "2026-11-20", token: "7a1c2a5e-8d7b-4c3a-9e2f-1a2b3c4d5e6f", confirm: "yes" })) as Response;
     expect(decimals.status).toBe(400);
 
     await post({ intent: "resend", receiptId: receipt!.id, confirm: "yes" });

@@ -30,6 +30,7 @@ const expectations: Record<string, { get?: Access; post?: Access }> = {
   "staff.members._index.tsx": { get: "read" },
   "staff.members.$memberId.tsx": { get: "read", post: "members:write" },
   "staff.members.export.tsx": { get: "export" },
+  "staff.members.new.tsx": { get: "members:write", post: "members:write" },
   "staff.donations._index.tsx": { get: "read" },
   "staff.donations.export.tsx": { get: "export" },
   "staff.donations.summary.tsx": { get: "read", post: "tiers:write" },

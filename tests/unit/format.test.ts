@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, formatMoney, formatOrganisationName, formatPersonName, minorUnitDigits, toMinorUnits } from "~/modules/i18n/format";
+import { formatDate, formatMoney, formatOrganisationName, formatPersonName, minorUnitDigits, parseMoney, toMinorUnits } from "~/modules/i18n/format";
 
 describe("money", () => {
   it("formats yen without decimals and dollars with cents, in both locales", () => {
@@ -23,6 +23,26 @@ describe("money", () => {
 
   it("refuses amounts that are not whole minor units", () => {
     expect(() => formatMoney(60.5, "USD", "en")).toThrow(RangeError);
+  });
+
+  it("reads an amount as a person types it, in the chosen currency, and never another currency's", () => {
+    const read = (typed: string, currency: "USD" | "JPY") => parseMoney(typed, currency);
+    expect(read("10,000", "JPY")).toEqual({ ok: true, minor: 10000 });
+    expect(read("１０，０００", "JPY")).toEqual({ ok: true, minor: 10000 });
+    expect(read("￥8,000", "JPY")).toEqual({ ok: true, minor: 8000 });
+    expect(read("8000円", "JPY")).toEqual({ ok: true, minor: 8000 });
+    expect(read("$25.5", "USD")).toEqual({ ok: true, minor: 2550 });
+    expect(read("US$ 60", "USD")).toEqual({ ok: true, minor: 6000 });
+    expect(read("60 USD", "USD")).toEqual({ ok: true, minor: 6000 });
+    expect(read("￥5000", "USD")).toEqual({ ok: false, error: "otherCurrency" });
+    expect(read("5000円", "USD")).toEqual({ ok: false, error: "otherCurrency" });
+    expect(read("$50", "JPY")).toEqual({ ok: false, error: "otherCurrency" });
+    expect(read("10.5", "JPY")).toEqual({ ok: false, error: "wholeYen" });
+    expect(read("1.005", "USD")).toEqual({ ok: false, error: "tooManyDecimals" });
+    for (const bad of ["1e6", "0x10", "Infinity", "12abc", "1,00"]) expect(read(bad, "USD"), bad).toEqual({ ok: false, error: "invalidAmount" });
+    for (const nothing of ["0", "0.00", "-5", "－５"]) expect(read(nothing, "USD"), nothing).toEqual({ ok: false, error: "amountNotPositive" });
+    expect(read("", "USD")).toEqual({ ok: false, error: "required" });
+    expect(read("9".repeat(20), "USD")).toEqual({ ok: false, error: "aboveMaximum" });
   });
 });
 

@@ -6,6 +6,12 @@ import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { auditLog, staffUsers } from "../../../db/schema";
 
+/** Who does a staff action, as the use-cases receive it: the staff user, and the request's IP for the audit row. */
+export interface StaffActor {
+  staff: { id: string };
+  ip: string | null;
+}
+
 export interface AuditEntryInput {
   actorStaffUserId: string | null;
   action: string;

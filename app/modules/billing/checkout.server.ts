@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { memberships, partnerships, people, tierPrices, tiers, type Person } from "../../../db/schema";
+import { memberships, partnerships, people, tierPrices, tiers, type NewPerson, type Person } from "../../../db/schema";
 import type { Locale } from "../i18n/i18n";
 import type { JoinFieldErrors, JoinInput } from "../members/join.schema";
 import { getGateway } from "./gateway.server";
@@ -19,7 +19,8 @@ export type StartCheckoutResult =
   | { ok: true; url: string; membershipId: string }
   | { ok: false; fieldErrors?: JoinFieldErrors; formError?: CheckoutFailure };
 
-async function findPrice(db: DbOrTx, input: JoinInput) {
+/** The active price of an individual tier in a currency and interval, with its tier; null when none is offered. */
+export async function findPrice(db: DbOrTx, input: Pick<JoinInput, "tier" | "currency" | "interval">) {
   const rows = await db
     .select({ tier: tiers, price: tierPrices })
     .from(tierPrices)
@@ -45,16 +46,19 @@ export function classifyStripeError(error: unknown): Exclude<CheckoutFailure, "a
   return "unavailable";
 }
 
-export async function startCheckout(ctx: BillingContext, input: JoinInput, pageLocale: Locale): Promise<StartCheckoutResult> {
-  const found = await findPrice(ctx.db, input);
+/** What a join form chose, resolved: the tier's price and the partnership; or the field naming neither. */
+export async function resolveJoinChoices(
+  db: DbOrTx,
+  input: JoinInput,
+): Promise<{ ok: true; found: NonNullable<Awaited<ReturnType<typeof findPrice>>>; details: Omit<NewPerson, "id"> } | { ok: false; fieldErrors: JoinFieldErrors }> {
+  const found = await findPrice(db, input);
   if (!found) return { ok: false, fieldErrors: { interval: "intervalNotOffered" } };
   let partnershipId: number | null = null;
   if (input.partnership) {
-    const [p] = await ctx.db.select({ id: partnerships.id }).from(partnerships).where(and(eq(partnerships.slug, input.partnership), eq(partnerships.active, true)));
+    const [p] = await db.select({ id: partnerships.id }).from(partnerships).where(and(eq(partnerships.slug, input.partnership), eq(partnerships.active, true)));
     if (!p) return { ok: false, fieldErrors: { partnership: "invalidChoice" } };
     partnershipId = p.id;
   }
-
   const details = {
     email: input.email,
     familyName: input.familyName,
@@ -70,6 +74,13 @@ export async function startCheckout(ctx: BillingContext, input: JoinInput, pageL
     addressLine2: input.addressLine2,
     partnershipId,
   };
+  return { ok: true, found, details };
+}
+
+export async function startCheckout(ctx: BillingContext, input: JoinInput, pageLocale: Locale): Promise<StartCheckoutResult> {
+  const choices = await resolveJoinChoices(ctx.db, input);
+  if (!choices.ok) return choices;
+  const { found, details } = choices;
 
   const created = await ctx.db.transaction(async (tx) => {
     const [existing] = await tx.select().from(people).where(sql`lower(${people.email}) = ${input.email}`).for("update");

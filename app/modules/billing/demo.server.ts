@@ -5,7 +5,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import { corporateInvoices, memberships, organisations, people, tierPrices, tiers } from "../../../db/schema";
+import { corporateInvoices, memberships, organisations, payments, people, tierPrices, tiers } from "../../../db/schema";
 import type { Locale } from "../i18n/i18n";
 import { paymentForInvoice } from "./billing.queries.server";
 import { getGateway, membershipIdFromDemoSession } from "./gateway.server";
@@ -209,4 +209,27 @@ export async function payDemoInvoice(ctx: BillingContext, invoiceId: string, pai
     corporateInvoiceId: row.invoice.id,
   });
   await deliverAll(ctx, paidBy === "out_of_band" ? [stripeEvent("invoice.paid", shape, now)] : invoicePaidEvents(shape, { created: now, method: "customer_balance" }).all);
+}
+
+/**
+ * A staff refund with the demo gateway: Stripe's charge.refunded for the payment's charge (its
+ * total refunded so far, this refund included), through the same webhook code.
+ */
+export async function refundDemoPayment(ctx: BillingContext, paymentId: string, amount: number) {
+  const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, paymentId));
+  if (!payment?.stripeChargeId && !payment?.stripePaymentIntentId) throw new DemoError(`payment ${paymentId} has no demo charge`);
+  const now = Math.floor(Date.now() / 1000);
+  const charge = chargeShape(
+    { customerId: null, currency: payment.currency === "JPY" ? "jpy" : "usd", amount: payment.amount },
+    {
+      chargeId: payment.stripeChargeId ?? demoId("ch_demo"),
+      paymentIntentId: payment.stripePaymentIntentId,
+      created: Math.floor(payment.paidAt.getTime() / 1000),
+      method: payment.method === "stripe_bank_transfer" ? "customer_balance" : "card",
+      brand: payment.cardBrand ?? undefined,
+      last4: payment.cardLast4 ?? undefined,
+      amountRefunded: Math.min(payment.amount, payment.refundedAmount + amount),
+    },
+  );
+  await deliverAll(ctx, [stripeEvent("charge.refunded", charge, now)]);
 }

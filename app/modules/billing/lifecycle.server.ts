@@ -238,26 +238,3 @@ async function queueRenewalUnpaidEmail(tx: DbOrTx, membershipId: string, organis
     dedupeKey: `invoice-overdue:${invoice.stripeInvoiceId}`,
   });
 }
-
-/** Runs `expireGracePeriods` every `everyMs`; returns a stop function. */
-export function scheduleGraceExpiry(db: Database, env: Env, everyMs = 60_000): () => void {
-  let running = false;
-  const tick = () => {
-    if (running) return;
-    running = true;
-    // Terms first, so a term that ends with no grace days configured lapses in the same tick.
-    endInvoiceTerms(db, env)
-      .then(async (ended) => ended + (await expireGracePeriods(db, env)))
-      .then((n) => {
-        if (n > 0) console.log(`billing: ${n} membership(s) moved at the end of a paid term or grace period`);
-      })
-      .catch((error: unknown) => console.error("billing: grace expiry failed", error))
-      .finally(() => {
-        running = false;
-      });
-  };
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  setTimeout(tick, 1_000).unref();
-  return () => clearInterval(timer);
-}

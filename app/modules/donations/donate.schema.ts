@@ -5,6 +5,7 @@
  * `t.donate.errors`, shown translated next to their field.
  */
 import { z } from "zod";
+import { parseMoney } from "../i18n/format";
 import type { Locale } from "../i18n/i18n";
 import { name, normaliseDigits, optionalText, required, str, UNSAFE } from "../members/join.schema";
 import { PREFECTURES, US_STATES } from "../members/regions";
@@ -37,6 +38,7 @@ export type DonateErrorKey =
   | "wholeYen"
   | "tooManyDecimals"
   | "amountNotPositive"
+  | "otherCurrency"
   | "belowMinimum"
   | "aboveMaximum"
   | "unknownFund"
@@ -84,33 +86,17 @@ export interface DonateOptions {
 }
 
 /**
- * A typed amount in major units → minor units, or an error key. Accepts `10000`, `10,000`,
- * `１０，０００`, `25.5`, `$25`, `¥10,000`; refuses exponents, signs, hex, and (yen) decimals.
+ * A typed amount in major units → minor units, or an error key (parseMoney's rules: `10,000`,
+ * `１０，０００`, `$25`, `¥10,000` are read; exponents, signs, hex, yen decimals and the other
+ * currency's sign are refused), within the gift limits.
  */
 export function parseAmount(typed: string, currency: DonationCurrency): { ok: true; minor: number } | { ok: false; error: DonateErrorKey } {
-  let v = normaliseDigits(typed.replace(/[，]/g, ",").replace(/[．]/g, ".")).replace(/^[\s\u3000]+|[\s\u3000]+$/g, "");
-  v = v.replace(/^(US\$|\$|¥|￥|円)\s*/i, "").replace(/\s*(円|USD|JPY|ドル)$/i, "");
-  if (v === "") return { ok: false, error: "required" };
-  if (/^-/.test(v)) return { ok: false, error: "amountNotPositive" };
-  const m = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(v);
-  if (!m) return { ok: false, error: "invalidAmount" };
-  const whole = m[1]!.replaceAll(",", "");
-  const fraction = m[2] ?? "";
-  if (whole.length > 12) return { ok: false, error: "aboveMaximum" };
-  let minor: number;
-  if (currency === "JPY") {
-    if (fraction !== "" && /[1-9]/.test(fraction)) return { ok: false, error: "wholeYen" };
-    if (fraction !== "") return { ok: false, error: "wholeYen" };
-    minor = Number(whole);
-  } else {
-    if (fraction.length > 2) return { ok: false, error: "tooManyDecimals" };
-    minor = Number(whole) * 100 + Number(fraction.padEnd(2, "0") || "0");
-  }
-  if (minor <= 0) return { ok: false, error: "amountNotPositive" };
+  const parsed = parseMoney(typed, currency);
+  if (!parsed.ok) return parsed;
   const limits = DONATION_LIMITS[currency];
-  if (minor < limits.min) return { ok: false, error: "belowMinimum" };
-  if (minor > limits.max) return { ok: false, error: "aboveMaximum" };
-  return { ok: true, minor };
+  if (parsed.minor < limits.min) return { ok: false, error: "belowMinimum" };
+  if (parsed.minor > limits.max) return { ok: false, error: "aboveMaximum" };
+  return parsed;
 }
 
 /** The processing fee a donor may add: `percent` of the gift, rounded to the currency's minor unit. */
@@ -241,7 +227,7 @@ export type DonateInput = z.output<ReturnType<typeof donateFormSchema>>;
 
 const KEYS = new Set<string>([
   "required", "tooLong", "invalidEmail", "invalidName", "invalidPostalJp", "invalidZip", "invalidPrefecture", "invalidState",
-  "invalidChoice", "invalidAmount", "wholeYen", "tooManyDecimals", "amountNotPositive", "belowMinimum", "aboveMaximum",
+  "invalidChoice", "invalidAmount", "wholeYen", "tooManyDecimals", "amountNotPositive", "otherCurrency", "belowMinimum", "aboveMaximum",
   "unknownFund", "monthlyNotOffered", "tributeNameRequired", "tributeKindRequired", "notifyNeedsTribute",
 ]);
 

@@ -12,6 +12,47 @@ export function minorUnitDigits(currency: CurrencyCode): number {
   return new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
+export type MoneyError = "required" | "invalidAmount" | "amountNotPositive" | "wholeYen" | "tooManyDecimals" | "otherCurrency" | "aboveMaximum";
+
+/** Which currency a sign or word beside an amount names (`$`, `US$`, `USD`, `ドル`; `¥`, `￥`, `円`, `JPY`). */
+const SIGNS: [RegExp, CurrencyCode][] = [
+  [/^(US\$|\$|USD)\s*|\s*(USD|ドル)$/i, "USD"],
+  [/^(¥|￥|JPY)\s*|\s*(円|JPY)$/i, "JPY"],
+];
+
+/**
+ * An amount as a person typed it, in `currency`'s major units → minor units, or an error key.
+ * Parsed from the string (never through Number()), so `1e6`, `0x10` and `-5` are refused.
+ * Accepts `10000`, `10,000`, `１０，０００`, `25.5`, `$25`, `¥10,000`, `5000円`; a sign of the
+ * other currency (`￥5000` when dollars are chosen) is refused, not read as this one.
+ */
+export function parseMoney(typed: string, currency: CurrencyCode): { ok: true; minor: number } | { ok: false; error: MoneyError } {
+  let v = typed
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[，]/g, ",")
+    .replace(/[．]/g, ".")
+    .replace(/[‐－ー−―‑–—]/g, "-")
+    .replace(/^[\s\u3000]+|[\s\u3000]+$/g, "");
+  for (const [sign, named] of SIGNS) {
+    if (!sign.test(v)) continue;
+    if (named !== currency) return { ok: false, error: "otherCurrency" };
+    v = v.replace(sign, "");
+  }
+  if (v === "") return { ok: false, error: "required" };
+  if (/^-/.test(v)) return { ok: false, error: "amountNotPositive" };
+  const m = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(v);
+  if (!m) return { ok: false, error: "invalidAmount" };
+  const whole = m[1]!.replaceAll(",", "");
+  const fraction = m[2] ?? "";
+  if (whole.length > 12) return { ok: false, error: "aboveMaximum" };
+  const digits = minorUnitDigits(currency);
+  if (digits === 0 && fraction !== "") return { ok: false, error: "wholeYen" };
+  if (fraction.length > digits) return { ok: false, error: "tooManyDecimals" };
+  const minor = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0");
+  if (minor <= 0) return { ok: false, error: "amountNotPositive" };
+  return { ok: true, minor };
+}
+
 /** Converts a major-unit amount as typed (`60`, `8000`) to minor units, or null when it has too many decimals. */
 export function toMinorUnits(major: number, currency: CurrencyCode): number | null {
   const factor = 10 ** minorUnitDigits(currency);

@@ -1,10 +1,32 @@
 /** Staff actions on a member, parsed from their forms. Messages are keys of `staff.member.errors`. Safe for the browser. */
 import { z } from "zod";
+import type { MoneyError } from "../i18n/format";
+
+/** The staff page's message key (of `staff.member.errors`) for an amount that does not parse. */
+export function moneyErrorKey(error: MoneyError): string {
+  const keys: Record<MoneyError, string> = {
+    required: "amount",
+    invalidAmount: "amount",
+    amountNotPositive: "amount",
+    wholeYen: "wholeYen",
+    tooManyDecimals: "tooManyDecimals",
+    otherCurrency: "otherCurrency",
+    aboveMaximum: "amountTooLarge",
+  };
+  return keys[error];
+}
 
 const confirm = z.literal("yes", { message: "confirm" });
 const trimmed = (max = 200) => z.string().trim().max(max);
 const optionalText = (max = 200) => trimmed(max).transform((s) => (s === "" ? null : s));
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "date").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "date");
+/** YYYY-MM-DD of a day that exists (2026-02-30 does not: Date would roll it over to March). */
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "date")
+  .refine((s) => {
+    const day = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === s;
+  }, "date");
 
 export const EditProfileSchema = z.object({
   intent: z.literal("edit"),
@@ -41,14 +63,41 @@ export const CancelSchema = z.object({
   confirm,
 });
 
+/** A form's one-time token (a UUID made when the page was shown): sending the same form twice records once. */
+const token = z.uuid("token");
+/** An amount as typed; read with parseMoney in the payment's or membership's currency by the use-case. */
+const typedAmount = z.string().trim().min(1, "amount").max(32, "amount");
+
 export const OfflinePaymentSchema = z.object({
   intent: z.literal("payment"),
   membershipId: z.uuid("membership"),
-  amount: z.coerce.number({ message: "amount" }).positive("amount").max(100_000_000, "amount"),
+  amount: typedAmount,
   currency: z.enum(["USD", "JPY"]),
   method: z.enum(["check", "bank_transfer", "cash"]),
-  paidAt: isoDate,
+  paidAt: isoDate.refine((s) => Date.parse(`${s}T00:00:00+09:00`) <= Date.now(), "paidInFuture"),
   reference: optionalText(100),
+  token,
+  confirm,
+});
+
+export const RefundSchema = z
+  .object({
+    intent: z.literal("refund"),
+    paymentId: z.uuid("payment"),
+    amount: typedAmount,
+    reason: z.enum(["requested_by_customer", "duplicate", "fraudulent", "other"], { message: "reason" }),
+    note: optionalText(200),
+    token,
+    confirm,
+  })
+  .superRefine((v, ctx) => {
+    if (v.reason === "other" && !v.note) ctx.addIssue({ code: "custom", path: ["note"], message: "noteRequired" });
+  });
+
+/** End a comp now (staff), instead of on its date. */
+export const EndCompSchema = z.object({
+  intent: z.literal("endComp"),
+  membershipId: z.uuid("membership"),
   confirm,
 });
 
@@ -112,8 +161,10 @@ export const MemberActionSchema = z.discriminatedUnion("intent", [
   SimulateRenewalSchema,
   EditProfileSchema,
   CompSchema,
+  EndCompSchema,
   CancelSchema,
   OfflinePaymentSchema,
+  RefundSchema,
   ResendReceiptSchema,
 ]);
 export type MemberAction = z.infer<typeof MemberActionSchema>;

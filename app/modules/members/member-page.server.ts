@@ -3,8 +3,9 @@
  * one transaction with its audit row (who, what, before and after) and, for status changes,
  * a membership_status_history row.
  */
+import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
-import type { DbOrTx } from "../../../db/client";
+import type { Database, DbOrTx } from "../../../db/client";
 import {
   auditLog,
   emailOutbox,
@@ -14,17 +15,21 @@ import {
   payments,
   people,
   receipts,
+  refunds,
   staffUsers,
   tiers,
   type Membership,
   type StaffUser,
 } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
-import { membershipEmailTarget } from "../billing/lifecycle.server";
+import { membershipEmailTarget, transition } from "../billing/lifecycle.server";
+import { appUrl } from "../billing/links.server";
+import { addInterval } from "../billing/stripe-shapes.server";
+import type { Env } from "../config/env.server";
 import { queueEmail } from "../email/outbox.server";
-import { toMinorUnits } from "../i18n/format";
+import { parseMoney } from "../i18n/format";
 import { issueReceiptForPayment } from "../receipts/receipts.server";
-import type { CancelSchema, CompSchema, EditProfileSchema, OfflinePaymentSchema } from "./member-actions.schema";
+import { moneyErrorKey, type CancelSchema, type CompSchema, type EditProfileSchema, type OfflinePaymentSchema } from "./member-actions.schema";
 import type { z } from "zod";
 
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
@@ -54,7 +59,7 @@ export async function getMemberPage(db: DbOrTx, memberId: string) {
     db
       .select({ payment: payments, receiptId: receipts.id, receiptNumber: receipts.number })
       .from(payments)
-      .leftJoin(receipts, eq(receipts.paymentId, payments.id))
+      .leftJoin(receipts, and(eq(receipts.paymentId, payments.id), eq(receipts.kind, "original")))
       .where(person ? eq(payments.personId, memberId) : eq(payments.organisationId, memberId))
       .orderBy(desc(payments.paidAt)),
     db
@@ -79,7 +84,25 @@ export async function getMemberPage(db: DbOrTx, memberId: string) {
       .orderBy(desc(auditLog.id))
       .limit(100),
   ]);
+  const paymentIds = paymentRows.map((p) => p.payment.id);
+  const corrections = paymentIds.length
+    ? await db
+        .select({ id: receipts.id, number: receipts.number, paymentId: receipts.paymentId, amount: receipts.amount })
+        .from(receipts)
+        .where(and(inArray(receipts.paymentId, paymentIds), eq(receipts.kind, "corrected")))
+        .orderBy(asc(receipts.issuedAt), asc(receipts.seq))
+    : [];
+  const refundRows = paymentIds.length
+    ? await db
+        .select({ refund: refunds, staffName: staffUsers.name })
+        .from(refunds)
+        .leftJoin(staffUsers, eq(staffUsers.id, refunds.staffUserId))
+        .where(inArray(refunds.paymentId, paymentIds))
+        .orderBy(asc(refunds.createdAt))
+    : [];
   return {
+    /** A one-time token for this page's forms: the same form sent twice records one payment or refund. */
+    formToken: randomUUID(),
     person: person ?? null,
     organisation: organisation ? { ...organisation, logo: null } : null,
     memberships: membershipRows.map((m) => ({
@@ -88,7 +111,13 @@ export async function getMemberPage(db: DbOrTx, memberId: string) {
       tierNameJa: m.tierNameJa,
       history: history.filter((h) => h.h.membershipId === m.membership.id).map((h) => ({ ...h.h, staffName: h.staffName })),
     })),
-    payments: paymentRows.map((p) => ({ ...p.payment, receiptId: p.receiptId, receiptNumber: p.receiptNumber })),
+    payments: paymentRows.map((p) => ({
+      ...p.payment,
+      receiptId: p.receiptId,
+      receiptNumber: p.receiptNumber,
+      refunds: refundRows.filter((r) => r.refund.paymentId === p.payment.id).map((r) => ({ ...r.refund, staffName: r.staffName })),
+      corrections: corrections.filter((c) => c.paymentId === p.payment.id),
+    })),
     emails,
     audits,
   };
@@ -142,8 +171,12 @@ export async function editProfile(db: DbOrTx, actor: Actor, memberId: string, in
   });
 }
 
-/** Gives a membership free of charge until the end of `until` (Japan time). */
-export async function compMembership(db: DbOrTx, actor: Actor, memberId: string, input: z.infer<typeof CompSchema>) {
+/**
+ * Records a comp: free of charge until the end of `until` (Japan time). The paid period is left
+ * as it was: when the comp ends the membership is active while that lasts (or, paying by card,
+ * billed again), else it lapses (billing/comps.server.ts, which also pauses Stripe's billing first).
+ */
+export async function compMembership(db: DbOrTx, actor: Actor, memberId: string, input: z.infer<typeof CompSchema>, options: { billingPaused: boolean }) {
   const until = new Date(`${input.until}T23:59:59+09:00`);
   if (until.getTime() <= Date.now()) throw new ActionError("until", "date");
   return db.transaction(async (tx) => {
@@ -153,10 +186,10 @@ export async function compMembership(db: DbOrTx, actor: Actor, memberId: string,
       .set({
         status: "comped",
         compedUntil: until,
-        currentPeriodEnd: sql`greatest(${memberships.currentPeriodEnd}, ${until.toISOString()}::timestamptz)`,
         startedAt: sql`coalesce(${memberships.startedAt}, now())`,
         cancelAtPeriodEnd: false,
         canceledAt: null,
+        graceUntil: null,
         updatedAt: new Date(),
       })
       .where(eq(memberships.id, before.id))
@@ -167,14 +200,14 @@ export async function compMembership(db: DbOrTx, actor: Actor, memberId: string,
       toStatus: "comped",
       cause: "staff",
       staffUserId: actor.staff.id,
-      note: `comped until ${input.until}`,
+      note: options.billingPaused ? `comped until ${input.until}; card billing paused in Stripe until then` : `comped until ${input.until}`,
     });
     await writeAudit(tx, {
       actorStaffUserId: actor.staff.id,
       action: "membership.comp",
       subjectType: "membership",
       subjectId: before.id,
-      details: { memberId, until: input.until, before: picked(before), after: picked(after!) },
+      details: { memberId, until: input.until, billingPaused: options.billingPaused, before: picked(before), after: picked(after!) },
       ip: actor.ip,
     });
   });
@@ -231,13 +264,24 @@ export async function cancelMembershipLocally(db: DbOrTx, actor: Actor, memberId
   });
 }
 
-/** Records a check, bank transfer or cash payment for a membership and issues its receipt. */
-export async function recordOfflinePayment(db: DbOrTx, actor: Actor, memberId: string, input: z.infer<typeof OfflinePaymentSchema>) {
-  const amount = toMinorUnits(input.amount, input.currency);
-  if (amount === null || amount <= 0) throw new ActionError("amount", "amount");
+/**
+ * Records a check, bank transfer or cash payment for a membership, once per form (its one-time
+ * token), with its receipt, its email and an audit row. A person's own membership (individual,
+ * family, student…) is activated by it, or extended: the tier's period (the membership's yearly
+ * or monthly interval) from the end of the period already paid, or from the payment's date when
+ * that has passed. A membership Stripe bills by card is refused: it would be paid twice.
+ */
+export async function recordOfflinePayment(ctx: { db: Database; env: Env }, actor: Actor, memberId: string, input: z.infer<typeof OfflinePaymentSchema>) {
+  const parsed = parseMoney(input.amount, input.currency);
+  if (!parsed.ok) throw new ActionError("amount", moneyErrorKey(parsed.error));
+  const amount = parsed.minor;
   const paidAt = new Date(`${input.paidAt}T12:00:00+09:00`);
-  return db.transaction(async (tx) => {
+  return ctx.db.transaction(async (tx) => {
+    const [again] = await tx.select({ id: payments.id }).from(payments).where(eq(payments.formToken, input.token));
+    if (again) return { paymentId: again.id, repeated: true };
     const membership = await membershipOf(tx, memberId, input.membershipId);
+    const own = membership.personId !== null && membership.seatOfMembershipId === null;
+    if (own && membership.stripeSubscriptionId && membership.status !== "canceled") throw new ActionError("membershipId", "paysByCard");
     const [person] = membership.personId ? await tx.select().from(people).where(eq(people.id, membership.personId)) : [];
     const [org] = membership.organisationId ? await tx.select().from(organisations).where(eq(organisations.id, membership.organisationId)) : [];
     const [payment] = await tx
@@ -251,9 +295,12 @@ export async function recordOfflinePayment(db: DbOrTx, actor: Actor, memberId: s
         method: input.method,
         description: input.reference ? `${input.method}: ${input.reference}` : input.method,
         recordedByStaffUserId: actor.staff.id,
+        formToken: input.token,
         paidAt,
       })
       .returning();
+    const period = own ? await payPeriod(tx, ctx.env, actor, membership, paidAt, input.method) : null;
+    // Issued after the period moved, so the receipt names the period this payment pays for.
     const receipt = await issueReceiptForPayment(tx, payment!.id, {
       issuedAt: new Date(),
       poNumber: org && input.reference ? input.reference : null,
@@ -266,16 +313,68 @@ export async function recordOfflinePayment(db: DbOrTx, actor: Actor, memberId: s
       personId: person?.id ?? null,
       organisationId: org?.id ?? null,
       props: { recipient: recipientOf(person, org, locale), receiptId: receipt.id },
+      dedupeKey: `receipt:${receipt.id}`,
     });
     await writeAudit(tx, {
       actorStaffUserId: actor.staff.id,
       action: "payment.record_offline",
       subjectType: "membership",
       subjectId: membership.id,
-      details: { memberId, paymentId: payment!.id, amount, currency: input.currency, method: input.method, reference: input.reference, receiptNumber: receipt.number },
+      details: {
+        memberId,
+        paymentId: payment!.id,
+        amount,
+        currency: input.currency,
+        method: input.method,
+        reference: input.reference,
+        receiptNumber: receipt.number,
+        ...(period ? { statusBefore: membership.status, statusAfter: period.status, periodEnd: period.end.toISOString() } : {}),
+      },
       ip: actor.ip,
     });
-    return { payment: payment!, receipt };
+    return { paymentId: payment!.id, repeated: false };
+  });
+}
+
+/** An offline payment pays the membership's next period: active from it (a new member is welcomed), or a comp's paid period extended. */
+async function payPeriod(tx: DbOrTx, env: Env, actor: Actor, membership: Membership, paidAt: Date, method: string) {
+  const interval = membership.interval ?? "year";
+  const paidUntil = membership.currentPeriodEnd;
+  const continuing = membership.status !== "pending" && membership.status !== "canceled" && paidUntil !== null && paidUntil.getTime() > paidAt.getTime();
+  const start = continuing ? paidUntil! : paidAt;
+  const end = new Date(addInterval(Math.floor(start.getTime() / 1000), interval) * 1000);
+  const period = { currentPeriodStart: start, currentPeriodEnd: end };
+  if (membership.status === "comped") {
+    await tx.update(memberships).set({ ...period, updatedAt: new Date() }).where(eq(memberships.id, membership.id));
+    return { status: membership.status, end };
+  }
+  await transition(tx, membership, "active", { cause: "staff", staffUserId: actor.staff.id, note: `offline payment (${method})` }, {
+    ...period,
+    graceUntil: null,
+    canceledAt: null,
+    cancelAtPeriodEnd: false,
+    startedAt: membership.startedAt ?? paidAt,
+  });
+  if (membership.status === "pending") await queueWelcome(tx, env, membership.id, end);
+  return { status: "active" as const, end };
+}
+
+/** The welcome email of a membership that starts (once per membership, like Stripe's first payment's). */
+async function queueWelcome(tx: DbOrTx, env: Env, membershipId: string, periodEnd: Date) {
+  const target = await membershipEmailTarget(tx, membershipId);
+  if (!target?.personId) return;
+  await queueEmail(tx, {
+    template: "welcome",
+    locale: target.locale,
+    to: target.to,
+    personId: target.personId,
+    props: {
+      recipient: target.recipient,
+      tierName: { en: target.tier.nameEn, ja: target.tier.nameJa },
+      periodEnd: periodEnd.toISOString(),
+      manageUrl: appUrl(env, target.locale, `/join/success?m=${membershipId}`),
+    },
+    dedupeKey: `welcome:${membershipId}`,
   });
 }
 

@@ -9,7 +9,7 @@ const args = process.argv.slice(2);
 const id = args.find((a) => !a.startsWith("--"));
 if (!id || !/^evt_\w+$/.test(id)) fail("usage: npm run stripe:replay -- <evt_…> [--force]");
 const env = commandEnv();
-const handle = commandDatabase(env);
+const handle = await commandDatabase(env);
 try {
   const result = await replayStripeEvent({ db: handle.db, env }, id, { force: args.includes("--force") });
   if (!result.found) {

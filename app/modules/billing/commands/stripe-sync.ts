@@ -6,7 +6,7 @@ import { commandDatabase, commandEnv, fail } from "./shared";
 const env = commandEnv();
 const stripe = getStripe(env);
 if (!stripe) fail("STRIPE_SECRET_KEY is not set: the demo gateway needs no Stripe catalogue (it sends prices inline).");
-const handle = commandDatabase(env);
+const handle = await commandDatabase(env);
 try {
   const report = await syncStripeCatalogue(handle.db, stripe, (line) => console.log(`  ${line}`));
   console.log(

@@ -1,0 +1,151 @@
+/**
+ * The fields of a membership application (tier, currency, interval, name and kana, email,
+ * language, address, partnership), as /join shows them and as staff use them to add a member by
+ * hand: the same fields, labels and translated errors for one schema (join.schema.ts).
+ */
+import { useEffect, useState, type ReactNode } from "react";
+import type { CatalogueTier, CataloguePartnership } from "~/modules/catalog/catalog";
+import { formatMoney } from "~/modules/i18n/format";
+import type { Locale } from "~/modules/i18n/i18n";
+import type { Dictionary } from "~/modules/i18n/locales/en";
+import type { JoinField, JoinFieldErrors, JoinValues } from "~/modules/members/join.schema";
+import { PREFECTURES, US_STATES } from "~/modules/members/regions";
+import { FieldError, RadioGroup, TextField } from "./form-fields";
+
+export function JoinFields(props: {
+  t: Dictionary;
+  locale: Locale;
+  tiers: CatalogueTier[];
+  partnerships: CataloguePartnership[];
+  values: JoinValues;
+  errors: JoinFieldErrors;
+  /** Family and given names' kana readings (required where the form is in Japanese). */
+  showKana: boolean;
+}) {
+  const { t, locale, tiers, partnerships, values, errors } = props;
+  const [country, setCountry] = useState(values.country ?? (locale === "ja" ? "JP" : "US"));
+  // Without JavaScript both region lists show; with it, only the chosen country's.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  const err = (field: JoinField) => (errors[field] ? t.join.errors[errors[field]!] : undefined);
+  const input = (field: JoinField, label: string, options: { type?: string; autoComplete?: string; hint?: string; required?: boolean; lang?: string } = {}) => (
+    <TextField name={field} label={label} value={values[field] ?? ""} error={err(field)} optionalLabel={t.join.optional} {...options} />
+  );
+  const radios = (field: JoinField, legend: string, choices: { value: string; label: ReactNode }[]) => (
+    <RadioGroup name={field} legend={legend} value={values[field]} error={err(field)} choices={choices} />
+  );
+  const select = (field: JoinField, label: string, choices: { value: string; label: string }[], required = true) => (
+    <div className="field">
+      <label htmlFor={field}>{label}</label>
+      <select
+        id={field}
+        name={field}
+        defaultValue={values[field] ?? ""}
+        aria-invalid={errors[field] ? true : undefined}
+        aria-describedby={errors[field] ? `${field}-error` : undefined}
+      >
+        <option value="">{required ? t.join.choose : t.join.noPartnership}</option>
+        {choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+      <FieldError id={`${field}-error`} message={err(field)} />
+    </div>
+  );
+
+  return (
+    <>
+        <fieldset>
+          <legend>{t.join.membershipLegend}</legend>
+          {radios(
+            "tier",
+            t.join.tierLegend,
+            tiers.map((tier) => ({
+              value: tier.slug,
+              label: (
+                <span>
+                  <strong>{tier.name[locale]}</strong>{" "}
+                  <span className="muted">
+                    {tier.prices
+                      .filter((p) => p.interval === "year")
+                      .map((p) => formatMoney(p.amount, p.currency, locale))
+                      .join(" / ")}{" "}
+                    {t.join.perYear}
+                    {tier.prices.some((p) => p.interval === "month")
+                      ? ` · ${tier.prices
+                          .filter((p) => p.interval === "month")
+                          .map((p) => formatMoney(p.amount, p.currency, locale))
+                          .join(" / ")} ${t.join.perMonth}`
+                      : ""}
+                  </span>
+                </span>
+              ),
+            })),
+          )}
+          {radios("currency", t.join.currencyLegend, [
+            { value: "USD", label: t.join.usd },
+            { value: "JPY", label: t.join.jpy },
+          ])}
+          {radios("interval", t.join.intervalLegend, [
+            { value: "year", label: t.join.yearly },
+            { value: "month", label: t.join.monthly },
+          ])}
+        </fieldset>
+
+        <fieldset>
+          <legend>{t.join.aboutYouLegend}</legend>
+          <div className="field-row">
+            {input("familyName", t.join.familyName, { autoComplete: "family-name" })}
+            {input("givenName", t.join.givenName, { autoComplete: "given-name" })}
+          </div>
+          {props.showKana ? (
+            <div className="field-row">
+              {input("familyNameKana", t.join.familyNameKana, { hint: t.join.kanaHint })}
+              {input("givenNameKana", t.join.givenNameKana)}
+            </div>
+          ) : null}
+          {input("email", t.join.email, { type: "email", autoComplete: "email", hint: t.join.emailHint })}
+          {radios("preferredLocale", t.join.preferredLocale, [
+            { value: "en", label: t.join.english },
+            { value: "ja", label: t.join.japanese },
+          ])}
+        </fieldset>
+
+        <fieldset>
+          <legend>{t.join.addressLegend}</legend>
+          <fieldset className="field" aria-invalid={errors.country ? true : undefined}>
+            <legend>{t.join.country}</legend>
+            {(["JP", "US"] as const).map((c) => (
+              <label key={c} className="choice">
+                <input type="radio" name="country" value={c} defaultChecked={values.country === c} onChange={() => setCountry(c)} />{" "}
+                {c === "JP" ? t.join.japan : t.join.unitedStates}
+              </label>
+            ))}
+            <FieldError id="country-error" message={err("country")} />
+          </fieldset>
+          {input("postalCode", t.join.postalCode, { autoComplete: "postal-code", hint: t.join.postalHintJp })}
+          <div hidden={hydrated && country === "US"} className="region-jp">
+            {select("prefecture", t.join.prefecture, PREFECTURES.map((p) => ({ value: p.code, label: locale === "ja" ? p.ja : `${p.en} (${p.ja})` })))}
+          </div>
+          <div hidden={hydrated && country === "JP"} className="region-us">
+            {select("state", t.join.state, US_STATES.map((s) => ({ value: s.code, label: locale === "ja" ? `${s.ja}（${s.code}）` : `${s.en} (${s.code})` })))}
+          </div>
+          {input("city", t.join.city, { autoComplete: "address-level2" })}
+          {input("addressLine1", t.join.addressLine1, { autoComplete: "address-line1" })}
+          {input("addressLine2", t.join.addressLine2, { autoComplete: "address-line2", required: false })}
+        </fieldset>
+
+        {partnerships.length > 0
+          ? select(
+              "partnership",
+              t.join.partnership,
+              partnerships.map((p) => ({ value: p.slug, label: `${p.us[locale]} – ${p.jp[locale]}` })),
+              false,
+            )
+          : null}
+
+    </>
+  );
+}

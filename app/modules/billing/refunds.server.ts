@@ -1,0 +1,118 @@
+/**
+ * Staff refunds from a payment on the member page. A payment made through Stripe is refunded in
+ * Stripe: our refund row is written first (its id, the form's one-time token, is the idempotency
+ * key, so a double submit is one refund), then Stripe is asked, outside any transaction; the
+ * refunded amount and the corrected receipt follow from Stripe's charge.refunded through the
+ * webhook code, as for a refund made in Stripe's dashboard. A check, cash or bank-transfer payment
+ * is refunded outside any payment system: the refund, the refunded amount, the corrected receipt
+ * and its email are recorded at once, in one transaction. Either way one audit row.
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { payments, refunds, type Payment, type Refund } from "../../../db/schema";
+import { writeAudit, type StaffActor } from "../audit/audit.server";
+import { parseMoney } from "../i18n/format";
+import { moneyErrorKey, type RefundSchema } from "../members/member-actions.schema";
+import { ActionError } from "../members/member-page.server";
+import { issueRefundReceipt } from "../receipts/refund-receipt.server";
+import { isDemo, refundDemoPayment } from "./demo.server";
+import { getGateway } from "./gateway.server";
+import type { BillingContext } from "./webhook.server";
+import type { z } from "zod";
+
+type Context = BillingContext;
+type Actor = StaffActor;
+
+const OFFLINE_METHODS: Payment["method"][] = ["check", "cash", "bank_transfer"];
+
+/** Was this payment made through Stripe (so it is refunded there)? */
+export function refundsThroughStripe(payment: Pick<Payment, "method" | "stripeInvoiceId" | "stripePaymentIntentId" | "stripeChargeId">): boolean {
+  if (OFFLINE_METHODS.includes(payment.method)) return false;
+  return Boolean(payment.stripeInvoiceId || payment.stripePaymentIntentId || payment.stripeChargeId);
+}
+
+/**
+ * How much of a payment can still be refunded: its amount less what Stripe reports refunded (or,
+ * offline, what we refunded) and the refunds asked of Stripe that it has not reported yet.
+ */
+export function refundable(payment: Pick<Payment, "amount" | "refundedAmount">, rows: Pick<Refund, "amount" | "status" | "via">[]): number {
+  const sum = (status: Refund["status"]) => rows.filter((r) => r.via === "stripe" && r.status === status).reduce((n, r) => n + r.amount, 0);
+  const reported = Math.max(payment.refundedAmount, sum("succeeded"));
+  return Math.max(0, payment.amount - reported - sum("pending"));
+}
+
+export async function refundPaymentAsStaff(ctx: Context, actor: Actor, memberId: string, input: z.infer<typeof RefundSchema>): Promise<Refund> {
+  const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, input.paymentId));
+  if (!payment || (payment.personId !== memberId && payment.organisationId !== memberId)) throw new ActionError("paymentId", "payment");
+  const parsed = parseMoney(input.amount, payment.currency);
+  if (!parsed.ok) throw new ActionError("amount", moneyErrorKey(parsed.error));
+  const viaStripe = refundsThroughStripe(payment);
+  // Stripe has not told us the charge yet (its events are on their way): nothing to refund against.
+  if (viaStripe && !payment.stripePaymentIntentId && !payment.stripeChargeId) throw new ActionError("amount", "refundNotLinked");
+
+  const refund = await ctx.db.transaction(async (tx) => {
+    const [again] = await tx.select().from(refunds).where(eq(refunds.id, input.token));
+    if (again) return again; // the same form sent twice: one refund
+    const [locked] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for("update");
+    const earlier = await tx.select().from(refunds).where(and(eq(refunds.paymentId, payment.id), inArray(refunds.status, ["pending", "succeeded"])));
+    if (parsed.minor > refundable(locked!, earlier)) throw new ActionError("amount", "refundTooMuch");
+    const [row] = await tx
+      .insert(refunds)
+      .values({
+        id: input.token,
+        paymentId: payment.id,
+        amount: parsed.minor,
+        currency: payment.currency,
+        reason: input.reason,
+        note: input.note,
+        via: viaStripe ? "stripe" : "offline",
+        status: viaStripe ? "pending" : "succeeded",
+        staffUserId: actor.staff.id,
+      })
+      .returning();
+    if (!viaStripe) {
+      const total = locked!.refundedAmount + parsed.minor;
+      await tx.update(payments).set({ refundedAmount: total }).where(eq(payments.id, payment.id));
+      await issueRefundReceipt(tx, locked!, total, new Date());
+    }
+    await writeAudit(tx, {
+      actorStaffUserId: actor.staff.id,
+      action: "payment.refund",
+      subjectType: payment.personId ? "person" : "organisation",
+      subjectId: memberId,
+      details: { paymentId: payment.id, refundId: row!.id, amount: parsed.minor, currency: payment.currency, reason: input.reason, note: input.note, via: row!.via },
+      ip: actor.ip,
+    });
+    return row!;
+  });
+  if (refund.via !== "stripe" || refund.status !== "pending" || refund.stripeRefundId) return refund;
+
+  try {
+    if (isDemo(ctx)) {
+      // The demo gateway's charge.refunded goes through the webhook code, as Stripe's would.
+      await refundDemoPayment(ctx, payment.id, refund.amount);
+      return refund;
+    }
+    const answer = await getGateway(ctx.env).refund(
+      {
+        paymentIntentId: payment.stripePaymentIntentId?.startsWith("pi_") ? payment.stripePaymentIntentId : null,
+        chargeId: payment.stripeChargeId,
+        amount: refund.amount,
+        reason: refund.reason === "other" ? null : (refund.reason as "requested_by_customer" | "duplicate" | "fraudulent"),
+        metadata: { refundId: refund.id, paymentId: payment.id },
+      },
+      `refund-${refund.id}`,
+    );
+    const status = answer.status === "succeeded" ? "succeeded" : answer.status === "failed" || answer.status === "canceled" ? "failed" : "pending";
+    const [updated] = await ctx.db
+      .update(refunds)
+      .set({ stripeRefundId: answer.id, status: sql`case when ${refunds.status} = 'succeeded' then 'succeeded' else ${status} end`, updatedAt: new Date() })
+      .where(eq(refunds.id, refund.id))
+      .returning();
+    return updated!;
+  } catch (error) {
+    const message = (error as Error)?.message ?? String(error);
+    console.warn(`billing: refund ${refund.id} of payment ${payment.id} failed:`, message);
+    await ctx.db.update(refunds).set({ status: "failed", error: message.slice(0, 500), updatedAt: new Date() }).where(eq(refunds.id, refund.id));
+    throw new ActionError("amount", "refundFailed");
+  }
+}
