@@ -21,6 +21,8 @@ export function JoinFields(props: {
   errors: JoinFieldErrors;
   /** Family and given names' kana readings (required where the form is in Japanese). */
   showKana: boolean;
+  /** The person fieldset's legend, when not the person filling it in (staff adding a member). */
+  personLegend?: string;
 }) {
   const { t, locale, tiers, partnerships, values, errors } = props;
   const [country, setCountry] = useState(values.country ?? (locale === "ja" ? "JP" : "US"));
@@ -95,7 +97,7 @@ export function JoinFields(props: {
         </fieldset>
 
         <fieldset>
-          <legend>{t.join.aboutYouLegend}</legend>
+          <legend>{props.personLegend ?? t.join.aboutYouLegend}</legend>
           <div className="field-row">
             {input("familyName", t.join.familyName, { autoComplete: "family-name" })}
             {input("givenName", t.join.givenName, { autoComplete: "given-name" })}

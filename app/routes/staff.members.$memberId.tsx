@@ -398,13 +398,13 @@ export default function MemberPage() {
                 const prefix = `refund-${pay.id}`;
                 return (
                   <tr key={pay.id} data-payment={pay.id}>
-                    <td>{dt(pay.paidAt)}</td>
-                    <td>{formatMoney(pay.amount, pay.currency, locale)}</td>
-                    <td>
+                    <td data-label={t.member.paidAt}>{dt(pay.paidAt)}</td>
+                    <td data-label={t.member.amount}>{formatMoney(pay.amount, pay.currency, locale)}</td>
+                    <td data-label={t.member.method}>
                       {methods[pay.method] ?? pay.method}
                       {pay.cardBrand && pay.cardLast4 ? ` ${pay.cardBrand.toUpperCase()} •••• ${pay.cardLast4}` : ""}
                     </td>
-                    <td>
+                    <td data-label={t.member.receipt}>
                       {pay.receiptNumber ?? "—"}
                       {pay.corrections.map((c) => (
                         <div key={c.id} className="muted">
@@ -420,7 +420,7 @@ export default function MemberPage() {
                         </Form>
                       ) : null}
                     </td>
-                    <td>
+                    <td data-label={t.member.refunded}>
                       {pay.refundedAmount > 0 ? <div data-refunded>{formatMoney(pay.refundedAmount, pay.currency, locale)}</div> : null}
                       {pay.refunds.length ? (
                         <ul className="plain">
@@ -441,7 +441,8 @@ export default function MemberPage() {
                             <input type="hidden" name="paymentId" value={pay.id} />
                             <input type="hidden" name="token" value={data.formToken} />
                             <p className="hint">
-                              {pay.stripeInvoiceId || pay.stripePaymentIntentId || pay.stripeChargeId ? t.member.refundHintStripe : t.member.refundHintOffline}{" "}
+                              {pay.refundsVia === "stripe" ? t.member.refundHintStripe : t.member.refundHintOffline}
+                              {locale === "ja" ? "" : " "}
                               {t.member.refundable(formatMoney(remaining, pay.currency, locale))}
                             </p>
                             <Field name="amount" label={`${t.member.refundAmount} (${pay.currency})`} idPrefix={prefix} errors={refundErrors} defaultValue={refundErrors ? (failed!.values.amount ?? "") : major(remaining)} />

@@ -78,7 +78,7 @@ export default function NewMember() {
         trigger={failed}
       />
       <Form method="post" noValidate className="join-form">
-        <JoinFields t={d} locale={locale} tiers={tiers} partnerships={partnerships} values={values} errors={errors} showKana />
+        <JoinFields t={d} locale={locale} tiers={tiers} partnerships={partnerships} values={values} errors={errors} showKana personLegend={t.newMember.personLegend} />
         <button type="submit" className="button primary">
           {t.newMember.submit}
         </button>

@@ -12,7 +12,7 @@ import { payments, refunds, type Payment, type Refund } from "../../../db/schema
 import { writeAudit, type StaffActor } from "../audit/audit.server";
 import { parseMoney } from "../i18n/format";
 import { moneyErrorKey, type RefundSchema } from "../members/member-actions.schema";
-import { ActionError } from "../members/member-page.server";
+import { ActionError, refundsThroughStripe } from "../members/member-page.server";
 import { issueRefundReceipt } from "../receipts/refund-receipt.server";
 import { isDemo, refundDemoPayment } from "./demo.server";
 import { getGateway } from "./gateway.server";
@@ -21,14 +21,6 @@ import type { z } from "zod";
 
 type Context = BillingContext;
 type Actor = StaffActor;
-
-const OFFLINE_METHODS: Payment["method"][] = ["check", "cash", "bank_transfer"];
-
-/** Was this payment made through Stripe (so it is refunded there)? */
-export function refundsThroughStripe(payment: Pick<Payment, "method" | "stripeInvoiceId" | "stripePaymentIntentId" | "stripeChargeId">): boolean {
-  if (OFFLINE_METHODS.includes(payment.method)) return false;
-  return Boolean(payment.stripeInvoiceId || payment.stripePaymentIntentId || payment.stripeChargeId);
-}
 
 /**
  * How much of a payment can still be refunded: its amount less what Stripe reports refunded (or,

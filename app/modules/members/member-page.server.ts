@@ -19,6 +19,7 @@ import {
   staffUsers,
   tiers,
   type Membership,
+  type Payment,
   type StaffUser,
 } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
@@ -115,12 +116,21 @@ export async function getMemberPage(db: DbOrTx, memberId: string) {
       ...p.payment,
       receiptId: p.receiptId,
       receiptNumber: p.receiptNumber,
+      refundsVia: refundsThroughStripe(p.payment) ? ("stripe" as const) : ("offline" as const),
       refunds: refundRows.filter((r) => r.refund.paymentId === p.payment.id).map((r) => ({ ...r.refund, staffName: r.staffName })),
       corrections: corrections.filter((c) => c.paymentId === p.payment.id),
     })),
     emails,
     audits,
   };
+}
+
+const OFFLINE_METHODS: Payment["method"][] = ["check", "cash", "bank_transfer"];
+
+/** Was this payment made through Stripe (so it is refunded there), rather than by check, cash or a transfer staff recorded? */
+export function refundsThroughStripe(payment: Pick<Payment, "method" | "stripeInvoiceId" | "stripePaymentIntentId" | "stripeChargeId">): boolean {
+  if (OFFLINE_METHODS.includes(payment.method)) return false;
+  return Boolean(payment.stripeInvoiceId || payment.stripePaymentIntentId || payment.stripeChargeId);
 }
 
 export class ActionError extends Error {

@@ -420,6 +420,7 @@ export const en = {
       exists: "Someone with this email address is already known.",
       openExisting: "Open their page",
       submit: "Add member",
+      personLegend: "The member",
       link: "Add a member",
     },
     list: {

@@ -417,6 +417,7 @@ export const ja: Dictionary = {
       exists: "このメールアドレスの方はすでに登録されています。",
       openExisting: "その方のページを開く",
       submit: "会員を追加",
+      personLegend: "会員の情報",
       link: "会員を追加",
     },
     list: {
