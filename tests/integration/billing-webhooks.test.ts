@@ -1,4 +1,5 @@
 import { count, eq, sql } from "drizzle-orm";
+import { http } from "msw";
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { connect } from "../../db/client";
@@ -20,7 +21,7 @@ import {
   type EventShape,
   type SubscriptionRefs,
 } from "~/modules/billing/stripe-shapes.server";
-import { stripeCalls, stripeHas, useStripeMock } from "../mocks/stripe";
+import { STRIPE, stripeCalls, stripeError, stripeHas, stripeServer, useStripeMock } from "../mocks/stripe";
 import { expectConsoleError } from "../setup/console";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, createPendingMembership, deliver, getMembership } from "../fixtures/billing";
@@ -349,6 +350,34 @@ describe("Stripe webhooks: the billing core", () => {
     expect(applied!.processedAt).not.toBeNull();
     // A late redelivery of the refund is a duplicate.
     expect((await deliver(t.db, env, refund)).body).toEqual({ received: true, duplicate: true });
+  });
+
+  it("a subscription event Stripe cannot be asked about answers 500 and is kept for Stripe's retry", async () => {
+    const { membership, refs } = await createPendingMembership(t.db);
+    const updated = subscriptionEvent("customer.subscription.updated", refs, "active", T0);
+    stripeServer.use(http.get(`${STRIPE}/v1/subscriptions/:id`, () => stripeError(500, "api_error", "internal", "Stripe is down")));
+    expectConsoleError(1);
+    expect((await deliver(t.db, env, updated)).status).toBe(500);
+    const [stored] = await t.db.select().from(stripeEvents).where(eq(stripeEvents.id, updated.id));
+    expect(stored).toMatchObject({ processedAt: null, attempts: 1 });
+    expect((await getMembership(t.db, membership.id)).status).toBe("pending");
+    stripeServer.resetHandlers();
+    stripeHasNow(updated);
+    expect((await deliver(t.db, env, updated)).body.outcome).toBe("applied");
+    expect((await getMembership(t.db, membership.id)).status).toBe("active");
+  });
+
+  it("a dispute that comes before its payment waits and marks the payment disputed when it lands", async () => {
+    const { membership, refs } = await createPendingMembership(t.db, { currency: "USD" });
+    await deliver(t.db, env, checkoutCompleted(refs, T0));
+    const invoice = invoiceShape(refs, { invoiceId: demoId("in"), status: "paid", periodStart: T0, periodEnd: addInterval(T0, "year"), created: T0 + 1 });
+    const paid = invoicePaidEvents(invoice, { created: T0 + 1 });
+    const dispute = stripeEvent("charge.dispute.created", disputeShape({ disputeId: demoId("dp"), chargeId: String(paid.charge.data.object.id), paymentIntentId: paymentIntentFor(invoice.id), amount: 6000, currency: "usd", created: T0 + 5 }), T0 + 5);
+    expect((await deliver(t.db, env, dispute)).body.outcome).toBe("parked");
+    for (const event of paid.all) await deliver(t.db, env, event);
+    const [payment] = await t.db.select().from(payments).where(eq(payments.membershipId, membership.id));
+    expect(payment!.disputed).toBe(true);
+    expect((await t.db.select().from(stripeEvents).where(eq(stripeEvents.id, dispute.id)))[0]!.processedAt).not.toBeNull();
   });
 
   it("two instances applying one payment's events at the same moment still bring its facts together", async () => {

@@ -4,10 +4,10 @@
  * (charge.succeeded) that invoice_payment.paid links to the invoice, or a check / wire staff
  * record (after Stripe's "paid out of band" invoice.paid, which alone cannot say how).
  */
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { payments, receipts, staffUsers } from "../../db/schema";
-import { corporateInvoiceShape, invoicePaidEvents } from "~/modules/billing/stripe-shapes.server";
+import { emailOutbox, payments, receipts, staffUsers } from "../../db/schema";
+import { corporateInvoiceShape, invoicePaidEvents, stripeEvent } from "~/modules/billing/stripe-shapes.server";
 import { recordOfflineInvoicePayment } from "~/modules/corporate/corporate-billing.server";
 import { buildReceiptDocument, receiptLines } from "~/modules/receipts/receipt-document";
 import { issuerFromEnv } from "~/modules/receipts/receipts.server";
@@ -56,6 +56,22 @@ describe("how a company paid its invoice", () => {
     expect(r.receipt.snapshot).toMatchObject({ method: { type: "card", brand: "jcb", last4: "0005" } });
     expect(r.ja).toContain("クレジットカード JCB •••• 0005");
     expect(r.en).toContain("Card JCB •••• 0005");
+  });
+
+  it("a refund of a company's payment issues one corrected receipt, emailed to its billing contact addressed to the company", async () => {
+    const m = await invoicedCompany();
+    const events = paid(m, "card");
+    for (const event of events.all) expect((await deliver(t.db, env, event)).status).toBe(200);
+    const refund = stripeEvent("charge.refunded", { ...events.charge.data.object, amount_refunded: 700000, refunded: true });
+    expect((await deliver(t.db, env, refund)).status).toBe(200);
+    expect((await deliver(t.db, env, { ...refund, id: `${refund.id}x` })).status).toBe(200);
+    const { payment } = await paymentAndReceipt(m);
+    expect(payment.refundedAmount).toBe(700000);
+    const rows = await t.db.select().from(receipts).where(eq(receipts.paymentId, payment.id)).orderBy(receipts.seq);
+    expect(rows.map((r) => [r.kind, r.amount])).toEqual([["original", 700000], ["corrected", 0]]);
+    const [mail] = await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.template, "receipt"), sql`${emailOutbox.props} ->> 'receiptId' = ${rows[1]!.id}`));
+    expect(mail).toMatchObject({ toEmail: `b${seq}@method${seq}.example.jp`, locale: "ja", organisationId: m.organisationId, props: { recipient: { kind: "organisation", name: "株式会社さくら商事" } } });
+    expect((await renderEmail("receipt", "ja", { ...(templates.receipt.previews.ja as object), recipient: mail!.props.recipient })).html).toContain("株式会社さくら商事 御中");
   });
 
   it("by card, when invoice.paid comes before the charge: 'paid through Stripe', then corrected to card on the payment and the receipt", async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { renderEmail } from "../../emails";
 import { donations, emailOutbox, payments, people, receipts, type Donation } from "../../db/schema";
 import type Stripe from "stripe";
-import { addInterval, demoId, stripeEvent, type Sent, type SentInvoice } from "~/modules/billing/stripe-shapes.server";
+import { addInterval, demoId, invoicePaidEvents, stripeEvent, type Sent, type SentInvoice } from "~/modules/billing/stripe-shapes.server";
 import { parseEnv } from "~/modules/config/env.server";
 import { dictionary } from "~/modules/i18n/i18n";
 import { setFundGoal } from "~/modules/donations/donations.server";
@@ -514,3 +514,40 @@ describe("public pages and fund progress", () => {
   });
 });
 
+
+describe("refunds of gifts", () => {
+  it("a one-time gift's refund that comes before its Checkout event waits, then is applied once", async () => {
+    await submit({ ...alice, email: "refund-first@example.com", interval: "once", preset: "", amount: "40" });
+    const donation = await latestDonation("refund-first@example.com");
+    const completed = oneTimeCompleted(donation);
+    const intent = `pi_${donation.id.replaceAll("-", "")}`;
+    const charge = { id: demoId("ch"), object: "charge", amount: 4000, amount_refunded: 4000, refunded: true, currency: "usd", payment_intent: intent, status: "succeeded", created: 1 } satisfies Sent<Stripe.Charge>;
+    expect((await deliver(t.db, env, stripeEvent("charge.refunded", charge))).body.outcome).toBe("parked");
+    expect((await deliver(t.db, env, completed)).status).toBe(200);
+    const { pays: [payment] } = await giftRows(donation.id);
+    expect(payment).toMatchObject({ amount: 4000, refundedAmount: 4000, stripeChargeId: charge.id });
+    const all = await t.db.select().from(receipts).where(eq(receipts.paymentId, payment!.id)).orderBy(receipts.seq);
+    expect(all.map((r) => [r.kind, r.amount])).toEqual([["original", 4000], ["corrected", 0]]);
+  });
+
+  it("a refund of one month's payment (charge.refunded) counts once, with one corrected receipt and its email", async () => {
+    await submit({ ...alice, email: "refund-monthly@example.com", currency: "JPY", preset: "", amount: "3,000", fund: "sister-city-grants" });
+    const donation = await latestDonation("refund-monthly@example.com");
+    const sub = demoId("sub");
+    const at = Math.floor(Date.now() / 1000) - 3600;
+    const invoiceEvent = monthlyInvoicePaid(donation, sub, at);
+    // The month's payment as Stripe reports it: the invoice, its payment intent, its charge.
+    const paid = invoicePaidEvents(invoiceEvent.data.object as { id: string; currency: string; amount_paid: number; customer: string }, { created: at, brand: "jcb", last4: "1111" });
+    for (const event of paid.all) expect((await deliver(t.db, env, event)).status).toBe(200);
+    const { pays: [payment] } = await giftRows(donation.id);
+    expect(payment).toMatchObject({ amount: 3000, method: "card", cardBrand: "jcb", stripeChargeId: paid.charge.data.object.id });
+    const refunded = stripeEvent("charge.refunded", { ...paid.charge.data.object, amount_refunded: 1000 });
+    await Promise.all([deliver(t.db, env, refunded), deliver(t.db, env, { ...refunded, id: demoId("evt") })]);
+    const { pays: [after] } = await giftRows(donation.id);
+    expect(after!.refundedAmount).toBe(1000);
+    const all = await t.db.select().from(receipts).where(eq(receipts.paymentId, payment!.id)).orderBy(receipts.seq);
+    expect(all.map((r) => [r.kind, r.amount, r.deductibleAmount])).toEqual([["original", 3000, 3000], ["corrected", 2000, 2000]]);
+    const mails = (await outboxFor("receipt", "refund-monthly@example.com")).map((r) => String(r.props.receiptId));
+    expect(mails.sort()).toEqual(all.map((r) => r.id).sort());
+  });
+});
