@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark, printing figures. Builds the app first (npm run bench does). */
+import { benchBackup } from "./backup";
 import { benchEmails } from "./emails";
 import { benchMembers } from "./members";
 import { benchStartup } from "./startup";
@@ -11,6 +12,7 @@ const benches: [string, () => Promise<void>][] = [
   ["webhooks", benchWebhooks],
   ["statements", benchStatements],
   ["members", benchMembers],
+  ["backup", benchBackup],
 ];
 
 const only = process.argv.slice(2);
