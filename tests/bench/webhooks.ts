@@ -119,6 +119,8 @@ export async function benchWebhooks(): Promise<void> {
       env: {
         ...process.env,
         NODE_ENV: "production",
+        // The benchmark's app is a production build with the demo gateway and no email: said out loud.
+        UNSAFE_DEMO_IN_PRODUCTION: "payments,email",
         SESSION_SECRET: "x".repeat(32),
         STRIPE_SECRET_KEY: "",
         STRIPE_WEBHOOK_SECRET: SECRET,

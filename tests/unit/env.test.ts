@@ -57,8 +57,23 @@ describe("configuration", () => {
     expect(found.join("\n")).not.toContain("should_not_print");
   });
 
-  it("requires a session secret in production", () => {
-    expect(problems({ NODE_ENV: "production" })).toEqual([expect.stringContaining("SESSION_SECRET")]);
+  it("in production requires a session secret, Stripe and Resend, naming each that is missing", () => {
+    expect(problems({ NODE_ENV: "production" })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET is required/),
+      expect.stringMatching(/^STRIPE_SECRET_KEY is required when NODE_ENV=production .*demo gateway would let anyone "pay".*UNSAFE_DEMO_IN_PRODUCTION=payments$/),
+      expect.stringMatching(/^RESEND_API_KEY is required when NODE_ENV=production .*UNSAFE_DEMO_IN_PRODUCTION=email$/),
+    ]);
+    const secret = "s".repeat(32);
+    expect(problems({ NODE_ENV: "production", SESSION_SECRET: secret, STRIPE_SECRET_KEY: "sk_live_x", RESEND_API_KEY: "re_x" })).toEqual([
+      expect.stringMatching(/^STRIPE_WEBHOOK_SECRET is required/),
+    ]);
+    expect(problems({ NODE_ENV: "production", SESSION_SECRET: secret, STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x", RESEND_API_KEY: "re_x" })).toEqual([]);
+    expect(problems({ NODE_ENV: "production", SESSION_SECRET: secret, UNSAFE_DEMO_IN_PRODUCTION: "payments, email" })).toEqual([]);
+    expect(problems({ NODE_ENV: "production", SESSION_SECRET: secret, UNSAFE_DEMO_IN_PRODUCTION: "payments" })).toEqual([expect.stringMatching(/^RESEND_API_KEY is required/)]);
+    expect(problems({ UNSAFE_DEMO_IN_PRODUCTION: "stripe" })).toEqual([expect.stringMatching(/^UNSAFE_DEMO_IN_PRODUCTION.*must list payments and\/or email/)]);
+    // Allowed, it is said loudly at start-up.
+    const demo = parseEnv({ NODE_ENV: "production", SESSION_SECRET: secret, UNSAFE_DEMO_IN_PRODUCTION: "payments,email" });
+    expect(describeServices(demo, "x")[0]).toMatch(/^WARNING: NODE_ENV=production with UNSAFE_DEMO_IN_PRODUCTION=payments,email/);
   });
 
   it("says which real services are in use when configured", () => {

@@ -94,6 +94,17 @@ export const EnvSchema = z.object({
   ).default(1),
   /** Signs receipt page links; defaults to SESSION_SECRET (a fixed development key when neither is set). */
   RECEIPT_LINK_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+  /**
+   * Production (NODE_ENV=production) refuses to start with a local substitute for a paid service
+   * unless it is named here: `payments` (the demo gateway: anyone can "pay" on a test page),
+   * `email` (emails kept in the outbox, never sent). For a demonstration site only.
+   */
+  UNSAFE_DEMO_IN_PRODUCTION: optional(
+    z
+      .string()
+      .transform((v) => v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.enum(["payments", "email"], "must list payments and/or email, e.g. payments,email"))),
+  ).default([]),
 });
 
 export type Env = Readonly<z.infer<typeof EnvSchema>>;
@@ -118,11 +129,21 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     );
   }
   const env = result.data;
-  if (env.NODE_ENV === "production" && env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
-    throw new EnvError(["STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY when NODE_ENV=production (whsec_…)"]);
-  }
-  if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
-    throw new EnvError(["SESSION_SECRET is required when NODE_ENV=production (at least 32 characters)"]);
+  if (env.NODE_ENV === "production") {
+    const missing: string[] = [];
+    if (!env.SESSION_SECRET) missing.push("SESSION_SECRET is required when NODE_ENV=production (at least 32 characters)");
+    if (!env.STRIPE_SECRET_KEY && !env.UNSAFE_DEMO_IN_PRODUCTION.includes("payments")) {
+      missing.push(
+        "STRIPE_SECRET_KEY is required when NODE_ENV=production (sk_live_… or sk_test_…, with STRIPE_WEBHOOK_SECRET): without it the demo gateway would let anyone \"pay\" on a local test page and become a member. For a demonstration site only, set UNSAFE_DEMO_IN_PRODUCTION=payments",
+      );
+    }
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) missing.push("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY when NODE_ENV=production (whsec_…)");
+    if (!env.RESEND_API_KEY && !env.UNSAFE_DEMO_IN_PRODUCTION.includes("email")) {
+      missing.push(
+        "RESEND_API_KEY is required when NODE_ENV=production (re_…): without it no email (receipts, sign-in links) would be sent, only kept in the outbox. For a demonstration site only, set UNSAFE_DEMO_IN_PRODUCTION=email",
+      );
+    }
+    if (missing.length > 0) throw new EnvError(missing);
   }
   return Object.freeze(env);
 }
@@ -136,7 +157,12 @@ export function getEnv(): Env {
 
 /** What stands in for each absent production service, for the start-up log. */
 export function describeServices(env: Env, databaseLabel: string): string[] {
+  const unsafe =
+    env.NODE_ENV === "production" && env.UNSAFE_DEMO_IN_PRODUCTION.length > 0
+      ? [`WARNING: NODE_ENV=production with UNSAFE_DEMO_IN_PRODUCTION=${env.UNSAFE_DEMO_IN_PRODUCTION.join(",")}: a demonstration site, not for real members or money`]
+      : [];
   return [
+    ...unsafe,
     `database: ${databaseLabel}`,
     env.STRIPE_SECRET_KEY
       ? `payments: Stripe (${env.STRIPE_SECRET_KEY.startsWith("sk_live_") ? "live" : "test"} mode${env.STRIPE_API_BASE ? `, API at ${env.STRIPE_API_BASE}` : ""})`
