@@ -4,11 +4,9 @@
  * stripe-mock or another local stand-in. Also the webhook signing secret: STRIPE_WEBHOOK_SECRET,
  * or for the demo gateway a local secret generated once per data directory.
  */
-import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import Stripe from "stripe";
 import type { Env } from "../config/env.server";
+import { installationSecret } from "../config/secrets.server";
 
 /** stripe 23.1.0 pins this version (node_modules/stripe/esm/apiVersion.js). */
 export const STRIPE_API_VERSION = "2026-10-28.endive" as const;
@@ -45,36 +43,12 @@ export function getStripe(env: Env): Stripe | null {
 /** Signature verification needs no key: the static helpers of the SDK. */
 export const stripeWebhooks = Stripe.webhooks;
 
-const generated = new Map<string, string>();
-
 /**
- * STRIPE_WEBHOOK_SECRET, or (no secret configured) a local one kept in DATA_DIR so the demo
- * gateway, the running app and `npm run demo:renew` agree. Falls back to a per-process secret
- * when the directory cannot be written.
+ * STRIPE_WEBHOOK_SECRET, or (no secret configured) one this installation made for itself in
+ * DATA_DIR/demo-webhook-secret, so the demo gateway, the running app and `npm run demo:renew` agree.
  */
 export function getWebhookSecret(env: Env): string {
-  if (env.STRIPE_WEBHOOK_SECRET) return env.STRIPE_WEBHOOK_SECRET;
-  const file = path.resolve(env.DATA_DIR, "demo-webhook-secret");
-  const known = generated.get(file);
-  if (known) return known;
-  let secret: string | undefined;
-  try {
-    const stored = readFileSync(file, "utf8").trim();
-    if (/^whsec_\w{32,}$/.test(stored)) secret = stored;
-  } catch {
-    // not made yet
-  }
-  if (!secret) {
-    secret = `whsec_${randomBytes(24).toString("hex")}`;
-    try {
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-    } catch {
-      // read-only data dir: this process's secret only
-    }
-  }
-  generated.set(file, secret);
-  return secret;
+  return env.STRIPE_WEBHOOK_SECRET ?? installationSecret(env, "demo-webhook-secret", "whsec_");
 }
 
 /** A Stripe-Signature header for `payload`, as Stripe would send it (demo gateway, tests, bench). */

@@ -92,7 +92,7 @@ export const EnvSchema = z.object({
   DONATION_STATEMENT_FISCAL_START_MONTH: optional(
     z.coerce.number({ message: "must be 1 or 4" }).int().refine((m) => m === 1 || m === 4, "must be 1 or 4"),
   ).default(1),
-  /** Signs receipt page links; defaults to SESSION_SECRET (a fixed development key when neither is set). */
+  /** Signs receipt page links; defaults to SESSION_SECRET, else (never in production) a key generated once in DATA_DIR/link-secret. */
   RECEIPT_LINK_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
   /**
    * Production (NODE_ENV=production) refuses to start with a local substitute for a paid service

@@ -1,38 +1,15 @@
 /**
  * Signed links for companies, which have no passwords: the primary contact's seat-management
- * link and an employee's seat invitation. `<payload>.<expiry>.<hmac>`, HMAC-SHA256 with the
- * session secret (or the local demo secret), each purpose with its own prefix.
+ * link and an employee's seat invitation, signed as every emailed link is (auth/signed-links.server.ts),
+ * each with its own purpose.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Env } from "../config/env.server";
 import type { Locale } from "../i18n/i18n";
 import { appUrl } from "../billing/links.server";
-import { getWebhookSecret } from "../billing/stripe.server";
+import { readSignedToken as verify, signedToken as sign, UUID } from "../auth/signed-links.server";
 
 const MANAGE_DAYS = 400;
 const INVITE_DAYS = 14;
-
-function key(env: Env): string {
-  return env.SESSION_SECRET ?? getWebhookSecret(env);
-}
-
-function sign(env: Env, purpose: string, payload: string, days: number, now: number): string {
-  const body = `${payload}.${Math.floor(now / 1000) + days * 86_400}`;
-  const mac = createHmac("sha256", key(env)).update(`${purpose}:${body}`).digest("base64url");
-  return `${body}.${mac}`;
-}
-
-function verify(env: Env, purpose: string, token: string, now: number): { payload: string; expires: number } | null {
-  const match = /^([\w.@+%-]{1,400})\.(\d{1,12})\.([\w-]{43})$/.exec(token);
-  if (!match) return null;
-  const [, payload, expires, mac] = match;
-  const expected = createHmac("sha256", key(env)).update(`${purpose}:${payload}.${expires}`).digest("base64url");
-  if (!timingSafeEqual(Buffer.from(mac!), Buffer.from(expected))) return null;
-  if (Number(expires) * 1000 < now) return null;
-  return { payload: payload!, expires: Number(expires) };
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function seatManageToken(env: Env, membershipId: string, now = Date.now()): string {
   return sign(env, "seats", membershipId, MANAGE_DAYS, now);

@@ -3,7 +3,7 @@
  * incremented inside the transaction that records the payment, so a rolled-back payment
  * rolls its number back too, and concurrent payments queue on the year's counter row.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { linkMac, sameMac } from "../auth/signed-links.server";
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import {
@@ -182,21 +182,12 @@ export function issuerFromEnv(env: Env): Issuer {
 // ---------------------------------------------------------------- signed receipt links
 // A receipt shows a name, an address and an amount: its page is reachable only through a link
 // signed with a server secret (the one in the receipt email), not by guessing numbers.
-const DEV_RECEIPT_SECRET = "kizuna-development-receipt-links-not-secret";
-
-function receiptSecret(env: Env): string {
-  return env.RECEIPT_LINK_SECRET ?? env.SESSION_SECRET ?? DEV_RECEIPT_SECRET;
-}
-
 export function receiptToken(env: Env, number: string): string {
-  return createHmac("sha256", receiptSecret(env)).update(`receipt:${number}`).digest("base64url").slice(0, 32);
+  return linkMac(env, "receipt", number, env.RECEIPT_LINK_SECRET).slice(0, 32);
 }
 
 export function verifyReceiptToken(env: Env, number: string, token: string | null | undefined): boolean {
-  if (!token) return false;
-  const expected = Buffer.from(receiptToken(env, number));
-  const given = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return Boolean(token) && sameMac(token!, receiptToken(env, number));
 }
 
 function appUrl(env: Env): string {
