@@ -656,6 +656,29 @@ export const signInTokens = pgTable(
   (t) => [check("sign_in_tokens_one_subject", sql`num_nonnulls(${t.staffUserId}, ${t.personId}) = 1`)],
 );
 
+/**
+ * Signed-in sessions, revocable at once: the cookie carries a random token, only its SHA-256 is
+ * kept here. Signing out, deactivating a staff user or changing their role revokes their rows.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    /** SHA-256 (hex) of the token in the cookie. */
+    id: text().primaryKey(),
+    staffUserId: uuid().references(() => staffUsers.id, { onDelete: "cascade" }),
+    personId: uuid().references(() => people.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    revokedAt: tstz(),
+    ip: text(),
+  },
+  (t) => [
+    check("sessions_one_subject", sql`num_nonnulls(${t.staffUserId}, ${t.personId}) = 1`),
+    index("sessions_staff_user").on(t.staffUserId).where(sql`${t.revokedAt} is null`),
+    index("sessions_person").on(t.personId).where(sql`${t.revokedAt} is null`),
+  ],
+);
+
 /** Every sign-in link request, kept briefly to rate-limit per address and per IP (staff issue). */
 export const signInRequests = pgTable(
   "sign_in_requests",

@@ -16,7 +16,7 @@ import {
   type DonateValues,
   type DonationCurrency,
 } from "~/modules/donations/donate.schema";
-import { getSession } from "~/modules/auth/session.server";
+import { getSignedInPersonId } from "~/modules/auth/auth.server";
 import { getDonateOptions, getDonorDefaults, getFundsWithProgress, startDonationCheckout, type DonationFailure } from "~/modules/donations/donations.server";
 import { formatMoney } from "~/modules/i18n/format";
 import { dictionary } from "~/modules/i18n/i18n";
@@ -32,12 +32,11 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const locale = requireLocale(params);
-  const session = await getSession(request, context.env);
   const [options, funds, member] = await Promise.all([
     getDonateOptions(context.db, context.env),
     getFundsWithProgress(context.db),
     // A signed-in member's details are filled in.
-    getDonorDefaults(context.db, session.get("personId")),
+    getSignedInPersonId(request, context).then((personId) => getDonorDefaults(context.db, personId ?? undefined)),
   ]);
   const currency: DonationCurrency = locale === "ja" ? "JPY" : "USD";
   const defaults: DonateValues = {

@@ -31,7 +31,7 @@ async function paidCompany(extra: Record<string, string> = {}) {
   const membershipId = /m=([0-9a-f-]{36})/.exec(outcome.location!)![1]!;
   const [m] = await t.db.select().from(memberships).where(eq(memberships.id, membershipId));
   const staff = await makeStaff(t.db, "staff", "ja");
-  const cookie = await staffCookie(staff.id);
+  const cookie = await staffCookie(t.db, staff.id);
   const orgId = m!.organisationId!;
   const pay = { intent: "payment", membershipId, amount: "700000", currency: "JPY", method: "bank_transfer", paidAt: "2026-11-27", reference: "振込", token: randomUUID(), confirm: "yes" };
   expect(((await respond(() => memberAction(args(t.db, `/staff/members/${orgId}`, { form: pay, cookie, params: { memberId: orgId } })))) as Response).status).toBe(302);
@@ -65,7 +65,7 @@ describe("staff on an organisation's page", () => {
     const seatEmail = `seat${n}@sakura${n}.example.jp`;
     expect(await acceptSeatInvitation({ db: t.db, env }, seatInviteToken(env, membershipId, seatEmail), { familyName: "田中", givenName: "誠", preferredLocale: "ja" })).toMatchObject({ ok: true });
     const viewer = await makeStaff(t.db, "viewer");
-    const viewerCookie = await staffCookie(viewer.id);
+    const viewerCookie = await staffCookie(t.db, viewer.id);
     const data = await load(orgId, viewerCookie);
     expect(data.canWrite).toBe(false);
     expect(data.corporate!.primary).toMatchObject({ email: `hanako${n}@sakura${n}.example.jp`, familyName: "佐藤" });
@@ -85,7 +85,7 @@ describe("staff on an organisation's page", () => {
     expect(await contactsOf(orgId)).toEqual(before);
 
     // Staff make the seat holder the primary contact, picked from the list.
-    const cookie = await staffCookie((await makeStaff(t.db, "staff")).id);
+    const cookie = await staffCookie(t.db, (await makeStaff(t.db, "staff")).id);
     const seatHolder = (await load(orgId, cookie)).corporate!.candidates.find((x) => x.email === seatEmail)!;
     expect(seatHolder).toMatchObject({ familyName: "田中", preferredLocale: "ja" });
     expect((await post(orgId, cookie, { intent: "contact", role: "primary", personId: seatHolder.personId, confirm: "yes" })).status).toBe(302);
@@ -150,7 +150,7 @@ describe("staff on an organisation's page", () => {
     await t.db.update(memberships).set({ status: "active", stripeSubscriptionId: "sub_test_sakuracard", currentPeriodEnd: new Date(Date.now() + 200 * 86_400_000) }).where(eq(memberships.id, membershipId));
     const [m] = await t.db.select().from(memberships).where(eq(memberships.id, membershipId));
     const orgId = m!.organisationId!;
-    const cookie = await staffCookie((await makeStaff(t.db, "admin")).id);
+    const cookie = await staffCookie(t.db, (await makeStaff(t.db, "admin")).id);
     const [silver] = await t.db.select().from(tiers).where(eq(tiers.slug, "silver"));
     stripeHas({
       id: "sub_test_sakuracard",
@@ -235,7 +235,7 @@ describe("staff on an organisation's page", () => {
       expect(res.status).toBe(400);
 
       // From another site, even for a signed-in admin.
-      const admin = await staffCookie((await makeStaff(t.db, "admin")).id);
+      const admin = await staffCookie(t.db, (await makeStaff(t.db, "admin")).id);
       res = await post(orgId, admin, { intent: "contact", role: "billing", personId: "new", familyName: "A", givenName: "B", email: "evil@b.example", preferredLocale: "en", confirm: "yes" }, { origin: "https://evil.example" });
       expect(res.status).toBe(403);
 

@@ -17,7 +17,7 @@ describe("staff record a company's bank transfer in the console", () => {
     const [m] = await t.db.select().from(memberships).where(eq(memberships.id, membershipId));
     const orgId = m!.organisationId!;
     const staff = await makeStaff(t.db, "staff");
-    const cookie = await staffCookie(staff.id);
+    const cookie = await staffCookie(t.db, staff.id);
 
     const page = (await respond(() => memberLoader(args(t.db, `/staff/members/${orgId}`, { cookie, params: { memberId: orgId } })))) as { status: number };
     expect(page.status).toBe(200);

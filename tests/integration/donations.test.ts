@@ -500,7 +500,7 @@ describe("public pages and fund progress", () => {
 
   it("fills in a signed-in member's details", async () => {
     const { person } = await makeMember(t.db, { familyName: "山田", givenName: "太郎", email: "member-donor@example.jp", country: "JP", region: "13", city: "渋谷区", postalCode: "150-0001", addressLine1: "神宮前1-2-3", preferredLocale: "ja" });
-    const loaded = (await donateLoader(staffArgs(t.db, "/ja/donate", { cookie: await memberCookie(person.id), params: { lang: "ja" } }))) as { defaults: Record<string, string> };
+    const loaded = (await donateLoader(staffArgs(t.db, "/ja/donate", { cookie: await memberCookie(t.db, person.id), params: { lang: "ja" } }))) as { defaults: Record<string, string> };
     expect(loaded.defaults).toMatchObject({ familyName: "山田", givenName: "太郎", email: "member-donor@example.jp", country: "JP", prefecture: "13", city: "渋谷区", currency: "JPY" });
     const anonymous = (await donateLoader({ request: new Request("http://localhost/donate"), params: {}, context: { db: t.db, env } })) as { defaults: Record<string, string> };
     expect(anonymous.defaults.email).toBeUndefined();

@@ -120,7 +120,7 @@ describe("staff users (admin)", () => {
     const { staffCookie } = await import("../fixtures/staff");
     const { staffUsers } = await import("../../db/schema");
     const admin = await makeStaff(t.db, "admin");
-    const cookie = await staffCookie(admin.id);
+    const cookie = await staffCookie(t.db, admin.id);
     const add = (await respond(() =>
       usersAction(args(t.db, "/staff/users", { cookie, form: { intent: "save", email: "New.Person@Kizuna.example", name: "新人 花子", role: "viewer", locale: "ja" } })),
     )) as Response;
@@ -128,7 +128,7 @@ describe("staff users (admin)", () => {
     const [created] = await t.db.select().from(staffUsers).where(sql`lower(${staffUsers.email}) = 'new.person@kizuna.example'`);
     expect(created).toMatchObject({ role: "viewer", locale: "ja", active: true, name: "新人 花子" });
 
-    const viewerCookie = await staffCookie(created!.id);
+    const viewerCookie = await staffCookie(t.db, created!.id);
     expect((await respond(() => dashboardLoader(args(t.db, "/staff", { cookie: viewerCookie })))).status).toBe(200);
     await respond(() => usersAction(args(t.db, "/staff/users", { cookie, form: { intent: "deactivate", id: created!.id } })));
     const after = (await respond(() => dashboardLoader(args(t.db, "/staff", { cookie: viewerCookie })))) as Response;
@@ -139,5 +139,54 @@ describe("staff users (admin)", () => {
     expect(self.status).toBe(400);
     const audits = await t.db.select().from(auditLog).where(eq(auditLog.subjectId, created!.id));
     expect(audits.map((a) => a.action).sort()).toEqual(["staff_user.create", "staff_user.deactivate"]);
+  });
+});
+
+describe("sessions end on the server", () => {
+  it("after sign-out the old cookie no longer works, anywhere; a deactivated user's and a re-roled user's sessions end at once", async () => {
+    const { action: signOutAction } = await import("~/routes/staff.sign-out");
+    const { action: usersAction } = await import("~/routes/staff.users");
+    const { staffCookie } = await import("../fixtures/staff");
+    const { sessions, staffUsers } = await import("../../db/schema");
+    const dashboard = (cookie: string) => respond(() => dashboardLoader(args(t.db, "/staff", { cookie })));
+
+    // Signed in through the emailed link, as a person does.
+    const staff = await makeStaff(t.db, "staff");
+    await requestLink(staff.email, "10.0.9.1");
+    const linkToken = await latestLinkToken(staff.email);
+    const signedIn = (await respond(() => verifyAction(args(t.db, "/staff/verify", { form: { token: linkToken } })))) as Response;
+    const cookie = signedIn.headers.get("Set-Cookie")!.split(";")[0]!;
+    expect((await dashboard(cookie)).status).toBe(200);
+    // The cookie holds a token; only its SHA-256 is stored.
+    const [row] = await t.db.select().from(sessions).where(eq(sessions.staffUserId, staff.id));
+    expect(row).toMatchObject({ revokedAt: null, ip: "127.0.0.1" });
+    expect(decodeURIComponent(cookie)).not.toContain(row!.id);
+
+    const out = (await respond(() => signOutAction(args(t.db, "/staff/sign-out", { form: {}, cookie })))) as Response;
+    expect(out.headers.get("Location")).toBe("/staff/sign-in");
+    // Someone who kept a copy of the cookie is sent to sign in, not let in.
+    const reused = (await dashboard(cookie)) as Response;
+    expect(reused.status).toBe(302);
+    expect(reused.headers.get("Location")).toMatch(/^\/staff\/sign-in/);
+    expect((await t.db.select().from(sessions).where(eq(sessions.staffUserId, staff.id)))[0]!.revokedAt).not.toBeNull();
+
+    // An admin changes a user's role: their open sessions end; they sign in again under the new role.
+    const admin = await makeStaff(t.db, "admin");
+    const adminCookie = await staffCookie(t.db, admin.id);
+    const [other] = await t.db.insert(staffUsers).values({ email: "rerole@kizuna.example", name: "Re Role", role: "staff" }).returning();
+    const otherCookie = await staffCookie(t.db, other!.id);
+    expect((await dashboard(otherCookie)).status).toBe(200);
+    await respond(() => usersAction(args(t.db, "/staff/users", { cookie: adminCookie, form: { intent: "save", email: "rerole@kizuna.example", name: "Re Role", role: "viewer", locale: "en" } })));
+    expect((await dashboard(otherCookie)).status).toBe(302);
+    // Saving the same role again ends nothing.
+    const again = await staffCookie(t.db, other!.id);
+    await respond(() => usersAction(args(t.db, "/staff/users", { cookie: adminCookie, form: { intent: "save", email: "rerole@kizuna.example", name: "Re Role", role: "viewer", locale: "en" } })));
+    expect((await dashboard(again)).status).toBe(200);
+    // Deactivated: every session of theirs ends, and reactivating does not bring an old one back.
+    await respond(() => usersAction(args(t.db, "/staff/users", { cookie: adminCookie, form: { intent: "deactivate", id: other!.id } })));
+    await respond(() => usersAction(args(t.db, "/staff/users", { cookie: adminCookie, form: { intent: "reactivate", id: other!.id } })));
+    expect((await dashboard(again)).status).toBe(302);
+    // A cookie signed with another key, or naming no session, is nobody.
+    expect((await dashboard("kizuna_staff=forged")).status).toBe(302);
   });
 });

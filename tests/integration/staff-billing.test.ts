@@ -26,7 +26,7 @@ const post = (env: typeof stripeEnv, memberId: string, cookie: string, form: Rec
 describe("cancel by staff on a Stripe-backed membership", () => {
   it("asks Stripe to cancel at period end, then records it, emails the member once and audits it", async () => {
     const staff = await makeStaff(t.db, "staff");
-    const cookie = await staffCookie(staff.id);
+    const cookie = await staffCookie(t.db, staff.id);
     const member = await makeMember(t.db, { familyName: "佐藤", givenName: "花", preferredLocale: "ja", status: "active" });
     await t.db.update(memberships).set({ stripeSubscriptionId: "sub_staff_1", currentPeriodEnd: new Date("2027-06-01T00:00:00Z") }).where(eq(memberships.id, member.membership.id));
     stripeServer.use(
@@ -51,7 +51,7 @@ describe("cancel by staff on a Stripe-backed membership", () => {
 
   it("changes nothing and says so when Stripe refuses", async () => {
     const staff = await makeStaff(t.db, "staff");
-    const cookie = await staffCookie(staff.id);
+    const cookie = await staffCookie(t.db, staff.id);
     const member = await makeMember(t.db, { familyName: "鈴木", givenName: "一郎", status: "active" });
     await t.db.update(memberships).set({ stripeSubscriptionId: "sub_staff_2" }).where(eq(memberships.id, member.membership.id));
     stripeServer.use(
@@ -74,7 +74,7 @@ describe("cancel by staff on a Stripe-backed membership", () => {
 describe("renewal simulation in demo mode", () => {
   it("renews, then fails a renewal, through the signed webhook path, and is refused with a real Stripe key", async () => {
     const staff = await makeStaff(t.db, "staff");
-    const cookie = await staffCookie(staff.id);
+    const cookie = await staffCookie(t.db, staff.id);
     const ctx = { db: t.db, env: demoEnv };
     const started = await startCheckout(
       ctx,
@@ -114,7 +114,7 @@ describe("tier price changes reach Stripe", () => {
     const { tierPrices, tiers } = await import("../../db/schema");
     const { action: tiersAction } = await import("~/routes/staff.tiers");
     stripeServer.use(...catalogueHandlers);
-    const cookie = await staffCookie((await makeStaff(t.db, "admin")).id);
+    const cookie = await staffCookie(t.db, (await makeStaff(t.db, "admin")).id);
     const [tier] = await t.db.select().from(tiers).where(eq(tiers.slug, "student"));
     const form = {
       intent: "save", id: String(tier!.id), slug: "student", kind: "individual", nameEn: tier!.nameEn, nameJa: tier!.nameJa,

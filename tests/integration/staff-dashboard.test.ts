@@ -10,7 +10,7 @@ const t = useTestDatabase();
 
 describe("dashboard", () => {
   it("counts members and keeps revenue per currency", async () => {
-    const cookie = await staffCookie((await makeStaff(t.db, "viewer")).id);
+    const cookie = await staffCookie(t.db, (await makeStaff(t.db, "viewer")).id);
     const now = new Date();
     const a = await makeMember(t.db, { familyName: "A", givenName: "A", startedAt: now, currentPeriodEnd: new Date(now.getTime() + 10 * 86_400_000) });
     const b = await makeMember(t.db, { familyName: "B", givenName: "B", status: "past_due", tierSlug: "student" });
@@ -43,7 +43,7 @@ describe("dashboard", () => {
 
 describe("emails", () => {
   it("lists the outbox and shows an email as it was stored", async () => {
-    const cookie = await staffCookie((await makeStaff(t.db, "viewer")).id);
+    const cookie = await staffCookie(t.db, (await makeStaff(t.db, "viewer")).id);
     const [row] = await t.db
       .insert(emailOutbox)
       .values({ template: "welcome", locale: "ja", toEmail: "hanako@example.jp", status: "failed", attempts: 3, lastError: "429 rate limited", subject: "ようこそ", html: "<html lang=\"ja\"><body><p>ようこそ</p></body></html>" })

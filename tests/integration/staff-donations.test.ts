@@ -38,8 +38,8 @@ async function gift(email: string, fundSlug: string, amount: number, currency: "
 beforeAll(async () => {
   const staff = await makeStaff(t.db, "staff");
   staffId = staff.id;
-  cookie = await staffCookie(staff.id);
-  viewerCookie = await staffCookie((await makeStaff(t.db, "viewer")).id);
+  cookie = await staffCookie(t.db, staff.id);
+  viewerCookie = await staffCookie(t.db, (await makeStaff(t.db, "viewer")).id);
   await gift("yamada@example.jp", "student-exchange", 10000, "JPY", "2026-02-10T03:00:00Z", { tributeKind: "memory", tributeName: '=HYPERLINK("http://x")' });
   await gift("yamada@example.jp", "general", 5000, "USD", "2026-02-20T03:00:00Z", {}, 1000);
   anonymousDonor = await gift("anon@example.org", "general", 25000, "USD", "2026-03-01T03:00:00Z", { anonymous: true });
@@ -103,7 +103,7 @@ describe("donations in the staff console", () => {
 
   it("admins set a fund's goal per currency (audited); the donate page shows it; staff cannot, and bad amounts are refused", async () => {
     const admin = await makeStaff(t.db, "admin");
-    const adminCookie = await staffCookie(admin.id);
+    const adminCookie = await staffCookie(t.db, admin.id);
     const post = (c: string, form: Record<string, string>) => respond(() => summaryAction(args(t.db, "/staff/donations/summary", { cookie: c, form })));
     const saved = (await post(adminCookie, { fund: "student-exchange", currency: "JPY", amount: "1,000,000" })) as Response;
     expect(saved.status).toBe(302);

@@ -30,8 +30,8 @@ async function person(familyName: string, givenName: string, email: string) {
 }
 
 beforeAll(async () => {
-  cookie = await staffCookie((await makeStaff(t.db, "staff")).id);
-  jaCookie = await staffCookie((await makeStaff(t.db, "staff", "ja")).id);
+  cookie = await staffCookie(t.db, (await makeStaff(t.db, "staff")).id);
+  jaCookie = await staffCookie(t.db, (await makeStaff(t.db, "staff", "ja")).id);
   const [gold] = await t.db.select().from(tiers).where(eq(tiers.slug, "gold"));
   const [org] = await t.db
     .insert(organisations)

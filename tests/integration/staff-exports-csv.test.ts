@@ -30,7 +30,7 @@ async function listed(qs: string) {
 
 beforeAll(async () => {
   staffId = (await makeStaff(t.db, "staff")).id;
-  cookie = await staffCookie(staffId);
+  cookie = await staffCookie(t.db, staffId);
   await makeMember(t.db, { familyName: "Crlf", givenName: "Carla", email: "carla@example.org", addressLine1: "Unit 5\r\nBlock B", addressLine2: 'Say "hi"\nthen, go', city: "Duluth", region: "MN" });
   await makeMember(t.db, { familyName: "O'Brien", givenName: "Bob", email: "bob@example.org", region: "O'X" });
   await makeMember(t.db, { familyName: "Back\\slash", givenName: "Bea", email: "bea@example.org", region: "a\\'b" });

@@ -34,8 +34,8 @@ async function auditsFor(id: string) {
 beforeAll(async () => {
   const staff = await makeStaff(t.db, "staff");
   staffId = staff.id;
-  cookie = await staffCookie(staff.id);
-  viewerCookie = await staffCookie((await makeStaff(t.db, "viewer")).id);
+  cookie = await staffCookie(t.db, staff.id);
+  viewerCookie = await staffCookie(t.db, (await makeStaff(t.db, "viewer")).id);
   for (const m of tricky) await makeMember(t.db, { ...m, status: "active" });
   for (let i = 0; i < 7; i++) {
     await makeMember(t.db, {
@@ -115,7 +115,7 @@ describe("member exports", () => {
 
   it("header row in the staff user's language", async () => {
     const ja = await makeStaff(t.db, "staff", "ja");
-    const { bytes } = await download("/staff/members/export?format=csv", await staffCookie(ja.id));
+    const { bytes } = await download("/staff/members/export?format=csv", await staffCookie(t.db, ja.id));
     const [header] = parse(bytes.toString("utf8").slice(1)) as string[][];
     expect(header!.slice(0, 4)).toEqual(["姓", "名", "セイ", "メイ"]);
   });

@@ -19,7 +19,7 @@ async function list(qs: string) {
 beforeAll(async () => {
   const staff = await makeStaff(t.db, "staff");
   staffId = staff.id;
-  cookie = await staffCookie(staff.id);
+  cookie = await staffCookie(t.db, staff.id);
   yamada = await makeMember(t.db, { familyName: "山田", givenName: "太郎", familyNameKana: "ヤマダ", givenNameKana: "タロウ", country: "JP", region: "13", preferredLocale: "ja" });
   await makeMember(t.db, { familyName: "伊藤", givenName: "花子", familyNameKana: "イトウ", givenNameKana: "ハナコ", country: "JP", region: "27", status: "lapsed" });
   await makeMember(t.db, { familyName: "林", givenName: "健", familyNameKana: "ハヤシ", givenNameKana: "ケン", country: "JP" });

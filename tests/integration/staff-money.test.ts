@@ -33,7 +33,7 @@ const errorsOf = async (response: Response) => ((await response.json()) as { err
 const membershipRow = async (id: string) => (await t.db.select().from(memberships).where(eq(memberships.id, id)))[0]!;
 const staffOf = async (role: "admin" | "staff" | "viewer" = "staff") => {
   const staff = await makeStaff(t.db, role);
-  return { staff, cookie: await staffCookie(staff.id) };
+  return { staff, cookie: await staffCookie(t.db, staff.id) };
 };
 
 /** A member paying yearly by card through Stripe (its first invoice paid, in Stripe's events). */
@@ -187,7 +187,7 @@ describe("refunds from the member page", () => {
       expect((await errorsOf(response))[field], JSON.stringify(change)).toBe(message);
     }
     // In Japanese for a Japanese-speaking staff member.
-    const ja = await staffCookie((await makeStaff(t.db, "staff", "ja")).id);
+    const ja = await staffCookie(t.db, (await makeStaff(t.db, "staff", "ja")).id);
     const over = await post(stripeEnv, member.person.id, ja, { ...base, token: randomUUID(), amount: "100" });
     expect((await errorsOf(over)).amount).toBe("この支払いで返金できる額を超えています。");
     // A viewer may not refund.

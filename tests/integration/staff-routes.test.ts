@@ -6,7 +6,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { StaffRole } from "../../db/schema";
 import { emailOutbox } from "../../db/schema";
 import { can, STAFF_ROLES, type Permission } from "~/modules/auth/permissions";
@@ -46,13 +46,19 @@ type Who = "anonymous" | "member" | StaffRole;
 const cookies: Partial<Record<Who, string>> = {};
 const params: Record<string, string> = {};
 
+const people: Partial<Record<Who, string>> = {};
 beforeAll(async () => {
-  for (const role of STAFF_ROLES) cookies[role] = await staffCookie((await makeStaff(t.db, role)).id);
+  for (const role of STAFF_ROLES) people[role] = (await makeStaff(t.db, role)).id;
   const { person } = await makeMember(t.db, { familyName: "Walk", givenName: "Route" });
-  cookies.member = await memberCookie(person.id);
+  people.member = person.id;
   params.memberId = person.id;
   const [email] = await t.db.insert(emailOutbox).values({ template: "welcome", locale: "en", toEmail: person.email }).returning();
   params.emailId = email!.id;
+});
+// Fresh sessions for each test: signing out (one of the routes) ends the session it is given.
+beforeEach(async () => {
+  for (const role of STAFF_ROLES) cookies[role] = await staffCookie(t.db, people[role]!);
+  cookies.member = await memberCookie(t.db, people.member!);
 });
 
 function urlFor(file: string): string {

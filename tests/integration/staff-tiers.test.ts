@@ -28,7 +28,7 @@ const form = {
 
 describe("tiers", () => {
   it("an admin creates a tier, and a price change makes a new price row, keeping the old one", async () => {
-    const cookie = await staffCookie((await makeStaff(t.db, "admin")).id);
+    const cookie = await staffCookie(t.db, (await makeStaff(t.db, "admin")).id);
     const created = (await respond(() => tiersAction(args(t.db, "/staff/tiers", { cookie, form })))) as Response;
     expect(created.status).toBe(302);
     const [tier] = await t.db.select().from(tiers).where(eq(tiers.slug, "alumni"));
@@ -56,7 +56,7 @@ describe("tiers", () => {
   });
 
   it("explains bad input next to the fields and keeps what was typed", async () => {
-    const cookie = await staffCookie((await makeStaff(t.db, "admin", "ja")).id);
+    const cookie = await staffCookie(t.db, (await makeStaff(t.db, "admin", "ja")).id);
     const response = (await respond(() =>
       tiersAction(args(t.db, "/staff/tiers", { cookie, form: { ...form, slug: "Bad Slug", kind: "corporate", priceYearJpy: "10.5" } })),
     )) as Response;

@@ -12,11 +12,11 @@ import { redirect } from "@remix-run/node";
 import type { AppLoadContext } from "@remix-run/node";
 import { and, count, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { signInRequests, signInTokens, staffUsers, type StaffUser } from "../../../db/schema";
+import { sessions, signInRequests, signInTokens, staffUsers, type StaffUser } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
 import { queueEmail } from "../email/outbox.server";
 import { can, type Permission } from "./permissions";
-import { commitSession, destroySession, getSession } from "./session.server";
+import { commitSession, destroySession, getSession, SESSION_MAX_AGE_SECONDS } from "./session.server";
 
 export const LINK_TTL_MINUTES = 15;
 export const LIMIT_WINDOW_MINUTES = 15;
@@ -166,19 +166,47 @@ export function safeNext(next: string | null | undefined, fallback = "/staff"): 
   return next;
 }
 
-/** The signed-in staff user, or null (a member's session, an inactive user, or none). */
-export async function getStaff(request: Request, context: Pick<AppLoadContext, "db" | "env">): Promise<StaffUser | null> {
+/**
+ * Starts a session for a staff user or a member: a row in `sessions` (only the SHA-256 of its
+ * token), the token in the signed cookie. Returns the Set-Cookie header.
+ */
+export async function startSession(request: Request, context: Pick<AppLoadContext, "db" | "env">, subject: { staffUserId: string } | { personId: string }, ip: string | null = null) {
+  const token = randomBytes(32).toString("base64url");
+  // Sessions over a day past their end are of no further use.
+  await context.db.delete(sessions).where(lt(sessions.expiresAt, sql`now() - interval '1 day'`));
+  await context.db.insert(sessions).values({ id: hashToken(token), ...subject, expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000), ip });
   const session = await getSession(request, context.env);
-  const id = session.get("staffUserId");
-  if (!id) return null;
-  const [staff] = await context.db.select().from(staffUsers).where(and(eq(staffUsers.id, id), eq(staffUsers.active, true)));
-  return staff ?? null;
+  session.set("sid", token);
+  return commitSession(session, context.env);
+}
+
+/** Who the request's session belongs to, while it is neither revoked nor expired (and a staff user is active); null otherwise. */
+export async function sessionOf(request: Request, context: Pick<AppLoadContext, "db" | "env">): Promise<{ staff: StaffUser | null; personId: string | null } | null> {
+  const token = (await getSession(request, context.env)).get("sid");
+  if (!token || token.length > 100) return null;
+  const [row] = await context.db
+    .select({ personId: sessions.personId, staff: staffUsers })
+    .from(sessions)
+    .leftJoin(staffUsers, and(eq(staffUsers.id, sessions.staffUserId), eq(staffUsers.active, true)))
+    .where(and(eq(sessions.id, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())));
+  if (!row) return null;
+  return { staff: row.staff, personId: row.personId };
+}
+
+/** The signed-in staff user, or null (a member's session, an inactive user, an ended session, or none). */
+export async function getStaff(request: Request, context: Pick<AppLoadContext, "db" | "env">): Promise<StaffUser | null> {
+  return (await sessionOf(request, context))?.staff ?? null;
+}
+
+/** The signed-in member's person id, or null. */
+export async function getSignedInPersonId(request: Request, context: Pick<AppLoadContext, "db" | "env">): Promise<string | null> {
+  return (await sessionOf(request, context))?.personId ?? null;
 }
 
 /**
  * The signed-in staff user allowed to do `permission`. Otherwise throws: a redirect to sign-in
- * (nobody signed in), or 403 (a member's session, a role without the permission, or a
- * cross-site form post).
+ * (nobody signed in, or a session that has ended), or 403 (a member's session, a role without
+ * the permission, or a cross-site form post).
  */
 export async function requireStaff(
   request: Request,
@@ -186,30 +214,36 @@ export async function requireStaff(
   permission: Permission,
 ): Promise<StaffUser> {
   requireSameOrigin(request, context);
-  const session = await getSession(request, context.env);
-  const staff = await getStaff(request, context);
+  const signedIn = await sessionOf(request, context);
+  const staff = signedIn?.staff ?? null;
   if (!staff) {
-    if (session.get("personId")) throw forbidden();
+    if (signedIn?.personId) throw forbidden();
     const url = new URL(request.url);
     const headers = new Headers();
-    if (session.get("staffUserId")) headers.set("Set-Cookie", await destroySession(session, context.env));
+    const session = await getSession(request, context.env);
+    if (session.get("sid")) headers.set("Set-Cookie", await destroySession(session, context.env));
     throw redirect(`/staff/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`, { headers });
   }
   if (!can(staff.role, permission)) throw forbidden();
   return staff;
 }
 
-export async function startStaffSession(request: Request, context: Pick<AppLoadContext, "env">, staff: StaffUser, next: string) {
-  const session = await getSession(request, context.env);
-  session.unset("personId");
-  session.set("staffUserId", staff.id);
-  session.set("signedInAt", new Date().toISOString());
-  return redirect(safeNext(next), { headers: { "Set-Cookie": await commitSession(session, context.env) } });
+export async function startStaffSession(request: Request, context: Pick<AppLoadContext, "db" | "env" | "clientIp">, staff: StaffUser, next: string) {
+  const cookie = await startSession(request, context, { staffUserId: staff.id }, context.clientIp ?? null);
+  return redirect(safeNext(next), { headers: { "Set-Cookie": cookie } });
 }
 
-export async function endStaffSession(request: Request, context: Pick<AppLoadContext, "env">) {
+/** Signing out: the session's row is revoked (the cookie no longer works anywhere) and the cookie cleared. */
+export async function endStaffSession(request: Request, context: Pick<AppLoadContext, "db" | "env">) {
   const session = await getSession(request, context.env);
+  const token = session.get("sid");
+  if (token) await context.db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.id, hashToken(token)), isNull(sessions.revokedAt)));
   return redirect("/staff/sign-in", { headers: { "Set-Cookie": await destroySession(session, context.env) } });
+}
+
+/** Ends every session of a staff user at once (deactivated, or given another role). */
+export async function revokeStaffSessions(db: DbOrTx, staffUserId: string) {
+  await db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.staffUserId, staffUserId), isNull(sessions.revokedAt)));
 }
 
 /** The staff user's language for the console. */
@@ -224,6 +258,8 @@ export async function addStaffUser(db: DbOrTx, input: { email: string; name: str
     const [existing] = await tx.select().from(staffUsers).where(sql`lower(${staffUsers.email}) = ${email.toLowerCase()}`);
     if (existing) {
       const [row] = await tx.update(staffUsers).set({ role: input.role, active: true }).where(eq(staffUsers.id, existing.id)).returning();
+      // A new role takes effect at once: the user signs in again under it.
+      if (existing.role !== input.role) await revokeStaffSessions(tx, existing.id);
       return { user: row!, created: false };
     }
     const [row] = await tx.insert(staffUsers).values({ email, name: input.name, role: input.role, locale: input.locale ?? "en" }).returning();

@@ -1,7 +1,8 @@
 /**
- * Staff sessions: a signed cookie (HttpOnly, SameSite=Lax, Secure in production, 12 hours).
- * The key is SESSION_SECRET; without it (development and tests only: production refuses to
- * start) a random key is made once per process, so sessions end when the process does.
+ * The session cookie: signed (HttpOnly, SameSite=Lax, Secure in production, 12 hours), holding
+ * only the token of a row in `sessions` (auth.server.ts), so a session can be ended on the
+ * server at once. The key is SESSION_SECRET; without it (development and tests only: production
+ * refuses to start) a random key is made once per process, so sessions end when the process does.
  */
 import { randomBytes } from "node:crypto";
 import { createCookieSessionStorage, type Session } from "@remix-run/node";
@@ -11,11 +12,8 @@ export const STAFF_SESSION_COOKIE = "kizuna_staff";
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 export interface SessionData {
-  /** A signed-in staff user. */
-  staffUserId?: string;
-  /** A signed-in member (member sign-in is a later issue); never enough for /staff. */
-  personId?: string;
-  signedInAt?: string;
+  /** The token of a signed-in session (a staff user's, or a member's); `sessions` keeps its SHA-256. */
+  sid?: string;
 }
 export interface FlashData {
   flash: string;

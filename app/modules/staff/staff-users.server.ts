@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { DbOrTx } from "../../../db/client";
 import { staffUsers, type StaffUser } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
-import { addStaffUser } from "../auth/auth.server";
+import { addStaffUser, revokeStaffSessions } from "../auth/auth.server";
 
 export const StaffUserFormSchema = z.object({
   intent: z.literal("save"),
@@ -40,6 +40,7 @@ export async function saveStaffUser(db: DbOrTx, actor: Pick<StaffUser, "id">, in
 export async function setStaffUserActive(db: DbOrTx, actor: Pick<StaffUser, "id">, id: string, active: boolean, ip: string | null) {
   return db.transaction(async (tx) => {
     await tx.update(staffUsers).set({ active }).where(eq(staffUsers.id, id));
+    if (!active) await revokeStaffSessions(tx, id);
     await writeAudit(tx, { actorStaffUserId: actor.id, action: active ? "staff_user.reactivate" : "staff_user.deactivate", subjectType: "staff_user", subjectId: id, ip });
   });
 }
