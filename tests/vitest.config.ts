@@ -8,6 +8,8 @@ export default defineConfig({
   root,
   resolve: { alias },
   test: {
+    // Global setups' teardowns (dropping the run's databases, stopping the app) may not wait forever.
+    teardownTimeout: 60_000,
     projects: [
       {
         resolve: { alias },
@@ -16,6 +18,8 @@ export default defineConfig({
           root,
           include: ["tests/unit/**/*.test.{ts,tsx}"],
           setupFiles: ["tests/setup/console.ts"],
+          testTimeout: 15_000,
+          hookTimeout: 30_000,
         },
       },
       {
