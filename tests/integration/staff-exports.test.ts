@@ -203,3 +203,35 @@ describe("an export the client abandons", () => {
     expect(running.map((r) => r.query as string)).toEqual([]);
   });
 });
+
+describe("an export whose query fails after the file has started", () => {
+  it("cuts the download off (the body errors) instead of ending a file with only its header, and marks the audit entry failed", async () => {
+    const { connect } = await import("../../db/client");
+    const postgres = (await import("postgres")).default;
+    // The export's connections wait at most 300 ms for a lock; another session holds the people table.
+    await t.handle.sql.unsafe(`alter database "${t.name}" set lock_timeout = '300ms'`);
+    const exporting = connect(t.url, { max: 2 });
+    const holder = postgres(t.url, { max: 1, onnotice: () => {} });
+    try {
+      for (const format of ["csv", "xlsx"]) {
+        await holder.begin(async (tx) => {
+          await tx`lock table people in access exclusive mode`;
+          const response = (await respond(() => exportLoader(args(exporting.db, `/staff/members/export?format=${format}`, { cookie })))) as Response;
+          expect(response.status, format).toBe(200); // the header row leaves before the rows are read
+          await expect(response.text(), format).rejects.toThrow();
+        });
+        let entry: Record<string, unknown> | undefined;
+        for (let i = 0; i < 100 && entry?.status !== "failed"; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+          entry = (await auditsFor(staffId)).at(-1)!.details;
+        }
+        expect(entry, format).toMatchObject({ format, status: "failed" });
+        expect(String(entry!.error), format).toContain("lock timeout");
+      }
+    } finally {
+      await holder.end({ timeout: 5 });
+      await exporting.close();
+      await t.handle.sql.unsafe(`alter database "${t.name}" reset lock_timeout`);
+    }
+  });
+});

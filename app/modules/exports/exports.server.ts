@@ -269,7 +269,9 @@ function copyCsvExport(db: Database, spec: { copySql: string; header: string[]; 
   })().then(
     () => finish(records.records),
     (error: unknown) => {
-      body.destroy();
+      // Destroyed with the error, the response is cut off (no last chunk): the download fails
+      // visibly instead of ending as a well-formed file with only some of its rows.
+      body.destroy(asError(error));
       return finish(records.records, error ?? new Error("export aborted"));
     },
   );
@@ -402,7 +404,7 @@ export function streamExport(db: Database, spec: StreamExportSpec): ExportStream
       () => finish(),
       (error: unknown) => {
         stringifier.destroy();
-        body.destroy();
+        body.destroy(asError(error)); // the response is cut off, never a short file that looks whole
         return finish(error ?? new Error("export aborted"));
       },
     );
@@ -428,7 +430,7 @@ export function streamExport(db: Database, spec: StreamExportSpec): ExportStream
   })().then(
     () => finish(),
     (error: unknown) => {
-      body.destroy(error instanceof Error ? error : new Error(String(error)));
+      body.destroy(asError(error));
       return finish(error);
     },
   );
@@ -467,6 +469,8 @@ async function zipCaughtUp(sheet: unknown, body: PassThrough): Promise<void> {
     });
   }
 }
+
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error ?? "export aborted")));
 
 function stripUndefined(o: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
