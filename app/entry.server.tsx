@@ -1,11 +1,33 @@
+import { randomBytes } from "node:crypto";
 import { PassThrough } from "node:stream";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { NonceContext } from "./components/nonce";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
+
+/**
+ * Every page's Content-Security-Policy: scripts only from this site and Remix's inline scripts
+ * with this response's nonce; nothing framed, no plugins; forms post here, or (redirected) to
+ * Stripe's Checkout and Customer Portal. Inline style attributes stay allowed (React's `style`).
+ */
+export function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'none'",
+    "form-action 'self' https://checkout.stripe.com https://billing.stripe.com",
+  ].join("; ");
+}
 
 export default function handleRequest(
   request: Request,
@@ -15,11 +37,16 @@ export default function handleRequest(
 ) {
   // Bots and no-JS readers get the whole document at once; browsers get the shell first.
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
+  const nonce = randomBytes(16).toString("base64");
+  responseHeaders.set("Content-Security-Policy", contentSecurityPolicy(nonce));
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      <NonceContext.Provider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </NonceContext.Provider>,
       {
+        nonce,
         onShellReady() {
           if (!waitForAll) ready();
         },

@@ -13,9 +13,13 @@ import { SiteFooter, SiteHeader } from "./components/site-header";
 import { localeFromParam } from "./modules/i18n/i18n";
 import { useLocale } from "./modules/i18n/use-locale";
 import { RouteError } from "./components/route-error";
+import { useNonce } from "./components/nonce";
 import styles from "./styles/app.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export function loader({ params }: LoaderFunctionArgs) {
   return { locale: localeFromParam(params.lang) ?? "en" };
@@ -23,6 +27,7 @@ export function loader({ params }: LoaderFunctionArgs) {
 
 export function Layout({ children }: { children: ReactNode }) {
   const locale = useLocale();
+  const nonce = useNonce();
   // The staff console (handle.staffConsole) has its own header, navigation and language.
   const publicChrome = !useMatches().some((m) => (m.handle as { staffConsole?: boolean } | undefined)?.staffConsole);
   return (
@@ -43,8 +48,8 @@ export function Layout({ children }: { children: ReactNode }) {
           children
         )}
         {publicChrome ? <SiteFooter /> : null}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

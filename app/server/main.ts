@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
 import express from "express";
 import http from "node:http";
 import getRawBody from "raw-body";
@@ -72,12 +73,19 @@ export async function main(env: Env): Promise<Running> {
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
   const app = express();
   app.disable("x-powered-by");
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
     res.setHeader("X-Frame-Options", "DENY");
+    // Served over HTTPS in production (TLS ends at the load balancer): browsers keep to HTTPS.
+    if (env.NODE_ENV === "production") res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    // Staff pages name members and money: never kept by a browser or a shared cache.
+    if (req.path === "/staff" || req.path.startsWith("/staff/")) res.setHeader("Cache-Control", "no-store");
     next();
   });
+  // HTML, JavaScript, CSS, JSON and CSV go out compressed (brotli or gzip, as the browser asks).
+  app.use(compression());
+  app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
   app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: "production", getLoadContext: (req) => ({ db, env, clientIp: req.ip ?? null }) }));
