@@ -625,6 +625,15 @@ export const emailOutbox = pgTable(
   ],
 );
 
+/**
+ * Shared pacing of calls to an outside service across every instance (Resend's per-team rate
+ * limit): the moment the next call may go, advanced by one interval per call taken.
+ */
+export const rateClocks = pgTable("rate_clocks", {
+  name: text().primaryKey(),
+  nextAt: timestamp({ withTimezone: true }).notNull(),
+});
+
 // ---------------------------------------------------------------- staff and audit
 export const staffUsers = pgTable(
   "staff_users",

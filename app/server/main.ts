@@ -73,6 +73,8 @@ export async function main(env: Env): Promise<Running> {
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
   const app = express();
   app.disable("x-powered-by");
+  // Behind a load balancer or proxy: the client's address from X-Forwarded-For (sign-in limits, audit rows).
+  if (env.TRUST_PROXY !== undefined) app.set("trust proxy", env.TRUST_PROXY);
   app.use((req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");

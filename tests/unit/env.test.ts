@@ -32,6 +32,13 @@ describe("configuration", () => {
     expect(problems({ CORPORATE_RENEWAL_INVOICE_DAYS: "a month" })).toEqual([expect.stringMatching(/^CORPORATE_RENEWAL_INVOICE_DAYS.*number of days/)]);
   });
 
+  it("reads TRUST_PROXY as Express does: a number of proxies, or addresses and ranges; refuses anything else", () => {
+    expect(parseEnv({}).TRUST_PROXY).toBeUndefined();
+    expect(parseEnv({ TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
+    expect(parseEnv({ TRUST_PROXY: "loopback, 10.0.0.0/8, fd00::/8" }).TRUST_PROXY).toEqual(["loopback", "10.0.0.0/8", "fd00::/8"]);
+    for (const bad of ["true", "everyone", "10.0.0.0/8; rm -rf"]) expect(problems({ TRUST_PROXY: bad }), bad).toEqual([expect.stringMatching(/^TRUST_PROXY must be a number of proxies/)]);
+  });
+
   it("treats an empty variable as unset", () => {
     expect(parseEnv({ DATABASE_URL: "", PORT: "" }).DATABASE_URL).toBeUndefined();
   });
@@ -85,7 +92,7 @@ describe("configuration", () => {
 
   it("checks the receipt and email settings, naming each bad one", () => {
     const env = parseEnv({});
-    expect(env.EMAIL_RATE_PER_SECOND).toBe(2);
+    expect(env.EMAIL_RATE_PER_SECOND).toBe(1.6);
     expect(env.ASSOCIATION_EIN).toBeUndefined();
     expect(env.JP_INVOICE_REGISTRATION_NUMBER).toBeUndefined();
     expect(parseEnv({ JP_INVOICE_REGISTRATION_NUMBER: "T1234567890123", ASSOCIATION_EIN: "12-3456789", EMAIL_RATE_PER_SECOND: "0.5" })).toMatchObject({

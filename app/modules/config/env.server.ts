@@ -60,10 +60,28 @@ export const EnvSchema = z.object({
   /** `off`: this instance serves requests only (the outbox worker and schedules run elsewhere). */
   BACKGROUND_JOBS: optional(z.enum(["on", "off"], { message: "must be on or off" })).default("on"),
   MAIL_FROM: optional(z.string()).default("JUSSCA 日米姉妹都市協会 <hello@kizuna.example>"),
-  /** Sends per second to Resend across this process (Resend's default team limit is 2/s). */
+  /**
+   * Sends per second to Resend across all instances together (paced in PostgreSQL). Resend's
+   * default team limit is 2/s; the default keeps a fifth below it, so timing jitter never hits it.
+   */
   EMAIL_RATE_PER_SECOND: optional(
     z.coerce.number({ message: "must be a number of emails per second" }).positive("must be more than 0").max(100),
-  ).default(2),
+  ).default(1.6),
+  /**
+   * Which proxies in front of the app to believe about the client's address (X-Forwarded-For),
+   * as Express's "trust proxy": a number of hops, or addresses/ranges (loopback, uniquelocal,
+   * 10.0.0.0/8, …). Unset: the connecting address is the client's.
+   */
+  TRUST_PROXY: optional(
+    z
+      .string()
+      .trim()
+      .refine(
+        (v) => /^\d{1,2}$/.test(v) || v.split(",").every((part) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(part.trim())),
+        "must be a number of proxies (1) or a list of addresses and ranges (loopback, 10.0.0.0/8)",
+      )
+      .transform((v) => (/^\d{1,2}$/.test(v) ? Number(v) : v.split(",").map((part) => part.trim()))),
+  ),
   /** Attempts before an email is marked failed (429/5xx/network errors are retried with backoff). */
   EMAIL_MAX_ATTEMPTS: optional(z.coerce.number({ message: "must be a whole number" }).int().min(1).max(50)).default(8),
   /** The association as printed on receipts and in every email's footer. */

@@ -50,20 +50,30 @@ export interface BatchResult {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Spaces calls to at most `perSecond` per second. */
-export class RateLimiter {
-  private next = 0;
+/**
+ * Spaces calls to at most `perSecond` per second across every instance sharing the database:
+ * each call takes the next slot of a clock row in PostgreSQL (one short statement) and waits for
+ * it. Two instances therefore share Resend's per-team limit instead of each using all of it.
+ */
+export class SharedRateLimiter {
   constructor(
+    private readonly db: Database,
+    private readonly name: string,
     private readonly perSecond: number,
     private readonly sleep: (ms: number) => Promise<void> = realSleep,
-    private readonly now: () => number = () => performance.now(),
   ) {}
-  async take(): Promise<void> {
-    const interval = 1000 / this.perSecond;
-    const now = this.now();
-    const at = Math.max(now, this.next);
-    this.next = at + interval;
-    if (at > now) await this.sleep(at - now);
+  /** Waits for this call's slot; returns the slot (PostgreSQL's clock, ms since the epoch). */
+  async take(): Promise<number> {
+    const interval = `${(1000 / this.perSecond).toFixed(3)} milliseconds`;
+    // The slot is PostgreSQL's clock, and so is the wait: instances' clocks need not agree.
+    const [row] = await this.db.execute<{ slot_ms: number; wait_ms: number }>(sql`
+      insert into rate_clocks (name, next_at) values (${this.name}, clock_timestamp() + ${interval}::interval)
+      on conflict (name) do update set next_at = greatest(rate_clocks.next_at, clock_timestamp()) + ${interval}::interval
+      returning extract(epoch from (next_at - ${interval}::interval)) * 1000 as slot_ms,
+                greatest(0, extract(epoch from (next_at - ${interval}::interval - clock_timestamp())) * 1000)::float8 as wait_ms`);
+    const wait = Number(row?.wait_ms ?? 0);
+    if (wait > 0) await this.sleep(wait);
+    return Number(row!.slot_ms);
   }
 }
 
@@ -115,7 +125,7 @@ export class EmailWorker {
   private readonly clock: () => Date;
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly limiter: RateLimiter;
+  private readonly limiter: SharedRateLimiter;
   private readonly backoff: { baseMs: number; maxMs: number };
 
   constructor(private readonly options: WorkerOptions) {
@@ -123,7 +133,7 @@ export class EmailWorker {
     this.clock = options.clock ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? realSleep;
-    this.limiter = new RateLimiter(options.env.EMAIL_RATE_PER_SECOND, this.sleep);
+    this.limiter = new SharedRateLimiter(options.db, "resend", options.env.EMAIL_RATE_PER_SECOND, this.sleep);
     this.backoff = options.backoff ?? { baseMs: 30_000, maxMs: 60 * 60_000 };
   }
 
