@@ -34,6 +34,21 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 const tstz = () => timestamp({ withTimezone: true });
 
+/** A person's details as a public form sends them (the fields a person may change about themself). */
+export interface SubmittedDetails {
+  familyName?: string;
+  givenName?: string;
+  familyNameKana?: string | null;
+  givenNameKana?: string | null;
+  preferredLocale?: "en" | "ja";
+  country?: string;
+  postalCode?: string | null;
+  region?: string | null;
+  city?: string | null;
+  addressLine1?: string | null;
+  addressLine2?: string | null;
+}
+
 // ---------------------------------------------------------------- enums
 export const localeEnum = pgEnum("locale", ["en", "ja"]);
 export const currencyEnum = pgEnum("currency", ["USD", "JPY"]);
@@ -328,6 +343,11 @@ export const memberships = pgTable(
     /** Stripe `created` of the newest event applied; older events never move us backwards. */
     stripeStateAt: tstz(),
     startedAt: tstz(),
+    /**
+     * New details for a person already known, from a form sent without signing in: kept here,
+     * not applied, until the owner of the address confirms them (members/details.server.ts).
+     */
+    submittedDetails: jsonb().$type<SubmittedDetails>(),
     createdAt: createdAt(),
     updatedAt: createdAt(),
   },
@@ -432,6 +452,8 @@ export const donations = pgTable(
     stripeCheckoutSessionId: text().unique("donations_stripe_checkout_session_id_unique"),
     stripeSubscriptionId: text().unique("donations_stripe_subscription_id_unique"),
     stripeStateAt: tstz(),
+    /** As memberships.submitted_details: a known donor's new details, waiting for their confirmation. */
+    submittedDetails: jsonb().$type<SubmittedDetails>(),
     createdAt: createdAt(),
     updatedAt: createdAt(),
   },

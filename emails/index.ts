@@ -24,6 +24,7 @@ import TributeNotification, * as tributeNotification from "./tribute-notificatio
 import GivingStatement, * as givingStatement from "./giving-statement";
 import GiftPaymentFailed, * as giftPaymentFailed from "./gift-payment-failed";
 import GiftCanceled, * as giftCanceled from "./gift-canceled";
+import DetailsConfirm, * as detailsConfirm from "./details-confirm";
 import type { EmailLocale } from "./components/format";
 import type { Site } from "./components/site";
 
@@ -79,6 +80,19 @@ export const templateSchemas = {
   }),
   "gift-payment-failed": z.object({ recipient, fundName: tierName, ...money, manageUrl: url }),
   "gift-canceled": z.object({ recipient, fundName: tierName, ...money, donateUrl: url }),
+  "details-confirm": z.object({
+    recipient,
+    purpose: z.enum(["membership", "gift"]),
+    changes: z
+      .array(
+        z.object({
+          field: z.enum(["familyName", "givenName", "familyNameKana", "givenNameKana", "preferredLocale", "country", "postalCode", "region", "city", "addressLine1", "addressLine2"]),
+          value: z.string().max(300),
+        }),
+      )
+      .min(1),
+    confirmUrl: url,
+  }),
   "giving-statement": z.object({
     recipient,
     period: z.object({ year: z.number().int(), fiscal: z.enum(["calendar", "april"]), start: iso, end: iso }),
@@ -143,6 +157,7 @@ export const templates: Record<TemplateName, Entry> = {
   "tribute-notification": { component: TributeNotification, subject: tributeNotification.subject, previews: tributeNotification.previews },
   "gift-payment-failed": { component: GiftPaymentFailed, subject: giftPaymentFailed.subject, previews: giftPaymentFailed.previews },
   "gift-canceled": { component: GiftCanceled, subject: giftCanceled.subject, previews: giftCanceled.previews },
+  "details-confirm": { component: DetailsConfirm, subject: detailsConfirm.subject, previews: detailsConfirm.previews },
   "giving-statement": { component: GivingStatement, subject: givingStatement.subject, previews: givingStatement.previews },
   "corporate-invoice": { component: CorporateInvoice, subject: corporateInvoice.subject, previews: corporateInvoice.previews },
   "corporate-renewal-invoice": {

@@ -64,7 +64,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const options = await getDonateOptions(context.db, context.env);
   const parsed = parseDonateForm(values, options);
   if (!parsed.ok) return data({ errors: parsed.errors, formError: null as DonationFailure | null, values: keepDonateValues(values) }, { status: 400 });
-  const result = await startDonationCheckout(context, parsed.data, locale);
+  const result = await startDonationCheckout(context, parsed.data, locale, await getSignedInPersonId(request, context));
   if (!result.ok) {
     return data(
       { errors: (result.fieldErrors ?? {}) as DonateFieldErrors, formError: result.formError ?? null, values: keepDonateValues(values) },

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
+import { getSignedInPersonId } from "~/modules/auth/auth.server";
 import { getResumableJoin, startCheckout, type CheckoutFailure } from "~/modules/billing/checkout.server";
 import { getCatalogue, getPartnerships } from "~/modules/catalog/catalog.server";
 import { dictionary } from "~/modules/i18n/i18n";
@@ -53,7 +54,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const tiers = tierOptions(await individualTiers(context.db));
   const parsed = parseJoinForm(values, { pageLocale: locale, tiers });
   if (!parsed.ok) return data({ errors: parsed.errors, formError: null as CheckoutFailure | null, values: keepValues(values) }, { status: 400 });
-  const result = await startCheckout(context, parsed.data, locale);
+  const result = await startCheckout(context, parsed.data, locale, await getSignedInPersonId(request, context));
   if (!result.ok) {
     const status = result.fieldErrors ? 400 : result.formError === "alreadyMember" ? 409 : 503;
     return data({ errors: result.fieldErrors ?? {}, formError: result.formError ?? null, values: keepValues(values) }, { status });

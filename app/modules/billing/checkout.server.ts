@@ -12,6 +12,7 @@ import type { JoinFieldErrors, JoinInput } from "../members/join.schema";
 import { getGateway } from "./gateway.server";
 import { appUrl } from "./links.server";
 import type { BillingContext } from "./webhook.server";
+import { personForPublicForm } from "../members/details.server";
 
 export type CheckoutFailure = "alreadyMember" | "cardDeclined" | "rateLimited" | "unavailable";
 
@@ -77,24 +78,24 @@ export async function resolveJoinChoices(
   return { ok: true, found, details };
 }
 
-export async function startCheckout(ctx: BillingContext, input: JoinInput, pageLocale: Locale): Promise<StartCheckoutResult> {
+/**
+ * `signedInPersonId`: the member signed in on this browser, if any. A form naming someone else's
+ * address never changes their details (members/details.server.ts).
+ */
+export async function startCheckout(ctx: BillingContext, input: JoinInput, pageLocale: Locale, signedInPersonId: string | null = null): Promise<StartCheckoutResult> {
   const choices = await resolveJoinChoices(ctx.db, input);
   if (!choices.ok) return choices;
   const { found, details } = choices;
 
   const created = await ctx.db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(people).where(sql`lower(${people.email}) = ${input.email}`).for("update");
-    let person: Person;
-    if (existing) {
+    const { person, pending, known } = await personForPublicForm(tx, details, signedInPersonId);
+    if (known) {
       const current = await tx
         .select({ id: memberships.id })
         .from(memberships)
         // A company seat is not the person's own membership: a seat holder may still join in their own right.
-        .where(and(eq(memberships.personId, existing.id), isNull(memberships.seatOfMembershipId), inArray(memberships.status, ["active", "past_due", "comped"])));
+        .where(and(eq(memberships.personId, person.id), isNull(memberships.seatOfMembershipId), inArray(memberships.status, ["active", "past_due", "comped"])));
       if (current.length > 0) return null;
-      [person] = (await tx.update(people).set({ ...details, updatedAt: new Date() }).where(eq(people.id, existing.id)).returning()) as [Person];
-    } else {
-      [person] = (await tx.insert(people).values(details).returning()) as [Person];
     }
     const [membership] = await tx
       .insert(memberships)
@@ -105,6 +106,7 @@ export async function startCheckout(ctx: BillingContext, input: JoinInput, pageL
         currency: found.price.currency,
         interval: found.price.interval,
         status: "pending",
+        submittedDetails: pending,
       })
       .returning();
     return { person, membership: membership! };

@@ -22,6 +22,7 @@ import {
 } from "../../../db/schema";
 import type { Env } from "../config/env.server";
 import { queueEmail, type QueueEmail } from "../email/outbox.server";
+import { queueDetailsConfirmation } from "../members/details.server";
 import { personPayer, type IssueReceipt } from "../receipts/receipts.server";
 import { getMembershipBySubscriptionForUpdate, getMembershipForUpdate, updateMembership } from "./billing.queries.server";
 import {
@@ -172,6 +173,9 @@ const onCheckoutCompleted: Handler = async (ctx) => {
       .where(and(eq(people.id, membership.personId), isNull(people.stripeCustomerId)));
   }
   const paid = session.payment_status === "paid" || ctx.event.type === "checkout.session.async_payment_succeeded";
+  if (paid && membership.personId) {
+    await queueDetailsConfirmation(ctx.tx, ctx.env, { kind: "membership", id: membership.id, personId: membership.personId, pending: membership.submittedDetails });
+  }
   if (paid && membership.status === "pending" && isCurrent(membership, ctx)) {
     await transition(ctx.tx, membership, "active", stripeCause(ctx), {
       ...values,

@@ -17,6 +17,7 @@ import { reapplyParked, stripePaymentFacts } from "../billing/payment-links.serv
 import { DONATION_REF_PREFIX } from "../billing/gateway.server";
 import { appUrl, recipientOf } from "../billing/links.server";
 import { queueEmail } from "../email/outbox.server";
+import { queueDetailsConfirmation } from "../members/details.server";
 import { personPayer, type ReceiptSnapshot } from "../receipts/receipts.server";
 import { donationManageUrl } from "./links.server";
 
@@ -187,6 +188,7 @@ export async function onDonationCheckout(ctx: HandlerContext, session: Stripe.Ch
   }
   const values: Partial<Donation> = { stripeCheckoutSessionId: donation.stripeCheckoutSessionId ?? session.id };
   const paid = paidSession(ctx, session);
+  if (paid) await queueDetailsConfirmation(ctx.tx, ctx.env, { kind: "gift", id: donation.id, personId: person.id, pending: donation.submittedDetails });
   if (session.mode === "subscription") {
     values.stripeSubscriptionId = donation.stripeSubscriptionId ?? idOf(session.subscription);
     if (paid && donation.status === "pending" && isCurrent(donation, ctx)) {

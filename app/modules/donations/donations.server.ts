@@ -28,6 +28,7 @@ import type { Env } from "../config/env.server";
 import type { Locale } from "../i18n/i18n";
 import type { DonateInput, DonateOptions, DonationCurrency } from "./donate.schema";
 import { verifyDonationManageToken, donationManageToken } from "./links.server";
+import { personForPublicForm } from "../members/details.server";
 
 export type DonationFailure = "cardDeclined" | "rateLimited" | "unavailable";
 
@@ -87,7 +88,8 @@ export async function setFundGoal(db: DbOrTx, fundSlug: string, currency: Curren
   await db.insert(fundGoals).values({ fundId: fund.id, currency, amount }).onConflictDoUpdate({ target: [fundGoals.fundId, fundGoals.currency], set: { amount } });
 }
 
-export async function startDonationCheckout(ctx: BillingContext, input: DonateInput, pageLocale: Locale): Promise<StartDonationResult> {
+/** `signedInPersonId` as for joining: a form never changes someone else's details (members/details.server.ts). */
+export async function startDonationCheckout(ctx: BillingContext, input: DonateInput, pageLocale: Locale, signedInPersonId: string | null = null): Promise<StartDonationResult> {
   const [fund] = await ctx.db.select().from(funds).where(and(eq(funds.slug, input.fund), eq(funds.active, true)));
   if (!fund) return { ok: false, fieldErrors: { fund: "unknownFund" } };
   if (input.interval === "month" && !ctx.env.DONATION_MONTHLY_CURRENCIES.includes(input.currency)) {
@@ -107,12 +109,7 @@ export async function startDonationCheckout(ctx: BillingContext, input: DonateIn
   };
 
   const { person, donation } = await ctx.db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(people).where(sql`lower(${people.email}) = ${input.email}`).for("update");
-    const [person] = (
-      existing
-        ? await tx.update(people).set({ ...details, updatedAt: new Date() }).where(eq(people.id, existing.id)).returning()
-        : await tx.insert(people).values(details).returning()
-    ) as [Person];
+    const { person, pending } = await personForPublicForm(tx, details, signedInPersonId);
     const [donation] = await tx
       .insert(donations)
       .values({
@@ -129,6 +126,7 @@ export async function startDonationCheckout(ctx: BillingContext, input: DonateIn
         tributeNotifyName: input.tribute?.notify?.name ?? null,
         tributeNotifyLocale: input.tribute?.notify?.locale ?? null,
         anonymous: input.anonymous,
+        submittedDetails: pending,
       })
       .returning();
     return { person, donation: donation! };
