@@ -1,4 +1,6 @@
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
@@ -103,34 +105,86 @@ describe("the sponsors page", () => {
 });
 
 describe("logo uploads", () => {
-  it("accepts PNG, JPEG and a plain SVG by their bytes; refuses other files and SVGs that could run script", () => {
-    expect(checkLogo(PNG_BYTES)).toMatchObject({ ok: true, mime: "image/png" });
+  const pngSize = (png: Buffer) => ({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) });
+  const isPng = (bytes: Buffer) => bytes.subarray(0, 8).equals(PNG_BYTES.subarray(0, 8));
+
+  it("keeps PNG and JPEG as sent; turns an SVG into a PNG of its drawing; refuses other files", () => {
+    expect(checkLogo(PNG_BYTES)).toEqual({ ok: true, bytes: PNG_BYTES, mime: "image/png" });
     expect(checkLogo(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]))).toMatchObject({ ok: true, mime: "image/jpeg" });
-    expect(checkLogo(Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>'))).toMatchObject({ ok: true, mime: "image/svg+xml" });
-    expect(checkLogo(Buffer.from("%PDF-1.7 not an image"))).toEqual({ ok: false, error: "logoType" });
-    expect(checkLogo(Buffer.from("<html><body>hi</body></html>"))).toEqual({ ok: false, error: "logoType" });
-    for (const svg of [
-      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-      '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
-      '<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><text>x</text></a></svg>',
-      '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><div/></foreignObject></svg>',
-      '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg>&x;</svg>',
-    ]) {
-      expect(checkLogo(Buffer.from(svg))).toEqual({ ok: false, error: svg.startsWith("<!DOCTYPE") ? "logoType" : "logoUnsafe" });
+    const red = checkLogo(Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><rect width="100" height="50" fill="#c00"/></svg>'));
+    const blue = checkLogo(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><rect width="100" height="50" fill="#00c"/></svg>'));
+    if (!red.ok || !blue.ok) throw new Error("a plain SVG was refused");
+    expect(red.mime).toBe("image/png");
+    expect(isPng(red.bytes)).toBe(true);
+    expect(pngSize(red.bytes)).toEqual({ width: 800, height: 400 }); // scaled to fit 800×400, its shape kept
+    expect(Buffer.compare(red.bytes, blue.bytes)).not.toBe(0); // the drawing, not a blank
+    const tall = checkLogo(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10000" height="40000"><rect width="10" height="10"/></svg>'));
+    expect(tall.ok && pngSize(tall.bytes)).toEqual({ width: 100, height: 400 });
+    for (const notImage of ["%PDF-1.7 not an image", "<html><body>hi</body></html>", "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect", '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>']) {
+      expect(checkLogo(Buffer.from(notImage))).toEqual({ ok: false, error: "logoType" });
     }
     expect(checkLogo(Buffer.alloc(1024 * 1024 + 1, 0x89))).toEqual({ ok: false, error: "logoTooLarge" });
   });
 
-  it("/sponsor refuses a non-image and an SVG with a script with a translated message, creating nothing", async () => {
+  it("the known filter bypasses (namespace prefixes, entity-encoded javascript: and external URLs) become pixels: no markup survives, nothing is fetched", async () => {
+    let fetched = 0;
+    const server = createServer((_req, res) => {
+      fetched += 1;
+      res.writeHead(200, { "Content-Type": "image/png" }).end(PNG_BYTES);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const hostile = [
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><rect width="10" height="10"/></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)" width="10" height="10"/>',
+        '<s:svg xmlns:s="http://www.w3.org/2000/svg" width="10" height="10"><s:script>alert(1)</s:script><s:rect width="10" height="10"/></s:svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:h="http://www.w3.org/1999/xhtml" width="10" height="10"><h:script>alert(1)</h:script></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink" width="10" height="10"><a x:href="&#106;avascript&#x3a;alert(1)"><text y="8">x</text></a></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><foreignObject width="10" height="10"><div xmlns="http://www.w3.org/1999/xhtml" onclick="alert(1)">x</div></foreignObject></svg>',
+        `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="${origin.replace("http", "&#104;ttp")}/a.png" width="10" height="10"/></svg>`,
+        `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10"><use xlink:href="${origin}/b.svg#x"/></svg>`,
+        `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><style>@import url(${origin}/c.css); rect { fill: url(${origin}/d.svg#g) }</style><rect width="10" height="10"/></svg>`,
+        `<!DOCTYPE svg [<!ENTITY ext "${origin}/e.png">]><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="&ext;" width="10" height="10"/></svg>`,
+      ];
+      for (const svg of hostile) {
+        const checked = checkLogo(Buffer.from(svg));
+        if (!checked.ok) throw new Error(`refused instead of drawn: ${svg}`);
+        expect(checked.mime).toBe("image/png");
+        expect(isPng(checked.bytes)).toBe(true);
+        expect(checked.bytes.toString("latin1")).not.toMatch(/script|javascript|alert|127\.0\.0\.1|<svg/i);
+      }
+      expect(fetched).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("/sponsor refuses a non-image with a translated message, creating nothing; an SVG with a script is stored as a PNG", async () => {
     const fields = { ...sakura, primaryEmail: "logo@x.example.jp", billingSame: "on" };
     const text = await submitSponsor(t.db, env, fields, { lang: "ja", logo: { bytes: "just text", name: "logo.png", type: "image/png" } });
     expect(text.status).toBe(400);
     expect(text.data!.errors.logo).toBe("logoType");
-    const script = await submitSponsor(t.db, env, fields, { lang: "ja", logo: { bytes: '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', name: "logo.svg", type: "image/svg+xml" } });
-    expect(script.status).toBe(400);
-    expect(script.data!.errors.logo).toBe("logoUnsafe");
-    expect(dictionary("ja").sponsor.errors.logoUnsafe).toContain("SVG");
+    expect(dictionary("ja").sponsor.errors.logoType).toContain("SVG");
     expect(await t.db.select().from(people).where(eq(people.email, "logo@x.example.jp"))).toHaveLength(0);
+
+    const svg = await submitSponsor(t.db, demoEnv, { ...fields, legalNameEn: "Svg KK" }, { lang: "ja", logo: { bytes: '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><script>alert(1)</script><rect width="20" height="10" fill="red"/></svg>', name: "logo.svg", type: "image/svg+xml" } });
+    expect(svg.status).toBe(303);
+    const [org] = await t.db.select().from(organisations).where(eq(organisations.legalNameEn, "Svg KK"));
+    expect(org!.logoMime).toBe("image/png");
+    expect(isPng(org!.logo!)).toBe(true);
+    expect(pngSize(org!.logo!)).toEqual({ width: 160, height: 80 }); // small drawings are scaled up at most 8×
+  });
+
+  it("a logo stored as SVG before rasterising began is served as a PNG, converted once", async () => {
+    const legacy = await company("Legacy Svg", { tier: "gold" });
+    await t.db.update(organisations).set({ logo: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'), logoMime: "image/svg+xml" }).where(eq(organisations.id, legacy.org.id));
+    const served = await logoLoader({ request: new Request("http://localhost/"), params: { id: legacy.org.id }, context: { db: t.db, env } });
+    expect(served.status).toBe(200);
+    expect(served.headers.get("Content-Type")).toBe("image/png");
+    expect(isPng(Buffer.from(await served.arrayBuffer()))).toBe(true);
+    const [org] = await t.db.select().from(organisations).where(eq(organisations.id, legacy.org.id));
+    expect(org!.logoMime).toBe("image/png");
   });
 
   it("stores an accepted logo on the organisation (demo gateway)", async () => {

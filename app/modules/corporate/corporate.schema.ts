@@ -21,8 +21,7 @@ export type SponsorErrorKey =
   | "currencyNotOffered"
   | "invalidPoNumber"
   | "logoType"
-  | "logoTooLarge"
-  | "logoUnsafe";
+  | "logoTooLarge";
 
 /** Purchase-order numbers longer than this are refused (Stripe allows 140 per custom field; real POs are short). */
 export const PO_NUMBER_MAX = 40;
@@ -183,7 +182,7 @@ export type SponsorInput = z.output<ReturnType<typeof sponsorFormSchema>>;
 const KEYS = new Set<string>([
   "required", "tooLong", "invalidEmail", "invalidName", "invalidKana", "invalidWebsite", "invalidCorporateNumber",
   "invalidCountry", "invalidChoice", "unknownTier", "individualTier", "currencyNotOffered", "invalidPoNumber",
-  "logoType", "logoTooLarge", "logoUnsafe",
+  "logoType", "logoTooLarge",
 ]);
 
 export function parseSponsorForm(

@@ -16,6 +16,7 @@ import { queueEmail } from "../email/outbox.server";
 import type { Locale } from "../i18n/i18n";
 import type { SponsorFieldErrors, SponsorInput } from "./corporate.schema";
 import { organisationRecipient } from "./corporate-billing.server";
+import { rasteriseSvg } from "./logo.server";
 
 export interface CorporateContext {
   db: Database;
@@ -273,5 +274,13 @@ export async function getSponsorLogo(db: DbOrTx, organisationId: string) {
       ),
     );
   const row = rows[0];
-  return row?.logo && row.mime ? { bytes: row.logo, mime: row.mime } : null;
+  if (!row?.logo || !row.mime) return null;
+  if (row.mime === "image/svg+xml") {
+    // Stored before logos were rasterised on upload: converted once, on first read.
+    const png = rasteriseSvg(row.logo.toString("utf8"));
+    if (!png) return null;
+    await db.update(organisations).set({ logo: png, logoMime: "image/png" }).where(and(eq(organisations.id, organisationId), eq(organisations.logoMime, "image/svg+xml")));
+    return { bytes: png, mime: "image/png" };
+  }
+  return { bytes: row.logo, mime: row.mime };
 }
