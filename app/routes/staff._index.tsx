@@ -148,6 +148,39 @@ export default function Dashboard() {
       {d.pastDue.length ? <MemberList rows={d.pastDue} caption={t.dashboard_.failedPayments} /> : <p>{t.dashboard_.failedNone}</p>}
       <h2>{t.dashboard_.renewals}</h2>
       <MemberList rows={d.renewals} caption={t.dashboard_.renewals} />
+      <h2 id="events-h">{t.dashboard_.eventProblems}</h2>
+      {d.eventProblems.length === 0 ? (
+        <p>{t.dashboard_.eventProblemsNone}</p>
+      ) : (
+        <table className="payments event-problems" aria-labelledby="events-h">
+          <thead>
+            <tr>
+              <th scope="col">{t.dashboard_.eventId}</th>
+              <th scope="col">{t.dashboard_.eventType}</th>
+              <th scope="col">{t.dashboard_.eventReceived}</th>
+              <th scope="col">{t.dashboard_.eventAttempts}</th>
+              <th scope="col">{t.dashboard_.eventState}</th>
+              <th scope="col">{t.dashboard_.eventError}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.eventProblems.map((e) => (
+              <tr key={e.id}>
+                <td data-label={t.dashboard_.eventId}>
+                  <code>{e.id}</code>
+                </td>
+                <td data-label={t.dashboard_.eventType}>{e.type}</td>
+                <td data-label={t.dashboard_.eventReceived}>{e.receivedAt}</td>
+                <td data-label={t.dashboard_.eventAttempts}>{n(e.attempts)}</td>
+                <td data-label={t.dashboard_.eventState}>{e.refused ? t.dashboard_.eventRefused : t.dashboard_.eventRetrying}</td>
+                <td data-label={t.dashboard_.eventError}>
+                  <code>{e.error}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }

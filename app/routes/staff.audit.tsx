@@ -8,14 +8,15 @@ import { Field, StaffErrorBoundary } from "~/components/staff-ui";
 import { listAudit } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/auth.server";
 import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
+import { isoDate } from "~/modules/i18n/iso-date";
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const date = isoDate();
 const QuerySchema = z.object({
   actor: z.uuid().optional().catch(undefined),
   action: z.string().max(60).regex(/^[a-z._]*$/).optional().catch(undefined),
   from: date.optional().catch(undefined),
   to: date.optional().catch(undefined),
-  before: z.coerce.number().int().positive().optional().catch(undefined),
+  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

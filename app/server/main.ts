@@ -24,6 +24,7 @@ import { startRenewalReminderSchedule } from "../modules/email/reminders.server"
 import { startCorporateRenewalSchedule } from "../modules/corporate/renewals.server";
 import { startGivingStatementSchedule } from "../modules/donations/statements.server";
 import { startEmailWorker } from "../modules/email/worker.server";
+import { guardRequests } from "./request-guard";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const WEBHOOK_BODY_LIMIT = "2mb";
@@ -90,7 +91,8 @@ export async function main(env: Env): Promise<Running> {
   app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
   app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: "production", getLoadContext: (req) => ({ db, env, clientIp: req.ip ?? null }) }));
+  // Bodies are checked, limited and cleaned before Remix reads them (request-guard.ts).
+  app.all("*", guardRequests(createRequestHandler({ build, mode: "production", getLoadContext: (req) => ({ db, env, clientIp: req.ip ?? null }) }), { appUrl: env.APP_URL }));
 
   // Stripe's webhooks skip Express and Remix (their per-request set-up and route matching
   // were a fifth of the app's CPU per delivery under load): the same verify, store and apply

@@ -7,6 +7,7 @@ import { emailOutbox, membershipStatusHistory, payments, receipts, stripeEvents 
 import { handlers } from "~/modules/billing/handlers.server";
 import { expireGracePeriods } from "~/modules/billing/lifecycle.server";
 import { replayStripeEvent } from "~/modules/billing/webhook.server";
+import { getDashboard } from "~/modules/staff/dashboard.server";
 import {
   addInterval,
   chargeShape,
@@ -400,7 +401,7 @@ describe("Stripe webhooks: the billing core", () => {
     }
   });
 
-  it("refuses forged, stale, unsigned, malformed and incomplete deliveries with 400 and stores nothing", async () => {
+  it("refuses forged, stale, unsigned and unparseable deliveries with 400 and stores nothing", async () => {
     const { refs } = await createPendingMembership(t.db);
     const event = invoiceEvent("invoice.paid", refs, T0);
     const body = JSON.stringify(event);
@@ -412,17 +413,51 @@ describe("Stripe webhooks: the billing core", () => {
       await deliver(t.db, env, event, { signature: "t=1,v1=deadbeef" }),
       await deliver(t.db, env, body.replace('"amount_paid":8000', '"amount_paid":1'), { signature: (await import("~/modules/billing/stripe.server")).signPayload(body, "whsec_test_fake_0123456789abcdef") }),
       await deliver(t.db, env, "{not json"),
-      await deliver(t.db, env, JSON.stringify({ ...event, id: undefined })),
-      await deliver(t.db, env, JSON.stringify({ ...event, data: { object: { ...event.data.object, currency: undefined } } })),
-      await deliver(t.db, env, JSON.stringify({ ...event, data: { object: { ...event.data.object, amount_paid: "8000" } } })),
-      await deliver(t.db, env, JSON.stringify({ ...event, created: "yesterday" })),
-      await deliver(t.db, env, JSON.stringify([event])),
     ];
     expect(cases.map((c) => c.status)).toEqual(Array(cases.length).fill(400));
-    // An incomplete event is answered with what it lacks, by its path in the event.
-    expect(cases[7]!.body).toEqual({ error: "not a Stripe event we can read", issues: ["data.object.currency: Invalid input: expected string, received undefined"] });
-    expect(cases[6]!.body.issues).toEqual([expect.stringMatching(/^id: /)]);
     expect(await countWhere(stripeEvents, undefined)).toBe(before);
+  });
+
+  it("a signed event that can never apply is answered 200 (Stripe stops retrying), stored as refused with its problems, and shown on the staff dashboard", async () => {
+    const { membership, refs } = await createPendingMembership(t.db);
+    const event = invoiceEvent("invoice.paid", refs, T0);
+    const body = JSON.stringify(event);
+    const unusable = [
+      JSON.stringify({ ...event, id: undefined }),
+      JSON.stringify({ ...event, id: "evt_refused_currency", data: { object: { ...event.data.object, currency: undefined } } }),
+      JSON.stringify({ ...event, id: "evt_refused_amount", data: { object: { ...event.data.object, amount_paid: "8000" } } }),
+      JSON.stringify({ ...event, id: "evt_refused_yesterday", created: "yesterday" }),
+      JSON.stringify({ ...event, id: "evt_refused_far", created: 1e15 }),
+      JSON.stringify([event]),
+      body.replace(`"id":"${event.id}"`, '"id":"evt_nul\\u0000id"'),
+      body.replace(`"id":"${event.id}"`, '"id":"evt_refused_nul"').replace('"currency":"jpy"', '"currency":"jp\\u0000"'),
+    ];
+    const answers = [];
+    for (const raw of unusable) answers.push(await deliver(t.db, env, raw));
+    expect(answers.map((a) => a.status)).toEqual(Array(unusable.length).fill(200));
+    expect(answers.every((a) => a.body.refused === true)).toBe(true);
+    // It says what is wrong, by its path in the event.
+    expect(answers[1]!.body.issues).toEqual(["data.object.currency: Invalid input: expected string, received undefined"]);
+    expect(answers[0]!.body.issues).toEqual([expect.stringMatching(/^id: /)]);
+    expect(answers[4]!.body.issues).toEqual([expect.stringMatching(/^created: /)]);
+    expect(answers[7]!.body.issues).toEqual([expect.stringMatching(/NUL/)]);
+
+    const refused = await t.db.select().from(stripeEvents).where(sql`${stripeEvents.error} like 'refused:%'`);
+    expect(refused).toHaveLength(unusable.length);
+    expect(refused.every((r) => r.processedAt !== null)).toBe(true); // replays leave them
+    const far = refused.find((r) => r.id === "evt_refused_far")!;
+    expect(far.error).toMatch(/^refused: created: /);
+    // The membership the events name is untouched.
+    expect((await getMembership(t.db, membership.id)).status).toBe("pending");
+
+    // Sent again: the same row, counted.
+    expect((await deliver(t.db, env, unusable[4]!)).status).toBe(200);
+    const [again] = await t.db.select().from(stripeEvents).where(eq(stripeEvents.id, "evt_refused_far"));
+    expect(again!.attempts).toBe(2);
+
+    const dashboard = await getDashboard(t.db);
+    expect(dashboard.eventProblems.map((e) => e.id)).toEqual(expect.arrayContaining(["evt_refused_far", "evt_refused_currency"]));
+    expect(dashboard.eventProblems.find((e) => e.id === "evt_refused_far")).toMatchObject({ refused: true, type: "invoice.paid" });
   });
 
   it("grants nothing on an unpaid checkout.session.completed (async payment) until it settles", async () => {

@@ -11,7 +11,7 @@ import { pipelinedTransaction, type Database, type Tx } from "../../../db/client
 import type { Env } from "../config/env.server";
 import { queueEmails, type QueueEmail } from "../email/outbox.server";
 import { receiptStatements, type IssueReceipt } from "../receipts/receipts.server";
-import { getStripeEvent, insertProcessedEvents, lockStripeEvents, markEventFailed, markEventsProcessed, storeFailedEvent } from "./billing.queries.server";
+import { getStripeEvent, insertProcessedEvents, lockStripeEvents, markEventFailed, markEventsProcessed, storeFailedEvent, storeRefusedEvent } from "./billing.queries.server";
 import { getGateway } from "./gateway.server";
 import { earlyLookups, handlers, type AppliedEvent, type HandlerOutcome } from "./handlers.server";
 import { statementBatch, type StatementBatch } from "./statement-batch.server";
@@ -27,7 +27,8 @@ export interface BillingContext {
 // object that copies every key of an 80-key invoice).
 const id = z.string().min(1).max(255);
 const ref = z.union([id, z.object({ id })]);
-const ts = z.number().int().nonnegative();
+/** Seconds since 1970, before 2100: anything later is no date Stripe sends (and past PostgreSQL's range at 1e15). */
+const ts = z.number().int().nonnegative().max(4_102_444_800);
 
 const objectSchemas: Record<string, z.ZodType> = {
   checkout: z.object({ id, object: z.literal("checkout.session"), mode: z.string(), payment_status: z.string(), client_reference_id: id.nullable().optional() }),
@@ -154,7 +155,14 @@ export async function answerStripeWebhook(ctx: BillingContext, rawBody: string, 
     return json(400, { error: badJson ? "body is not JSON" : "invalid or stale signature" });
   }
   const issues = stripeEventIssues(parsed);
-  if (issues.length > 0) return json(400, { error: "not a Stripe event we can read", issues });
+  // PostgreSQL's jsonb cannot hold a NUL character: such an event could never be stored as it came.
+  if (/(?<!\\)\\u0000/.test(rawBody)) issues.push("a string holds a NUL character (\\u0000)");
+  if (issues.length > 0) {
+    // Signed with our secret, so not a forgery, yet it can never apply: answered 200 so Stripe stops
+    // retrying (for three days), and kept, refused, for staff to see on the dashboard.
+    await storeRefusedEvent(ctx.db, parsed, rawBody, issues);
+    return json(200, { received: true, refused: true, issues });
+  }
   const event = parsed as Stripe.Event;
   const incoming: IncomingEvent = {
     id: event.id,

@@ -15,10 +15,11 @@ import { streamExport, type ExportFormat, type ExportStream } from "../exports/e
 import { minorUnitDigits } from "../i18n/format";
 import { dictionary } from "../i18n/i18n";
 import { getFundsWithProgress, setFundGoal } from "./donations.server";
+import { isoDate } from "../i18n/iso-date";
 
 const dialect = new PgDialect({ casing: "snake_case" });
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
+const date = isoDate("must be a real date YYYY-MM-DD");
 const major = z.string().regex(/^\d{1,9}(\.\d{1,2})?$/, "must be an amount such as 100 or 25.50");
 
 export const DonationQuerySchema = z.object({

@@ -1,6 +1,7 @@
 /** Staff actions on a member, parsed from their forms. Messages are keys of `staff.member.errors`. Safe for the browser. */
 import { z } from "zod";
 import type { MoneyError } from "../i18n/format";
+import { isoDate as isoDay } from "../i18n/iso-date";
 
 /** The staff page's message key (of `staff.member.errors`) for an amount that does not parse. */
 export function moneyErrorKey(error: MoneyError): string {
@@ -19,14 +20,7 @@ export function moneyErrorKey(error: MoneyError): string {
 const confirm = z.literal("yes", { message: "confirm" });
 const trimmed = (max = 200) => z.string().trim().max(max);
 const optionalText = (max = 200) => trimmed(max).transform((s) => (s === "" ? null : s));
-/** YYYY-MM-DD of a day that exists (2026-02-30 does not: Date would roll it over to March). */
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "date")
-  .refine((s) => {
-    const day = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === s;
-  }, "date");
+const isoDate = isoDay("date");
 
 export const EditProfileSchema = z.object({
   intent: z.literal("edit"),

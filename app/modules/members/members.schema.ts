@@ -4,6 +4,7 @@
  * Safe for the browser.
  */
 import { z } from "zod";
+import { isoDate as isoDay } from "../i18n/iso-date";
 
 export const MEMBERSHIP_STATUSES = ["pending", "active", "past_due", "lapsed", "canceled", "comped"] as const;
 export const SORTS = ["name", "joined", "renews", "status"] as const;
@@ -11,15 +12,12 @@ export const PAGE_SIZE = 50;
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD")
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "not a real date");
+const isoDate = isoDay("use a real date, YYYY-MM-DD");
 
 export const MemberQuerySchema = z.object({
   q: opt(z.string().max(100, "at most 100 characters")),
   type: opt(z.enum(["individual", "corporate"])),
-  tier: opt(z.coerce.number().int().positive()),
+  tier: opt(z.coerce.number().int().positive().max(2_147_483_647)),
   status: opt(z.enum(MEMBERSHIP_STATUSES)),
   country: opt(
     z
@@ -28,7 +26,7 @@ export const MemberQuerySchema = z.object({
       .transform((s) => s.toUpperCase()),
   ),
   region: opt(z.string().max(40)),
-  partnership: opt(z.coerce.number().int().positive()),
+  partnership: opt(z.coerce.number().int().positive().max(2_147_483_647)),
   lang: opt(z.enum(["en", "ja"])),
   joinedFrom: opt(isoDate),
   joinedTo: opt(isoDate),

@@ -11,7 +11,7 @@ const yearStart = sql`(date_trunc('year', now() at time zone ${TZ}) at time zone
 const ACTIVE = sql`('active', 'past_due', 'comped')`;
 
 export async function getDashboard(db: DbOrTx) {
-  const [byTier, counts, revenue, pastDue, renewals, chart] = await Promise.all([
+  const [byTier, counts, revenue, pastDue, renewals, chart, eventProblems] = await Promise.all([
     db.execute<{ kind: string; tierId: number; nameEn: string; nameJa: string; n: number }>(sql`
       select t.kind, t.id as "tierId", t.name_en as "nameEn", t.name_ja as "nameJa", count(*)::int as n
       from memberships m join tiers t on t.id = m.tier_id
@@ -57,6 +57,12 @@ export async function getDashboard(db: DbOrTx) {
                  or coalesce(m.canceled_at, m.grace_until, m.current_period_end, m.updated_at)
                     >= least(now(), ((months.start + interval '1 month') at time zone ${TZ})))) as n
       from months order by months.start`),
+    // Stripe events not applied: failing ones (retried by Stripe and stripe:replay) and refused ones (never applicable).
+    db.execute<{ id: string; type: string; receivedAt: string; attempts: number; error: string; refused: boolean }>(sql`
+      select id, type, to_char(received_at at time zone ${TZ}, 'YYYY-MM-DD HH24:MI') as "receivedAt", attempts, error,
+        processed_at is not null as refused
+      from stripe_events where error is not null
+      order by received_at desc limit 20`),
   ]);
   return {
     byTier: [...byTier],
@@ -65,6 +71,7 @@ export async function getDashboard(db: DbOrTx) {
     pastDue: [...pastDue],
     renewals: [...renewals],
     chart: [...chart],
+    eventProblems: [...eventProblems],
   };
 }
 
