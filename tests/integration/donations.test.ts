@@ -15,7 +15,7 @@ import { loader as manageLoader } from "~/routes/($lang).donate_.manage.$token";
 import { loader as homeLoader } from "~/routes/($lang)._index";
 import { failCheckoutWith, stripeCalls, stripeError, stripeHas, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
-import { billingEnv, deliver } from "../fixtures/billing";
+import { billingEnv, deliver, oneTimeCompleted } from "../fixtures/billing";
 import { args as staffArgs, makeMember, memberCookie } from "../fixtures/staff";
 
 const t = useTestDatabase();
@@ -107,30 +107,6 @@ async function latestDonation(email: string): Promise<Donation> {
     .where(eq(people.email, email))
     .orderBy(donations.createdAt);
   return row!.donation;
-}
-
-/** Events Stripe sends when a payment-mode Checkout for this gift completes. */
-function oneTimeCompleted(donation: Donation, created = Math.floor(Date.now() / 1000)) {
-  return stripeEvent(
-    "checkout.session.completed",
-    {
-      id: donation.stripeCheckoutSessionId ?? demoId("cs_test"),
-      object: "checkout.session",
-      mode: "payment",
-      status: "complete",
-      payment_status: "paid",
-      client_reference_id: `donation-${donation.id}`,
-      customer: demoId("cus"),
-      currency: donation.currency.toLowerCase(),
-      amount_total: donation.amount,
-      payment_intent: `pi_${donation.id.replaceAll("-", "")}`,
-      subscription: null,
-      metadata: { donationId: donation.id },
-      created,
-      livemode: false,
-    },
-    created,
-  );
 }
 
 function monthlyRefs(donation: Donation, subscriptionId: string) {

@@ -5,14 +5,14 @@
  */
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditLog, donations, emailOutbox, memberships, people, type Donation } from "../../db/schema";
+import { auditLog, donations, emailOutbox, memberships, people } from "../../db/schema";
 import { startSession } from "~/modules/auth/auth.server";
 import { checkoutSessionShape, demoId, stripeEvent } from "~/modules/billing/stripe-shapes.server";
 import { action as donateAction } from "~/routes/($lang).donate";
 import { action as joinAction } from "~/routes/($lang).join";
 import { action as confirmAction, loader as confirmLoader } from "~/routes/($lang).details.$token";
 import { useStripeMock } from "../mocks/stripe";
-import { billingEnv, deliver } from "../fixtures/billing";
+import { billingEnv, deliver, oneTimeCompleted } from "../fixtures/billing";
 import { useTestDatabase } from "../setup/test-db";
 
 const t = useTestDatabase();
@@ -113,30 +113,6 @@ async function thrownStatus(fn: () => Promise<unknown>) {
   }
 }
 
-function giftPaid(donation: Donation) {
-  const now = Math.floor(Date.now() / 1000);
-  return stripeEvent(
-    "checkout.session.completed",
-    {
-      id: donation.stripeCheckoutSessionId ?? demoId("cs_test"),
-      object: "checkout.session",
-      mode: "payment",
-      status: "complete",
-      payment_status: "paid",
-      client_reference_id: `donation-${donation.id}`,
-      customer: demoId("cus"),
-      currency: donation.currency.toLowerCase(),
-      amount_total: donation.amount,
-      payment_intent: `pi_${donation.id.replaceAll("-", "")}`,
-      subscription: null,
-      metadata: { donationId: donation.id },
-      created: now,
-      livemode: false,
-    },
-    now,
-  );
-}
-
 describe("public forms and a person we already know", () => {
   it("a stranger's join with a member's email changes nothing of theirs; the owner confirms the new details from the emailed link", async () => {
     await t.db.insert(people).values(onFile);
@@ -192,7 +168,7 @@ describe("public forms and a person we already know", () => {
     expect(gift!.submittedDetails).toMatchObject({ familyName: "偽物", city: "大阪市北区" });
     expect(await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.template, "details-confirm"), eq(emailOutbox.toEmail, "taro2@example.jp")))).toHaveLength(0);
 
-    await deliver(t.db, env, giftPaid(gift!));
+    await deliver(t.db, env, oneTimeCompleted(gift!));
     const mails = await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.template, "details-confirm"), eq(emailOutbox.toEmail, "taro2@example.jp")));
     expect(mails).toHaveLength(1);
     expect(mails[0]!.props.purpose).toBe("gift");
