@@ -7,11 +7,9 @@
  * queued by both at once through the same function. TRUST_PROXY makes a proxied client's address
  * the one recorded.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { and, eq, inArray } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -36,9 +34,8 @@ import { addInterval, invoiceShape, stripeEvent } from "~/modules/billing/stripe
 import { queueGivingStatements } from "~/modules/donations/statements.server";
 import { templates } from "../../emails";
 import { freePort } from "../setup/pg-server";
-import { SERVER_NODE_FLAGS } from "../../app/server/node-flags";
+import { startInstance, stop } from "./instance";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const SECRET = "whsec_two_instances_fake_0123456789";
 const RATE = 5; // emails a second, for both instances together
 const DAY = 86_400_000;
@@ -59,34 +56,6 @@ function resendStandIn() {
     });
   });
   return { sends, server };
-}
-
-function startInstance(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "app/server/main.ts"], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const timer = setTimeout(() => reject(new Error(`an instance did not start within 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Kizuna is running at")) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://127.0.0.1:${env.PORT}`, output: () => output });
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`an instance exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
 }
 
 describe("two instances on one database", () => {
