@@ -11,6 +11,7 @@ import { dictionary } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useT } from "~/modules/i18n/use-locale";
 import { confirmDetails, getDetailsConfirmation } from "~/modules/members/details.server";
+import { strings } from "../../emails/locales";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
   { title: dictionary(loaded?.locale ?? "en").detailsConfirm.metaTitle },
@@ -22,7 +23,9 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const locale = requireLocale(params);
   const found = await getDetailsConfirmation(context.db, context.env, params.token ?? "", locale);
   if (!found) throw new Response("Not Found", { status: 404 });
-  return { locale, kind: found.kind, rows: found.rows };
+  // The labels the confirmation email used, so the page names each detail as the email did.
+  const labels = strings(locale).detailsConfirm.fields;
+  return { locale, kind: found.kind, rows: found.rows.map((row) => ({ ...row, label: labels[row.field] })) };
 }
 
 export async function action({ params, context }: ActionFunctionArgs) {
@@ -73,7 +76,7 @@ export default function ConfirmDetails() {
         <tbody>
           {rows.map((row) => (
             <tr key={row.field}>
-              <th scope="row">{t.fields[row.field]}</th>
+              <th scope="row">{row.label}</th>
               <td className={row.field === "postalCode" ? "nowrap" : undefined}>{row.now || t.empty}</td>
               <td className={row.field === "postalCode" ? "nowrap" : undefined}>
                 <strong>{row.next || t.empty}</strong>

@@ -141,7 +141,7 @@ describe("public forms and a person we already know", () => {
 
     // Opening the link (as a mail scanner does) shows both and changes nothing.
     const page = await confirmLoader(confirmArgs(token));
-    expect(page.rows).toEqual(expect.arrayContaining([{ field: "region", now: "東京都", next: "大阪府" }, { field: "city", now: "渋谷区", next: "大阪市北区" }]));
+    expect(page.rows).toEqual(expect.arrayContaining([{ field: "region", label: "都道府県・州", now: "東京都", next: "大阪府" }, { field: "city", label: "市区町村", now: "渋谷区", next: "大阪市北区" }]));
     expect(await taro()).toMatchObject({ familyName: "山田", region: "13" });
 
     // A forged or altered token is a 404 and changes nothing.

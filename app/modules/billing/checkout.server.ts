@@ -4,9 +4,9 @@
  * pending membership is removed, so a retry starts clean with a new id (and a new key:
  * Stripe replays a key's first answer, even an error, for 24 hours).
  */
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { memberships, partnerships, people, tierPrices, tiers, type NewPerson, type Person } from "../../../db/schema";
+import { memberships, partnerships, people, tierPrices, tiers, type NewPerson } from "../../../db/schema";
 import type { Locale } from "../i18n/i18n";
 import type { JoinFieldErrors, JoinInput } from "../members/join.schema";
 import { getGateway } from "./gateway.server";

@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { donations, fundGoals, funds, payments, people, type Currency, type Person } from "../../../db/schema";
+import { donations, fundGoals, funds, payments, people, type Currency } from "../../../db/schema";
 import { classifyStripeError } from "../billing/checkout.server";
 import { deliverAll, DemoError } from "../billing/demo.server";
 import { demoDonationSessionId, donationIdFromDemoSession, getGateway } from "../billing/gateway.server";
