@@ -31,5 +31,7 @@ const deadline = setTimeout(() => {
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stopGroup(signal));
 child.on("exit", (code, signal) => {
   clearTimeout(deadline);
+  // Vitest gone (the import watchdog exits it on a stuck file): no worker may outlive it.
+  stopGroup("SIGKILL");
   process.exit(process.exitCode || (code ?? (signal ? 1 : 0)));
 });

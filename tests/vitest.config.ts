@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     // Global setups' teardowns (dropping the run's databases, stopping the app) may not wait forever.
     teardownTimeout: 60_000,
+    // A file stuck while importing fails the run, named (no test timeout covers that phase).
+    reporters: ["default", "./tests/setup/import-watchdog.ts"],
     projects: [
       {
         resolve: { alias },
