@@ -6,6 +6,7 @@ import { RouteError } from "~/components/route-error";
 import { z } from "zod";
 import { getSeatOverview, inviteSeat, removeSeat } from "~/modules/corporate/seats.server";
 import { verifySeatManageToken } from "~/modules/corporate/tokens.server";
+import { formatPersonName } from "~/modules/i18n/format";
 import { dictionary } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
@@ -77,7 +78,7 @@ export default function ManageSeats() {
       <ul>
         {overview.holders.map((h) => (
           <li key={h.seatMembershipId}>
-            {locale === "ja" ? `${h.familyName} ${h.givenName}` : `${h.givenName} ${h.familyName}`} &lt;{h.email}&gt;{" "}
+            {formatPersonName(h, locale)} &lt;{h.email}&gt;{" "}
             <Form method="post" style={{ display: "inline" }}>
               <input type="hidden" name="intent" value="remove" />
               <input type="hidden" name="seat" value={h.seatMembershipId} />

@@ -5,7 +5,7 @@ import { Field, StaffErrorBoundary } from "~/components/staff-ui";
 import { requireStaff } from "~/modules/auth/auth.server";
 import { can } from "~/modules/auth/permissions";
 import { listDonations } from "~/modules/donations/staff-donations.server";
-import { formatDate, formatMoney } from "~/modules/i18n/format";
+import { formatDate, formatMoney, formatPersonName } from "~/modules/i18n/format";
 import { dictionary } from "~/modules/i18n/i18n";
 import { useStaffLayout } from "~/modules/staff/use-staff";
 
@@ -127,7 +127,7 @@ export default function StaffDonations() {
               <tr key={r.id} data-donation={r.id} data-fund={r.fundSlug}>
                 <td>{formatDate(r.createdAt, locale)}</td>
                 <td>
-                  <Link to={`/staff/donations?donor=${r.personId}`}>{locale === "ja" ? `${r.familyName} ${r.givenName}` : `${r.givenName} ${r.familyName}`}</Link>
+                  <Link to={`/staff/donations?donor=${r.personId}`}>{formatPersonName(r, locale)}</Link>
                   {r.anonymous ? (
                     <>
                       {" "}
@@ -140,7 +140,7 @@ export default function StaffDonations() {
                 <td>{locale === "ja" ? r.fundJa : r.fundEn}</td>
                 <td>{formatMoney(r.amount, r.currency, locale)}</td>
                 <td>{r.interval === "month" ? t.monthly : t.once}</td>
-                <td>{r.status}</td>
+                <td>{(dictionary(locale).donationManage.statuses as Record<string, string>)[r.status] ?? r.status}</td>
                 <td>{r.tributeKind ? `${r.tributeKind === "honor" ? t.honor : t.memory} ${r.tributeName}` : ""}</td>
                 <td>{r.receipts ?? ""}</td>
               </tr>

@@ -7,6 +7,7 @@ import { requireStaff } from "~/modules/auth/auth.server";
 import { can } from "~/modules/auth/permissions";
 import { dictionary } from "~/modules/i18n/i18n";
 import { formatMoney, formatPersonName, minorUnitDigits } from "~/modules/i18n/format";
+import { countryName, regionName } from "~/modules/members/regions";
 import { isDemo } from "~/modules/billing/demo.server";
 import { compMembershipAsStaff, endCompAsStaff } from "~/modules/billing/comps.server";
 import { refundPaymentAsStaff } from "~/modules/billing/refunds.server";
@@ -162,9 +163,9 @@ export default function MemberPage() {
             </>
           )}
           <dt>{t.member.country}</dt>
-          <dd>{(p ?? o)!.country}</dd>
+          <dd>{countryName((p ?? o)!.country, locale)}</dd>
           <dt>{t.member.addressLine1}</dt>
-          <dd>{[(p ?? o)!.postalCode, (p ?? o)!.region, (p ?? o)!.city, (p ?? o)!.addressLine1, (p ?? o)!.addressLine2].filter(Boolean).join(" ") || "—"}</dd>
+          <dd>{[(p ?? o)!.postalCode, regionName((p ?? o)!.country, (p ?? o)!.region, locale), (p ?? o)!.city, (p ?? o)!.addressLine1, (p ?? o)!.addressLine2].filter(Boolean).join(" ") || "—"}</dd>
         </dl>
       </section>
 
@@ -177,7 +178,7 @@ export default function MemberPage() {
               return (
                 <div key={role} data-contact={role}>
                   <dt>{tc[role]}</dt>
-                  <dd>{who ? `${who.familyName} ${who.givenName} <${who.email}> (${t.languages[who.preferredLocale]})` : "—"}</dd>
+                  <dd>{who ? `${formatPersonName(who, locale)} <${who.email}> (${t.languages[who.preferredLocale]})` : "—"}</dd>
                 </div>
               );
             })}
@@ -199,7 +200,7 @@ export default function MemberPage() {
                       <Field name="personId" label={tc.pick} idPrefix={prefix} errors={errs} defaultValue={val("personId", "new")}>
                         {c.candidates.map((x) => (
                           <option key={x.personId} value={x.personId}>
-                            {`${x.familyName} ${x.givenName} <${x.email}>`}
+                            {`${formatPersonName(x, locale)} <${x.email}>`}
                           </option>
                         ))}
                         <option value="new">{tc.someoneNew}</option>
@@ -244,7 +245,7 @@ export default function MemberPage() {
                 {c.seats.map((seat) => (
                   <tr key={seat.membershipId}>
                     <td>
-                      <Link to={`/staff/members/${seat.personId}`}>{`${seat.familyName} ${seat.givenName}`}</Link>
+                      <Link to={`/staff/members/${seat.personId}`}>{formatPersonName(seat, locale)}</Link>
                     </td>
                     <td>{seat.email}</td>
                     <td>{dt(seat.since)}</td>

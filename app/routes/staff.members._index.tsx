@@ -5,6 +5,7 @@ import { Field, StaffErrorBoundary } from "~/components/staff-ui";
 import { requireStaff } from "~/modules/auth/auth.server";
 import { can } from "~/modules/auth/permissions";
 import { formatPersonName } from "~/modules/i18n/format";
+import { placeName } from "~/modules/members/regions";
 import { getMemberList } from "~/modules/members/members.server";
 import { EXPORT_PRESETS, MEMBERSHIP_STATUSES, memberQueryString, type MemberQuery } from "~/modules/members/members.schema";
 import { useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
@@ -183,8 +184,7 @@ export default function Members() {
                 <td>{r.joined}</td>
                 <td>{r.renews}</td>
                 <td>
-                  {r.country}
-                  {r.region ? ` ${r.region}` : ""}
+                  {placeName(r.country, r.region, locale)}
                 </td>
               </tr>
             ))}

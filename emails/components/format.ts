@@ -24,23 +24,38 @@ export function date(value: string | Date, locale: EmailLocale): string {
   return new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: "long", timeZone: TIME_ZONE }).format(d);
 }
 
-const JAPANESE_SCRIPT = /[\u3040-\u30ff\u3400-\u9fff]/;
+/** Kanji (with 々 and the compatibility block) or kana: a name written in Japanese script. */
+export const JAPANESE_SCRIPT = /[\u3005\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]/;
 
-/**
- * The name as addressed: 山田 太郎 様 / 株式会社サクラ 御中 in Japanese; Jane Smith / Sakura Inc. in
- * English (a name written in kanji or kana keeps its family-first order there too: 山田 太郎).
- */
-export function addressee(recipient: Recipient, locale: EmailLocale): string {
-  if (recipient.kind === "organisation") return locale === "ja" ? `${recipient.name} 御中` : recipient.name;
-  if (locale === "ja") return `${recipient.familyName} ${recipient.givenName} 様`;
-  return JAPANESE_SCRIPT.test(recipient.familyName + recipient.givenName)
-    ? `${recipient.familyName} ${recipient.givenName}`
-    : `${recipient.givenName} ${recipient.familyName}`;
+export interface NameParts {
+  familyName: string;
+  givenName: string;
 }
 
-/** What a greeting line calls them: the given name in English, family name first with 様 in Japanese. */
+export function isJapaneseScript(name: NameParts): boolean {
+  return JAPANESE_SCRIPT.test(name.familyName + name.givenName);
+}
+
+/**
+ * A person's name in its own order, whoever reads it: family name first when it is written in
+ * Japanese script (山田 太郎), given name first when in Latin script (Susan Davis), in either
+ * language. With `honorific`, Japanese adds 様 (山田 太郎 様, Susan Davis 様). The one rule for
+ * names: the app (app/modules/i18n/format.ts) and the SQL for lists and exports follow it.
+ */
+export function personName(name: NameParts, locale: EmailLocale, honorific = false): string {
+  const ordered = isJapaneseScript(name) ? `${name.familyName} ${name.givenName}` : `${name.givenName} ${name.familyName}`;
+  return locale === "ja" && honorific ? `${ordered} 様` : ordered;
+}
+
+/** The name as addressed: 山田 太郎 様 / 株式会社サクラ 御中 in Japanese; Jane Smith / Sakura Inc. in English. */
+export function addressee(recipient: Recipient, locale: EmailLocale): string {
+  if (recipient.kind === "organisation") return locale === "ja" ? `${recipient.name} 御中` : recipient.name;
+  return personName(recipient, locale, true);
+}
+
+/** What a greeting line calls them: the given name in English (the whole name if in Japanese script), the name with 様 in Japanese. */
 export function greetingName(recipient: Recipient | undefined, locale: EmailLocale): string | null {
   if (!recipient) return null;
   if (recipient.kind === "organisation") return addressee(recipient, locale);
-  return locale === "ja" ? addressee(recipient, locale) : recipient.givenName;
+  return locale === "ja" || isJapaneseScript(recipient) ? addressee(recipient, locale) : recipient.givenName;
 }

@@ -73,6 +73,9 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     await page.waitForURL(/q=%E3%83%86%E3%83%A9%E3%83%80/);
     const rows = page.locator("table.members-table tbody tr");
     await expect.poll(() => rows.count()).toBe(1);
+    // The name in its own order and the prefecture by name, in the English console.
+    await expect.poll(() => rows.first().textContent()).toContain("寺田 花子");
+    expect(await rows.first().textContent()).toContain("Tokyo, Japan");
     expect(await axeSerious(page)).toEqual([]);
     await rows.first().getByRole("link").click();
     await page.getByRole("heading", { level: 1 }).filter({ hasText: "花子" }).waitFor();
@@ -108,6 +111,11 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     await page.getByRole("button", { name: "ログイン" }).click();
     await page.waitForURL(`${appUrl}/staff`);
 
+    await page.goto(`${appUrl}/staff/members?q=Walker`);
+    // A Latin name keeps its given-name-first order in the Japanese console; the state by its Japanese name.
+    const walker = page.locator("table.members-table tbody tr", { hasText: "Ann Walker" });
+    await expect.poll(() => walker.count()).toBe(1);
+    expect(await walker.textContent()).toContain("アメリカ合衆国 ミネソタ州");
     await page.goto(`${appUrl}/staff/members`);
     await page.getByRole("link", { name: "会員を追加" }).click();
     await page.getByRole("heading", { level: 1, name: "会員を追加" }).waitFor();

@@ -84,7 +84,16 @@ describe("donations in the staff console", () => {
     const xlsx = (await respond(() => exportLoader(args(t.db, "/staff/donations/export?format=xlsx&fund=general", { cookie })))) as Response;
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
-    expect(workbook.worksheets[0]!.rowCount).toBe(3);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.rowCount).toBe(3);
+    // Amounts are numbers with their currency's format, dates are dates, statuses in words.
+    const header = (sheet.getRow(1).values as unknown[]).slice(1) as string[];
+    const gift = sheet.getRow(2);
+    const amount = gift.getCell(header.indexOf("Amount") + 1);
+    expect(typeof amount.value).toBe("number");
+    expect(amount.numFmt).toBe(gift.getCell(header.indexOf("Currency") + 1).value === "JPY" ? "#,##0" : "#,##0.00");
+    expect(gift.getCell(header.indexOf("Date") + 1).value).toBeInstanceOf(Date);
+    expect(["Awaiting payment", "Active", "Payment overdue", "Completed", "Stopped", "Failed"]).toContain(gift.getCell(header.indexOf("Status") + 1).value);
 
     const audits = await t.db.select().from(auditLog).where(and(eq(auditLog.action, "export.donations"), eq(auditLog.actorStaffUserId, staffId)));
     expect(audits).toHaveLength(2);

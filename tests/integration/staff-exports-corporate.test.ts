@@ -109,13 +109,13 @@ describe("the corporate preset", () => {
     "Seats used": "2",
     Seats: "10",
     "PO number": "'=PO-2026-0042",
-    // Given name first for an English-speaking staff user, family name first in Japanese.
-    "Primary contact": "花子 佐藤",
+    // Names follow the name, not the reader: written in Japanese script, family name first in either language.
+    "Primary contact": "佐藤 花子",
     "Primary contact email": "hanako@sakura-trading.example.jp",
-    "Billing contact": "一郎 鈴木",
+    "Billing contact": "鈴木 一郎",
     "Billing contact email": "keiri@sakura-trading.example.jp",
     Country: "JP",
-    "Prefecture / state": "13",
+    "Prefecture / state": "Tokyo",
     City: "千代田区",
   };
 
@@ -138,6 +138,7 @@ describe("the corporate preset", () => {
     expect(jaCompany[jaHeader!.indexOf("請求担当者")]).toBe("鈴木 一郎");
     expect(jaCompany[jaHeader!.indexOf("会員種別")]).toBe("ゴールド法人会員");
     expect(jaCompany[jaHeader!.indexOf("状態")]).toBe("有効");
+    expect(jaCompany[jaHeader!.indexOf("都道府県・州")]).toBe("東京都");
   });
 
   it("XLSX: the same cells, seat counts as numbers, the PO number as plain text", async () => {
@@ -153,7 +154,9 @@ describe("the corporate preset", () => {
       expect(row[header.indexOf("Seats used")]).toBe(2);
       expect(row[header.indexOf("Seats")]).toBe(10);
       expect(row[header.indexOf("PO number")]).toBe("=PO-2026-0042");
-      expect(row[header.indexOf("Billing contact")]).toBe("一郎 鈴木");
+      expect(row[header.indexOf("Billing contact")]).toBe("鈴木 一郎");
+      expect(row[header.indexOf("Joined")]).toEqual(new Date("2026-04-01T00:00:00Z"));
+      expect(row[header.indexOf("Prefecture / state")]).toBe("Tokyo");
     }
   });
 });

@@ -87,7 +87,7 @@ describe("member exports", () => {
     expect(byGiven.get("太郎")![mailing]).toBe("東京都");
   });
 
-  it("XLSX: values round-trip as plain strings, no cell is a formula", async () => {
+  it("XLSX: values round-trip as plain strings (dates as dates), no cell is a formula", async () => {
     const { response, bytes } = await download("/staff/members/export?format=xlsx&preset=roll");
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
@@ -100,7 +100,7 @@ describe("member exports", () => {
       const cells: string[] = [];
       row.eachCell({ includeEmpty: true }, (cell) => {
         expect(cell.type === ExcelJS.ValueType.Formula || cell.formula !== undefined, `cell ${cell.address}`).toBe(false);
-        expect(typeof cell.value === "string" || cell.value === null || typeof cell.value === "number").toBe(true);
+        expect(typeof cell.value === "string" || cell.value === null || typeof cell.value === "number" || cell.value instanceof Date).toBe(true);
         cells.push(cell.value === null ? "" : String(cell.value));
       });
       values.push(cells);
@@ -111,6 +111,46 @@ describe("member exports", () => {
       expect(row, m.givenName).toBeDefined();
       expect(row![0]).toBe(m.familyName);
     }
+  });
+
+  it("XLSX: days are date cells and regions names, the header row frozen and filtering, columns as wide as their text", async () => {
+    const [csvHeader, ...csvRows] = parse((await download("/staff/members/export?format=csv&preset=roll")).bytes.toString("utf8").slice(1)) as string[][];
+    const { bytes } = await download("/staff/members/export?format=xlsx&preset=roll");
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1) as string[];
+    expect(header).toEqual(csvHeader);
+    expect(sheet.getRow(1).font?.bold).toBe(true);
+    expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
+    expect(sheet.autoFilter).toBe(`A1:${sheet.getColumn(header.length).letter}1`);
+
+    const col = (name: string) => header.indexOf(name) + 1;
+    const taro = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(col("Given name")).value === "太郎")!;
+    const joined = taro.getCell(col("Joined"));
+    expect(joined.value).toBeInstanceOf(Date);
+    expect(joined.numFmt).toBe("yyyy-mm-dd");
+    const csvTaro = csvRows.find((r) => r[1] === "太郎")!;
+    expect((joined.value as Date).toISOString().slice(0, 10)).toBe(csvTaro[header.indexOf("Joined")]); // the same day as the CSV's
+    expect(taro.getCell(col("Prefecture / state")).value).toBe("Tokyo");
+    const nora = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(col("Given name")).value === "Nora")!;
+    expect(nora.getCell(col("Prefecture / state")).value).toBe("Minnesota");
+
+    const longestEmail = Math.max(...csvRows.map((r) => r[header.indexOf("Email")]!.length));
+    expect(sheet.getColumn(col("Email")).width).toBeGreaterThanOrEqual(longestEmail);
+    expect(sheet.getColumn(col("Joined")).width).toBeGreaterThanOrEqual(10);
+  });
+
+  it("regions by name in the staff user's language, in the CSV and the list alike", async () => {
+    const ja = await makeStaff(t.db, "staff", "ja");
+    const jaCookie = await staffCookie(t.db, ja.id);
+    const [header, ...rows] = parse((await download("/staff/members/export?format=csv&preset=roll", jaCookie)).bytes.toString("utf8").slice(1)) as string[][];
+    const region = header!.indexOf("都道府県・州");
+    expect(region).toBeGreaterThan(-1);
+    expect(rows.find((r) => r[1] === "太郎")![region]).toBe("東京都");
+    expect(rows.find((r) => r[1] === "Nora")![region]).toBe("ミネソタ州");
+    const enRows = parse((await download("/staff/members/export?format=csv&preset=roll")).bytes.toString("utf8").slice(1)) as string[][];
+    expect(enRows.find((r) => r[1] === "太郎")![region]).toBe("Tokyo");
   });
 
   it("header row in the staff user's language", async () => {

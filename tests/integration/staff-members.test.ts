@@ -47,6 +47,9 @@ describe("member search and list", () => {
   it("filters by status, prefecture and language, and keeps them in the URL", async () => {
     expect((await list("status=lapsed")).rows.map((r) => r.familyName)).toEqual(["伊藤"]);
     expect((await list("region=27")).rows.map((r) => r.familyName)).toEqual(["伊藤"]);
+    // A region typed as its name, in either language, finds the same members as its code.
+    for (const typed of ["Osaka", "大阪府", "大阪"]) expect((await list(`region=${encodeURIComponent(typed)}`)).rows.map((r) => r.familyName), typed).toEqual(["伊藤"]);
+    expect((await list("region=Minnesota")).rows.map((r) => r.familyName)).toEqual(["Anderson"]);
     expect((await list("lang=ja")).rows.map((r) => r.familyName)).toEqual(["山田"]);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { countryName, placeName, regionCode, regionName } from "~/modules/members/regions";
 import { formatDate, formatMoney, formatOrganisationName, formatPersonName, minorUnitDigits, parseMoney, toMinorUnits } from "~/modules/i18n/format";
 
 describe("money", () => {
@@ -60,14 +61,50 @@ describe("dates", () => {
 });
 
 describe("names", () => {
-  it("puts the family name first with 様 in Japanese and the given name first in English", () => {
-    const name = { familyName: "山田", givenName: "太郎" };
-    expect(formatPersonName(name, "ja", true)).toBe("山田 太郎 様");
-    expect(formatPersonName({ familyName: "Smith", givenName: "Anna" }, "en")).toBe("Anna Smith");
+  it("orders a name by its own script, whoever reads it: family first in Japanese script, given first in Latin", () => {
+    const yamada = { familyName: "山田", givenName: "太郎" };
+    const davis = { familyName: "Davis", givenName: "Susan" };
+    expect(formatPersonName(yamada, "en")).toBe("山田 太郎");
+    expect(formatPersonName(yamada, "ja")).toBe("山田 太郎");
+    expect(formatPersonName(yamada, "ja", true)).toBe("山田 太郎 様");
+    expect(formatPersonName(davis, "ja")).toBe("Susan Davis");
+    expect(formatPersonName(davis, "ja", true)).toBe("Susan Davis 様");
+    expect(formatPersonName(davis, "en", true)).toBe("Susan Davis");
+    // Kana only, 々, and a compatibility kanji count as Japanese script too.
+    expect(formatPersonName({ familyName: "やまだ", givenName: "はなこ" }, "en")).toBe("やまだ はなこ");
+    expect(formatPersonName({ familyName: "佐々木", givenName: "Ken" }, "en")).toBe("佐々木 Ken");
   });
 
   it("addresses organisations with 御中 in Japanese", () => {
     expect(formatOrganisationName("株式会社サンプル", "ja", true)).toBe("株式会社サンプル 御中");
     expect(formatOrganisationName("Sample Inc.", "en", true)).toBe("Sample Inc.");
+  });
+});
+
+describe("regions", () => {
+  it("names prefectures and states in the reader's language, and leaves anything else as stored", () => {
+    expect(regionName("JP", "13", "en")).toBe("Tokyo");
+    expect(regionName("JP", "13", "ja")).toBe("東京都");
+    expect(regionName("JP", "1", "ja")).toBe("北海道");
+    expect(regionName("US", "mn", "en")).toBe("Minnesota");
+    expect(regionName("US", "MN", "ja")).toBe("ミネソタ州");
+    expect(regionName("CA", "ON", "en")).toBe("ON");
+    expect(regionName("JP", "Tokyo-to", "en")).toBe("Tokyo-to");
+    expect(regionName("JP", null, "en")).toBeNull();
+  });
+
+  it("reads a region typed as a code or a name in either language back to its code", () => {
+    for (const typed of ["13", "Tokyo", "tokyo", "東京都", "東京"]) expect(regionCode(typed), typed).toBe("13");
+    for (const typed of ["MN", "mn", "Minnesota", "ミネソタ州"]) expect(regionCode(typed), typed).toBe("MN");
+    expect(regionCode("Ontario")).toBe("Ontario");
+  });
+
+  it("says where someone is in the reader's language", () => {
+    expect(countryName("JP", "en")).toBe("Japan");
+    expect(countryName("JP", "ja")).toBe("日本");
+    expect(placeName("JP", "13", "en")).toBe("Tokyo, Japan");
+    expect(placeName("JP", "13", "ja")).toBe("日本 東京都");
+    expect(placeName("US", "MN", "ja")).toBe("アメリカ合衆国 ミネソタ州");
+    expect(placeName("US", null, "en")).toBe("United States");
   });
 });

@@ -12,7 +12,7 @@ import type { Database, DbOrTx } from "../../../db/client";
 import type { Locale, StaffUser } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
 import { streamExport, type ExportFormat, type ExportStream } from "../exports/exports.server";
-import { minorUnitDigits } from "../i18n/format";
+import { ASSOCIATION_TIME_ZONE, formatPersonName } from "../i18n/format";
 import { dictionary } from "../i18n/i18n";
 import { getFundsWithProgress, setFundGoal } from "./donations.server";
 import { isoDate } from "../i18n/iso-date";
@@ -133,11 +133,8 @@ export async function exportDonations(
     details: { format: request.format, preset: "donations", columns: [...COLUMNS], filters: query, rowCount: null, status: "started" },
     ip: request.ip ?? null,
   });
-  const asText = request.format === "csv";
-  const money = (amount: number, currency: "USD" | "JPY") => {
-    const digits = minorUnitDigits(currency);
-    return asText ? (amount / 10 ** digits).toFixed(digits) : amount / 10 ** digits;
-  };
+  const statuses = dictionary(locale).donationManage.statuses as Record<string, string>;
+  const tokyoDay = new Intl.DateTimeFormat("en-CA", { timeZone: ASSOCIATION_TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" });
   const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
   return streamExport(db, {
     query: dialect.sqlToQuery(selectSql(query)),
@@ -145,18 +142,18 @@ export async function exportDonations(
     cells: (r) => {
       const row = r as unknown as StaffDonationRow;
       return [
-        new Date(row.createdAt).toISOString().slice(0, 10),
-        `${row.familyName} ${row.givenName}`,
+        { date: tokyoDay.format(new Date(row.createdAt)) },
+        formatPersonName(row, locale),
         row.email,
         row.anonymous ? t.yes : t.no,
         locale === "ja" ? row.fundJa : row.fundEn,
-        money(row.amount, row.currency),
-        money(row.feeAmount, row.currency),
+        { amount: row.amount, currency: row.currency },
+        { amount: row.feeAmount, currency: row.currency },
         row.currency,
         row.interval === "month" ? t.monthly : t.once,
-        row.status,
+        statuses[row.status] ?? row.status,
         row.tributeKind ? `${row.tributeKind === "honor" ? t.honor : t.memory}: ${row.tributeName}` : null,
-        money(Number(row.paidNet), row.currency),
+        { amount: Number(row.paidNet), currency: row.currency },
         row.receipts,
       ];
     },

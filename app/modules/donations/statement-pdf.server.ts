@@ -2,6 +2,7 @@
  * The giving statement as a PDF (A4, both languages, the donor's first), with the receipts'
  * embedded Noto Sans JP (subset per document) and the same strings as the email.
  */
+import { addressee } from "../../../emails/components/format";
 import { strings } from "../../../emails/locales";
 import { periodLabel } from "../../../emails/giving-statement";
 import { formatDate, formatMoney } from "../i18n/format";
@@ -16,9 +17,7 @@ const ACCENT = "#7a2e2e";
 const MARGIN = 40;
 
 function donorName(data: StatementData, locale: Locale): string {
-  const r = data.recipient;
-  if (r.kind === "organisation") return locale === "ja" ? `${r.name} 御中` : r.name;
-  return locale === "ja" ? `${r.familyName} ${r.givenName} 様` : `${r.givenName} ${r.familyName}`;
+  return addressee(data.recipient, locale);
 }
 
 export async function renderStatementPdf(data: StatementData, locale: Locale, issuer: Pick<Issuer, "legalNameEn" | "legalNameJa" | "addressEn" | "addressJa" | "ein">, createdAt = new Date()): Promise<Buffer> {

@@ -17,11 +17,12 @@ import type postgres from "postgres";
 import type { Database } from "../../../db/client";
 import { auditLog, type Locale, type StaffUser } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
-import { minorUnitDigits } from "../i18n/format";
+import { minorUnitDigits, type CurrencyCode } from "../i18n/format";
 import { dictionary } from "../i18n/i18n";
 import { memberSelectSql } from "../members/members.queries.server";
 import type { MemberFilter } from "../members/members.schema";
 import { CsvRecordEnds, inlineParams, labelSql, neutralisedSql, postalAddressSql, sqlLiteral } from "./csv-copy.server";
+import { regionName, regionNamesByCountry } from "../members/regions";
 import { formatPostalAddress, PREFECTURES_JA } from "./regions";
 
 export type ExportFormat = "csv" | "xlsx";
@@ -42,8 +43,9 @@ export const PRESET_COLUMNS: Record<ExportPreset, readonly string[]> = {
   ],
 };
 
-/** Columns that are numbers (XLSX writes them as numbers). */
+/** Columns that are numbers, and days (YYYY-MM-DD): XLSX writes them as numbers and dates. */
 const NUMERIC_COLUMNS = new Set(["seatsUsed", "seatCount"]);
+const DATE_COLUMNS = new Set(["joined", "renews", "lastPaymentDate"]);
 
 const dialect = new PgDialect({ casing: "snake_case" });
 /**
@@ -77,11 +79,11 @@ export function exportFilename(format: ExportFormat, preset: ExportPreset, now =
 type Row = Record<string, unknown>;
 
 /** Turns a database row into the preset's cells (strings, or numbers for amounts in XLSX). */
-function cellMaker(preset: ExportPreset, locale: Locale, numbersAsText: boolean) {
+function cellMaker(preset: ExportPreset, locale: Locale) {
   const t = dictionary(locale).staff;
   const columns = PRESET_COLUMNS[preset];
   const typeLabel: Record<string, string> = { individual: t.list.individual, corporate: t.list.corporate };
-  return (row: Row): (string | number | null)[] =>
+  return (row: Row): ExportCell[] =>
     columns.map((column) => {
       switch (column) {
         case "type":
@@ -92,17 +94,21 @@ function cellMaker(preset: ExportPreset, locale: Locale, numbersAsText: boolean)
           return row.language ? (t.languages[row.language as string] ?? (row.language as string)) : null;
         case "mailingAddress":
           return formatPostalAddress(row as never);
+        case "region":
+          return regionName(row.country as string | null, row.region as string | null, locale);
+        case "organisationRegion":
+          return regionName(row.organisationCountry as string | null, row.organisationRegion as string | null, locale);
         case "lastPaymentAmount": {
           const amount = row.lastPaymentAmount as number | null;
-          const currency = row.lastPaymentCurrency as "USD" | "JPY" | null;
+          const currency = row.lastPaymentCurrency as CurrencyCode | null;
           if (amount === null || amount === undefined || !currency) return null;
-          const digits = minorUnitDigits(currency);
-          return numbersAsText ? (amount / 10 ** digits).toFixed(digits) : amount / 10 ** digits;
+          return { amount, currency };
         }
         default: {
           const value = row[column];
           if (value === null || value === undefined) return null;
-          return NUMERIC_COLUMNS.has(column) && !numbersAsText ? Number(value) : String(value);
+          if (DATE_COLUMNS.has(column)) return { date: String(value) };
+          return NUMERIC_COLUMNS.has(column) ? Number(value) : String(value);
         }
       }
     });
@@ -147,8 +153,14 @@ export async function exportMembers(db: Database, request: ExportRequest): Promi
     const copySql = `select ${columns.map((c) => csvCellSql(c, locale)).join(", ")} from (${inlineParams(dialect.sqlToQuery(select))}) s`;
     return copyCsvExport(db, { copySql, header, auditId, filename });
   }
-  const cells = cellMaker(preset, locale, false);
+  const cells = cellMaker(preset, locale);
   return streamExport(db, { query: dialect.sqlToQuery(select), header, cells, format, auditId, filename, sheetName: dictionary(locale).staff.list.title });
+}
+
+/** regionName in SQL: a known prefecture's or state's name in the staff user's language, else the region as stored. */
+function regionNameSql(country: string, region: string, locale: Locale): string {
+  const code = `case when ${country} = 'JP' and btrim(${region}) ~ '^[0-9]{1,2}$' then lpad(btrim(${region}), 2, '0') else upper(btrim(${region})) end`;
+  return `coalesce((${sqlLiteral(JSON.stringify(regionNamesByCountry(locale)))}::jsonb -> ${country}::text) ->> (${code}), ${region}::text)`;
 }
 
 /** Currencies' minor-unit digits, as a CASE over a currency column. */
@@ -180,6 +192,10 @@ function csvCellSql(column: string, locale: Locale): string {
       return labelSql(ref, labels(t.languages));
     case "mailingAddress":
       return neutralisedSql(postalAddressSql("s", PREFECTURES_JA));
+    case "region":
+      return neutralisedSql(regionNameSql(`s."country"`, ref, locale));
+    case "organisationRegion":
+      return neutralisedSql(regionNameSql(`s."organisationCountry"`, ref, locale));
     case "lastPaymentAmount":
       return neutralisedSql(amountSql(`s."lastPaymentAmount"`, `s."lastPaymentCurrency"`));
     default:
@@ -312,10 +328,58 @@ function auditFinisher(db: Database, auditId: number) {
 }
 
 /** What streamExport writes: a query's rows as cells under a header, in a format, for an audit entry already written. */
+/**
+ * One exported value: text, a number, a day (YYYY-MM-DD) or an amount in minor units. CSV
+ * writes each as text (an amount in major units: 80.00); XLSX as a string, a number, a date
+ * cell and a number cell, each with its format.
+ */
+export type ExportCell = string | number | null | { date: string } | { amount: number; currency: CurrencyCode };
+
+/** A cell as CSV text. */
+function cellText(cell: ExportCell): string | null {
+  if (cell === null || typeof cell === "string") return cell;
+  if (typeof cell === "number") return String(cell);
+  if ("date" in cell) return cell.date;
+  const digits = minorUnitDigits(cell.currency);
+  return (cell.amount / 10 ** digits).toFixed(digits);
+}
+
+const XLSX_FORMATS = { date: "yyyy-mm-dd", USD: "#,##0.00", JPY: "#,##0" } as const;
+
+/** A cell as exceljs takes it: a Date (UTC midnight: Excel days have no zone) or a number, with its format. */
+function xlsxCell(cell: ExportCell): { value: string | number | Date | null; numFmt?: string } {
+  if (cell === null || typeof cell === "number") return { value: cell };
+  if (typeof cell === "string") return { value: xmlSafe(cell) };
+  if ("date" in cell) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(cell.date);
+    return m ? { value: new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))), numFmt: XLSX_FORMATS.date } : { value: xmlSafe(cell.date) };
+  }
+  return { value: cell.amount / 10 ** minorUnitDigits(cell.currency), numFmt: XLSX_FORMATS[cell.currency] };
+}
+
+/** Characters a spreadsheet column needs for the text: wide (CJK) characters count two. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += ch.codePointAt(0)! >= 0x1100 ? 2 : 1;
+  return width;
+}
+
+/** Column widths from the header and the first rows (the sheet is streamed: later rows are not known yet), 8 to 50 wide. */
+function columnWidths(header: string[], rows: ExportCell[][]): number[] {
+  return header.map((title, i) => {
+    let widest = displayWidth(title);
+    for (const row of rows) {
+      const text = cellText(row[i] ?? null) ?? "";
+      for (const line of text.split("\n")) widest = Math.max(widest, displayWidth(line) + (typeof row[i] === "object" && row[i] !== null && "amount" in row[i]! ? 2 : 0));
+    }
+    return Math.min(50, Math.max(8, widest + 2));
+  });
+}
+
 export interface StreamExportSpec {
   query: { sql: string; params: unknown[] };
   header: string[];
-  cells: (row: Row) => (string | number | null)[];
+  cells: (row: Row) => ExportCell[];
   format: ExportFormat;
   auditId: number;
   filename: string;
@@ -394,7 +458,10 @@ export function streamExport(db: Database, spec: StreamExportSpec): ExportStream
         let ok = true;
         for (const row of batch) {
           rowCount++;
-          ok = stringifier.write(cells(row).map((v) => (v === null ? null : neutraliseFormula(String(v)))));
+          ok = stringifier.write(cells(row).map((cell) => {
+            const text = cellText(cell);
+            return text === null ? null : neutraliseFormula(text);
+          }));
         }
         if (!ok) await drained();
       }
@@ -414,16 +481,43 @@ export function streamExport(db: Database, spec: StreamExportSpec): ExportStream
   const body = new PassThrough({ highWaterMark: 256 * 1024 });
   (async () => {
     const { default: ExcelJS } = await import("exceljs"); // ~0.2 s to import: on the first XLSX, not at start-up
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: body, useStyles: false, useSharedStrings: false });
-    const sheet = workbook.addWorksheet(spec.sheetName);
-    sheet.addRow(header).commit();
-    for await (const batch of batches()) {
-      for (const row of batch) {
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: body, useStyles: true, useSharedStrings: false });
+    // The header row stays in view and filters; columns are as wide as the header and the first rows need.
+    const sheet = workbook.addWorksheet(spec.sheetName, { views: [{ state: "frozen", ySplit: 1 }] });
+    sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: header.length } };
+    const source = batches();
+    let first: ExportCell[][] | undefined;
+    const writeRow = (values: ExportCell[]) => {
+      const row = sheet.addRow([]);
+      values.forEach((value, i) => {
+        const { value: v, numFmt } = xlsxCell(value);
+        const cell = row.getCell(i + 1);
+        cell.value = v;
+        if (numFmt) cell.numFmt = numFmt;
+      });
+      row.commit();
+    };
+    for await (const batch of source) {
+      const rows = batch.map(cells);
+      if (!first) {
+        first = rows;
+        sheet.columns = columnWidths(header, rows).map((width) => ({ width }));
+        const headerRow = sheet.addRow(header);
+        headerRow.font = { bold: true };
+        headerRow.commit();
+      }
+      for (const row of rows) {
         rowCount++;
-        sheet.addRow(cells(row).map((v) => (typeof v === "string" ? xmlSafe(v) : v))).commit();
+        writeRow(row);
       }
       await zipCaughtUp(sheet, body);
       if (body.destroyed) throw new Error("export aborted");
+    }
+    if (!first) {
+      sheet.columns = columnWidths(header, []).map((width) => ({ width }));
+      const headerRow = sheet.addRow(header);
+      headerRow.font = { bold: true };
+      headerRow.commit();
     }
     sheet.commit();
     await workbook.commit();

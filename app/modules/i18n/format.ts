@@ -1,6 +1,7 @@
 /**
  * Money, dates and names, always through Intl. Safe for the browser.
  */
+import { personName, type NameParts } from "../../../emails/components/format";
 import type { Locale } from "./i18n";
 
 export type CurrencyCode = "USD" | "JPY";
@@ -75,15 +76,11 @@ export function formatDate(date: Date | string, locale: Locale, timeZone = ASSOC
   return new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: "long", timeZone }).format(value);
 }
 
-export interface PersonName {
-  familyName: string;
-  givenName: string;
-}
+export type PersonName = NameParts;
 
-/** Japanese: family name first with 様; English: given name first. */
+/** A name in its own script's order in either language (山田 太郎, Susan Davis); 様 in Japanese with `honorific`. */
 export function formatPersonName(name: PersonName, locale: Locale, honorific = false): string {
-  if (locale === "ja") return `${name.familyName} ${name.givenName}${honorific ? " 様" : ""}`;
-  return `${name.givenName} ${name.familyName}`;
+  return personName(name, locale, honorific);
 }
 
 /** Organisations take 御中 in Japanese. */

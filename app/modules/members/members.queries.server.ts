@@ -7,9 +7,11 @@
  * Search uses the trigram indexes on people/organisations.search_text (migrations 0002–0003) (names in kanji, kana as hiragana, romaji
  * made from the kana, email, company names): each word of the query must appear.
  */
+import { JAPANESE_SCRIPT } from "../../../emails/components/format";
 import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import type { Locale } from "../../../db/schema";
+import { regionCode } from "./regions";
 import { normaliseSearch, PAGE_SIZE, type MemberFilter, type MemberQuery } from "./members.schema";
 
 const TZ = "Asia/Tokyo";
@@ -40,7 +42,7 @@ export function memberFilterSql(f: MemberFilter): SQL {
   if (f.tier) parts.push(sql`m.tier_id = ${f.tier}`);
   if (f.status) parts.push(sql`m.status = ${f.status}`);
   if (f.country) parts.push(sql`coalesce(p.country, o.country) = ${f.country}`);
-  if (f.region) parts.push(sql`upper(coalesce(p.region, o.region)) = ${f.region.toUpperCase()}`);
+  if (f.region) parts.push(sql`upper(coalesce(p.region, o.region)) = ${regionCode(f.region).toUpperCase()}`);
   if (f.partnership) parts.push(sql`p.partnership_id = ${f.partnership}`);
   if (f.lang) parts.push(sql`p.preferred_locale = ${f.lang}`);
   if (f.joinedFrom) parts.push(sql`coalesce(m.started_at, m.created_at) >= ${dayStart(f.joinedFrom)}`);
@@ -125,10 +127,11 @@ const LAST_PAYMENT = sql`left join lateral (
     from payments pay left join receipts r on r.payment_id = pay.id and r.kind = 'original'
     where pay.membership_id = m.id order by pay.paid_at desc limit 1) lp on true`;
 
-/** A person's name as the staff user reads it: family name first in Japanese, given name first in English. */
-function contactName(alias: string, locale: Locale): SQL {
+/** A person's name in its own script's order, whoever reads it (personName in emails/components/format.ts, in SQL). */
+function contactName(alias: string): SQL {
   const a = sql.raw(alias);
-  return locale === "ja" ? sql`${a}.family_name || ' ' || ${a}.given_name` : sql`${a}.given_name || ' ' || ${a}.family_name`;
+  return sql`case when ${a}.family_name || ${a}.given_name ~ ${JAPANESE_SCRIPT.source}
+    then ${a}.family_name || ' ' || ${a}.given_name else ${a}.given_name || ' ' || ${a}.family_name end`;
 }
 
 /**
@@ -136,15 +139,15 @@ function contactName(alias: string, locale: Locale): SQL {
  * is), its seats in use out of the tier's, PO number, primary and billing contacts, and where
  * the company is (a seat holder's own address is in the other presets).
  */
-function corporateSql(locale: Locale): { columns: SQL; joins: SQL } {
+function corporateSql(): { columns: SQL; joins: SQL } {
   const columns = sql`, co.legal_name_en as "organisationEn", co.legal_name_ja as "organisationJa", co.legal_name_kana as "organisationKana",
     co.jp_corporate_number as "corporateNumber", co.website as "website",
     case when co.id is not null then (select count(*)::int from memberships seat
       where seat.seat_of_membership_id = cm.id and seat.status <> 'canceled') end as "seatsUsed",
     case when co.id is not null then t.seats end as "seatCount",
     cm.po_number as "poNumber",
-    ${contactName("pc", locale)} as "primaryContactName", pc.email as "primaryContactEmail",
-    ${contactName("bc", locale)} as "billingContactName", bc.email as "billingContactEmail",
+    ${contactName("pc")} as "primaryContactName", pc.email as "primaryContactEmail",
+    ${contactName("bc")} as "billingContactName", bc.email as "billingContactEmail",
     co.country as "organisationCountry", co.region as "organisationRegion", co.city as "organisationCity"`;
   const joins = sql` left join memberships sm on sm.id = m.seat_of_membership_id
     left join organisations so on so.id = sm.organisation_id
@@ -166,7 +169,7 @@ export function memberSelectSql(
   locale: Locale,
   options: { lastPayment?: boolean; corporate?: boolean; limit?: number; offset?: number } = {},
 ): SQL {
-  const corporate = options.corporate ? corporateSql(locale) : undefined;
+  const corporate = options.corporate ? corporateSql() : undefined;
   const extra = sql`${
     options.lastPayment ? sql`, lp."lastPaymentDate", lp."lastPaymentAmount", lp."lastPaymentCurrency", lp."receiptNumber"` : sql``
   }${corporate?.columns ?? sql``}`;

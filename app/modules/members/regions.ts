@@ -32,3 +32,57 @@ export const US_STATES: readonly { code: string; en: string; ja: string }[] = (
     ["WV", "West Virginia", "ウェストバージニア州"], ["WI", "Wisconsin", "ウィスコンシン州"], ["WY", "Wyoming", "ワイオミング州"],
   ] as const
 ).map(([code, en, ja]) => ({ code, en, ja }));
+
+type RegionLocale = "en" | "ja";
+const REGIONS: Record<string, readonly { code: string; en: string; ja: string }[]> = { JP: PREFECTURES, US: US_STATES };
+
+/** A stored region code as its country writes it ("13" → "13", "1" → "01", "mn" → "MN"). */
+function normalisedCode(country: string, region: string): string {
+  const trimmed = region.trim();
+  return country === "JP" && /^\d{1,2}$/.test(trimmed) ? trimmed.padStart(2, "0") : trimmed.toUpperCase();
+}
+
+/** A stored region as people read it: "13" → Tokyo / 東京都, "MN" → Minnesota / ミネソタ州; anything else as stored. */
+export function regionName(country: string | null | undefined, region: string | null | undefined, locale: RegionLocale): string | null {
+  if (!region) return null;
+  const found = country ? REGIONS[country]?.find((r) => r.code === normalisedCode(country, region)) : undefined;
+  return found ? found[locale] : region;
+}
+
+/** Every known region's name by country and code, for SQL that names regions (exports). */
+export function regionNamesByCountry(locale: RegionLocale): Record<string, Record<string, string>> {
+  return Object.fromEntries(Object.entries(REGIONS).map(([country, list]) => [country, Object.fromEntries(list.map((r) => [r.code, r[locale]]))]));
+}
+
+/** For a filter: a region typed as a code or as its name in either language ("Tokyo", "東京都", "東京", "13") → the stored code. */
+export function regionCode(input: string): string {
+  const typed = input.trim();
+  const folded = typed.toLowerCase();
+  for (const [country, list] of Object.entries(REGIONS)) {
+    const found = list.find(
+      (r) => r.code === normalisedCode(country, typed) || r.en.toLowerCase() === folded || r.ja === typed || r.ja.replace(/[都府県州]$/, "") === typed,
+    );
+    if (found) return found.code;
+  }
+  return typed;
+}
+
+const countryNames = new Map<RegionLocale, Intl.DisplayNames>();
+
+/** "JP" → Japan / 日本, through Intl; an unknown code as it is. */
+export function countryName(country: string, locale: RegionLocale): string {
+  let names = countryNames.get(locale);
+  if (!names) countryNames.set(locale, (names = new Intl.DisplayNames([locale === "ja" ? "ja-JP" : "en-US"], { type: "region" })));
+  try {
+    return names.of(country) ?? country;
+  } catch {
+    return country;
+  }
+}
+
+/** Where someone is, in the reader's language: "Tokyo, Japan" / "日本 東京都". */
+export function placeName(country: string | null | undefined, region: string | null | undefined, locale: RegionLocale): string {
+  if (!country) return regionName(country, region, locale) ?? "";
+  const parts = [countryName(country, locale), regionName(country, region, locale)].filter(Boolean);
+  return locale === "ja" ? parts.join(" ") : parts.reverse().join(", ");
+}

@@ -74,13 +74,9 @@ const both = (f: (locale: Locale) => string): Both => ({ en: f("en"), ja: f("ja"
 /** $75.00 and its rough yen counterpart: above this a partly-deductible payment needs the quid-pro-quo disclosure. */
 const QUID_PRO_QUO_THRESHOLD = { USD: 7500, JPY: 10000 } as const;
 
-/** Kanji or kana: such a name keeps its family-first order in English too (山田 太郎, not 太郎 山田). */
-const JAPANESE_SCRIPT = /[\u3040-\u30ff\u3400-\u9fff]/;
-
 export function payerName(snapshot: ReceiptSnapshot, locale: Locale): string {
   const payer = snapshot.payer;
   if (payer.kind === "person") {
-    if (locale === "en" && JAPANESE_SCRIPT.test(payer.familyName + payer.givenName)) return `${payer.familyName} ${payer.givenName}`;
     return formatPersonName(payer, locale, true);
   }
   const name = locale === "ja" ? (payer.nameJa ?? payer.nameEn) : payer.nameEn;
