@@ -41,4 +41,4 @@ export function readSignedToken(env: Env, purpose: string, token: string, now = 
   return { payload: payload!, expires: Number(expires) };
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { UUID } from "../ids";

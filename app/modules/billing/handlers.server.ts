@@ -52,6 +52,7 @@ import {
 import { appUrl, recipientOf, tierNameOf, updateCardUrl } from "./links.server";
 import { findCorporateInvoice, getOrganisationParties, organisationRecipient, recordOrganisationPayment } from "../corporate/corporate-billing.server";
 import { graceEnd, membershipEmailTarget, queueLapsedEmail, transition } from "./lifecycle.server";
+import { UUID } from "../ids";
 
 /** An event to apply. `stateAt` (ms) orders its object against the state already applied. */
 export interface AppliedEvent {
@@ -87,7 +88,6 @@ export interface HandlerContext {
 }
 type Handler = (ctx: HandlerContext) => Promise<HandlerOutcome | void>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function currencyOf(value: string): Currency | null {
   const upper = value.toUpperCase();

@@ -30,6 +30,7 @@ import { issueReceiptForPayment } from "../receipts/receipts.server";
 import { transition, type Cause } from "../billing/lifecycle.server";
 import { appUrl, tierNameOf } from "../billing/links.server";
 import { seatManageUrl } from "./tokens.server";
+import { UUID } from "../ids";
 
 export async function getOrganisationParties(db: DbOrTx, organisationId: string) {
   const [organisation] = await db.select().from(organisations).where(eq(organisations.id, organisationId));
@@ -51,7 +52,6 @@ export function organisationRecipient(org: { legalNameEn: string; legalNameJa: s
 
 /** The first or renewal invoice a Stripe invoice id (or our row id, from the invoice's metadata) names. */
 export async function findCorporateInvoice(db: DbOrTx, ref: { stripeInvoiceId?: string | null; id?: string | null }, lock = false) {
-  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   const conditions = [];
   if (ref.stripeInvoiceId) conditions.push(eq(corporateInvoices.stripeInvoiceId, ref.stripeInvoiceId));
   if (ref.id && UUID.test(ref.id)) conditions.push(eq(corporateInvoices.id, ref.id));

@@ -20,8 +20,8 @@ import { queueEmail } from "../email/outbox.server";
 import { queueDetailsConfirmation } from "../members/details.server";
 import { personPayer, type ReceiptSnapshot } from "../receipts/receipts.server";
 import { donationManageUrl } from "./links.server";
+import { UUID } from "../ids";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const at = (seconds: number) => new Date(seconds * 1000);
 
 function idOf(value: string | { id: string } | null | undefined): string | null {

@@ -29,6 +29,7 @@ import type { Locale } from "../i18n/i18n";
 import type { DonateInput, DonateOptions, DonationCurrency } from "./donate.schema";
 import { verifyDonationManageToken, donationManageToken } from "./links.server";
 import { personForPublicForm } from "../members/details.server";
+import { UUID } from "../ids";
 
 export type DonationFailure = "cardDeclined" | "rateLimited" | "unavailable";
 
@@ -161,7 +162,6 @@ export async function startDonationCheckout(ctx: BillingContext, input: DonateIn
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function loadDonation(db: DbOrTx, donationId: string) {
   if (!UUID.test(donationId)) return null;

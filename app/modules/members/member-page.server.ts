@@ -32,8 +32,8 @@ import { parseMoney } from "../i18n/format";
 import { issueReceiptForPayment } from "../receipts/receipts.server";
 import { moneyErrorKey, type CancelSchema, type CompSchema, type EditProfileSchema, type OfflinePaymentSchema } from "./member-actions.schema";
 import type { z } from "zod";
+import { isUuid } from "../ids";
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 export async function getMemberPage(db: DbOrTx, memberId: string) {
   if (!isUuid(memberId)) return null;
