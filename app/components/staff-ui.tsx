@@ -1,5 +1,5 @@
 /** Small building blocks of the staff console: accessible fields, confirmations, errors. */
-import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
+import { Form, isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useStaffT } from "~/modules/staff/use-staff";
 
@@ -83,5 +83,89 @@ export function StaffErrorBoundary() {
         <Link to="/staff">{t.dashboard}</Link>
       </p>
     </div>
+  );
+}
+
+/**
+ * One staff action, folded until opened, beside what it changes: its fields, then the
+ * confirmation and the button on one line. Opens by itself when the action came back with errors;
+ * an error about a value the panel holds hidden (the membership) shows at its top.
+ */
+export function ActionPanel(props: {
+  title: string;
+  intent: string;
+  idPrefix: string;
+  errors?: FieldErrors;
+  hint?: string;
+  submit?: string;
+  danger?: boolean;
+  hidden?: Record<string, string>;
+  children?: ReactNode;
+}) {
+  const hiddenErrors = Object.keys(props.hidden ?? {})
+    .map((name) => props.errors?.[name])
+    .filter(Boolean);
+  return (
+    <details className={props.danger ? "action action--danger" : "action"} open={props.errors ? true : undefined} data-action={props.intent}>
+      <summary>{props.title}</summary>
+      <Form method="post" noValidate className="action__form">
+        <input type="hidden" name="intent" value={props.intent} />
+        {Object.entries(props.hidden ?? {}).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
+        {hiddenErrors.map((error) => (
+          <p key={error} className="field-error" role="alert">
+            {error}
+          </p>
+        ))}
+        {props.hint ? <p className="hint">{props.hint}</p> : null}
+        {props.children}
+        <div className="action__confirm">
+          <ConfirmBox idPrefix={props.idPrefix} errors={props.errors} />
+          <button type="submit" className={props.danger ? "btn btn--danger" : "btn btn--primary"}>
+            {props.submit ?? props.title}
+          </button>
+        </div>
+      </Form>
+    </details>
+  );
+}
+
+const STATUS_TONES: Record<string, string> = {
+  active: "good", comped: "info", completed: "good", sent: "good", paid: "good",
+  pending: "warn", past_due: "warn", incomplete: "warn", sending: "warn", open: "warn", draft: "neutral",
+  lapsed: "bad", canceled: "neutral", failed: "bad", void: "neutral", uncollectible: "bad", kept_locally: "neutral",
+};
+
+/** A status in words, with a colour that repeats (never replaces) the words. */
+export function StatusBadge({ status, label }: { status: string; label: string }) {
+  return (
+    <span className={`badge badge--${STATUS_TONES[status] ?? "neutral"}`} data-status>
+      {label}
+    </span>
+  );
+}
+
+function detailValue(value: unknown): string {
+  if (value === null || value === undefined || value === "") return "—";
+  if (Array.isArray(value)) return value.map(detailValue).join(", ");
+  if (typeof value === "object") return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${detailValue(v)}`).join("; ");
+  return String(value);
+}
+
+/** An audit entry's details as a short list of name: value lines (not raw JSON). */
+export function AuditDetails({ details }: { details: unknown }) {
+  if (details === null || typeof details !== "object" || Array.isArray(details)) return <>{detailValue(details)}</>;
+  const entries = Object.entries(details as Record<string, unknown>);
+  if (!entries.length) return <>—</>;
+  return (
+    <dl className="kv">
+      {entries.map(([key, value]) => (
+        <div key={key}>
+          <dt>{key}</dt>
+          <dd>{detailValue(value)}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { asc } from "drizzle-orm";
 import { z } from "zod";
 import { staffUsers } from "../../db/schema";
-import { Field, StaffErrorBoundary } from "~/components/staff-ui";
+import { AuditDetails, Field, StaffErrorBoundary } from "~/components/staff-ui";
 import { listAudit } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/auth.server";
 import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
@@ -63,7 +63,8 @@ export default function Audit() {
       {entries.length === 0 ? (
         <p>{t.audit_.empty}</p>
       ) : (
-        <table>
+        <div className="table-wrap">
+        <table className="audit-table">
           <caption>{t.audit_.title}</caption>
           <thead>
             <tr>
@@ -79,15 +80,18 @@ export default function Audit() {
               <tr key={e.id}>
                 <td>{dtt(e.at)}</td>
                 <td>{e.actorName ?? "—"}</td>
-                <td>{e.action}</td>
-                <td>{e.subjectType ? `${e.subjectType} ${e.subjectId ?? ""}` : "—"}</td>
                 <td>
-                  <code>{JSON.stringify(e.details)}</code>
+                  <code>{e.action}</code>
+                </td>
+                <td>{e.subjectType ? <code>{`${e.subjectType} ${e.subjectId ?? ""}`}</code> : "—"}</td>
+                <td>
+                  <AuditDetails details={e.details} />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {last && entries.length === 100 ? (
         <p>

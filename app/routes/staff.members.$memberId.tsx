@@ -2,7 +2,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { ConfirmBox, Field, StaffErrorBoundary, type FieldErrors } from "~/components/staff-ui";
+import { ActionPanel, AuditDetails, ConfirmBox, Field, StaffErrorBoundary, StatusBadge, type FieldErrors } from "~/components/staff-ui";
+import { formatPostalAddress } from "~/modules/exports/regions";
 import { requireStaff } from "~/modules/auth/auth.server";
 import { can } from "~/modules/auth/permissions";
 import { dictionary } from "~/modules/i18n/i18n";
@@ -109,11 +110,6 @@ export default function MemberPage() {
     return tier ? (locale === "ja" ? tier.nameJa : tier.nameEn) : null;
   };
   const title = p ? formatPersonName(p, locale) : (locale === "ja" ? (o!.legalNameJa ?? o!.legalNameEn) : o!.legalNameEn);
-  const membershipOptions = data.memberships.map((m) => (
-    <option key={m.id} value={m.id}>
-      {`${locale === "ja" ? m.tierNameJa : m.tierNameEn} — ${t.statuses[m.status] ?? m.status}`}
-    </option>
-  ));
   return (
     <div className="staff-page">
       <p>
@@ -131,42 +127,73 @@ export default function MemberPage() {
         </p>
       ) : null}
 
-      <section aria-labelledby="profile-h">
+      <section aria-labelledby="profile-h" className="panel">
         <h2 id="profile-h">{t.member.profile}</h2>
-        <dl className="profile">
+        <dl className="dl-grid">
           {p ? (
             <>
-              <dt>{t.member.familyName}</dt>
-              <dd>
-                {p.familyName}
-                {p.familyNameKana ? `（${p.familyNameKana}）` : ""}
-              </dd>
-              <dt>{t.member.givenName}</dt>
-              <dd>
-                {p.givenName}
-                {p.givenNameKana ? `（${p.givenNameKana}）` : ""}
-              </dd>
-              <dt>{t.member.email}</dt>
-              <dd>{p.email}</dd>
-              <dt>{t.member.locale}</dt>
-              <dd>{t.languages[p.preferredLocale]}</dd>
+              <div>
+                <dt>{t.member.familyName}</dt>
+                <dd>
+                  {p.familyName}
+                  {p.familyNameKana ? <span className="kana">{`（${p.familyNameKana}）`}</span> : null}
+                </dd>
+              </div>
+              <div>
+                <dt>{t.member.givenName}</dt>
+                <dd>
+                  {p.givenName}
+                  {p.givenNameKana ? <span className="kana">{`（${p.givenNameKana}）`}</span> : null}
+                </dd>
+              </div>
+              <div>
+                <dt>{t.member.email}</dt>
+                <dd>{p.email}</dd>
+              </div>
+              <div>
+                <dt>{t.member.locale}</dt>
+                <dd>{t.languages[p.preferredLocale]}</dd>
+              </div>
             </>
           ) : (
             <>
-              <dt>{t.columns.organisation}</dt>
-              <dd>
-                {o!.legalNameEn}
-                {o!.legalNameJa ? ` / ${o!.legalNameJa}` : ""}
-              </dd>
-              <dt>{t.member.email}</dt>
-              <dd>{o!.billingEmail}</dd>
+              <div>
+                <dt>{t.columns.organisation}</dt>
+                <dd>
+                  {o!.legalNameEn}
+                  {o!.legalNameJa ? ` / ${o!.legalNameJa}` : ""}
+                </dd>
+              </div>
+              <div>
+                <dt>{t.member.email}</dt>
+                <dd>{o!.billingEmail}</dd>
+              </div>
             </>
           )}
-          <dt>{t.member.country}</dt>
-          <dd>{countryName((p ?? o)!.country, locale)}</dd>
-          <dt>{t.member.addressLine1}</dt>
-          <dd>{[(p ?? o)!.postalCode, regionName((p ?? o)!.country, (p ?? o)!.region, locale), (p ?? o)!.city, (p ?? o)!.addressLine1, (p ?? o)!.addressLine2].filter(Boolean).join(" ") || "—"}</dd>
+          <div>
+            <dt>{t.member.countryName}</dt>
+            <dd>{countryName((p ?? o)!.country, locale)}</dd>
+          </div>
+          <div>
+            <dt>{t.member.address}</dt>
+            <dd className="address">{formatPostalAddress({ ...(p ?? o)!, region: (p ?? o)!.country === "JP" ? (p ?? o)!.region : regionName((p ?? o)!.country, (p ?? o)!.region, locale) }) || "—"}</dd>
+          </div>
         </dl>
+        {data.canWrite && p ? (
+          <div className="actions-row">
+            <ActionPanel title={t.member.edit} submit={t.save} intent="edit" idPrefix="edit" errors={errorsFor("edit")}>
+              <div className="field-row">
+                {(["familyName", "givenName", "familyNameKana", "givenNameKana", "email", "country", "postalCode", "region", "city", "addressLine1", "addressLine2"] as const).map((name) => (
+                  <Field key={name} name={name} label={t.member[name]} idPrefix="edit" errors={errorsFor("edit")} defaultValue={valueFor("edit", name, p[name])} />
+                ))}
+                <Field name="preferredLocale" label={t.member.locale} idPrefix="edit" errors={errorsFor("edit")} defaultValue={valueFor("edit", "preferredLocale", p.preferredLocale)}>
+                  <option value="en">{t.languages.en}</option>
+                  <option value="ja">{t.languages.ja}</option>
+                </Field>
+              </div>
+            </ActionPanel>
+          </div>
+        ) : null}
       </section>
 
       {c ? (
@@ -183,45 +210,37 @@ export default function MemberPage() {
               );
             })}
           </dl>
-          {data.canWrite
-            ? (["primary", "billing"] as const).map((role) => {
+          {data.canWrite ? (
+            <div className="actions-row">
+              {(["primary", "billing"] as const).map((role) => {
                 const prefix = `contact-${role}`;
                 const errs = failed?.intent === "contact" && failed.values.role === role ? failed.errors : undefined;
                 const val = (name: string, fallback: string) => (errs && failed!.values[name] !== undefined ? failed!.values[name]! : fallback);
                 return (
-                  <Form method="post" noValidate key={role}>
-                    <input type="hidden" name="intent" value="contact" />
-                    <input type="hidden" name="role" value={role} />
-                    <fieldset>
-                      <legend>{role === "primary" ? tc.changePrimary : tc.changeBilling}</legend>
-                      <p className="hint" id={`${prefix}-hint`}>
-                        {tc.contactHint}
-                      </p>
-                      <Field name="personId" label={tc.pick} idPrefix={prefix} errors={errs} defaultValue={val("personId", "new")}>
-                        {c.candidates.map((x) => (
-                          <option key={x.personId} value={x.personId}>
-                            {`${formatPersonName(x, locale)} <${x.email}>`}
-                          </option>
-                        ))}
-                        <option value="new">{tc.someoneNew}</option>
+                  <ActionPanel key={role} title={role === "primary" ? tc.changePrimary : tc.changeBilling} intent="contact" idPrefix={prefix} errors={errs} hint={tc.contactHint} hidden={{ role }}>
+                    <Field name="personId" label={tc.pick} idPrefix={prefix} errors={errs} defaultValue={val("personId", "new")}>
+                      {c.candidates.map((x) => (
+                        <option key={x.personId} value={x.personId}>
+                          {`${formatPersonName(x, locale)} <${x.email}>`}
+                        </option>
+                      ))}
+                      <option value="new">{tc.someoneNew}</option>
+                    </Field>
+                    <fieldset className="subfields">
+                      <legend>{tc.newPerson}</legend>
+                      <Field name="familyName" label={tc.familyName} idPrefix={prefix} errors={errs} defaultValue={val("familyName", "")} autoComplete="off" />
+                      <Field name="givenName" label={tc.givenName} idPrefix={prefix} errors={errs} defaultValue={val("givenName", "")} autoComplete="off" />
+                      <Field name="email" type="email" label={tc.email} idPrefix={prefix} errors={errs} defaultValue={val("email", "")} autoComplete="off" />
+                      <Field name="preferredLocale" label={tc.language} idPrefix={prefix} errors={errs} defaultValue={val("preferredLocale", o!.country === "JP" ? "ja" : "en")}>
+                        <option value="en">{t.languages.en}</option>
+                        <option value="ja">{t.languages.ja}</option>
                       </Field>
-                      <fieldset>
-                        <legend>{tc.newPerson}</legend>
-                        <Field name="familyName" label={tc.familyName} idPrefix={prefix} errors={errs} defaultValue={val("familyName", "")} autoComplete="off" />
-                        <Field name="givenName" label={tc.givenName} idPrefix={prefix} errors={errs} defaultValue={val("givenName", "")} autoComplete="off" />
-                        <Field name="email" type="email" label={tc.email} idPrefix={prefix} errors={errs} defaultValue={val("email", "")} autoComplete="off" />
-                        <Field name="preferredLocale" label={tc.language} idPrefix={prefix} errors={errs} defaultValue={val("preferredLocale", o!.country === "JP" ? "ja" : "en")}>
-                          <option value="en">{t.languages.en}</option>
-                          <option value="ja">{t.languages.ja}</option>
-                        </Field>
-                      </fieldset>
-                      <ConfirmBox idPrefix={prefix} errors={errs} />
-                      <button type="submit">{role === "primary" ? tc.changePrimary : tc.changeBilling}</button>
                     </fieldset>
-                  </Form>
+                  </ActionPanel>
                 );
-              })
-            : null}
+              })}
+            </div>
+          ) : null}
         </section>
       ) : null}
 
@@ -316,62 +335,128 @@ export default function MemberPage() {
       <section aria-labelledby="memberships-h">
         <h2 id="memberships-h">{t.member.memberships}</h2>
         {data.memberships.length === 0 ? <p>{t.member.noMemberships}</p> : null}
-        {data.memberships.map((m) => (
-          <div key={m.id} className="membership" data-membership={m.id}>
-            <h3>
-              {locale === "ja" ? m.tierNameJa : m.tierNameEn} — <span data-status>{t.statuses[m.status] ?? m.status}</span>
-            </h3>
-            <dl>
-              <dt>{t.member.period}</dt>
-              <dd>
-                {dt(m.currentPeriodStart)} – {dt(m.currentPeriodEnd)}
-              </dd>
-              {m.compedUntil ? (
-                <>
-                  <dt>{t.member.comped}</dt>
-                  <dd>{dt(m.compedUntil)}</dd>
-                </>
+        {data.memberships.map((m) => {
+          // Each action sits with the membership it changes; errors and kept values come back to this one.
+          const mine = (intent: string) => failed?.intent === intent && failed.values.membershipId === m.id;
+          const errs = (intent: string) => (mine(intent) ? failed!.errors : undefined);
+          const val = (intent: string, name: string, fallback: string | null | undefined) => (mine(intent) && failed!.values[name] !== undefined ? failed!.values[name]! : (fallback ?? ""));
+          const px = (name: string) => `${name}-${m.id.slice(0, 8)}`;
+          const hidden = { membershipId: m.id };
+          return (
+            <article key={m.id} className="panel membership" data-membership={m.id} aria-labelledby={`m-${m.id}`}>
+              <h3 id={`m-${m.id}`}>
+                {locale === "ja" ? m.tierNameJa : m.tierNameEn} <StatusBadge status={m.status} label={t.statuses[m.status] ?? m.status} />
+              </h3>
+              <dl className="dl-grid">
+                <div>
+                  <dt>{t.member.period}</dt>
+                  <dd>
+                    {dt(m.currentPeriodStart)} – {dt(m.currentPeriodEnd)}
+                  </dd>
+                </div>
+                {m.compedUntil ? (
+                  <div>
+                    <dt>{t.member.comped}</dt>
+                    <dd>{dt(m.compedUntil)}</dd>
+                  </div>
+                ) : null}
+                {m.cancelAtPeriodEnd ? (
+                  <div>
+                    <dt>{t.member.cancelAtPeriodEnd}</dt>
+                    <dd>{t.yes}</dd>
+                  </div>
+                ) : null}
+                {c ? (
+                  <div>
+                    <dt>{tc.renewalTier}</dt>
+                    <dd data-renewal-tier>{tierName(m.renewalTierId) ?? tc.renewalTierSame}</dd>
+                  </div>
+                ) : null}
+              </dl>
+              {data.canWrite ? (
+                <div className="actions-row">
+                  <ActionPanel title={t.member.offline} intent="payment" idPrefix={px("pay")} errors={errs("payment")} hint={t.member.offlineHint} hidden={{ ...hidden, token: data.formToken }}>
+                    <div className="field-row">
+                      <Field name="amount" type="text" label={t.member.amountMajor} idPrefix={px("pay")} errors={errs("payment")} defaultValue={val("payment", "amount", "")} />
+                      <Field name="currency" label={t.member.currency} idPrefix={px("pay")} errors={errs("payment")} defaultValue={val("payment", "currency", m.currency)}>
+                        <option value="USD">USD</option>
+                        <option value="JPY">JPY</option>
+                      </Field>
+                      <Field name="method" label={t.member.method} idPrefix={px("pay")} errors={errs("payment")} defaultValue={val("payment", "method", "bank_transfer")}>
+                        <option value="bank_transfer">{t.member.methodBank}</option>
+                        <option value="check">{t.member.methodCheck}</option>
+                        <option value="cash">{t.member.methodCash}</option>
+                      </Field>
+                      <Field name="paidAt" type="date" label={t.member.paidAt} idPrefix={px("pay")} errors={errs("payment")} defaultValue={val("payment", "paidAt", "")} />
+                      <Field name="reference" label={t.member.reference} idPrefix={px("pay")} errors={errs("payment")} defaultValue={val("payment", "reference", "")} />
+                    </div>
+                  </ActionPanel>
+                  <ActionPanel title={t.member.comp} intent="comp" idPrefix={px("comp")} errors={errs("comp")} hidden={hidden}>
+                    <Field name="until" type="date" label={t.member.compUntil} hint={t.member.compHint} idPrefix={px("comp")} errors={errs("comp")} defaultValue={val("comp", "until", "")} />
+                  </ActionPanel>
+                  {m.status === "comped" ? (
+                    <ActionPanel title={t.member.endComp} intent="endComp" idPrefix={px("endcomp")} errors={errs("endComp")} hint={t.member.endCompHint} hidden={hidden} />
+                  ) : null}
+                  {c ? (
+                    <>
+                      <ActionPanel title={tc.changeRenewalTier} intent="renewalTier" idPrefix={px("rtier")} errors={errs("renewalTier")} hint={tc.renewalTierHint} hidden={hidden}>
+                        <Field name="tierId" label={tc.tier} idPrefix={px("rtier")} errors={errs("renewalTier")} defaultValue={val("renewalTier", "tierId", String(m.renewalTierId ?? m.tierId ?? ""))}>
+                          {c.corporateTiers.map((tier) => (
+                            <option key={tier.id} value={tier.id}>
+                              {locale === "ja" ? tier.nameJa : tier.nameEn}
+                            </option>
+                          ))}
+                        </Field>
+                      </ActionPanel>
+                      <ActionPanel title={tc.issueRenewal} intent="renewalInvoice" idPrefix={px("rinv")} errors={errs("renewalInvoice")} hint={tc.issueRenewalHint} hidden={hidden} />
+                    </>
+                  ) : null}
+                  {data.demo ? (
+                    <ActionPanel title={t.member.simulate} intent="simulate" idPrefix={px("simulate")} errors={errs("simulate")} hint={t.member.simulateHint} hidden={hidden}>
+                      <Field name="outcome" label={t.member.simulateOutcome} idPrefix={px("simulate")} errors={errs("simulate")} defaultValue={val("simulate", "outcome", "paid")}>
+                        <option value="paid">{t.member.simulatePaid}</option>
+                        <option value="failed">{t.member.simulateFailed}</option>
+                      </Field>
+                    </ActionPanel>
+                  ) : null}
+                  <ActionPanel title={t.member.cancelTitle} intent="cancel" idPrefix={px("cancel")} errors={errs("cancel")} danger hidden={hidden}>
+                    <Field name="when" label={t.member.cancelWhen} idPrefix={px("cancel")} errors={errs("cancel")} defaultValue={val("cancel", "when", "period_end")}>
+                      <option value="period_end">{t.member.cancelAtEnd}</option>
+                      <option value="now">{t.member.cancelNow}</option>
+                    </Field>
+                  </ActionPanel>
+                </div>
               ) : null}
-              {m.cancelAtPeriodEnd ? (
-                <>
-                  <dt>{t.member.cancelAtPeriodEnd}</dt>
-                  <dd>{t.yes}</dd>
-                </>
+              {m.history.length ? (
+                <div className="table-wrap">
+                  <table>
+                    <caption>{t.member.history}</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t.member.at}</th>
+                        <th scope="col">{t.member.from}</th>
+                        <th scope="col">{t.member.to}</th>
+                        <th scope="col">{t.member.cause}</th>
+                        <th scope="col">{t.member.note}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {m.history.map((h) => (
+                        <tr key={h.id}>
+                          <td>{dtt(h.at)}</td>
+                          <td>{h.fromStatus ? (t.statuses[h.fromStatus] ?? h.fromStatus) : "—"}</td>
+                          <td>{t.statuses[h.toStatus] ?? h.toStatus}</td>
+                          <td>{h.staffName ? `${h.cause} (${h.staffName})` : h.cause}</td>
+                          <td>{h.note ?? ""}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
               ) : null}
-              {c ? (
-                <>
-                  <dt>{tc.renewalTier}</dt>
-                  <dd data-renewal-tier>{tierName(m.renewalTierId) ?? tc.renewalTierSame}</dd>
-                </>
-              ) : null}
-            </dl>
-            {m.history.length ? (
-              <table>
-                <caption>{t.member.history}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t.member.at}</th>
-                    <th scope="col">{t.member.from}</th>
-                    <th scope="col">{t.member.to}</th>
-                    <th scope="col">{t.member.cause}</th>
-                    <th scope="col">{t.member.note}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {m.history.map((h) => (
-                    <tr key={h.id}>
-                      <td>{dtt(h.at)}</td>
-                      <td>{h.fromStatus ? (t.statuses[h.fromStatus] ?? h.fromStatus) : "—"}</td>
-                      <td>{t.statuses[h.toStatus] ?? h.toStatus}</td>
-                      <td>{h.staffName ? `${h.cause} (${h.staffName})` : h.cause}</td>
-                      <td>{h.note ?? ""}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : null}
-          </div>
-        ))}
+            </article>
+          );
+        })}
       </section>
 
       <section aria-labelledby="payments-h">
@@ -469,150 +554,6 @@ export default function MemberPage() {
         )}
       </section>
 
-      {data.canWrite && data.memberships.length ? (
-        <section aria-labelledby="actions-h" className="actions">
-          <h2 id="actions-h">{t.member.comp}</h2>
-          <Form method="post" noValidate>
-            <input type="hidden" name="intent" value="comp" />
-            <Field name="membershipId" label={t.member.membershipFor} idPrefix="comp" errors={errorsFor("comp")} defaultValue={valueFor("comp", "membershipId", data.memberships[0]?.id)}>
-              {membershipOptions}
-            </Field>
-            <Field name="until" type="date" label={t.member.compUntil} hint={t.member.compHint} idPrefix="comp" errors={errorsFor("comp")} defaultValue={valueFor("comp", "until", "")} />
-            <ConfirmBox idPrefix="comp" errors={errorsFor("comp")} />
-            <button type="submit">{t.member.comp}</button>
-          </Form>
-
-          {data.memberships.some((m) => m.status === "comped") ? (
-            <>
-              <h2>{t.member.endComp}</h2>
-              <p className="hint">{t.member.endCompHint}</p>
-              <Form method="post" noValidate>
-                <input type="hidden" name="intent" value="endComp" />
-                <Field name="membershipId" label={t.member.membershipFor} idPrefix="endcomp" errors={errorsFor("endComp")} defaultValue={valueFor("endComp", "membershipId", data.memberships.find((m) => m.status === "comped")?.id)}>
-                  {data.memberships
-                    .filter((m) => m.status === "comped")
-                    .map((m) => (
-                      <option key={m.id} value={m.id}>
-                        {`${locale === "ja" ? m.tierNameJa : m.tierNameEn} — ${t.statuses[m.status] ?? m.status}`}
-                      </option>
-                    ))}
-                </Field>
-                <ConfirmBox idPrefix="endcomp" errors={errorsFor("endComp")} />
-                <button type="submit">{t.member.endComp}</button>
-              </Form>
-            </>
-          ) : null}
-
-          <h2>{t.member.cancelTitle}</h2>
-          <Form method="post" noValidate>
-            <input type="hidden" name="intent" value="cancel" />
-            <Field name="membershipId" label={t.member.membershipFor} idPrefix="cancel" errors={errorsFor("cancel")} defaultValue={valueFor("cancel", "membershipId", data.memberships[0]?.id)}>
-              {membershipOptions}
-            </Field>
-            <Field name="when" label={t.member.cancelWhen} idPrefix="cancel" errors={errorsFor("cancel")} defaultValue={valueFor("cancel", "when", "period_end")}>
-              <option value="period_end">{t.member.cancelAtEnd}</option>
-              <option value="now">{t.member.cancelNow}</option>
-            </Field>
-            <ConfirmBox idPrefix="cancel" errors={errorsFor("cancel")} />
-            <button type="submit">{t.member.cancelTitle}</button>
-          </Form>
-
-          {data.demo ? (
-            <>
-              <h2>{t.member.simulate}</h2>
-              <p className="hint">{t.member.simulateHint}</p>
-              <Form method="post" noValidate>
-                <input type="hidden" name="intent" value="simulate" />
-                <Field name="membershipId" label={t.member.membershipFor} idPrefix="simulate" errors={errorsFor("simulate")} defaultValue={valueFor("simulate", "membershipId", data.memberships[0]?.id)}>
-                  {membershipOptions}
-                </Field>
-                <Field name="outcome" label={t.member.simulateOutcome} idPrefix="simulate" errors={errorsFor("simulate")} defaultValue={valueFor("simulate", "outcome", "paid")}>
-                  <option value="paid">{t.member.simulatePaid}</option>
-                  <option value="failed">{t.member.simulateFailed}</option>
-                </Field>
-                <ConfirmBox idPrefix="simulate" errors={errorsFor("simulate")} />
-                <button type="submit">{t.member.simulate}</button>
-              </Form>
-            </>
-          ) : null}
-
-          {c ? (
-            <>
-              <h2>{tc.changeRenewalTier}</h2>
-              <p className="hint">{tc.renewalTierHint}</p>
-              <Form method="post" noValidate>
-                <input type="hidden" name="intent" value="renewalTier" />
-                <Field name="membershipId" label={t.member.membershipFor} idPrefix="rtier" errors={errorsFor("renewalTier")} defaultValue={valueFor("renewalTier", "membershipId", data.memberships[0]?.id)}>
-                  {membershipOptions}
-                </Field>
-                <Field name="tierId" label={tc.tier} idPrefix="rtier" errors={errorsFor("renewalTier")} defaultValue={valueFor("renewalTier", "tierId", String(data.memberships[0]?.renewalTierId ?? data.memberships[0]?.tierId ?? ""))}>
-                  {c.corporateTiers.map((tier) => (
-                    <option key={tier.id} value={tier.id}>
-                      {locale === "ja" ? tier.nameJa : tier.nameEn}
-                    </option>
-                  ))}
-                </Field>
-                <ConfirmBox idPrefix="rtier" errors={errorsFor("renewalTier")} />
-                <button type="submit">{tc.changeRenewalTier}</button>
-              </Form>
-
-              <h2>{tc.issueRenewal}</h2>
-              <p className="hint">{tc.issueRenewalHint}</p>
-              <Form method="post" noValidate>
-                <input type="hidden" name="intent" value="renewalInvoice" />
-                <Field name="membershipId" label={t.member.membershipFor} idPrefix="rinv" errors={errorsFor("renewalInvoice")} defaultValue={valueFor("renewalInvoice", "membershipId", data.memberships[0]?.id)}>
-                  {membershipOptions}
-                </Field>
-                <ConfirmBox idPrefix="rinv" errors={errorsFor("renewalInvoice")} />
-                <button type="submit">{tc.issueRenewal}</button>
-              </Form>
-            </>
-          ) : null}
-
-          <h2>{t.member.offline}</h2>
-          <p className="hint">{t.member.offlineHint}</p>
-          <Form method="post" noValidate>
-            <input type="hidden" name="intent" value="payment" />
-            <input type="hidden" name="token" value={data.formToken} />
-            <Field name="membershipId" label={t.member.membershipFor} idPrefix="pay" errors={errorsFor("payment")} defaultValue={valueFor("payment", "membershipId", data.memberships[0]?.id)}>
-              {membershipOptions}
-            </Field>
-            <Field name="amount" type="text" label={t.member.amountMajor} idPrefix="pay" errors={errorsFor("payment")} defaultValue={valueFor("payment", "amount", "")} />
-            <Field name="currency" label={t.member.currency} idPrefix="pay" errors={errorsFor("payment")} defaultValue={valueFor("payment", "currency", data.memberships[0]?.currency ?? "USD")}>
-              <option value="USD">USD</option>
-              <option value="JPY">JPY</option>
-            </Field>
-            <Field name="method" label={t.member.method} idPrefix="pay" errors={errorsFor("payment")} defaultValue={valueFor("payment", "method", "bank_transfer")}>
-              <option value="bank_transfer">{t.member.methodBank}</option>
-              <option value="check">{t.member.methodCheck}</option>
-              <option value="cash">{t.member.methodCash}</option>
-            </Field>
-            <Field name="paidAt" type="date" label={t.member.paidAt} idPrefix="pay" errors={errorsFor("payment")} defaultValue={valueFor("payment", "paidAt", "")} />
-            <Field name="reference" label={t.member.reference} idPrefix="pay" errors={errorsFor("payment")} defaultValue={valueFor("payment", "reference", "")} />
-            <ConfirmBox idPrefix="pay" errors={errorsFor("payment")} />
-            <button type="submit">{t.member.offline}</button>
-          </Form>
-        </section>
-      ) : null}
-
-      {data.canWrite && p ? (
-        <section aria-labelledby="edit-h">
-          <h2 id="edit-h">{t.member.edit}</h2>
-          <Form method="post" noValidate>
-            <input type="hidden" name="intent" value="edit" />
-            {(["familyName", "givenName", "familyNameKana", "givenNameKana", "email", "country", "postalCode", "region", "city", "addressLine1", "addressLine2"] as const).map((name) => (
-              <Field key={name} name={name} label={t.member[name]} idPrefix="edit" errors={errorsFor("edit")} defaultValue={valueFor("edit", name, p[name])} />
-            ))}
-            <Field name="preferredLocale" label={t.member.locale} idPrefix="edit" errors={errorsFor("edit")} defaultValue={valueFor("edit", "preferredLocale", p.preferredLocale)}>
-              <option value="en">{t.languages.en}</option>
-              <option value="ja">{t.languages.ja}</option>
-            </Field>
-            <ConfirmBox idPrefix="edit" errors={errorsFor("edit")} />
-            <button type="submit">{t.save}</button>
-          </Form>
-        </section>
-      ) : null}
-
       <section aria-labelledby="emails-h">
         <h2 id="emails-h">{t.member.emails}</h2>
         {data.emails.length === 0 ? (
@@ -666,7 +607,7 @@ export default function MemberPage() {
                   <td>{a.action}</td>
                   <td>{a.actorName ?? "—"}</td>
                   <td>
-                    <code>{JSON.stringify(a.details)}</code>
+                    <AuditDetails details={a.details} />
                   </td>
                 </tr>
               ))}

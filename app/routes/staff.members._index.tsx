@@ -1,7 +1,7 @@
 /** /staff/members: search, filter, sort and page through members; export what is shown. */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Field, StaffErrorBoundary } from "~/components/staff-ui";
+import { Field, StaffErrorBoundary, StatusBadge } from "~/components/staff-ui";
 import { requireStaff } from "~/modules/auth/auth.server";
 import { can } from "~/modules/auth/permissions";
 import { formatPersonName } from "~/modules/i18n/format";
@@ -180,7 +180,9 @@ export default function Members() {
                 <td>{r.email}</td>
                 <td>{r.type === "corporate" ? t.list.corporate : t.list.individual}</td>
                 <td>{r.tier}</td>
-                <td>{t.statuses[r.status] ?? r.status}</td>
+                <td>
+                  <StatusBadge status={r.status} label={t.statuses[r.status] ?? r.status} />
+                </td>
                 <td>{r.joined}</td>
                 <td>{r.renews}</td>
                 <td>

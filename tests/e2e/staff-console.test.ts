@@ -80,9 +80,19 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     await rows.first().getByRole("link").click();
     await page.getByRole("heading", { level: 1 }).filter({ hasText: "花子" }).waitFor();
 
-    await page.locator("#comp-until").fill("2099-12-31");
-    await page.locator("#comp-confirm").check();
-    await page.getByRole("button", { name: "Comp membership" }).click();
+    // Each action is folded beside the membership it changes; opening it shows its fields, the confirmation and the button.
+    const membership = page.locator("[data-membership]").first();
+    const comp = membership.locator('details[data-action="comp"]');
+    expect(await comp.getByLabel("Complimentary until").isVisible()).toBe(false);
+    await comp.locator("summary").click();
+    await comp.getByLabel("Complimentary until").fill("2099-12-31");
+    // Sent without the confirmation: nothing changes, the same panel comes back open with the message and the date kept.
+    await comp.getByRole("button", { name: "Comp membership" }).click();
+    await comp.getByText("Tick the box to confirm.").waitFor();
+    expect(await comp.getAttribute("open")).not.toBeNull();
+    expect(await comp.getByLabel("Complimentary until").inputValue()).toBe("2099-12-31");
+    await comp.getByLabel("I have checked this and want to go ahead").check();
+    await comp.getByRole("button", { name: "Comp membership" }).click();
     await page.getByText("Membership comped.").waitFor();
     await expect.poll(() => page.locator("[data-membership] [data-status]").first().textContent()).toBe("Complimentary");
     expect(await axeSerious(page)).toEqual([]);
@@ -135,12 +145,14 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     await page.getByText("会員を追加しました。").waitFor();
     await expect.poll(() => page.locator("[data-membership] [data-status]").first().textContent()).toBe("手続き中");
 
-    await page.locator("#pay-amount").fill("8,000");
-    await page.locator("#pay-currency").selectOption("JPY");
-    await page.locator("#pay-method").selectOption("cash");
-    await page.locator("#pay-paidAt").fill(new Date().toISOString().slice(0, 10));
-    await page.locator("#pay-confirm").check();
-    await page.getByRole("button", { name: "オフラインの支払いを記録" }).click();
+    const pay = page.locator('[data-membership] details[data-action="payment"]').first();
+    await pay.locator("summary").click();
+    await pay.getByLabel(/金額/).fill("8,000");
+    await pay.getByLabel("通貨").selectOption("JPY");
+    await pay.getByLabel("支払方法").selectOption("cash");
+    await pay.getByLabel("支払日").fill(new Date().toISOString().slice(0, 10));
+    await pay.getByLabel("内容を確認しました。実行します").check();
+    await pay.getByRole("button", { name: "オフラインの支払いを記録" }).click();
     await page.getByText("支払いを記録し、領収書を発行しました。").waitFor();
     await expect.poll(() => page.locator("[data-membership] [data-status]").first().textContent()).toBe("有効");
 

@@ -32,7 +32,7 @@ const billedByStripe = (m: Pick<Membership, "stripeSubscriptionId" | "status">) 
 /** Staff comp a membership: Stripe's billing paused first (a refusal changes nothing), then the comp recorded. */
 export async function compMembershipAsStaff(ctx: Context, actor: Actor, memberId: string, input: z.infer<typeof CompSchema>) {
   const until = compEnd(input.until);
-  if (until.getTime() <= Date.now()) throw new ActionError("until", "date");
+  if (until.getTime() <= Date.now()) throw new ActionError("until", "futureDate");
   const [membership] = await ctx.db.select().from(memberships).where(eq(memberships.id, input.membershipId));
   if (!membership || (membership.personId !== memberId && membership.organisationId !== memberId)) throw new ActionError("membershipId", "membership");
   const pause = billedByStripe(membership);

@@ -188,7 +188,7 @@ export async function editProfile(db: DbOrTx, actor: Actor, memberId: string, in
  */
 export async function compMembership(db: DbOrTx, actor: Actor, memberId: string, input: z.infer<typeof CompSchema>, options: { billingPaused: boolean }) {
   const until = new Date(`${input.until}T23:59:59+09:00`);
-  if (until.getTime() <= Date.now()) throw new ActionError("until", "date");
+  if (until.getTime() <= Date.now()) throw new ActionError("until", "futureDate");
   return db.transaction(async (tx) => {
     const before = await membershipOf(tx, memberId, input.membershipId);
     const [after] = await tx
