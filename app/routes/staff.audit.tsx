@@ -78,13 +78,13 @@ export default function Audit() {
           <tbody>
             {entries.map((e) => (
               <tr key={e.id}>
-                <td>{dtt(e.at)}</td>
-                <td>{e.actorName ?? "—"}</td>
-                <td>
+                <td data-label={t.audit_.at}>{dtt(e.at)}</td>
+                <td data-label={t.audit_.actor}>{e.actorName ?? "—"}</td>
+                <td data-label={t.audit_.action}>
                   <code>{e.action}</code>
                 </td>
-                <td>{e.subjectType ? <code>{`${e.subjectType} ${e.subjectId ?? ""}`}</code> : "—"}</td>
-                <td>
+                <td data-label={t.audit_.subject}>{e.subjectType ? <code>{`${e.subjectType} ${e.subjectId ?? ""}`}</code> : "—"}</td>
+                <td data-label={t.audit_.details}>
                   <AuditDetails details={e.details} />
                 </td>
               </tr>

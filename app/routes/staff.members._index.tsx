@@ -141,6 +141,7 @@ export default function Members() {
       {rows.length === 0 ? (
         <p>{t.list.empty}</p>
       ) : (
+        <div className="table-wrap">
         <table className="members-table">
           <caption>{t.list.caption(total, query.page, pages)}</caption>
           <thead>
@@ -192,6 +193,7 @@ export default function Members() {
             ))}
           </tbody>
         </table>
+        </div>
       )}
       <nav aria-label={t.list.title} className="pager">
         {query.page > 1 ? <Link to={`?${memberQueryString(query, { page: query.page - 1 })}`}>{t.list.prev}</Link> : null}
