@@ -8,7 +8,7 @@ import type { CatalogueTier, CataloguePartnership } from "~/modules/catalog/cata
 import { formatMoney } from "~/modules/i18n/format";
 import type { Locale } from "~/modules/i18n/i18n";
 import type { Dictionary } from "~/modules/i18n/locales/en";
-import type { JoinField, JoinFieldErrors, JoinValues } from "~/modules/members/join.schema";
+import type { JoinField, JoinFieldErrors, JoinValues } from "~/modules/members/join.fields";
 import { PREFECTURES, US_STATES } from "~/modules/members/regions";
 import { FieldError, RadioGroup, TextField } from "./form-fields";
 

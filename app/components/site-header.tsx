@@ -32,7 +32,7 @@ export function SiteHeader() {
               <NavLink to={localePath(locale, "/membership")}>{t.nav.membership}</NavLink>
             </li>
             <li>
-              <NavLink to={localePath(locale, "/donate")}>{t.donate.nav}</NavLink>
+              <NavLink to={localePath(locale, "/donate")}>{t.nav.donate}</NavLink>
             </li>
             <li>
               <a href={switchHref} lang={other} hrefLang={other} aria-label={t.nav.languageSwitchLabel} className="lang-switch">

@@ -7,10 +7,14 @@ import { completeDemoCheckout, getDemoCheckout, isDemo } from "~/modules/billing
 import { donationIdFromDemoSession } from "~/modules/billing/gateway.server";
 import { completeDemoDonation, getDemoDonationCheckout } from "~/modules/donations/donations.server";
 import { formatMoney } from "~/modules/i18n/format";
-import { dictionary, localePath } from "~/modules/i18n/i18n";
+import { dictionary, localePath, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 import { RouteError } from "~/components/route-error";
+
+// This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
+export const handle: StringsHandle = { strings: ["checkout", "donate", "join"] };
+export const clientLoader = withStrings(["checkout", "donate", "join"]);
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
   { title: dictionary(loaded?.locale ?? "en").demoCheckout.metaTitle },

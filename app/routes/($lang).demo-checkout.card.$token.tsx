@@ -3,10 +3,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData } from "@remix-run/react";
 import { isDemo, simulateRenewal } from "~/modules/billing/demo.server";
 import { verifyPortalToken } from "~/modules/billing/links.server";
-import { dictionary } from "~/modules/i18n/i18n";
+import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useT } from "~/modules/i18n/use-locale";
 import { RouteError } from "~/components/route-error";
+
+// This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
+export const handle: StringsHandle = { strings: ["checkout"] };
+export const clientLoader = withStrings(["checkout"]);
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: dictionary(data?.locale ?? "en").demoCheckout.metaTitle },

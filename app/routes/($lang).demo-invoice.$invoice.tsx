@@ -5,9 +5,13 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { RouteError } from "~/components/route-error";
 import { getDemoInvoice, isDemo, payDemoInvoice } from "~/modules/billing/demo.server";
 import { formatDate, formatMoney } from "~/modules/i18n/format";
-import { dictionary, localePath } from "~/modules/i18n/i18n";
+import { dictionary, localePath, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
+
+// This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
+export const handle: StringsHandle = { strings: ["checkout"] };
+export const clientLoader = withStrings(["checkout"]);
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
   { title: dictionary(loaded?.locale ?? "en").demoInvoice.metaTitle },

@@ -7,11 +7,15 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { RouteError } from "~/components/route-error";
-import { dictionary } from "~/modules/i18n/i18n";
+import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useT } from "~/modules/i18n/use-locale";
 import { confirmDetails, getDetailsConfirmation } from "~/modules/members/details.server";
 import { strings } from "../../emails/locales";
+
+// This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
+export const handle: StringsHandle = { strings: ["details"] };
+export const clientLoader = withStrings(["details"]);
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
   { title: dictionary(loaded?.locale ?? "en").detailsConfirm.metaTitle },

@@ -2,7 +2,7 @@ import { RouteError } from "~/components/route-error";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import {
   coverFeeAmount,
   DONATE_FIELDS,
@@ -10,20 +10,24 @@ import {
   DONATION_PRESETS,
   keepDonateValues,
   parseAmount,
-  parseDonateForm,
   type DonateField,
   type DonateFieldErrors,
   type DonateValues,
   type DonationCurrency,
-} from "~/modules/donations/donate.schema";
+} from "~/modules/donations/donate.fields";
+import { parseDonateForm } from "~/modules/donations/donate.schema.server";
 import { getSignedInPersonId } from "~/modules/auth/auth.server";
 import { getDonateOptions, getDonorDefaults, getFundsWithProgress, startDonationCheckout, type DonationFailure } from "~/modules/donations/donations.server";
 import { formatMoney } from "~/modules/i18n/format";
-import { dictionary } from "~/modules/i18n/i18n";
+import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 import { PREFECTURES, US_STATES } from "~/modules/members/regions";
 import { ErrorSummary, FieldError } from "~/components/form-fields";
+
+// This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
+export const handle: StringsHandle = { strings: ["donate"] };
+export const clientLoader = withStrings(["donate"]);
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
   const t = dictionary(loaded?.locale ?? "en");
@@ -83,8 +87,8 @@ export default function Donate() {
   const locale = useLocale();
   const navigation = useNavigation();
   const submitting = navigation.state !== "idle" && navigation.formMethod === "POST";
-  const [clientErrors, setClientErrors] = useState<DonateFieldErrors | null>(null);
-  const errors: DonateFieldErrors = clientErrors ?? actionData?.errors ?? {};
+  // Validated on the server only (no zod in the browser): errors come back translated, next to their fields.
+  const errors: DonateFieldErrors = actionData?.errors ?? {};
   const values: DonateValues = actionData?.values ?? defaults;
   const [currency, setCurrency] = useState<DonationCurrency>(values.currency === "JPY" ? "JPY" : values.currency === "USD" ? "USD" : locale === "ja" ? "JPY" : "USD");
   const [preset, setPreset] = useState(values.preset ?? "");
@@ -95,21 +99,7 @@ export default function Donate() {
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
   const errorFields = DONATE_FIELDS.filter((f) => errors[f]);
-  const formError = clientErrors ? null : (actionData?.formError ?? null);
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    const form = new FormData(event.currentTarget);
-    const submitted: Record<string, string> = {};
-    for (const field of DONATE_FIELDS) {
-      const v = form.get(field);
-      if (typeof v === "string") submitted[field] = v;
-    }
-    const result = parseDonateForm(submitted, options);
-    if (!result.ok) {
-      event.preventDefault();
-      setClientErrors(result.errors);
-    } else setClientErrors(null);
-  }
+  const formError = actionData?.formError ?? null;
 
   const percent = new Intl.NumberFormat(locale === "ja" ? "ja-JP" : "en-US", { maximumFractionDigits: 2 }).format(options.feePercent) + "%";
   const typedAmount = parseAmount(amount !== "" ? amount : preset, currency);
@@ -176,9 +166,9 @@ export default function Donate() {
         heading={d.errorSummary}
         formError={formError ? d.failures[formError] : null}
         items={errorFields.map((field) => ({ field, message: err(field) }))}
-        trigger={clientErrors ?? actionData}
+        trigger={actionData}
       />
-      <Form method="post" noValidate onSubmit={onSubmit} className="donate-form">
+      <Form method="post" noValidate className="donate-form">
         <fieldset>
           <legend>{d.giftLegend}</legend>
           {radios(

@@ -10,9 +10,13 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { cancelDemoDonation, getManagedDonation, openDonationPortal } from "~/modules/donations/donations.server";
 import { formatMoney } from "~/modules/i18n/format";
-import { dictionary, localePath } from "~/modules/i18n/i18n";
+import { dictionary, localePath, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
+
+// This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
+export const handle: StringsHandle = { strings: ["donate"] };
+export const clientLoader = withStrings(["donate"]);
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
   { title: dictionary(loaded?.locale ?? "en").donationManage.metaTitle },

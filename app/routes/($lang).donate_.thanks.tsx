@@ -5,9 +5,13 @@ import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { getDonationSummary } from "~/modules/donations/donations.server";
 import { formatMoney } from "~/modules/i18n/format";
-import { dictionary, localePath } from "~/modules/i18n/i18n";
+import { dictionary, localePath, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
+
+// This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
+export const handle: StringsHandle = { strings: ["donate"] };
+export const clientLoader = withStrings(["donate"]);
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
   const t = dictionary(loaded?.locale ?? "en");

@@ -1,17 +1,21 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useState, type FormEvent } from "react";
 import { getSignedInPersonId } from "~/modules/auth/auth.server";
 import { getResumableJoin, startCheckout, type CheckoutFailure } from "~/modules/billing/checkout.server";
 import { getCatalogue, getPartnerships } from "~/modules/catalog/catalog.server";
-import { dictionary } from "~/modules/i18n/i18n";
+import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
-import { JOIN_FIELDS, keepValues, parseJoinForm, type JoinFieldErrors, type JoinTierOption, type JoinValues } from "~/modules/members/join.schema";
+import { JOIN_FIELDS, keepValues, type JoinFieldErrors, type JoinTierOption, type JoinValues } from "~/modules/members/join.fields";
+import { parseJoinForm } from "~/modules/members/join.schema.server";
 import { RouteError } from "~/components/route-error";
 import { ErrorSummary } from "~/components/form-fields";
 import { JoinFields } from "~/components/join-fields";
+
+// This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
+export const handle: StringsHandle = { strings: ["join"] };
+export const clientLoader = withStrings(["join"]);
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
   const t = dictionary(loaded?.locale ?? "en");
@@ -70,28 +74,11 @@ export default function Join() {
   const locale = useLocale();
   const navigation = useNavigation();
   const submitting = navigation.state !== "idle" && navigation.formMethod === "POST";
-  const [clientErrors, setClientErrors] = useState<JoinFieldErrors | null>(null);
-  const errors: JoinFieldErrors = clientErrors ?? actionData?.errors ?? {};
+  // Validated on the server only (no zod in the browser): errors come back translated, next to their fields.
+  const errors: JoinFieldErrors = actionData?.errors ?? {};
   const values: JoinValues = actionData?.values ?? defaults;
   const errorFields = JOIN_FIELDS.filter((f) => errors[f]);
-  const formError = clientErrors ? null : (actionData?.formError ?? null);
-
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    const form = new FormData(event.currentTarget);
-    const submitted: Record<string, string> = {};
-    for (const field of JOIN_FIELDS) {
-      const v = form.get(field);
-      if (typeof v === "string") submitted[field] = v;
-    }
-    const result = parseJoinForm(submitted, { pageLocale: locale, tiers: tierOptions(tiers) });
-    if (!result.ok) {
-      event.preventDefault();
-      setClientErrors(result.errors);
-    } else {
-      setClientErrors(null);
-    }
-  }
+  const formError = actionData?.formError ?? null;
 
   return (
     <div className="page narrow join">
@@ -106,9 +93,9 @@ export default function Join() {
         heading={t.join.errorSummary}
         formError={formError ? t.join.failures[formError] : null}
         items={errorFields.map((field) => ({ field, message: t.join.errors[errors[field]!] }))}
-        trigger={clientErrors ?? actionData}
+        trigger={actionData}
       />
-      <Form method="post" noValidate onSubmit={onSubmit} className="join-form">
+      <Form method="post" noValidate className="join-form">
         <JoinFields t={t} locale={locale} tiers={tiers} partnerships={partnerships} values={values} errors={errors} showKana={locale === "ja"} />
         <button type="submit" className="button primary" disabled={submitting}>
           {submitting ? t.join.submitting : t.join.submit}

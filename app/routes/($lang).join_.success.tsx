@@ -4,10 +4,14 @@ import { useEffect } from "react";
 import { z } from "zod";
 import { getMembershipSummary } from "~/modules/billing/checkout.server";
 import { formatDate } from "~/modules/i18n/format";
-import { dictionary } from "~/modules/i18n/i18n";
+import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 import { RouteError } from "~/components/route-error";
+
+// This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
+export const handle: StringsHandle = { strings: ["join"] };
+export const clientLoader = withStrings(["join"]);
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   const t = dictionary(data?.locale ?? "en");

@@ -6,12 +6,16 @@
  */
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { dictionary, type Locale } from "~/modules/i18n/i18n";
+import { dictionary, type Locale, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useT } from "~/modules/i18n/use-locale";
 import { receiptLines, type ReceiptDocument } from "~/modules/receipts/receipt-document";
 import { getReceiptByLink, receiptPdfUrl } from "~/modules/receipts/receipts.server";
 import { RouteError } from "~/components/route-error";
+
+// This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
+export const handle: StringsHandle = { strings: ["receipts"], bothLanguages: true };
+export const clientLoader = withStrings(["receipts"], { bothLanguages: true });
 
 const PRIVATE_HEADERS = {
   "Cache-Control": "private, no-store",

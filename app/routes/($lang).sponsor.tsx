@@ -7,20 +7,24 @@ import { getCatalogue } from "~/modules/catalog/catalog.server";
 import {
   keepSponsorValues,
   LOGO_MAX_BYTES,
-  parseSponsorForm,
   SPONSOR_FIELDS,
   type SponsorField,
   type SponsorFieldErrors,
   type SponsorTierOption,
   type SponsorValues,
-} from "~/modules/corporate/corporate.schema";
+} from "~/modules/corporate/corporate.fields";
+import { parseSponsorForm } from "~/modules/corporate/corporate.schema.server";
 import { applyForSponsorship } from "~/modules/corporate/corporate.server";
 import { checkLogo } from "~/modules/corporate/logo.server";
 import { formatMoney } from "~/modules/i18n/format";
-import { dictionary } from "~/modules/i18n/i18n";
+import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 import { ErrorSummary, FieldError, RadioGroup, TextField } from "~/components/form-fields";
+
+// This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
+export const handle: StringsHandle = { strings: ["sponsor"] };
+export const clientLoader = withStrings(["sponsor"]);
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
   const t = dictionary(loaded?.locale ?? "en");
@@ -114,26 +118,14 @@ export default function Sponsor() {
   const errorFields = ALL_FIELDS.filter((f) => errors[f]);
   const formError = clientErrors ? null : (actionData?.formError ?? null);
 
-  const options: SponsorTierOption[] = tiers.map((tier) => ({
-    slug: tier.slug,
-    kind: tier.kind,
-    currencies: [...new Set(tier.prices.filter((p) => p.interval === "year").map((p) => p.currency))],
-  }));
 
+  // Fields are validated on the server only (no zod in the browser); a logo over the limit is
+  // caught here, before its upload, with the same message the server would give.
   function onSubmit(event: FormEvent<HTMLFormElement>) {
-    const form = new FormData(event.currentTarget);
-    const submitted: Record<string, string> = {};
-    for (const field of SPONSOR_FIELDS) {
-      const v = form.get(field);
-      if (typeof v === "string") submitted[field] = v;
-    }
-    const result = parseSponsorForm(submitted, { tiers: options });
-    const fileErrors: SponsorFieldErrors = {};
-    const file = form.get("logo");
-    if (file && typeof file !== "string" && file.size > LOGO_MAX_BYTES) fileErrors.logo = "logoTooLarge";
-    if (!result.ok || fileErrors.logo) {
+    const file = new FormData(event.currentTarget).get("logo");
+    if (file && typeof file !== "string" && file.size > LOGO_MAX_BYTES) {
       event.preventDefault();
-      setClientErrors({ ...(result.ok ? {} : result.errors), ...fileErrors });
+      setClientErrors({ logo: "logoTooLarge" });
     } else {
       setClientErrors(null);
     }

@@ -7,9 +7,13 @@ import { z } from "zod";
 import { getSeatOverview, inviteSeat, removeSeat } from "~/modules/corporate/seats.server";
 import { verifySeatManageToken } from "~/modules/corporate/tokens.server";
 import { formatPersonName } from "~/modules/i18n/format";
-import { dictionary } from "~/modules/i18n/i18n";
+import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
+
+// This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
+export const handle: StringsHandle = { strings: ["sponsor"] };
+export const clientLoader = withStrings(["sponsor"]);
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
   { title: dictionary(loaded?.locale ?? "en").seats.metaTitle },

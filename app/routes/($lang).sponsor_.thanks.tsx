@@ -4,9 +4,13 @@ import { RouteError } from "~/components/route-error";
 import { z } from "zod";
 import { getSponsorSummary } from "~/modules/corporate/corporate.server";
 import { formatMoney } from "~/modules/i18n/format";
-import { dictionary, localePath } from "~/modules/i18n/i18n";
+import { dictionary, localePath, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
+
+// This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
+export const handle: StringsHandle = { strings: ["sponsor"] };
+export const clientLoader = withStrings(["sponsor"]);
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: dictionary(data?.locale ?? "en").sponsor.thanksTitle }];
 

@@ -14,7 +14,7 @@ import { Readable } from "node:stream";
 import type { NextFunction, Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
 import getRawBody from "raw-body";
 import { dictionary, type Locale } from "../modules/i18n/i18n";
-import { LOGO_MAX_BYTES } from "../modules/corporate/corporate.schema";
+import { LOGO_MAX_BYTES } from "../modules/corporate/corporate.fields";
 
 /** Form bodies: generous for the longest staff form (tier descriptions); the sponsor form carries a logo. */
 export const FORM_BODY_LIMIT = 256 * 1024;

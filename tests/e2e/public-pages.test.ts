@@ -67,6 +67,28 @@ describe.skipIf(!hasChromium)("public pages in Chromium", () => {
     await context.close();
   });
 
+  it("ships a page's strings in its language only, and loads another page's on a client-side navigation", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const scripts: string[] = [];
+    page.on("request", (r) => {
+      if (r.resourceType() === "script") scripts.push(new URL(r.url()).pathname);
+    });
+    await page.goto(`${appUrl}/ja`, { waitUntil: "networkidle" });
+    const names = () => scripts.map((s) => s.split("/").pop()!.replace(/-[A-Z0-9]{8}\.js$/, ""));
+    // The Japanese site strings only: no English, no other page's strings, no zod, no console strings.
+    expect(names().filter((n) => /^(site|join|donate|sponsor|checkout|receipts|details|en\.staff|ja\.staff)$/.test(n))).toEqual(["site"]);
+    expect(scripts.some((s) => /\/locales\/en\//.test(s))).toBe(false);
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    // To /ja/donate by the header's link: the same document (no reload), the donate strings fetched then.
+    await page.getByRole("navigation").getByRole("link", { name: "寄付する" }).click();
+    await page.waitForURL(`${appUrl}/ja/donate`);
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toMatch(/寄付/);
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    expect(names()).toContain("donate");
+    await context.close();
+  });
+
   it("the membership page works with JavaScript disabled", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

@@ -32,6 +32,8 @@ describe.skipIf(!hasChromium)("receipt page in Chromium", () => {
       const context = await browser.newContext();
       const page = await context.newPage();
       const prefix = lang === "ja" ? "/ja" : "";
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
       const response = await page.goto(`${appUrl}${prefix}/receipts/${number}?token=${receiptToken(env, number)}`);
       expect(response?.status()).toBe(200);
       expect(response?.headers()["cache-control"]).toBe("private, no-store");
@@ -42,6 +44,10 @@ describe.skipIf(!hasChromium)("receipt page in Chromium", () => {
       expect(main).toContain("$220.00");
       expect(main).toContain("Quid pro quo");
       expect(await axeSerious(page)).toEqual([]);
+      // Hydrated with both languages' receipt strings (the page shows both), without a reload or an error.
+      await page.waitForFunction(() => "__remixRouter" in window);
+      expect(await page.evaluate(() => sessionStorage.getItem("kizuna-strings-reload"))).toBeNull();
+      expect(errors).toEqual([]);
       await page.emulateMedia({ media: "print" });
       expect(await page.locator(".receipt .actions").isVisible()).toBe(false);
       mkdirSync("tests/.artifacts", { recursive: true });

@@ -8,7 +8,7 @@ import { parseEnv } from "~/modules/config/env.server";
 import { dictionary } from "~/modules/i18n/i18n";
 import { setFundGoal } from "~/modules/donations/donations.server";
 import { verifyDonationManageToken } from "~/modules/donations/links.server";
-import type { DonateErrorKey } from "~/modules/donations/donate.schema";
+import type { DonateErrorKey } from "~/modules/donations/donate.schema.server";
 import { action as donateAction, loader as donateLoader } from "~/routes/($lang).donate";
 import { loader as thanksLoader } from "~/routes/($lang).donate_.thanks";
 import { loader as manageLoader } from "~/routes/($lang).donate_.manage.$token";

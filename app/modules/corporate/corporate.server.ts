@@ -14,7 +14,7 @@ import { appUrl, tierNameOf } from "../billing/links.server";
 import type { Env } from "../config/env.server";
 import { queueEmail } from "../email/outbox.server";
 import type { Locale } from "../i18n/i18n";
-import type { SponsorFieldErrors, SponsorInput } from "./corporate.schema";
+import type { SponsorFieldErrors, SponsorInput } from "./corporate.schema.server";
 import { organisationRecipient } from "./corporate-billing.server";
 import { rasteriseSvg } from "./logo.server";
 

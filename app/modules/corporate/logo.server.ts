@@ -7,7 +7,7 @@
  * slipped past the one this replaces. What is served is pixels, with a script-free CSP as well.
  */
 import { Resvg } from "@resvg/resvg-js";
-import { LOGO_MAX_BYTES } from "./corporate.schema";
+import { LOGO_MAX_BYTES } from "./corporate.fields";
 
 export type LogoCheck = { ok: true; bytes: Buffer; mime: "image/png" | "image/jpeg" } | { ok: false; error: "logoType" | "logoTooLarge" };
 

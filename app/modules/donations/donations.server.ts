@@ -26,7 +26,7 @@ import {
 import type { BillingContext } from "../billing/webhook.server";
 import type { Env } from "../config/env.server";
 import type { Locale } from "../i18n/i18n";
-import type { DonateInput, DonateOptions, DonationCurrency } from "./donate.schema";
+import type { DonateInput, DonateOptions, DonationCurrency } from "./donate.schema.server";
 import { verifyDonationManageToken, donationManageToken } from "./links.server";
 import { personForPublicForm } from "../members/details.server";
 import { UUID } from "../ids";

@@ -9,7 +9,7 @@ import type { DbOrTx } from "../../../db/client";
 import { memberships, people } from "../../../db/schema";
 import { writeAudit, type StaffActor } from "../audit/audit.server";
 import { resolveJoinChoices } from "../billing/checkout.server";
-import type { JoinFieldErrors, JoinInput } from "./join.schema";
+import type { JoinFieldErrors, JoinInput } from "./join.schema.server";
 
 export type AddMemberResult =
   | { ok: true; personId: string; membershipId: string }

@@ -1,71 +1,15 @@
 /**
- * The sponsor application form: one zod schema for the action (server) and the page (browser).
+ * The sponsor application form's zod schema, for the action (the page ships no zod: its fields
+ * and types are in corporate.fields.ts).
  * Messages are keys into `t.sponsor.errors`, so each shows translated next to its field.
  * The logo file is checked on the server by its content (logo.server.ts), not here.
  */
 import { z } from "zod";
-import { normaliseDigits, toKatakana } from "../members/join.schema";
+import { normaliseDigits, str, toKatakana, UNSAFE } from "../members/join.schema.server";
+import { PO_NUMBER_MAX, SPONSOR_FIELDS, type SponsorErrorKey, type SponsorField, type SponsorFieldErrors, type SponsorTierOption } from "./corporate.fields";
 
-export type SponsorErrorKey =
-  | "required"
-  | "tooLong"
-  | "invalidEmail"
-  | "invalidName"
-  | "invalidKana"
-  | "invalidWebsite"
-  | "invalidCorporateNumber"
-  | "invalidCountry"
-  | "invalidChoice"
-  | "unknownTier"
-  | "individualTier"
-  | "currencyNotOffered"
-  | "invalidPoNumber"
-  | "logoType"
-  | "logoTooLarge";
+export * from "./corporate.fields";
 
-/** Purchase-order numbers longer than this are refused (Stripe allows 140 per custom field; real POs are short). */
-export const PO_NUMBER_MAX = 40;
-/** Logo uploads: PNG, JPEG or SVG up to this many bytes. */
-export const LOGO_MAX_BYTES = 1024 * 1024;
-
-export interface SponsorTierOption {
-  slug: string;
-  kind: "individual" | "corporate";
-  currencies: ("USD" | "JPY")[];
-}
-
-export const SPONSOR_FIELDS = [
-  "tier",
-  "currency",
-  "payment",
-  "legalNameEn",
-  "legalNameJa",
-  "legalNameKana",
-  "website",
-  "jpCorporateNumber",
-  "country",
-  "postalCode",
-  "region",
-  "city",
-  "addressLine1",
-  "addressLine2",
-  "primaryFamilyName",
-  "primaryGivenName",
-  "primaryEmail",
-  "billingSame",
-  "billingFamilyName",
-  "billingGivenName",
-  "billingEmail",
-  "poNumber",
-  "showOnSponsorsPage",
-  "preferredLocale",
-] as const;
-export type SponsorField = (typeof SPONSOR_FIELDS)[number] | "logo";
-export type SponsorValues = Partial<Record<(typeof SPONSOR_FIELDS)[number], string>>;
-export type SponsorFieldErrors = Partial<Record<SponsorField, SponsorErrorKey>>;
-
-const str = z.preprocess((v) => (typeof v === "string" ? v.replace(/^[\s\u3000]+|[\s\u3000]+$/g, "") : ""), z.string());
-const UNSAFE = /[<>"`{}\\;=|\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e]/;
 const text = (max: number, needed: boolean) =>
   str
     .pipe(z.string().max(max, "tooLong"))
@@ -198,14 +142,4 @@ export function parseSponsorForm(
     errors[field] = (KEYS.has(issue.message) ? issue.message : "invalidChoice") as SponsorErrorKey;
   }
   return { ok: false, errors };
-}
-
-/** The submitted values to show again, each cut to a sane length. */
-export function keepSponsorValues(values: Record<string, unknown>): SponsorValues {
-  const kept: SponsorValues = {};
-  for (const field of SPONSOR_FIELDS) {
-    const v = values[field];
-    if (typeof v === "string") kept[field] = v.slice(0, 1000);
-  }
-  return kept;
 }

@@ -1,54 +1,14 @@
 /**
- * The join form: one zod schema used by the action (server) and the page (browser).
- * Messages are keys into `t.join.errors`, so each is shown translated next to its field.
+ * The join form's zod schema, used by the action (the server validates; the page ships no zod:
+ * its fields, types and value helpers are in join.fields.ts). Messages are keys into
+ * `t.join.errors`, so each is shown translated next to its field.
  */
 import { z } from "zod";
 import type { Locale } from "../i18n/i18n";
+import { JOIN_FIELDS, normaliseDigits, toKatakana, type JoinErrorKey, type JoinField, type JoinFieldErrors, type JoinTierOption } from "./join.fields";
 import { PREFECTURES, US_STATES } from "./regions";
 
-export type JoinErrorKey =
-  | "required"
-  | "tooLong"
-  | "invalidEmail"
-  | "invalidName"
-  | "invalidKana"
-  | "invalidPostalJp"
-  | "invalidZip"
-  | "invalidPrefecture"
-  | "invalidState"
-  | "invalidChoice"
-  | "unknownTier"
-  | "currencyNotOffered"
-  | "intervalNotOffered";
-
-/** Tiers on offer, as the form needs them (from the catalogue). */
-export interface JoinTierOption {
-  slug: string;
-  prices: { currency: "USD" | "JPY"; interval: "year" | "month" }[];
-}
-
-export const JOIN_FIELDS = [
-  "tier",
-  "currency",
-  "interval",
-  "familyName",
-  "givenName",
-  "familyNameKana",
-  "givenNameKana",
-  "email",
-  "country",
-  "postalCode",
-  "prefecture",
-  "state",
-  "city",
-  "addressLine1",
-  "addressLine2",
-  "preferredLocale",
-  "partnership",
-] as const;
-export type JoinField = (typeof JOIN_FIELDS)[number];
-export type JoinValues = Partial<Record<JoinField, string>>;
-export type JoinFieldErrors = Partial<Record<JoinField, JoinErrorKey>>;
+export * from "./join.fields";
 
 /** A form value: a missing field is an empty string; surrounding spaces (ASCII and 全角) dropped. */
 export const str = z.preprocess((v) => (typeof v === "string" ? v.replace(/^[\s\u3000]+|[\s\u3000]+$/g, "") : ""), z.string());
@@ -60,18 +20,6 @@ export const required = (max: number) => str.pipe(z.string().min(1, "required").
 export const name = required(100).refine((v) => !UNSAFE.test(v) && !/https?:|www\./i.test(v), "invalidName");
 export const optionalText = (max: number) =>
   str.pipe(z.string().max(max, "tooLong").refine((v) => !UNSAFE.test(v), "invalidName"));
-
-/** Full-width digits and hyphens to ASCII: `１２３ー４５６７` → `123-4567`. */
-export function normaliseDigits(value: string): string {
-  return value
-    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
-    .replace(/[‐－ー−―‑–—]/g, "-");
-}
-
-/** Hiragana to katakana (やまだ → ヤマダ), full-width space to ASCII. */
-export function toKatakana(value: string): string {
-  return value.replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60)).replace(/\u3000/g, " ");
-}
 
 const kana = (needed: boolean) =>
   str
@@ -163,14 +111,4 @@ const KEYS = new Set<string>([
 ]);
 function isErrorKey(value: string): value is JoinErrorKey {
   return KEYS.has(value);
-}
-
-/** The submitted values to show again, each cut to a sane length. */
-export function keepValues(values: Record<string, unknown>): JoinValues {
-  const kept: JoinValues = {};
-  for (const field of JOIN_FIELDS) {
-    const v = values[field];
-    if (typeof v === "string") kept[field] = v.slice(0, 1000);
-  }
-  return kept;
 }

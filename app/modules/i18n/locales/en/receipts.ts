@@ -1,0 +1,47 @@
+/** English strings: the "receipts" group (see i18n.ts loadStrings). */
+export const strings = {
+  receipt: {
+    title: (number: string) => `Receipt ${number}`,
+    heading: "Receipt",
+    correctedHeading: "Corrected receipt",
+    number: "Receipt number",
+    date: "Date of issue",
+    paidAt: "Date paid",
+    payer: "Received from",
+    purpose: "For",
+    amount: "Amount received",
+    refunded: "Refunded",
+    method: "Payment method",
+    issuer: "Issued by",
+    ein: "US Employer Identification Number (EIN)",
+    corrects: (original: string, refunded: string) =>
+      `This corrected receipt replaces receipt ${original} after a refund of ${refunded}.`,
+    membershipPurpose: (tier: string) => `${tier} membership dues`,
+    period: (from: string, to: string) => `${from} – ${to}`,
+    donationPurpose: (fund: string) => `Gift to the ${fund}`,
+    tribute: (kind: "honor" | "memory", name: string) => (kind === "honor" ? `in honor of ${name}` : `in memory of ${name}`),
+    usHeading: "For US tax purposes",
+    deductible: "Tax-deductible amount",
+    benefitsValue: "Estimated fair-market value of goods or services provided",
+    noGoods: "No goods or services were provided in exchange for this contribution.",
+    benefitsDefault: "membership benefits",
+    goodsProvided: (benefits: string, value: string, deductible: string) =>
+      `In exchange for this payment you received ${benefits}, with a good-faith estimated fair-market value of ${value}. The amount deductible for US federal income tax purposes is limited to the excess of the amount paid over that value: ${deductible}.`,
+    quidProQuo: "Quid pro quo disclosure",
+    methods: { card: "Card", bank_transfer: "Bank transfer", stripe_bank_transfer: "Bank transfer (via Stripe)", check: "Check", cash: "Cash", konbini: "Convenience store", other: "Other", stripe: "Paid through Stripe" } as Record<string, string>,
+    print: "Print",
+    downloadPdf: "Download PDF",
+    invalidLink: "This receipt link is not valid. Please use the link in your receipt email.",
+  },
+  invoice: {
+    registrationNumber: "Qualified invoice registration number",
+    taxRate: "Consumption tax rate",
+    outOfScope: "Outside the scope of consumption tax",
+    consumptionTax: "Consumption tax",
+    stampNote: "Issued electronically; no revenue stamp is required.",
+  },
+  corporateReceipt: {
+    attention: "Attention",
+    poNumber: "PO number",
+  },
+};

@@ -1,0 +1,96 @@
+/** English strings: the "site" group (see i18n.ts loadStrings). */
+export const strings = {
+  meta: {
+    siteName: "JUSSCA — Japan–United States Sister City Association",
+    homeTitle: "JUSSCA — Japan–United States Sister City Association",
+    homeDescription:
+      "People-to-people exchange between American and Japanese sister cities since 1955. Join, sponsor or give.",
+    membershipTitle: "Membership — JUSSCA",
+    membershipDescription: "Individual and corporate membership tiers, in US dollars and Japanese yen.",
+  },
+  nav: {
+    skipToContent: "Skip to main content",
+    primary: "Main",
+    home: "Home",
+    membership: "Membership",
+    languageSwitch: "日本語",
+    languageSwitchLabel: "このページを日本語で表示",
+    donate: "Donate",
+  },
+  org: {
+    name: "Japan–United States Sister City Association",
+    shortName: "JUSSCA",
+    nameOther: "日米姉妹都市協会",
+  },
+  home: {
+    heading: "Bonds between cities, friendships between people",
+    lead:
+      "The Japan–United States Sister City Association (JUSSCA) supports the people-to-people exchanges between American and Japanese cities, states and prefectures.",
+    historyHeading: "Where it began",
+    history:
+      "In 1956 President Eisenhower launched the People-to-People initiative, asking ordinary citizens to build the understanding between nations that governments alone cannot. A year earlier, St. Paul, Minnesota and Nagasaki had become the first US–Japan sister cities.",
+    todayHeading: "What we do today",
+    today: [
+      "Connect the more than 450 sister-city and state–prefecture partnerships between the United States and Japan.",
+      "Fund sponsorships and grants that let smaller Japanese cities and their American partners keep their exchanges going.",
+      "Keep the student exchange alumni network in touch across both countries.",
+      "Welcome individual and corporate members who make all of this possible.",
+    ],
+    partnershipsHeading: "Founding partnerships",
+    partnershipSince: (year: number) => `since ${year}`,
+    actionsHeading: "Take part",
+    joinTitle: "Become a member",
+    joinText: "Individual, student, family and patron memberships, paid yearly or monthly, in dollars or yen.",
+    joinCta: "See membership tiers",
+    sponsorTitle: "Sponsor as a company",
+    sponsorText: "Corporate tiers from Community Partner to Platinum, with employee seats and recognition.",
+    sponsorCta: "See corporate tiers",
+    donateTitle: "Give to a fund",
+    donateText:
+      "Gifts support the General Fund, Student Exchange and Sister City Grants, once or monthly.",
+    donateCta: "Ways to give",
+  },
+  membership: {
+    heading: "Membership",
+    lead: "Every tier is priced in US dollars and Japanese yen. Pay yearly, or monthly where offered.",
+    individualHeading: "Individual memberships",
+    corporateHeading: "Corporate memberships",
+    yearly: "per year",
+    monthly: "per month",
+    or: "or",
+    priceUsd: "US dollars",
+    priceJpy: "Japanese yen",
+    seats: (n: number) => (n === 1 ? "1 employee seat" : `${n} employee seats`),
+    benefitsHeading: "Benefits",
+    benefitsValue: (usd: string, jpy: string) =>
+      `Fair-market value of benefits: ${usd} / ${jpy} (not tax-deductible in the US).`,
+    none: "No tiers are on offer right now.",
+  },
+  footer: {
+    address: "Japan–United States Sister City Association",
+    languageNote: "This site is available in English and Japanese.",
+  },
+  errors: {
+    notFoundTitle: "Page not found",
+    notFoundText: "We could not find that page. It may have moved.",
+    genericTitle: "Something went wrong",
+    genericText: "Sorry, something went wrong on our side. Please try again in a moment.",
+    backHome: "Back to the home page",
+  },
+  sponsors: {
+    metaTitle: "Our sponsors — JUSSCA",
+    metaDescription: "The companies supporting US–Japan sister-city exchanges.",
+    heading: "Our corporate sponsors",
+    lead: "These companies support people-to-people exchanges between American and Japanese cities. Thank you.",
+    empty: "Our sponsors will be listed here.",
+    logoAlt: (name: string) => `${name} logo`,
+    becomeSponsor: "Become a sponsor",
+  },
+  requestRefused: {
+    crossOrigin: { title: "This form was sent from another site", text: "For your safety we only accept forms sent from this site's own pages. Nothing was changed. Please open the page on this site and send the form again." },
+    unsupportedType: { title: "This request could not be read", text: "The page sent something other than a form. Nothing was changed. Please go back, reload the page and try again." },
+    unreadable: { title: "This form could not be read", text: "The form arrived incomplete or damaged. Nothing was changed. Please go back, reload the page and try again." },
+    tooLarge: { title: "This form is too large", text: "What was sent is larger than this form accepts (a logo may be up to 1 MB). Nothing was changed. Please send less and try again." },
+    backHome: "Back to the home page",
+  },
+};
