@@ -8,9 +8,25 @@ export type CurrencyCode = "USD" | "JPY";
 
 const intlLocale: Record<Locale, string> = { en: "en-US", ja: "ja-JP" };
 
+// Intl formatters are costly to build (a page of prices builds dozens): one per locale and
+// options, made on first use and kept.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `n|${locale}|${JSON.stringify(options)}`;
+  let f = formatters.get(key) as Intl.NumberFormat | undefined;
+  if (!f) formatters.set(key, (f = new Intl.NumberFormat(locale, options)));
+  return f;
+}
+function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `d|${locale}|${JSON.stringify(options)}`;
+  let f = formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(locale, options)));
+  return f;
+}
+
 /** Digits after the decimal point in the currency's minor unit (JPY 0, USD 2), from Intl. */
 export function minorUnitDigits(currency: CurrencyCode): number {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return numberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 export type MoneyError = "required" | "invalidAmount" | "amountNotPositive" | "wholeYen" | "tooManyDecimals" | "otherCurrency" | "aboveMaximum";
@@ -65,7 +81,7 @@ export function toMinorUnits(major: number, currency: CurrencyCode): number | nu
 export function formatMoney(amount: number, currency: CurrencyCode, locale: Locale): string {
   if (!Number.isSafeInteger(amount)) throw new RangeError(`money amounts are integers in minor units, got ${amount}`);
   const digits = minorUnitDigits(currency);
-  return new Intl.NumberFormat(intlLocale[locale], { style: "currency", currency }).format(amount / 10 ** digits);
+  return numberFormat(intlLocale[locale], { style: "currency", currency }).format(amount / 10 ** digits);
 }
 
 export const ASSOCIATION_TIME_ZONE = "Asia/Tokyo";
@@ -73,7 +89,7 @@ export const ASSOCIATION_TIME_ZONE = "Asia/Tokyo";
 /** 2026-11-28 → "2026年11月28日" (ja) / "November 28, 2026" (en). */
 export function formatDate(date: Date | string, locale: Locale, timeZone = ASSOCIATION_TIME_ZONE): string {
   const value = typeof date === "string" ? new Date(date) : date;
-  return new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: "long", timeZone }).format(value);
+  return dateTimeFormat(intlLocale[locale], { dateStyle: "long", timeZone }).format(value);
 }
 
 export type PersonName = NameParts;
