@@ -8,7 +8,6 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { z } from "zod";
 import CorporateInvoice, * as corporateInvoice from "./corporate-invoice";
 import CorporateRenewalInvoice, * as corporateRenewalInvoice from "./corporate-renewal-invoice";
-import ExportReady, * as exportReady from "./export-ready";
 import InvoiceOverdue, * as invoiceOverdue from "./invoice-overdue";
 import SeatInvitation, * as seatInvitation from "./seat-invitation";
 import SponsorWelcome, * as sponsorWelcome from "./sponsor-welcome";
@@ -70,7 +69,6 @@ export const templateSchemas = {
     manageUrl: url,
   }),
   "sign-in-link": z.object({ recipient: recipient.optional(), url, expiresMinutes: z.number().int().positive() }),
-  "export-ready": z.object({ recipient: recipient.optional(), exportName: z.string(), downloadUrl: url, expiresAt: iso }),
   "tribute-notification": z.object({
     notifyName: z.string().nullish(),
     tributeKind: z.enum(["honor", "memory"]),
@@ -153,7 +151,6 @@ export const templates: Record<TemplateName, Entry> = {
   "membership-lapsed": { component: MembershipLapsed, subject: membershipLapsed.subject, previews: membershipLapsed.previews },
   "renewal-reminder": { component: RenewalReminder, subject: renewalReminder.subject, previews: renewalReminder.previews },
   "sign-in-link": { component: SignInLink, subject: signInLink.subject, previews: signInLink.previews },
-  "export-ready": { component: ExportReady, subject: exportReady.subject, previews: exportReady.previews },
   "tribute-notification": { component: TributeNotification, subject: tributeNotification.subject, previews: tributeNotification.previews },
   "gift-payment-failed": { component: GiftPaymentFailed, subject: giftPaymentFailed.subject, previews: giftPaymentFailed.previews },
   "gift-canceled": { component: GiftCanceled, subject: giftCanceled.subject, previews: giftCanceled.previews },

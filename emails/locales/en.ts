@@ -83,14 +83,6 @@ export const en = {
     cta: "Sign in",
     ignore: "If you did not ask to sign in, you can ignore this email.",
   },
-  exportReady: {
-    subject: "Your export is ready",
-    preview: "The export you asked for is ready to download.",
-    heading: "Your export is ready",
-    body: (name: string) => `The export “${name}” is ready.`,
-    expires: (date: string) => `The download link works until ${date}.`,
-    cta: "Download",
-  },
   corporateInvoice: {
     subject: (tier: string) => `Your invoice: ${tier} corporate membership / 請求書のご案内`,
     preview: (amount: string) => `Invoice for ${amount}, payable by bank transfer.`,

@@ -83,14 +83,6 @@ export const ja: EmailStrings = {
     cta: "ログイン",
     ignore: "お心当たりのない場合は、このメールを破棄してください。",
   },
-  exportReady: {
-    subject: "エクスポートの準備ができました",
-    preview: "ご依頼のエクスポートをダウンロードできます。",
-    heading: "エクスポートの準備ができました",
-    body: (name: string) => `エクスポート「${name}」の準備ができました。`,
-    expires: (date: string) => `ダウンロードリンクは${date}まで有効です。`,
-    cta: "ダウンロード",
-  },
   corporateInvoice: {
     subject: (tier: string) => `請求書のご案内：${tier} / Your invoice`,
     preview: (amount: string) => `${amount}のご請求（銀行振込）`,

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
 import { templates } from "../../emails";
 import { parseEnv } from "~/modules/config/env.server";
-import { queueEmail } from "~/modules/email/outbox.server";
+import { queueEmail, QueueEmailError, type QueueEmail } from "~/modules/email/outbox.server";
 import { EmailWorker, retryDelayMs, type WorkerOptions } from "~/modules/email/worker.server";
 import { issueReceiptForPayment } from "~/modules/receipts/receipts.server";
 import { createMembership, createPayment, createPerson } from "../fixtures/members";
@@ -38,9 +38,18 @@ const welcomeProps = (locale: "en" | "ja") => {
   return props;
 };
 
-async function queue(to: string, overrides: Partial<Parameters<typeof queueEmail>[1]> = {}) {
-  const id = await queueEmail(t.db, { template: "welcome", locale: "en", to, props: welcomeProps("en"), ...overrides });
+async function queue(to: string, overrides: { locale?: "en" | "ja"; props?: Record<string, unknown> } = {}) {
+  const id = await queueEmail(t.db, { template: "welcome", locale: "en", to, props: welcomeProps("en"), ...overrides } as QueueEmail<"welcome">);
   return id!;
+}
+
+/** A row written as an older version (or a hand-made insert) might have left it: queueEmail would refuse it. */
+async function insertRow(values: { template: string; locale?: string; to: string; props: Record<string, unknown> }) {
+  const [r] = await t.db
+    .insert(s.emailOutbox)
+    .values({ template: values.template, locale: values.locale ?? "en", toEmail: values.to, props: values.props })
+    .returning({ id: s.emailOutbox.id });
+  return r!.id;
 }
 
 async function row(id: string) {
@@ -148,15 +157,34 @@ describe("outbox worker", () => {
     expect((await row(good)).status).toBe("sent");
   });
 
+  it("refuses, when queued, an email whose props its template would refuse, naming the problem, and queues nothing", async () => {
+    const bad = [
+      { template: "welcome", props: { ...welcomeProps("en"), recipient: { kind: "person" } } },
+      { template: "welcome", props: { ...welcomeProps("en"), manageUrl: "not a url" } },
+      { template: "receipt", props: { recipient: { kind: "organisation", name: "X" }, receiptId: "12" } },
+      { template: "newsletter", props: {} },
+    ];
+    for (const email of bad) {
+      await expect(queueEmail(t.db, { locale: "en", to: "x@example.com", ...email } as unknown as QueueEmail)).rejects.toThrow(QueueEmailError);
+    }
+    await expect(queueEmail(t.db, { locale: "en", to: "x@example.com", ...bad[0]! } as unknown as QueueEmail)).rejects.toThrow(
+      /email "welcome" queued with props its template refuses: recipient\.familyName/,
+    );
+    await expect(queueEmail(t.db, { locale: "en", to: "x@example.com", ...bad[2]! } as unknown as QueueEmail)).rejects.toThrow(/receiptId/);
+    expect(await t.db.select().from(s.emailOutbox)).toEqual([]);
+  });
+
   it("fails rows with bad data (unknown template, locale neither en nor ja, bad props) with a clear error, and sends the rest", async () => {
     const clock = testClock();
-    const unknown = await queue("a@example.com", { template: "newsletter" });
-    const french = await t.db
-      .insert(s.emailOutbox)
-      .values({ template: "welcome", locale: "fr", toEmail: "b@example.com", props: welcomeProps("en") })
-      .returning({ id: s.emailOutbox.id });
-    const noName = await queue("c@example.com", { props: { ...welcomeProps("en"), recipient: { kind: "person" } } });
-    const missingReceipt = await queue("d@example.com", { template: "receipt", props: { recipient: { kind: "organisation", name: "X" }, receiptId: "00000000-0000-0000-0000-000000000000" } });
+    const unknown = await insertRow({ template: "newsletter", to: "a@example.com", props: welcomeProps("en") });
+    const french = [{ id: await insertRow({ template: "welcome", locale: "fr", to: "b@example.com", props: welcomeProps("en") }) }];
+    const noName = await insertRow({ template: "welcome", to: "c@example.com", props: { ...welcomeProps("en"), recipient: { kind: "person" } } });
+    const missingReceipt = (await queueEmail(t.db, {
+      template: "receipt",
+      locale: "en",
+      to: "d@example.com",
+      props: { recipient: { kind: "organisation", name: "X" }, receiptId: "00000000-0000-0000-0000-000000000000" },
+    }))!;
     const good = await queue("e@example.com");
     const result = await worker({ clock: clock.now }).drain();
     expect(result).toMatchObject({ sent: 1, failed: 4 });

@@ -53,6 +53,7 @@ import { appUrl, recipientOf, tierNameOf, updateCardUrl } from "./links.server";
 import { findCorporateInvoice, getOrganisationParties, organisationRecipient, recordOrganisationPayment } from "../corporate/corporate-billing.server";
 import { graceEnd, membershipEmailTarget, queueLapsedEmail, transition } from "./lifecycle.server";
 import { UUID } from "../ids";
+import type { CurrencyCode } from "../i18n/format";
 
 /** An event to apply. `stateAt` (ms) orders its object against the state already applied. */
 export interface AppliedEvent {
@@ -417,7 +418,7 @@ const onInvoiceOverdue: Handler = async (ctx) => {
     props: {
       recipient: organisationRecipient(parties.organisation, locale),
       amount: invoice.amount_due,
-      currency: invoice.currency.toUpperCase(),
+      currency: invoice.currency.toUpperCase() as CurrencyCode,
       invoiceNumber: invoice.number ?? invoice.id,
       dueDate: invoice.due_date ? at(invoice.due_date).toISOString() : null,
       poNumber: membership.poNumber,
@@ -470,7 +471,7 @@ const onInvoicePaymentFailed: Handler = async (ctx) => {
       recipient: target.recipient,
       tierName: tierNameOf(target.tier),
       amount: invoice.amount_due,
-      currency: invoice.currency.toUpperCase(),
+      currency: invoice.currency.toUpperCase() as CurrencyCode,
       updateCardUrl: updateCardUrl(ctx.env, membership.id),
       graceUntil: graceUntil.toISOString(),
     },
@@ -494,7 +495,7 @@ const onInvoiceActionRequired: Handler = async (ctx) => {
     props: {
       recipient: target.recipient,
       amount: invoice.amount_due,
-      currency: invoice.currency.toUpperCase(),
+      currency: invoice.currency.toUpperCase() as CurrencyCode,
       hostedInvoiceUrl: invoice.hosted_invoice_url,
     },
     dedupeKey: `payment-action-required:${invoice.id}`,

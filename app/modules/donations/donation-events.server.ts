@@ -21,6 +21,7 @@ import { queueDetailsConfirmation } from "../members/details.server";
 import { personPayer, type ReceiptSnapshot } from "../receipts/receipts.server";
 import { donationManageUrl } from "./links.server";
 import { UUID } from "../ids";
+import type { CurrencyCode } from "../i18n/format";
 
 const at = (seconds: number) => new Date(seconds * 1000);
 
@@ -311,7 +312,7 @@ export async function onDonationInvoiceFailed(ctx: HandlerContext, invoice: Stri
       recipient: recipientOf(person),
       fundName: fundNameOf(fund),
       amount: invoice.amount_due,
-      currency: invoice.currency.toUpperCase(),
+      currency: invoice.currency.toUpperCase() as CurrencyCode,
       manageUrl: donationManageUrl(ctx.env, donation.id, person.preferredLocale),
     },
     dedupeKey: `gift-payment-failed:${invoice.id}:${invoice.attempt_count ?? 0}`,

@@ -6,35 +6,47 @@
 import { sql, type QueryPromise } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import type { Locale } from "../../../db/schema";
+import { templateSchemas, type TemplateName } from "../../../emails";
+import { z } from "zod";
 
-/** Template file names in emails/ (one react-email component per file). */
-export type EmailTemplate =
-  | "welcome"
-  | "receipt"
-  | "payment-failed"
-  | "payment-action-required"
-  | "membership-canceled"
-  | "membership-lapsed"
-  | "renewal-reminder"
-  | "sign-in-link"
-  | "export-ready"
-  | "tribute-notification"
-  | "giving-statement"
-  | "gift-payment-failed"
-  | "gift-canceled"
-  | (string & {});
+/** What a caller queues for each template: its props, except a receipt's, which the worker fills from the receipt row (`receiptId`). */
+const queueSchemas = {
+  ...templateSchemas,
+  receipt: templateSchemas.receipt.pick({ recipient: true, manageUrl: true }).extend({ receiptId: z.uuid() }),
+};
 
-export interface QueueEmail {
-  template: EmailTemplate;
-  locale: Locale;
-  to: string;
-  props: Record<string, unknown>;
-  personId?: string | null;
-  organisationId?: string | null;
-  /** Makes the email once-only: a second queue with the same key is ignored. */
-  dedupeKey?: string;
-  /** Deliver no earlier than this (default: now). */
-  notBefore?: Date;
+/**
+ * One email to queue. `props` are typed by the template (from its zod schema in emails/index.ts)
+ * and checked against that schema when queued, so a bad email fails the change that queued it,
+ * not the worker after commit.
+ */
+export type QueueEmail<T extends TemplateName = TemplateName> = {
+  [K in T]: {
+    template: K;
+    locale: Locale;
+    to: string;
+    props: z.input<(typeof queueSchemas)[K]>;
+    personId?: string | null;
+    organisationId?: string | null;
+    /** Makes the email once-only: a second queue with the same key is ignored. */
+    dedupeKey?: string;
+    /** Deliver no earlier than this (default: now). */
+    notBefore?: Date;
+  };
+}[T];
+
+/** Thrown at queue time: the props do not match the template's schema (a bug in the caller). */
+export class QueueEmailError extends Error {}
+
+function checked(email: QueueEmail): QueueEmail {
+  const schema = queueSchemas[email.template] as z.ZodType | undefined;
+  if (!schema) throw new QueueEmailError(`no email template "${email.template}"`);
+  const result = schema.safeParse(email.props);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join(".") || "props"}: ${i.message}`).join("; ");
+    throw new QueueEmailError(`email "${email.template}" queued with props its template refuses: ${problems}`);
+  }
+  return email;
 }
 
 /** Queues one email; returns its outbox id, or null when `dedupeKey` was already queued. */
@@ -50,7 +62,7 @@ export async function queueEmail(tx: DbOrTx, email: QueueEmail): Promise<string 
  */
 export function queueEmails(tx: DbOrTx, emails: QueueEmail[]): QueryPromise<{ id: string }[]> | null {
   if (emails.length === 0) return null;
-  const rows = emails.map((email) => ({
+  const rows = emails.map(checked).map((email) => ({
     template: email.template,
     locale: email.locale,
     to_email: email.to,

@@ -9,6 +9,7 @@ import type { Database } from "../../../db/client";
 import { memberships, organisationContacts, organisations, people, tierPrices, tiers, type Locale } from "../../../db/schema";
 import type { Env } from "../config/env.server";
 import { queueEmail } from "./outbox.server";
+import type { Recipient } from "../../../emails";
 
 const DAY = 24 * 3600_000;
 
@@ -42,7 +43,7 @@ export async function queueRenewalReminders(db: Database, env: Env, now = new Da
 
     let to: string;
     let locale: Locale;
-    let recipient: Record<string, string>;
+    let recipient: Recipient;
     if (person) {
       to = person.email;
       locale = person.preferredLocale;

@@ -395,8 +395,8 @@ function recipientOf(
 ) {
   // The email props contract: an organisation is addressed by one name (御中 is added in Japanese).
   return person
-    ? { kind: "person", familyName: person.familyName, givenName: person.givenName }
-    : { kind: "organisation", name: (locale === "ja" ? org!.legalNameJa : null) ?? org!.legalNameEn };
+    ? { kind: "person" as const, familyName: person.familyName, givenName: person.givenName }
+    : { kind: "organisation" as const, name: (locale === "ja" ? org!.legalNameJa : null) ?? org!.legalNameEn };
 }
 
 /** Queues the receipt email again (a new outbox row; the first stays as it was). */

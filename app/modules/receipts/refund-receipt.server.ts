@@ -23,7 +23,7 @@ export async function issueRefundReceipt(
     .where(and(eq(receipts.paymentId, payment.id), eq(receipts.kind, "original")));
   if (!original) throw new Error(`payment ${payment.id} has no receipt to correct`);
   const corrected = await issueCorrectedReceipt(tx, { originalReceiptId: original.id, refundedAmount: refundedTotal, issuedAt });
-  const email = { template: "receipt", props: { receiptId: corrected.id }, dedupeKey: `receipt:${corrected.id}` };
+  const email = { template: "receipt" as const, props: { receiptId: corrected.id }, dedupeKey: `receipt:${corrected.id}` };
   if (payment.personId) {
     const [payer] = await tx.select().from(people).where(eq(people.id, payment.personId));
     if (!payer) return corrected;
