@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { EmailDataError, renderEmail, TEMPLATE_NAMES, templates } from "../../emails";
 import { en } from "../../emails/locales/en";
@@ -75,6 +76,15 @@ describe("every email template", () => {
     );
     await expect(renderEmail("welcome", "en", { recipient: { kind: "person" } })).rejects.toBeInstanceOf(EmailDataError);
     await expect(renderEmail("welcome", "en", { recipient: { kind: "person" } })).rejects.toThrow(/recipient\.familyName/);
+  });
+
+  it("has a Japanese preview for `npx email dev` beside every template, showing the Japanese props", async () => {
+    const files = readdirSync(new URL("../../emails", import.meta.url)).filter((f) => f.endsWith(".tsx")).map((f) => f.replace(/\.tsx$/, ""));
+    expect(files.sort()).toEqual([...TEMPLATE_NAMES].sort());
+    for (const name of files) {
+      const preview = (await import(`../../emails/ja/${name}.tsx`)) as { default: { PreviewProps?: unknown } };
+      expect(preview.default.PreviewProps, name).toEqual(templates[name as (typeof TEMPLATE_NAMES)[number]].previews.ja);
+    }
   });
 
   it("has every English string in Japanese too (same keys)", () => {
