@@ -27,9 +27,7 @@ export interface DatabaseHandle {
  */
 function connectNoDelay(options: { host: string[]; port: number[]; path?: string }): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = options.path
-      ? net.connect({ path: options.path })
-      : net.connect({ host: options.host[0], port: options.port[0]!, noDelay: true });
+    const socket = options.path ? net.connect({ path: options.path }) : net.connect({ host: options.host[0], port: options.port[0]!, noDelay: true });
     socket.once("connect", () => {
       socket.removeListener("error", reject);
       resolve(socket);
@@ -96,7 +94,11 @@ export async function pipelinedTransaction<T>(
     setting?.catch(() => {});
     // The drizzle transaction object drizzle's own transaction() builds, over this connection.
     const base = (db as unknown as { session: { dialect: PgDialect; schema: never; options: never } }).session;
-    const tx = new PostgresJsTransaction(base.dialect, new PostgresJsSession(preparedByDefault(reserved) as never, base.dialect, base.schema, base.options), base.schema) as Tx;
+    const tx = new PostgresJsTransaction(
+      base.dialect,
+      new PostgresJsSession(preparedByDefault(reserved) as never, base.dialect, base.schema, base.options),
+      base.schema,
+    ) as Tx;
     try {
       const { result, last } = await work(tx);
       // Statements are sent when first awaited, a few microtasks later (drizzle's and

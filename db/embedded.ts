@@ -163,29 +163,30 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     options.onLog?.(line);
   };
 
-  const make = (locale: string) => new EmbeddedPostgres({
-    databaseDir: pgdata,
-    port: options.port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    // Postgres refuses to run as root; as root the package creates a `postgres` OS user.
-    createPostgresUser: isRoot,
-    // A UTF-8 character type, so pg_trgm and lower() treat kanji and kana as letters; the
-    // collation stays byte order (stable, and kana readings sort in gojūon order anyway).
-    initdbFlags: ["--encoding=UTF8", `--lc-ctype=${locale}`, "--lc-collate=C", `--locale=${locale}`],
-    postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "unix_socket_directories=",
-      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
-      ...(options.durable === false
-        ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
-        : []),
-    ],
-    onLog: log,
-    onError: (error) => log(String(error)),
-  });
+  const make = (locale: string) =>
+    new EmbeddedPostgres({
+      databaseDir: pgdata,
+      port: options.port,
+      user: USER,
+      password: PASSWORD,
+      authMethod: "scram-sha-256",
+      persistent: true,
+      // Postgres refuses to run as root; as root the package creates a `postgres` OS user.
+      createPostgresUser: isRoot,
+      // A UTF-8 character type, so pg_trgm and lower() treat kanji and kana as letters; the
+      // collation stays byte order (stable, and kana readings sort in gojūon order anyway).
+      initdbFlags: ["--encoding=UTF8", `--lc-ctype=${locale}`, "--lc-collate=C", `--locale=${locale}`],
+      postgresFlags: [
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "unix_socket_directories=",
+        ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+        ...(options.durable === false ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+      ],
+      onLog: log,
+      onError: (error) => log(String(error)),
+    });
   let pg = make("C.UTF-8");
 
   if (isRoot) {
@@ -223,8 +224,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     throw new Error(`The embedded PostgreSQL did not start: ${tail || String(error)}`);
   }
 
-  const url = (database = "postgres") =>
-    `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  const url = (database = "postgres") => `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
   let stopped = false;
   return {
     url,

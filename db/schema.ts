@@ -54,24 +54,10 @@ export const localeEnum = pgEnum("locale", ["en", "ja"]);
 export const currencyEnum = pgEnum("currency", ["USD", "JPY"]);
 export const billingIntervalEnum = pgEnum("billing_interval", ["year", "month"]);
 export const tierKindEnum = pgEnum("tier_kind", ["individual", "corporate"]);
-export const membershipStatusEnum = pgEnum("membership_status", [
-  "pending",
-  "active",
-  "past_due",
-  "lapsed",
-  "canceled",
-  "comped",
-]);
+export const membershipStatusEnum = pgEnum("membership_status", ["pending", "active", "past_due", "lapsed", "canceled", "comped"]);
 export const contactRoleEnum = pgEnum("contact_role", ["primary", "billing", "seat"]);
 export const donationIntervalEnum = pgEnum("donation_interval", ["once", "month"]);
-export const donationStatusEnum = pgEnum("donation_status", [
-  "pending",
-  "active",
-  "past_due",
-  "completed",
-  "canceled",
-  "failed",
-]);
+export const donationStatusEnum = pgEnum("donation_status", ["pending", "active", "past_due", "completed", "canceled", "failed"]);
 export const tributeKindEnum = pgEnum("tribute_kind", ["honor", "memory"]);
 export const paymentMethodEnum = pgEnum("payment_method", [
   "card",
@@ -89,13 +75,7 @@ export const paymentMethodEnum = pgEnum("payment_method", [
   "stripe",
 ]);
 export const receiptKindEnum = pgEnum("receipt_kind", ["original", "corrected"]);
-export const emailStatusEnum = pgEnum("email_status", [
-  "pending",
-  "sending",
-  "sent",
-  "failed",
-  "kept_locally",
-]);
+export const emailStatusEnum = pgEnum("email_status", ["pending", "sending", "sent", "failed", "kept_locally"]);
 export const staffRoleEnum = pgEnum("staff_role", ["admin", "staff", "viewer"]);
 export const historyCauseEnum = pgEnum("history_cause", ["stripe_event", "staff", "member", "system"]);
 
@@ -137,12 +117,7 @@ export const tiers = pgTable(
     createdAt: createdAt(),
     updatedAt: createdAt(),
   },
-  (t) => [
-    check(
-      "tiers_seats_by_kind",
-      sql`(${t.kind} = 'corporate' and ${t.seats} >= 1) or (${t.kind} = 'individual' and ${t.seats} is null)`,
-    ),
-  ],
+  (t) => [check("tiers_seats_by_kind", sql`(${t.kind} = 'corporate' and ${t.seats} >= 1) or (${t.kind} = 'individual' and ${t.seats} is null)`)],
 );
 
 /** Fair-market value of a tier's benefits, per currency (0 when it gives nothing of value). */
@@ -155,10 +130,7 @@ export const tierBenefitValues = pgTable(
     currency: currencyEnum().notNull(),
     amount: integer().notNull().default(0),
   },
-  (t) => [
-    primaryKey({ columns: [t.tierId, t.currency] }),
-    check("tier_benefit_values_amount", sql`${t.amount} >= 0`),
-  ],
+  (t) => [primaryKey({ columns: [t.tierId, t.currency] }), check("tier_benefit_values_amount", sql`${t.amount} >= 0`)],
 );
 
 export const tierPrices = pgTable(
@@ -182,7 +154,9 @@ export const tierPrices = pgTable(
     uniqueIndex("tier_prices_one_active")
       .on(t.tierId, t.currency, t.interval)
       .where(sql`${t.active}`),
-    uniqueIndex("tier_prices_lookup_key_active").on(t.lookupKey).where(sql`${t.active}`),
+    uniqueIndex("tier_prices_lookup_key_active")
+      .on(t.lookupKey)
+      .where(sql`${t.active}`),
   ],
 );
 
@@ -234,9 +208,7 @@ export const people = pgTable(
     createdAt: createdAt(),
     updatedAt: createdAt(),
     /** Staff search text (names in kanji, hiragana and romaji, email); functions in migration 0002. */
-    searchText: text().generatedAlwaysAs(
-      sql`kizuna_person_search(family_name, given_name, family_name_kana, given_name_kana, email)`,
-    ),
+    searchText: text().generatedAlwaysAs(sql`kizuna_person_search(family_name, given_name, family_name_kana, given_name_kana, email)`),
   },
   (t) => [
     uniqueIndex("people_email_lower").on(sql`lower(${t.email})`),
@@ -271,9 +243,7 @@ export const organisations = pgTable(
     createdAt: createdAt(),
     updatedAt: createdAt(),
     /** Staff search text (names in English, Japanese, hiragana and romaji, billing email). */
-    searchText: text().generatedAlwaysAs(
-      sql`kizuna_organisation_search(legal_name_en, legal_name_ja, legal_name_kana, billing_email)`,
-    ),
+    searchText: text().generatedAlwaysAs(sql`kizuna_organisation_search(legal_name_en, legal_name_ja, legal_name_kana, billing_email)`),
   },
   (t) => [
     check("organisations_corporate_number", sql`${t.jpCorporateNumber} ~ '^[0-9]{13}$'`),
@@ -421,7 +391,9 @@ export const corporateInvoices = pgTable(
     check("corporate_invoices_status", sql`${t.status} in ('draft', 'open', 'paid', 'void')`),
     check("corporate_invoices_amount", sql`${t.amount} > 0`),
     // One live renewal invoice per year; a voided one (staff voided it in Stripe) can be issued again.
-    uniqueIndex("corporate_invoices_one_per_period").on(t.membershipId, t.periodStart).where(sql`${t.kind} = 'renewal' and ${t.status} <> 'void'`),
+    uniqueIndex("corporate_invoices_one_per_period")
+      .on(t.membershipId, t.periodStart)
+      .where(sql`${t.kind} = 'renewal' and ${t.status} <> 'void'`),
     index("corporate_invoices_membership").on(t.membershipId, t.createdAt),
   ],
 );
@@ -536,10 +508,7 @@ export const receipts = pgTable(
     uniqueIndex("receipts_year_seq").on(t.year, t.seq),
     check("receipts_number_format", sql`${t.number} ~ '^[0-9]{4}-[0-9]{6}$'`),
     check("receipts_amounts", sql`${t.amount} >= 0 and ${t.deductibleAmount} >= 0 and ${t.benefitsValue} >= 0`),
-    check(
-      "receipts_correction",
-      sql`(${t.kind} = 'corrected') = (${t.correctsReceiptId} is not null)`,
-    ),
+    check("receipts_correction", sql`(${t.kind} = 'corrected') = (${t.correctsReceiptId} is not null)`),
     index("receipts_payment").on(t.paymentId),
   ],
 );
@@ -601,9 +570,13 @@ export const stripeEvents = pgTable(
     waitingFor: text(),
   },
   (t) => [
-    index("stripe_events_unprocessed").on(t.receivedAt).where(sql`${t.processedAt} is null`),
+    index("stripe_events_unprocessed")
+      .on(t.receivedAt)
+      .where(sql`${t.processedAt} is null`),
     // A charge's card (brand, last 4) for the payment its invoice records, whichever event came first.
-    index("stripe_events_charge").on(sql`(${t.payload} -> 'data' -> 'object' ->> 'id')`).where(sql`${t.type} = 'charge.succeeded'`),
+    index("stripe_events_charge")
+      .on(sql`(${t.payload} -> 'data' -> 'object' ->> 'id')`)
+      .where(sql`${t.type} = 'charge.succeeded'`),
     // The same by the charge's payment intent (an invoice's payment names its payment intent).
     index("stripe_events_charge_payment_intent")
       .on(sql`(${t.payload} -> 'data' -> 'object' ->> 'payment_intent')`)
@@ -612,7 +585,9 @@ export const stripeEvents = pgTable(
     index("stripe_events_invoice_payment")
       .on(sql`(${t.payload} -> 'data' -> 'object' ->> 'invoice')`)
       .where(sql`${t.type} = 'invoice_payment.paid'`),
-    index("stripe_events_waiting").on(t.waitingFor).where(sql`${t.waitingFor} is not null`),
+    index("stripe_events_waiting")
+      .on(t.waitingFor)
+      .where(sql`${t.waitingFor} is not null`),
   ],
 );
 
@@ -642,7 +617,9 @@ export const emailOutbox = pgTable(
     sentAt: tstz(),
   },
   (t) => [
-    index("email_outbox_due").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("email_outbox_due")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
     index("email_outbox_person").on(t.personId),
   ],
 );
@@ -705,8 +682,12 @@ export const sessions = pgTable(
   },
   (t) => [
     check("sessions_one_subject", sql`num_nonnulls(${t.staffUserId}, ${t.personId}) = 1`),
-    index("sessions_staff_user").on(t.staffUserId).where(sql`${t.revokedAt} is null`),
-    index("sessions_person").on(t.personId).where(sql`${t.revokedAt} is null`),
+    index("sessions_staff_user")
+      .on(t.staffUserId)
+      .where(sql`${t.revokedAt} is null`),
+    index("sessions_person")
+      .on(t.personId)
+      .where(sql`${t.revokedAt} is null`),
   ],
 );
 

@@ -35,11 +35,7 @@ export async function seed(db: DbOrTx, options: SeedOptions = {}): Promise<void>
     if (partnershipFunds.length) await tx.insert(funds).values(partnershipFunds).onConflictDoNothing({ target: funds.slug });
 
     for (const { prices, benefitValue, ...tier } of seedTiers) {
-      const inserted = await tx
-        .insert(tiers)
-        .values(tier)
-        .onConflictDoNothing({ target: tiers.slug })
-        .returning({ id: tiers.id });
+      const inserted = await tx.insert(tiers).values(tier).onConflictDoNothing({ target: tiers.slug }).returning({ id: tiers.id });
       const created = inserted[0];
       if (!created) continue; // already there: staff own it now
       await tx.insert(tierPrices).values(

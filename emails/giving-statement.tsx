@@ -43,23 +43,37 @@ function Block({ p, locale }: { p: GivingStatementProps; locale: EmailLocale }) 
       {p.gifts.length === 0 ? <Paragraph>{t.none}</Paragraph> : null}
       {p.gifts.length > 0 ? (
         <Row>
-          <Column><Text style={head}>{t.date}</Text></Column>
-          <Column><Text style={head}>{t.fund}</Text></Column>
-          <Column><Text style={head}>{t.amount}</Text></Column>
-          <Column><Text style={head}>{t.receipt}</Text></Column>
+          <Column>
+            <Text style={head}>{t.date}</Text>
+          </Column>
+          <Column>
+            <Text style={head}>{t.fund}</Text>
+          </Column>
+          <Column>
+            <Text style={head}>{t.amount}</Text>
+          </Column>
+          <Column>
+            <Text style={head}>{t.receipt}</Text>
+          </Column>
         </Row>
       ) : null}
       {p.gifts.map((g, i) => (
         <Row key={i}>
-          <Column><Text style={cell}>{date(g.paidAt, locale)}</Text></Column>
-          <Column><Text style={cell}>{g.fundName[locale]}</Text></Column>
+          <Column>
+            <Text style={cell}>{date(g.paidAt, locale)}</Text>
+          </Column>
+          <Column>
+            <Text style={cell}>{g.fundName[locale]}</Text>
+          </Column>
           <Column>
             <Text style={cell}>
               {money(g.amount, g.currency, locale)}
               {g.refundedAmount > 0 ? ` (${t.refunded(money(g.refundedAmount, g.currency, locale))})` : ""}
             </Text>
           </Column>
-          <Column><Text style={cell}>{g.receiptNumber ?? "—"}</Text></Column>
+          <Column>
+            <Text style={cell}>{g.receiptNumber ?? "—"}</Text>
+          </Column>
         </Row>
       ))}
       {p.totals.map((total) => (
@@ -85,8 +99,22 @@ export default function GivingStatement(p: GivingStatementProps) {
 }
 
 const gifts: StatementGift[] = [
-  { paidAt: "2026-03-14T01:00:00.000Z", fundName: { en: "General Fund", ja: "一般基金" }, amount: 10000, currency: "USD", refundedAmount: 0, receiptNumber: "2026-000012" },
-  { paidAt: "2026-08-02T01:00:00.000Z", fundName: { en: "Student Exchange", ja: "学生交流基金" }, amount: 10000, currency: "JPY", refundedAmount: 0, receiptNumber: "2026-000345" },
+  {
+    paidAt: "2026-03-14T01:00:00.000Z",
+    fundName: { en: "General Fund", ja: "一般基金" },
+    amount: 10000,
+    currency: "USD",
+    refundedAmount: 0,
+    receiptNumber: "2026-000012",
+  },
+  {
+    paidAt: "2026-08-02T01:00:00.000Z",
+    fundName: { en: "Student Exchange", ja: "学生交流基金" },
+    amount: 10000,
+    currency: "JPY",
+    refundedAmount: 0,
+    receiptNumber: "2026-000345",
+  },
 ];
 export const previews: Record<"en" | "ja", GivingStatementProps> = {
   en: {

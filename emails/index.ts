@@ -84,7 +84,19 @@ export const templateSchemas = {
     changes: z
       .array(
         z.object({
-          field: z.enum(["familyName", "givenName", "familyNameKana", "givenNameKana", "preferredLocale", "country", "postalCode", "region", "city", "addressLine1", "addressLine2"]),
+          field: z.enum([
+            "familyName",
+            "givenName",
+            "familyNameKana",
+            "givenNameKana",
+            "preferredLocale",
+            "country",
+            "postalCode",
+            "region",
+            "city",
+            "addressLine1",
+            "addressLine2",
+          ]),
           value: z.string().max(300),
         }),
       )
@@ -125,7 +137,13 @@ export const templateSchemas = {
     hostedInvoiceUrl: url,
   }),
   "sponsor-welcome": z.object({ recipient, tierName, seats: z.number().int().nonnegative(), periodEnd: iso, manageUrl: url, sponsorsUrl: url }),
-  "seat-invitation": z.object({ recipient: recipient.optional(), organisationName: tierName, tierName, acceptUrl: url, expiresDays: z.number().int().positive() }),
+  "seat-invitation": z.object({
+    recipient: recipient.optional(),
+    organisationName: tierName,
+    tierName,
+    acceptUrl: url,
+    expiresDays: z.number().int().positive(),
+  }),
 } as const;
 
 export type TemplateName = keyof typeof templateSchemas;
@@ -178,8 +196,7 @@ export function isTemplateName(name: string): name is TemplateName {
   return Object.prototype.hasOwnProperty.call(templates, name);
 }
 
-const DOCTYPE =
-  '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
+const DOCTYPE = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
 
 export interface RenderedEmail {
   subject: string;

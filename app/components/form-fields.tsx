@@ -57,13 +57,7 @@ export function TextField(props: TextFieldProps) {
   );
 }
 
-export function RadioGroup(props: {
-  name: string;
-  legend: string;
-  value: string | undefined;
-  error?: string;
-  choices: { value: string; label: ReactNode }[];
-}) {
+export function RadioGroup(props: { name: string; legend: string; value: string | undefined; error?: string; choices: { value: string; label: ReactNode }[] }) {
   const { name, error } = props;
   return (
     <fieldset className="field" aria-invalid={error ? true : undefined} aria-describedby={error ? `${name}-error` : undefined}>

@@ -59,95 +59,102 @@ export function JoinFields(props: {
 
   return (
     <>
-        <fieldset>
-          <legend>{t.join.membershipLegend}</legend>
-          {radios(
-            "tier",
-            t.join.tierLegend,
-            tiers.map((tier) => ({
-              value: tier.slug,
-              label: (
-                <span>
-                  <strong>{tier.name[locale]}</strong>{" "}
-                  <span className="muted">
-                    {tier.prices
-                      .filter((p) => p.interval === "year")
-                      .map((p) => formatMoney(p.amount, p.currency, locale))
-                      .join(" / ")}{" "}
-                    {t.join.perYear}
-                    {tier.prices.some((p) => p.interval === "month")
-                      ? ` · ${tier.prices
-                          .filter((p) => p.interval === "month")
-                          .map((p) => formatMoney(p.amount, p.currency, locale))
-                          .join(" / ")} ${t.join.perMonth}`
-                      : ""}
-                  </span>
+      <fieldset>
+        <legend>{t.join.membershipLegend}</legend>
+        {radios(
+          "tier",
+          t.join.tierLegend,
+          tiers.map((tier) => ({
+            value: tier.slug,
+            label: (
+              <span>
+                <strong>{tier.name[locale]}</strong>{" "}
+                <span className="muted">
+                  {tier.prices
+                    .filter((p) => p.interval === "year")
+                    .map((p) => formatMoney(p.amount, p.currency, locale))
+                    .join(" / ")}{" "}
+                  {t.join.perYear}
+                  {tier.prices.some((p) => p.interval === "month")
+                    ? ` · ${tier.prices
+                        .filter((p) => p.interval === "month")
+                        .map((p) => formatMoney(p.amount, p.currency, locale))
+                        .join(" / ")} ${t.join.perMonth}`
+                    : ""}
                 </span>
-              ),
-            })),
-          )}
-          {radios("currency", t.join.currencyLegend, [
-            { value: "USD", label: t.join.usd },
-            { value: "JPY", label: t.join.jpy },
-          ])}
-          {radios("interval", t.join.intervalLegend, [
-            { value: "year", label: t.join.yearly },
-            { value: "month", label: t.join.monthly },
-          ])}
-        </fieldset>
+              </span>
+            ),
+          })),
+        )}
+        {radios("currency", t.join.currencyLegend, [
+          { value: "USD", label: t.join.usd },
+          { value: "JPY", label: t.join.jpy },
+        ])}
+        {radios("interval", t.join.intervalLegend, [
+          { value: "year", label: t.join.yearly },
+          { value: "month", label: t.join.monthly },
+        ])}
+      </fieldset>
 
-        <fieldset>
-          <legend>{props.personLegend ?? t.join.aboutYouLegend}</legend>
+      <fieldset>
+        <legend>{props.personLegend ?? t.join.aboutYouLegend}</legend>
+        <div className="field-row">
+          {input("familyName", t.join.familyName, { autoComplete: "family-name" })}
+          {input("givenName", t.join.givenName, { autoComplete: "given-name" })}
+        </div>
+        {props.showKana ? (
           <div className="field-row">
-            {input("familyName", t.join.familyName, { autoComplete: "family-name" })}
-            {input("givenName", t.join.givenName, { autoComplete: "given-name" })}
+            {input("familyNameKana", t.join.familyNameKana, { hint: t.join.kanaHint })}
+            {input("givenNameKana", t.join.givenNameKana)}
           </div>
-          {props.showKana ? (
-            <div className="field-row">
-              {input("familyNameKana", t.join.familyNameKana, { hint: t.join.kanaHint })}
-              {input("givenNameKana", t.join.givenNameKana)}
-            </div>
-          ) : null}
-          {input("email", t.join.email, { type: "email", autoComplete: "email", hint: t.join.emailHint })}
-          {radios("preferredLocale", t.join.preferredLocale, [
-            { value: "en", label: t.join.english },
-            { value: "ja", label: t.join.japanese },
-          ])}
+        ) : null}
+        {input("email", t.join.email, { type: "email", autoComplete: "email", hint: t.join.emailHint })}
+        {radios("preferredLocale", t.join.preferredLocale, [
+          { value: "en", label: t.join.english },
+          { value: "ja", label: t.join.japanese },
+        ])}
+      </fieldset>
+
+      <fieldset>
+        <legend>{t.join.addressLegend}</legend>
+        <fieldset className="field" aria-invalid={errors.country ? true : undefined}>
+          <legend>{t.join.country}</legend>
+          {(["JP", "US"] as const).map((c) => (
+            <label key={c} className="choice">
+              <input type="radio" name="country" value={c} defaultChecked={values.country === c} onChange={() => setCountry(c)} />{" "}
+              {c === "JP" ? t.join.japan : t.join.unitedStates}
+            </label>
+          ))}
+          <FieldError id="country-error" message={err("country")} />
         </fieldset>
+        {input("postalCode", t.join.postalCode, { autoComplete: "postal-code", hint: t.join.postalHintJp })}
+        <div hidden={hydrated && country === "US"} className="region-jp">
+          {select(
+            "prefecture",
+            t.join.prefecture,
+            PREFECTURES.map((p) => ({ value: p.code, label: locale === "ja" ? p.ja : `${p.en} (${p.ja})` })),
+          )}
+        </div>
+        <div hidden={hydrated && country === "JP"} className="region-us">
+          {select(
+            "state",
+            t.join.state,
+            US_STATES.map((s) => ({ value: s.code, label: locale === "ja" ? `${s.ja}（${s.code}）` : `${s.en} (${s.code})` })),
+          )}
+        </div>
+        {input("city", t.join.city, { autoComplete: "address-level2" })}
+        {input("addressLine1", t.join.addressLine1, { autoComplete: "address-line1" })}
+        {input("addressLine2", t.join.addressLine2, { autoComplete: "address-line2", required: false })}
+      </fieldset>
 
-        <fieldset>
-          <legend>{t.join.addressLegend}</legend>
-          <fieldset className="field" aria-invalid={errors.country ? true : undefined}>
-            <legend>{t.join.country}</legend>
-            {(["JP", "US"] as const).map((c) => (
-              <label key={c} className="choice">
-                <input type="radio" name="country" value={c} defaultChecked={values.country === c} onChange={() => setCountry(c)} />{" "}
-                {c === "JP" ? t.join.japan : t.join.unitedStates}
-              </label>
-            ))}
-            <FieldError id="country-error" message={err("country")} />
-          </fieldset>
-          {input("postalCode", t.join.postalCode, { autoComplete: "postal-code", hint: t.join.postalHintJp })}
-          <div hidden={hydrated && country === "US"} className="region-jp">
-            {select("prefecture", t.join.prefecture, PREFECTURES.map((p) => ({ value: p.code, label: locale === "ja" ? p.ja : `${p.en} (${p.ja})` })))}
-          </div>
-          <div hidden={hydrated && country === "JP"} className="region-us">
-            {select("state", t.join.state, US_STATES.map((s) => ({ value: s.code, label: locale === "ja" ? `${s.ja}（${s.code}）` : `${s.en} (${s.code})` })))}
-          </div>
-          {input("city", t.join.city, { autoComplete: "address-level2" })}
-          {input("addressLine1", t.join.addressLine1, { autoComplete: "address-line1" })}
-          {input("addressLine2", t.join.addressLine2, { autoComplete: "address-line2", required: false })}
-        </fieldset>
-
-        {partnerships.length > 0
-          ? select(
-              "partnership",
-              t.join.partnership,
-              partnerships.map((p) => ({ value: p.slug, label: `${p.us[locale]} – ${p.jp[locale]}` })),
-              false,
-            )
-          : null}
-
+      {partnerships.length > 0
+        ? select(
+            "partnership",
+            t.join.partnership,
+            partnerships.map((p) => ({ value: p.slug, label: `${p.us[locale]} – ${p.jp[locale]}` })),
+            false,
+          )
+        : null}
     </>
   );
 }

@@ -132,9 +132,23 @@ export function ActionPanel(props: {
 }
 
 const STATUS_TONES: Record<string, string> = {
-  active: "good", comped: "info", completed: "good", sent: "good", paid: "good",
-  pending: "warn", past_due: "warn", incomplete: "warn", sending: "warn", open: "warn", draft: "neutral",
-  lapsed: "bad", canceled: "neutral", failed: "bad", void: "neutral", uncollectible: "bad", kept_locally: "neutral",
+  active: "good",
+  comped: "info",
+  completed: "good",
+  sent: "good",
+  paid: "good",
+  pending: "warn",
+  past_due: "warn",
+  incomplete: "warn",
+  sending: "warn",
+  open: "warn",
+  draft: "neutral",
+  lapsed: "bad",
+  canceled: "neutral",
+  failed: "bad",
+  void: "neutral",
+  uncollectible: "bad",
+  kept_locally: "neutral",
 };
 
 /** A status in words, with a colour that repeats (never replaces) the words. */
@@ -149,7 +163,10 @@ export function StatusBadge({ status, label }: { status: string; label: string }
 function detailValue(value: unknown): string {
   if (value === null || value === undefined || value === "") return "—";
   if (Array.isArray(value)) return value.map(detailValue).join(", ");
-  if (typeof value === "object") return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${detailValue(v)}`).join("; ");
+  if (typeof value === "object")
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k}: ${detailValue(v)}`)
+      .join("; ");
   return String(value);
 }
 

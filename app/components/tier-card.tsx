@@ -41,9 +41,7 @@ export function TierCard({ tier }: { tier: CatalogueTier }) {
         ))}
       </ul>
       {(value.USD ?? 0) > 0 || (value.JPY ?? 0) > 0 ? (
-        <p className="small muted">
-          {t.membership.benefitsValue(formatMoney(value.USD ?? 0, "USD", locale), formatMoney(value.JPY ?? 0, "JPY", locale))}
-        </p>
+        <p className="small muted">{t.membership.benefitsValue(formatMoney(value.USD ?? 0, "USD", locale), formatMoney(value.JPY ?? 0, "JPY", locale))}</p>
       ) : null}
     </article>
   );

@@ -30,13 +30,28 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     const gift = await getDemoDonationCheckout(context, session);
     if (!gift) throw new Response("Not Found", { status: 404 });
     if (gift.status !== "pending") throw redirect(localePath(locale, `/donate/thanks?d=${gift.donationId}`));
-    const checkout = { kind: "donation" as const, tierName: gift.fundName, amount: gift.amount, currency: gift.currency, interval: gift.interval, email: gift.email };
+    const checkout = {
+      kind: "donation" as const,
+      tierName: gift.fundName,
+      amount: gift.amount,
+      currency: gift.currency,
+      interval: gift.interval,
+      email: gift.email,
+    };
     return { locale, checkout };
   }
   const membership = await getDemoCheckout(context, session);
   if (!membership) throw new Response("Not Found", { status: 404 });
   if (membership.status !== "pending") throw redirect(localePath(locale, `/join/success?m=${membership.membershipId}`));
-  const checkout = { kind: "membership" as const, membershipId: membership.membershipId, tierName: membership.tierName, amount: membership.amount, currency: membership.currency, interval: membership.interval, email: membership.email };
+  const checkout = {
+    kind: "membership" as const,
+    membershipId: membership.membershipId,
+    tierName: membership.tierName,
+    amount: membership.amount,
+    currency: membership.currency,
+    interval: membership.interval,
+    email: membership.email,
+  };
   return { locale, checkout };
 }
 

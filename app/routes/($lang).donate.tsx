@@ -78,7 +78,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return redirect(result.url, 303);
 }
 
-
 export default function Donate() {
   const { options, funds, defaults } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -90,7 +89,9 @@ export default function Donate() {
   // Validated on the server only (no zod in the browser): errors come back translated, next to their fields.
   const errors: DonateFieldErrors = actionData?.errors ?? {};
   const values: DonateValues = actionData?.values ?? defaults;
-  const [currency, setCurrency] = useState<DonationCurrency>(values.currency === "JPY" ? "JPY" : values.currency === "USD" ? "USD" : locale === "ja" ? "JPY" : "USD");
+  const [currency, setCurrency] = useState<DonationCurrency>(
+    values.currency === "JPY" ? "JPY" : values.currency === "USD" ? "USD" : locale === "ja" ? "JPY" : "USD",
+  );
   const [preset, setPreset] = useState(values.preset ?? "");
   const [amount, setAmount] = useState(values.amount ?? "");
   const [coverFee, setCoverFee] = useState(values.coverFee === "on");
@@ -136,7 +137,8 @@ export default function Donate() {
       <legend>{legend}</legend>
       {choices.map((choice) => (
         <label key={choice.value} className="choice">
-          <input type="radio" name={field} value={choice.value} defaultChecked={(values[field] ?? "") === choice.value} onChange={choice.onChange} /> {choice.label}
+          <input type="radio" name={field} value={choice.value} defaultChecked={(values[field] ?? "") === choice.value} onChange={choice.onChange} />{" "}
+          {choice.label}
         </label>
       ))}
       <FieldError id={`${field}-error`} message={err(field)} />
@@ -145,7 +147,13 @@ export default function Donate() {
   const select = (field: DonateField, label: string, choices: { value: string; label: string }[]) => (
     <div className="field">
       <label htmlFor={field}>{label}</label>
-      <select id={field} name={field} defaultValue={values[field] ?? ""} aria-invalid={errors[field] ? true : undefined} aria-describedby={errors[field] ? `${field}-error` : undefined}>
+      <select
+        id={field}
+        name={field}
+        defaultValue={values[field] ?? ""}
+        aria-invalid={errors[field] ? true : undefined}
+        aria-describedby={errors[field] ? `${field}-error` : undefined}
+      >
         <option value="">{d.choose}</option>
         {choices.map((c) => (
           <option key={c.value} value={c.value}>
@@ -174,7 +182,14 @@ export default function Donate() {
           {radios(
             "currency",
             d.currencyLegend,
-            (["USD", "JPY"] as const).map((c) => ({ value: c, label: c === "USD" ? d.usd : d.jpy, onChange: () => { setCurrency(c); setPreset(""); } })),
+            (["USD", "JPY"] as const).map((c) => ({
+              value: c,
+              label: c === "USD" ? d.usd : d.jpy,
+              onChange: () => {
+                setCurrency(c);
+                setPreset("");
+              },
+            })),
           )}
           <fieldset className="field" aria-describedby={errors.amount ? "amount-error" : undefined}>
             <legend>{d.amountLegend}</legend>
@@ -276,7 +291,13 @@ export default function Donate() {
           </label>
           {options.feePercent > 0 ? (
             <label className="choice">
-              <input type="checkbox" name="coverFee" value="on" defaultChecked={values.coverFee === "on"} onChange={(e) => setCoverFee(e.currentTarget.checked)} />{" "}
+              <input
+                type="checkbox"
+                name="coverFee"
+                value="on"
+                defaultChecked={values.coverFee === "on"}
+                onChange={(e) => setCoverFee(e.currentTarget.checked)}
+              />{" "}
               {d.coverFee(percent)}
               {fee !== null && typedAmount.ok ? (
                 <span className="muted" data-fee>
@@ -305,17 +326,26 @@ export default function Donate() {
             <legend>{d.country}</legend>
             {(["JP", "US"] as const).map((c) => (
               <label key={c} className="choice">
-                <input type="radio" name="country" value={c} defaultChecked={values.country === c} onChange={() => setCountry(c)} /> {c === "JP" ? d.japan : d.unitedStates}
+                <input type="radio" name="country" value={c} defaultChecked={values.country === c} onChange={() => setCountry(c)} />{" "}
+                {c === "JP" ? d.japan : d.unitedStates}
               </label>
             ))}
             <FieldError id="country-error" message={err("country")} />
           </fieldset>
           {input("postalCode", d.postalCode, { autoComplete: "postal-code" })}
           <div hidden={hydrated && country === "US"}>
-            {select("prefecture", d.prefecture, PREFECTURES.map((p) => ({ value: p.code, label: locale === "ja" ? p.ja : `${p.en} (${p.ja})` })))}
+            {select(
+              "prefecture",
+              d.prefecture,
+              PREFECTURES.map((p) => ({ value: p.code, label: locale === "ja" ? p.ja : `${p.en} (${p.ja})` })),
+            )}
           </div>
           <div hidden={hydrated && country === "JP"}>
-            {select("state", d.state, US_STATES.map((s) => ({ value: s.code, label: locale === "ja" ? `${s.ja}（${s.code}）` : `${s.en} (${s.code})` })))}
+            {select(
+              "state",
+              d.state,
+              US_STATES.map((s) => ({ value: s.code, label: locale === "ja" ? `${s.ja}（${s.code}）` : `${s.en} (${s.code})` })),
+            )}
           </div>
           {input("city", d.city, { autoComplete: "address-level2" })}
           {input("addressLine1", d.addressLine1, { autoComplete: "address-line1" })}

@@ -74,7 +74,11 @@ export default function ManageDonation() {
         <dt>{m.status}</dt>
         <dd data-status={gift.status}>{m.statuses[gift.status]}</dd>
       </dl>
-      {result?.message ? <p className="error-summary" role="alert">{result.message === "unavailable" ? m.unavailable : m.invalid}</p> : null}
+      {result?.message ? (
+        <p className="error-summary" role="alert">
+          {result.message === "unavailable" ? m.unavailable : m.invalid}
+        </p>
+      ) : null}
       {gift.status === "canceled" ? (
         <p role="status">{m.canceled}</p>
       ) : (

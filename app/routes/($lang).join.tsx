@@ -66,7 +66,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return redirect(result.url, 303);
 }
 
-
 export default function Join() {
   const { tiers, partnerships, defaults, canceled } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();

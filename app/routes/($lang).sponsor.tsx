@@ -99,7 +99,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return redirect(result.redirectTo, 303);
 }
 
-
 const ALL_FIELDS: SponsorField[] = [...SPONSOR_FIELDS, "logo"];
 
 export default function Sponsor() {
@@ -117,7 +116,6 @@ export default function Sponsor() {
   useEffect(() => setHydrated(true), []);
   const errorFields = ALL_FIELDS.filter((f) => errors[f]);
   const formError = clientErrors ? null : (actionData?.formError ?? null);
-
 
   // Fields are validated on the server only (no zod in the browser); a logo over the limit is
   // caught here, before its upload, with the same message the server would give.

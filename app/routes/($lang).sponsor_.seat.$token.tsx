@@ -26,7 +26,12 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   return { locale, invitation };
 }
 
-const name = z.string().trim().min(1, "required").max(100, "required").refine((v) => !/[<>"`{}\\;=|]/.test(v), "required");
+const name = z
+  .string()
+  .trim()
+  .min(1, "required")
+  .max(100, "required")
+  .refine((v) => !/[<>"`{}\\;=|]/.test(v), "required");
 const AcceptSchema = z.object({ familyName: name, givenName: name });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -63,7 +68,13 @@ export default function AcceptSeat() {
   const field = (key: "familyName" | "givenName", label: string) => (
     <div className="field">
       <label htmlFor={key}>{label}</label>
-      <input id={key} name={key} defaultValue={result?.values[key] ?? ""} aria-invalid={fields[key] ? true : undefined} aria-describedby={fields[key] ? `${key}-error` : undefined} />
+      <input
+        id={key}
+        name={key}
+        defaultValue={result?.values[key] ?? ""}
+        aria-invalid={fields[key] ? true : undefined}
+        aria-describedby={fields[key] ? `${key}-error` : undefined}
+      />
       {fields[key] ? (
         <p className="field-error" id={`${key}-error`}>
           {s.required}

@@ -56,7 +56,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   const result = await inviteSeat(context, membershipId, { email: parsed.data.email, locale: parsed.data.locale });
   if (result.ok) return data<ActionResult>({ kind: "invited", email: parsed.data.email.trim() });
-  return data<ActionResult>({ kind: "error", error: result.error, seats: result.seats, email: parsed.data.email }, { status: result.error === "seatsFull" ? 409 : 400 });
+  return data<ActionResult>(
+    { kind: "error", error: result.error, seats: result.seats, email: parsed.data.email },
+    { status: result.error === "seatsFull" ? 409 : 400 },
+  );
 }
 
 export default function ManageSeats() {

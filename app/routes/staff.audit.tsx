@@ -1,11 +1,9 @@
 /** /staff/audit: the audit log, filterable by staff user, action and date. */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { asc } from "drizzle-orm";
 import { z } from "zod";
-import { staffUsers } from "../../db/schema";
 import { AuditDetails, Field, StaffErrorBoundary } from "~/components/staff-ui";
-import { listAudit } from "~/modules/audit/audit.server";
+import { listAudit, listAuditActors } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/auth.server";
 import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
 import { isoDate } from "~/modules/i18n/iso-date";
@@ -13,7 +11,12 @@ import { isoDate } from "~/modules/i18n/iso-date";
 const date = isoDate();
 const QuerySchema = z.object({
   actor: z.uuid().optional().catch(undefined),
-  action: z.string().max(60).regex(/^[a-z._]*$/).optional().catch(undefined),
+  action: z
+    .string()
+    .max(60)
+    .regex(/^[a-z._]*$/)
+    .optional()
+    .catch(undefined),
   from: date.optional().catch(undefined),
   to: date.optional().catch(undefined),
   before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
@@ -30,7 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       to: query.to ? new Date(new Date(`${query.to}T00:00:00+09:00`).getTime() + 86_400_000) : undefined,
       before: query.before,
     }),
-    context.db.select({ id: staffUsers.id, name: staffUsers.name, email: staffUsers.email }).from(staffUsers).orderBy(asc(staffUsers.name)),
+    listAuditActors(context.db),
   ]);
   return { query, entries, actors };
 }
@@ -39,7 +42,8 @@ export default function Audit() {
   const { query, entries, actors } = useLoaderData<typeof loader>();
   const t = useStaffT();
   const { locale } = useStaffLayout();
-  const dtt = (d: string | Date) => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "short", timeStyle: "medium", timeZone: "Asia/Tokyo" }).format(new Date(d));
+  const dtt = (d: string | Date) =>
+    new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "short", timeStyle: "medium", timeZone: "Asia/Tokyo" }).format(new Date(d));
   const last = entries.at(-1);
   return (
     <div className="staff-page">
@@ -64,38 +68,47 @@ export default function Audit() {
         <p>{t.audit_.empty}</p>
       ) : (
         <div className="table-wrap">
-        <table className="audit-table">
-          <caption>{t.audit_.title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.audit_.at}</th>
-              <th scope="col">{t.audit_.actor}</th>
-              <th scope="col">{t.audit_.action}</th>
-              <th scope="col">{t.audit_.subject}</th>
-              <th scope="col">{t.audit_.details}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.id}>
-                <td data-label={t.audit_.at}>{dtt(e.at)}</td>
-                <td data-label={t.audit_.actor}>{e.actorName ?? "—"}</td>
-                <td data-label={t.audit_.action}>
-                  <code>{e.action}</code>
-                </td>
-                <td data-label={t.audit_.subject}>{e.subjectType ? <code>{`${e.subjectType} ${e.subjectId ?? ""}`}</code> : "—"}</td>
-                <td data-label={t.audit_.details}>
-                  <AuditDetails details={e.details} />
-                </td>
+          <table className="audit-table">
+            <caption>{t.audit_.title}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.audit_.at}</th>
+                <th scope="col">{t.audit_.actor}</th>
+                <th scope="col">{t.audit_.action}</th>
+                <th scope="col">{t.audit_.subject}</th>
+                <th scope="col">{t.audit_.details}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.id}>
+                  <td data-label={t.audit_.at}>{dtt(e.at)}</td>
+                  <td data-label={t.audit_.actor}>{e.actorName ?? "—"}</td>
+                  <td data-label={t.audit_.action}>
+                    <code>{e.action}</code>
+                  </td>
+                  <td data-label={t.audit_.subject}>{e.subjectType ? <code>{`${e.subjectType} ${e.subjectId ?? ""}`}</code> : "—"}</td>
+                  <td data-label={t.audit_.details}>
+                    <AuditDetails details={e.details} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       )}
       {last && entries.length === 100 ? (
         <p>
-          <Link to={`?${new URLSearchParams({ ...Object.fromEntries(Object.entries(query).filter(([k, v]) => v !== undefined && k !== "before").map(([k, v]) => [k, String(v)])), before: String(last.id) })}`}>
+          <Link
+            to={`?${new URLSearchParams({
+              ...Object.fromEntries(
+                Object.entries(query)
+                  .filter(([k, v]) => v !== undefined && k !== "before")
+                  .map(([k, v]) => [k, String(v)]),
+              ),
+              before: String(last.id),
+            })}`}
+          >
             {t.audit_.older}
           </Link>
         </p>

@@ -17,12 +17,23 @@ const Params = z.object({
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, context, "read");
   const parsed = Params.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) return new Response("donor (uuid), year and fiscal (calendar|april) are required / 寄付者・年・区切りを指定してください\n", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  if (!parsed.success)
+    return new Response("donor (uuid), year and fiscal (calendar|april) are required / 寄付者・年・区切りを指定してください\n", {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   const { donor, year, fiscal } = parsed.data;
   const statement = await buildGivingStatement(context.db, donor, year, fiscal);
   if (!statement) throw new Response("Not Found", { status: 404 });
   const pdf = await renderStatementPdf(statement.data, statement.locale, issuerFromEnv(context.env));
-  await writeAudit(context.db, { actorStaffUserId: staff.id, action: "donations.statement", subjectType: "person", subjectId: donor, details: { year, fiscal }, ip: context.clientIp ?? null });
+  await writeAudit(context.db, {
+    actorStaffUserId: staff.id,
+    action: "donations.statement",
+    subjectType: "person",
+    subjectId: donor,
+    details: { year, fiscal },
+    ip: context.clientIp ?? null,
+  });
   return new Response(new Uint8Array(pdf), {
     headers: {
       "Content-Type": "application/pdf",

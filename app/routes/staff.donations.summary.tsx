@@ -78,7 +78,11 @@ export default function DonationSummary() {
         {canSetGoals ? (
           <Form method="post" aria-label={t.goalsHeading}>
             <p className="hint">{t.goalsHint}</p>
-            {result?.error ? <p role="alert" className="notice notice--error">{t.goalErrors[result.error]}</p> : null}
+            {result?.error ? (
+              <p role="alert" className="notice notice--error">
+                {t.goalErrors[result.error]}
+              </p>
+            ) : null}
             <Field name="fund" label={t.fund} defaultValue={result?.values.fund} idPrefix="goal">
               <option value="">{t.any}</option>
               {funds.map((f) => (

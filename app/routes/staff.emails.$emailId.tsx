@@ -45,7 +45,14 @@ export default function EmailView() {
         ) : null}
       </dl>
       {email.html ? (
-        <iframe title={t.emails_.frameTitle} sandbox="" srcDoc={email.html} lang={email.locale} className="email-frame" style={{ width: "100%", minHeight: "600px", border: "1px solid #ccc" }} />
+        <iframe
+          title={t.emails_.frameTitle}
+          sandbox=""
+          srcDoc={email.html}
+          lang={email.locale}
+          className="email-frame"
+          style={{ width: "100%", minHeight: "600px", border: "1px solid #ccc" }}
+        />
       ) : email.text ? (
         <pre lang={email.locale}>{email.text}</pre>
       ) : (

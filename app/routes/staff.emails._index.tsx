@@ -25,7 +25,8 @@ export default function Emails() {
   const { query, emails } = useLoaderData<typeof loader>();
   const t = useStaffT();
   const { locale } = useStaffLayout();
-  const dtt = (d: string | Date | null) => (d ? new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Tokyo" }).format(new Date(d)) : "—");
+  const dtt = (d: string | Date | null) =>
+    d ? new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Tokyo" }).format(new Date(d)) : "—";
   const last = emails.at(-1);
   return (
     <div className="staff-page">
@@ -79,7 +80,9 @@ export default function Emails() {
       </table>
       {last && emails.length === 100 ? (
         <p>
-          <Link to={`?${new URLSearchParams({ ...(query.status ? { status: query.status } : {}), ...(query.to ? { to: query.to } : {}), before: new Date(last.createdAt).toISOString() })}`}>
+          <Link
+            to={`?${new URLSearchParams({ ...(query.status ? { status: query.status } : {}), ...(query.to ? { to: query.to } : {}), before: new Date(last.createdAt).toISOString() })}`}
+          >
             {t.emails_.older}
           </Link>
         </p>

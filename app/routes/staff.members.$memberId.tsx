@@ -17,12 +17,7 @@ import { MemberActionSchema } from "~/modules/members/member-actions.schema";
 import { ActionError, editProfile, getMemberPage, recordOfflinePayment, resendReceipt } from "~/modules/members/member-page.server";
 import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
 import { recordStaffPaymentAgainstInvoice } from "~/modules/corporate/corporate-billing.server";
-import {
-  changeOrganisationContact,
-  getOrganisationExtras,
-  issueRenewalInvoiceAsStaff,
-  setRenewalTier,
-} from "~/modules/corporate/staff-corporate.server";
+import { changeOrganisationContact, getOrganisationExtras, issueRenewalInvoiceAsStaff, setRenewalTier } from "~/modules/corporate/staff-corporate.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, context, "read");
@@ -73,8 +68,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       });
       if (againstInvoice && !againstInvoice.ok) throw new ActionError("membershipId", "stripe");
       if (!againstInvoice) await recordOfflinePayment(context, actor, memberId, input);
-    }
-    else if (input.intent === "resend") await resendReceipt(context.db, actor, memberId, input.receiptId);
+    } else if (input.intent === "resend") await resendReceipt(context.db, actor, memberId, input.receiptId);
   } catch (error) {
     if (error instanceof ActionError) {
       return Response.json({ intent: input.intent, errors: { [error.field]: message(error.key) }, values: form }, { status: 400 });
@@ -96,7 +90,8 @@ export default function MemberPage() {
   const errorsFor = (intent: string) => (failed?.intent === intent ? failed.errors : undefined);
   const valueFor = (intent: string, name: string, fallback: string | null | undefined) =>
     failed?.intent === intent && failed.values[name] !== undefined ? failed.values[name] : (fallback ?? "");
-  const dt = (d: string | Date | null) => (d ? new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeZone: "Asia/Tokyo" }).format(new Date(d)) : "—");
+  const dt = (d: string | Date | null) =>
+    d ? new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeZone: "Asia/Tokyo" }).format(new Date(d)) : "—";
   const dtt = (d: string | Date | null) =>
     d ? new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Tokyo" }).format(new Date(d)) : "—";
   const p = data.person;
@@ -109,7 +104,7 @@ export default function MemberPage() {
     const tier = c?.corporateTiers.find((x) => x.id === id);
     return tier ? (locale === "ja" ? tier.nameJa : tier.nameEn) : null;
   };
-  const title = p ? formatPersonName(p, locale) : (locale === "ja" ? (o!.legalNameJa ?? o!.legalNameEn) : o!.legalNameEn);
+  const title = p ? formatPersonName(p, locale) : locale === "ja" ? (o!.legalNameJa ?? o!.legalNameEn) : o!.legalNameEn;
   return (
     <div className="staff-page">
       <p>
@@ -176,17 +171,49 @@ export default function MemberPage() {
           </div>
           <div>
             <dt>{t.member.address}</dt>
-            <dd className="address">{formatPostalAddress({ ...(p ?? o)!, region: (p ?? o)!.country === "JP" ? (p ?? o)!.region : regionName((p ?? o)!.country, (p ?? o)!.region, locale) }) || "—"}</dd>
+            <dd className="address">
+              {formatPostalAddress({
+                ...(p ?? o)!,
+                region: (p ?? o)!.country === "JP" ? (p ?? o)!.region : regionName((p ?? o)!.country, (p ?? o)!.region, locale),
+              }) || "—"}
+            </dd>
           </div>
         </dl>
         {data.canWrite && p ? (
           <div className="actions-row">
             <ActionPanel title={t.member.edit} submit={t.save} intent="edit" idPrefix="edit" errors={errorsFor("edit")}>
               <div className="field-row">
-                {(["familyName", "givenName", "familyNameKana", "givenNameKana", "email", "country", "postalCode", "region", "city", "addressLine1", "addressLine2"] as const).map((name) => (
-                  <Field key={name} name={name} label={t.member[name]} idPrefix="edit" errors={errorsFor("edit")} defaultValue={valueFor("edit", name, p[name])} />
+                {(
+                  [
+                    "familyName",
+                    "givenName",
+                    "familyNameKana",
+                    "givenNameKana",
+                    "email",
+                    "country",
+                    "postalCode",
+                    "region",
+                    "city",
+                    "addressLine1",
+                    "addressLine2",
+                  ] as const
+                ).map((name) => (
+                  <Field
+                    key={name}
+                    name={name}
+                    label={t.member[name]}
+                    idPrefix="edit"
+                    errors={errorsFor("edit")}
+                    defaultValue={valueFor("edit", name, p[name])}
+                  />
                 ))}
-                <Field name="preferredLocale" label={t.member.locale} idPrefix="edit" errors={errorsFor("edit")} defaultValue={valueFor("edit", "preferredLocale", p.preferredLocale)}>
+                <Field
+                  name="preferredLocale"
+                  label={t.member.locale}
+                  idPrefix="edit"
+                  errors={errorsFor("edit")}
+                  defaultValue={valueFor("edit", "preferredLocale", p.preferredLocale)}
+                >
                   <option value="en">{t.languages.en}</option>
                   <option value="ja">{t.languages.ja}</option>
                 </Field>
@@ -217,7 +244,15 @@ export default function MemberPage() {
                 const errs = failed?.intent === "contact" && failed.values.role === role ? failed.errors : undefined;
                 const val = (name: string, fallback: string) => (errs && failed!.values[name] !== undefined ? failed!.values[name]! : fallback);
                 return (
-                  <ActionPanel key={role} title={role === "primary" ? tc.changePrimary : tc.changeBilling} intent="contact" idPrefix={prefix} errors={errs} hint={tc.contactHint} hidden={{ role }}>
+                  <ActionPanel
+                    key={role}
+                    title={role === "primary" ? tc.changePrimary : tc.changeBilling}
+                    intent="contact"
+                    idPrefix={prefix}
+                    errors={errs}
+                    hint={tc.contactHint}
+                    hidden={{ role }}
+                  >
                     <Field name="personId" label={tc.pick} idPrefix={prefix} errors={errs} defaultValue={val("personId", "new")}>
                       {c.candidates.map((x) => (
                         <option key={x.personId} value={x.personId}>
@@ -231,7 +266,13 @@ export default function MemberPage() {
                       <Field name="familyName" label={tc.familyName} idPrefix={prefix} errors={errs} defaultValue={val("familyName", "")} autoComplete="off" />
                       <Field name="givenName" label={tc.givenName} idPrefix={prefix} errors={errs} defaultValue={val("givenName", "")} autoComplete="off" />
                       <Field name="email" type="email" label={tc.email} idPrefix={prefix} errors={errs} defaultValue={val("email", "")} autoComplete="off" />
-                      <Field name="preferredLocale" label={tc.language} idPrefix={prefix} errors={errs} defaultValue={val("preferredLocale", o!.country === "JP" ? "ja" : "en")}>
+                      <Field
+                        name="preferredLocale"
+                        label={tc.language}
+                        idPrefix={prefix}
+                        errors={errs}
+                        defaultValue={val("preferredLocale", o!.country === "JP" ? "ja" : "en")}
+                      >
                         <option value="en">{t.languages.en}</option>
                         <option value="ja">{t.languages.ja}</option>
                       </Field>
@@ -339,7 +380,8 @@ export default function MemberPage() {
           // Each action sits with the membership it changes; errors and kept values come back to this one.
           const mine = (intent: string) => failed?.intent === intent && failed.values.membershipId === m.id;
           const errs = (intent: string) => (mine(intent) ? failed!.errors : undefined);
-          const val = (intent: string, name: string, fallback: string | null | undefined) => (mine(intent) && failed!.values[name] !== undefined ? failed!.values[name]! : (fallback ?? ""));
+          const val = (intent: string, name: string, fallback: string | null | undefined) =>
+            mine(intent) && failed!.values[name] !== undefined ? failed!.values[name]! : (fallback ?? "");
           const px = (name: string) => `${name}-${m.id.slice(0, 8)}`;
           const hidden = { membershipId: m.id };
           return (
@@ -375,32 +417,99 @@ export default function MemberPage() {
               </dl>
               {data.canWrite ? (
                 <div className="actions-row">
-                  <ActionPanel title={t.member.offline} intent="payment" idPrefix={px("pay")} errors={errs("payment")} hint={t.member.offlineHint} hidden={{ ...hidden, token: data.formToken }}>
+                  <ActionPanel
+                    title={t.member.offline}
+                    intent="payment"
+                    idPrefix={px("pay")}
+                    errors={errs("payment")}
+                    hint={t.member.offlineHint}
+                    hidden={{ ...hidden, token: data.formToken }}
+                  >
                     <div className="field-row">
-                      <Field name="amount" type="text" label={t.member.amountMajor} idPrefix={px("pay")} errors={errs("payment")} defaultValue={val("payment", "amount", "")} />
-                      <Field name="currency" label={t.member.currency} idPrefix={px("pay")} errors={errs("payment")} defaultValue={val("payment", "currency", m.currency)}>
+                      <Field
+                        name="amount"
+                        type="text"
+                        label={t.member.amountMajor}
+                        idPrefix={px("pay")}
+                        errors={errs("payment")}
+                        defaultValue={val("payment", "amount", "")}
+                      />
+                      <Field
+                        name="currency"
+                        label={t.member.currency}
+                        idPrefix={px("pay")}
+                        errors={errs("payment")}
+                        defaultValue={val("payment", "currency", m.currency)}
+                      >
                         <option value="USD">USD</option>
                         <option value="JPY">JPY</option>
                       </Field>
-                      <Field name="method" label={t.member.method} idPrefix={px("pay")} errors={errs("payment")} defaultValue={val("payment", "method", "bank_transfer")}>
+                      <Field
+                        name="method"
+                        label={t.member.method}
+                        idPrefix={px("pay")}
+                        errors={errs("payment")}
+                        defaultValue={val("payment", "method", "bank_transfer")}
+                      >
                         <option value="bank_transfer">{t.member.methodBank}</option>
                         <option value="check">{t.member.methodCheck}</option>
                         <option value="cash">{t.member.methodCash}</option>
                       </Field>
-                      <Field name="paidAt" type="date" label={t.member.paidAt} idPrefix={px("pay")} errors={errs("payment")} defaultValue={val("payment", "paidAt", "")} />
-                      <Field name="reference" label={t.member.reference} idPrefix={px("pay")} errors={errs("payment")} defaultValue={val("payment", "reference", "")} />
+                      <Field
+                        name="paidAt"
+                        type="date"
+                        label={t.member.paidAt}
+                        idPrefix={px("pay")}
+                        errors={errs("payment")}
+                        defaultValue={val("payment", "paidAt", "")}
+                      />
+                      <Field
+                        name="reference"
+                        label={t.member.reference}
+                        idPrefix={px("pay")}
+                        errors={errs("payment")}
+                        defaultValue={val("payment", "reference", "")}
+                      />
                     </div>
                   </ActionPanel>
                   <ActionPanel title={t.member.comp} intent="comp" idPrefix={px("comp")} errors={errs("comp")} hidden={hidden}>
-                    <Field name="until" type="date" label={t.member.compUntil} hint={t.member.compHint} idPrefix={px("comp")} errors={errs("comp")} defaultValue={val("comp", "until", "")} />
+                    <Field
+                      name="until"
+                      type="date"
+                      label={t.member.compUntil}
+                      hint={t.member.compHint}
+                      idPrefix={px("comp")}
+                      errors={errs("comp")}
+                      defaultValue={val("comp", "until", "")}
+                    />
                   </ActionPanel>
                   {m.status === "comped" ? (
-                    <ActionPanel title={t.member.endComp} intent="endComp" idPrefix={px("endcomp")} errors={errs("endComp")} hint={t.member.endCompHint} hidden={hidden} />
+                    <ActionPanel
+                      title={t.member.endComp}
+                      intent="endComp"
+                      idPrefix={px("endcomp")}
+                      errors={errs("endComp")}
+                      hint={t.member.endCompHint}
+                      hidden={hidden}
+                    />
                   ) : null}
                   {c ? (
                     <>
-                      <ActionPanel title={tc.changeRenewalTier} intent="renewalTier" idPrefix={px("rtier")} errors={errs("renewalTier")} hint={tc.renewalTierHint} hidden={hidden}>
-                        <Field name="tierId" label={tc.tier} idPrefix={px("rtier")} errors={errs("renewalTier")} defaultValue={val("renewalTier", "tierId", String(m.renewalTierId ?? m.tierId ?? ""))}>
+                      <ActionPanel
+                        title={tc.changeRenewalTier}
+                        intent="renewalTier"
+                        idPrefix={px("rtier")}
+                        errors={errs("renewalTier")}
+                        hint={tc.renewalTierHint}
+                        hidden={hidden}
+                      >
+                        <Field
+                          name="tierId"
+                          label={tc.tier}
+                          idPrefix={px("rtier")}
+                          errors={errs("renewalTier")}
+                          defaultValue={val("renewalTier", "tierId", String(m.renewalTierId ?? m.tierId ?? ""))}
+                        >
                           {c.corporateTiers.map((tier) => (
                             <option key={tier.id} value={tier.id}>
                               {locale === "ja" ? tier.nameJa : tier.nameEn}
@@ -408,19 +517,45 @@ export default function MemberPage() {
                           ))}
                         </Field>
                       </ActionPanel>
-                      <ActionPanel title={tc.issueRenewal} intent="renewalInvoice" idPrefix={px("rinv")} errors={errs("renewalInvoice")} hint={tc.issueRenewalHint} hidden={hidden} />
+                      <ActionPanel
+                        title={tc.issueRenewal}
+                        intent="renewalInvoice"
+                        idPrefix={px("rinv")}
+                        errors={errs("renewalInvoice")}
+                        hint={tc.issueRenewalHint}
+                        hidden={hidden}
+                      />
                     </>
                   ) : null}
                   {data.demo ? (
-                    <ActionPanel title={t.member.simulate} intent="simulate" idPrefix={px("simulate")} errors={errs("simulate")} hint={t.member.simulateHint} hidden={hidden}>
-                      <Field name="outcome" label={t.member.simulateOutcome} idPrefix={px("simulate")} errors={errs("simulate")} defaultValue={val("simulate", "outcome", "paid")}>
+                    <ActionPanel
+                      title={t.member.simulate}
+                      intent="simulate"
+                      idPrefix={px("simulate")}
+                      errors={errs("simulate")}
+                      hint={t.member.simulateHint}
+                      hidden={hidden}
+                    >
+                      <Field
+                        name="outcome"
+                        label={t.member.simulateOutcome}
+                        idPrefix={px("simulate")}
+                        errors={errs("simulate")}
+                        defaultValue={val("simulate", "outcome", "paid")}
+                      >
                         <option value="paid">{t.member.simulatePaid}</option>
                         <option value="failed">{t.member.simulateFailed}</option>
                       </Field>
                     </ActionPanel>
                   ) : null}
                   <ActionPanel title={t.member.cancelTitle} intent="cancel" idPrefix={px("cancel")} errors={errs("cancel")} danger hidden={hidden}>
-                    <Field name="when" label={t.member.cancelWhen} idPrefix={px("cancel")} errors={errs("cancel")} defaultValue={val("cancel", "when", "period_end")}>
+                    <Field
+                      name="when"
+                      label={t.member.cancelWhen}
+                      idPrefix={px("cancel")}
+                      errors={errs("cancel")}
+                      defaultValue={val("cancel", "when", "period_end")}
+                    >
                       <option value="period_end">{t.member.cancelAtEnd}</option>
                       <option value="now">{t.member.cancelNow}</option>
                     </Field>
@@ -501,7 +636,10 @@ export default function MemberPage() {
                         <Form method="post" className="inline-form">
                           <input type="hidden" name="intent" value="resend" />
                           <input type="hidden" name="receiptId" value={pay.corrections.at(-1)?.id ?? pay.receiptId} />
-                          <ConfirmBox idPrefix={`resend-${pay.id}`} errors={failed?.values.receiptId && failed.intent === "resend" && pay.receiptId ? errorsFor("resend") : undefined} />
+                          <ConfirmBox
+                            idPrefix={`resend-${pay.id}`}
+                            errors={failed?.values.receiptId && failed.intent === "resend" && pay.receiptId ? errorsFor("resend") : undefined}
+                          />
                           <button type="submit">{t.member.resend}</button>
                         </Form>
                       ) : null}
@@ -531,15 +669,33 @@ export default function MemberPage() {
                               {locale === "ja" ? "" : " "}
                               {t.member.refundable(formatMoney(remaining, pay.currency, locale))}
                             </p>
-                            <Field name="amount" label={`${t.member.refundAmount} (${pay.currency})`} idPrefix={prefix} errors={refundErrors} defaultValue={refundErrors ? (failed!.values.amount ?? "") : major(remaining)} />
-                            <Field name="reason" label={t.member.refundReason} idPrefix={prefix} errors={refundErrors} defaultValue={refundErrors ? (failed!.values.reason ?? "") : "requested_by_customer"}>
+                            <Field
+                              name="amount"
+                              label={`${t.member.refundAmount} (${pay.currency})`}
+                              idPrefix={prefix}
+                              errors={refundErrors}
+                              defaultValue={refundErrors ? (failed!.values.amount ?? "") : major(remaining)}
+                            />
+                            <Field
+                              name="reason"
+                              label={t.member.refundReason}
+                              idPrefix={prefix}
+                              errors={refundErrors}
+                              defaultValue={refundErrors ? (failed!.values.reason ?? "") : "requested_by_customer"}
+                            >
                               {(["requested_by_customer", "duplicate", "fraudulent", "other"] as const).map((reason) => (
                                 <option key={reason} value={reason}>
                                   {t.member.reasons[reason]}
                                 </option>
                               ))}
                             </Field>
-                            <Field name="note" label={t.member.refundNote} idPrefix={prefix} errors={refundErrors} defaultValue={refundErrors ? (failed!.values.note ?? "") : ""} />
+                            <Field
+                              name="note"
+                              label={t.member.refundNote}
+                              idPrefix={prefix}
+                              errors={refundErrors}
+                              defaultValue={refundErrors ? (failed!.values.note ?? "") : ""}
+                            />
                             <ConfirmBox idPrefix={prefix} errors={refundErrors} />
                             <button type="submit">{t.member.refundSubmit}</button>
                           </Form>

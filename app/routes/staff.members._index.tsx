@@ -142,57 +142,50 @@ export default function Members() {
         <p>{t.list.empty}</p>
       ) : (
         <div className="table-wrap">
-        <table className="members-table">
-          <caption>{t.list.caption(total, query.page, pages)}</caption>
-          <thead>
-            <tr>
-              <th scope="col" aria-sort={sortState("name")}>
-                <SortLink query={query} sort="name" label={t.list.name} />
-              </th>
-              <th scope="col">{t.list.email}</th>
-              <th scope="col">{t.list.type}</th>
-              <th scope="col">{t.list.tier}</th>
-              <th scope="col" aria-sort={sortState("status")}>
-                <SortLink query={query} sort="status" label={t.list.status} />
-              </th>
-              <th scope="col" aria-sort={sortState("joined")}>
-                <SortLink query={query} sort="joined" label={t.list.joined} />
-              </th>
-              <th scope="col" aria-sort={sortState("renews")}>
-                <SortLink query={query} sort="renews" label={t.list.renews} />
-              </th>
-              <th scope="col">{t.list.country}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.membershipId} data-membership={r.membershipId}>
-                <td>
-                  <Link to={`/staff/members/${r.memberId}`}>
-                    {r.organisation ?? formatPersonName({ familyName: r.familyName ?? "", givenName: r.givenName ?? "" }, locale)}
-                  </Link>
-                  {r.familyNameKana ? (
-                    <span className="kana">
-                      {" "}
-                      {[r.familyNameKana, r.givenNameKana].filter(Boolean).join(" ")}
-                    </span>
-                  ) : null}
-                </td>
-                <td>{r.email}</td>
-                <td>{r.type === "corporate" ? t.list.corporate : t.list.individual}</td>
-                <td>{r.tier}</td>
-                <td>
-                  <StatusBadge status={r.status} label={t.statuses[r.status] ?? r.status} />
-                </td>
-                <td>{r.joined}</td>
-                <td>{r.renews}</td>
-                <td>
-                  {placeName(r.country, r.region, locale)}
-                </td>
+          <table className="members-table">
+            <caption>{t.list.caption(total, query.page, pages)}</caption>
+            <thead>
+              <tr>
+                <th scope="col" aria-sort={sortState("name")}>
+                  <SortLink query={query} sort="name" label={t.list.name} />
+                </th>
+                <th scope="col">{t.list.email}</th>
+                <th scope="col">{t.list.type}</th>
+                <th scope="col">{t.list.tier}</th>
+                <th scope="col" aria-sort={sortState("status")}>
+                  <SortLink query={query} sort="status" label={t.list.status} />
+                </th>
+                <th scope="col" aria-sort={sortState("joined")}>
+                  <SortLink query={query} sort="joined" label={t.list.joined} />
+                </th>
+                <th scope="col" aria-sort={sortState("renews")}>
+                  <SortLink query={query} sort="renews" label={t.list.renews} />
+                </th>
+                <th scope="col">{t.list.country}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.membershipId} data-membership={r.membershipId}>
+                  <td>
+                    <Link to={`/staff/members/${r.memberId}`}>
+                      {r.organisation ?? formatPersonName({ familyName: r.familyName ?? "", givenName: r.givenName ?? "" }, locale)}
+                    </Link>
+                    {r.familyNameKana ? <span className="kana"> {[r.familyNameKana, r.givenNameKana].filter(Boolean).join(" ")}</span> : null}
+                  </td>
+                  <td>{r.email}</td>
+                  <td>{r.type === "corporate" ? t.list.corporate : t.list.individual}</td>
+                  <td>{r.tier}</td>
+                  <td>
+                    <StatusBadge status={r.status} label={t.statuses[r.status] ?? r.status} />
+                  </td>
+                  <td>{r.joined}</td>
+                  <td>{r.renews}</td>
+                  <td>{placeName(r.country, r.region, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       )}
       <nav aria-label={t.list.title} className="pager">

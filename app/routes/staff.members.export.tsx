@@ -14,7 +14,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const exportParams = ExportParamsSchema.safeParse({ format: params.get("format") ?? undefined, preset: params.get("preset") ?? undefined });
   const { query, problems } = parseMemberQuery(params);
   if (!exportParams.success || problems.length) {
-    const messages = [...problems.map((p) => p.message), ...(exportParams.success ? [] : ["format must be csv or xlsx; preset roll, mailing, finance or corporate"])];
+    const messages = [
+      ...problems.map((p) => p.message),
+      ...(exportParams.success ? [] : ["format must be csv or xlsx; preset roll, mailing, finance or corporate"]),
+    ];
     return new Response(`The export was not started: / 書き出しを開始できませんでした：\n${messages.join("\n")}\n`, {
       status: 400,
       headers: { "Content-Type": "text/plain; charset=utf-8" },

@@ -38,13 +38,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const v = form.get(field);
     if (typeof v === "string") values[field] = v;
   }
-  const tiers = (await individualTiers(context.db)).map((tier) => ({ slug: tier.slug, prices: tier.prices.map(({ currency, interval }) => ({ currency, interval })) }));
+  const tiers = (await individualTiers(context.db)).map((tier) => ({
+    slug: tier.slug,
+    prices: tier.prices.map(({ currency, interval }) => ({ currency, interval })),
+  }));
   // As /join asks it: kana readings are required for a member whose language is Japanese.
   const parsed = parseJoinForm(values, { pageLocale: values.preferredLocale === "ja" ? "ja" : "en", tiers });
   if (!parsed.ok) return Response.json({ errors: parsed.errors, existing: null, values: keepValues(values) } satisfies Failed, { status: 400 });
   const result = await addMemberByHand(context.db, { staff, ip: context.clientIp ?? null }, parsed.data);
   if (!result.ok) {
-    if ("existingPersonId" in result) return Response.json({ errors: {}, existing: result.existingPersonId, values: keepValues(values) } satisfies Failed, { status: 409 });
+    if ("existingPersonId" in result)
+      return Response.json({ errors: {}, existing: result.existingPersonId, values: keepValues(values) } satisfies Failed, { status: 409 });
     return Response.json({ errors: result.fieldErrors, existing: null, values: keepValues(values) } satisfies Failed, { status: 400 });
   }
   return redirect(`/staff/members/${result.personId}?done=created`);
@@ -79,7 +83,16 @@ export default function NewMember() {
         trigger={failed}
       />
       <Form method="post" noValidate className="join-form">
-        <JoinFields t={d} locale={locale} tiers={tiers} partnerships={partnerships} values={values} errors={errors} showKana personLegend={t.newMember.personLegend} />
+        <JoinFields
+          t={d}
+          locale={locale}
+          tiers={tiers}
+          partnerships={partnerships}
+          values={values}
+          errors={errors}
+          showKana
+          personLegend={t.newMember.personLegend}
+        />
         <button type="submit" className="button primary">
           {t.newMember.submit}
         </button>

@@ -148,10 +148,30 @@ export default function Tiers() {
           <Field name="fmvJpy" label={t.tiers_.fmvJpy} errors={failed?.errors} defaultValue={v("fmvJpy", major(editing?.fmv.JPY, "JPY"))} />
           <fieldset>
             <legend>{t.tiers_.prices}</legend>
-            <Field name="priceYearUsd" label={t.tiers_.priceYearUsd} errors={failed?.errors} defaultValue={v("priceYearUsd", editing ? major(price(editing, "USD", "year"), "USD") : "")} />
-            <Field name="priceMonthUsd" label={t.tiers_.priceMonthUsd} errors={failed?.errors} defaultValue={v("priceMonthUsd", editing ? major(price(editing, "USD", "month"), "USD") : "")} />
-            <Field name="priceYearJpy" label={t.tiers_.priceYearJpy} errors={failed?.errors} defaultValue={v("priceYearJpy", editing ? major(price(editing, "JPY", "year"), "JPY") : "")} />
-            <Field name="priceMonthJpy" label={t.tiers_.priceMonthJpy} errors={failed?.errors} defaultValue={v("priceMonthJpy", editing ? major(price(editing, "JPY", "month"), "JPY") : "")} />
+            <Field
+              name="priceYearUsd"
+              label={t.tiers_.priceYearUsd}
+              errors={failed?.errors}
+              defaultValue={v("priceYearUsd", editing ? major(price(editing, "USD", "year"), "USD") : "")}
+            />
+            <Field
+              name="priceMonthUsd"
+              label={t.tiers_.priceMonthUsd}
+              errors={failed?.errors}
+              defaultValue={v("priceMonthUsd", editing ? major(price(editing, "USD", "month"), "USD") : "")}
+            />
+            <Field
+              name="priceYearJpy"
+              label={t.tiers_.priceYearJpy}
+              errors={failed?.errors}
+              defaultValue={v("priceYearJpy", editing ? major(price(editing, "JPY", "year"), "JPY") : "")}
+            />
+            <Field
+              name="priceMonthJpy"
+              label={t.tiers_.priceMonthJpy}
+              errors={failed?.errors}
+              defaultValue={v("priceMonthJpy", editing ? major(price(editing, "JPY", "month"), "JPY") : "")}
+            />
           </fieldset>
           <button type="submit">{t.save}</button>
         </Form>

@@ -13,8 +13,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: diction
 
 export async function loader({ request, context }: LoaderFunctionArgs): Promise<StaffLayoutData> {
   const staff = await getStaff(request, context);
-  const locale =
-    staff?.locale ?? localeFromCookie(request.headers.get("Cookie")) ?? localeFromAcceptLanguage(request.headers.get("Accept-Language")) ?? "en";
+  const locale = staff?.locale ?? localeFromCookie(request.headers.get("Cookie")) ?? localeFromAcceptLanguage(request.headers.get("Accept-Language")) ?? "en";
   return {
     locale,
     staff: staff ? { id: staff.id, name: staff.name, email: staff.email, role: staff.role, locale: staff.locale } : null,

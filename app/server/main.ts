@@ -92,7 +92,12 @@ export async function main(env: Env): Promise<Running> {
   app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
   // Bodies are checked, limited and cleaned before Remix reads them (request-guard.ts).
-  app.all("*", guardRequests(createRequestHandler({ build, mode: "production", getLoadContext: (req) => ({ db, env, clientIp: req.ip ?? null }) }), { appUrl: env.APP_URL }));
+  app.all(
+    "*",
+    guardRequests(createRequestHandler({ build, mode: "production", getLoadContext: (req) => ({ db, env, clientIp: req.ip ?? null }) }), {
+      appUrl: env.APP_URL,
+    }),
+  );
 
   // Stripe's webhooks skip Express and Remix (their per-request set-up and route matching
   // were a fifth of the app's CPU per delivery under load): the same verify, store and apply
@@ -100,9 +105,7 @@ export async function main(env: Env): Promise<Running> {
   const { answerStripeWebhook } = build.entry.module as unknown as WebhookEntry;
   const answerWebhook = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const send = (status: number, body: string) =>
-      res
-        .writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "X-Content-Type-Options": "nosniff" })
-        .end(body);
+      res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "X-Content-Type-Options": "nosniff" }).end(body);
     let body: string;
     try {
       body = await getRawBody(req, { limit: WEBHOOK_BODY_LIMIT, encoding: "utf-8" });

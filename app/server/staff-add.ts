@@ -22,7 +22,9 @@ const { values, positionals } = parseArgs({
 });
 const parsed = Args.safeParse({ email: positionals[0], role: values.role, name: values.name, locale: values.locale });
 if (!parsed.success) {
-  console.error(`usage: npm run staff:add -- <email> --role admin|staff|viewer [--name "Name"] [--locale en|ja]\n${parsed.error.issues.map((i) => `  - ${i.message}`).join("\n")}`);
+  console.error(
+    `usage: npm run staff:add -- <email> --role admin|staff|viewer [--name "Name"] [--locale en|ja]\n${parsed.error.issues.map((i) => `  - ${i.message}`).join("\n")}`,
+  );
   process.exit(1);
 }
 const env = getEnv();

@@ -3,11 +3,8 @@
  * `npx email dev --dir emails` previews them alone), hence this small copy of the app's rules.
  */
 export type EmailLocale = "en" | "ja";
-export type Currency = "USD" | "JPY";
 
-export type Recipient =
-  | { kind: "person"; familyName: string; givenName: string }
-  | { kind: "organisation"; name: string };
+export type Recipient = { kind: "person"; familyName: string; givenName: string } | { kind: "organisation"; name: string };
 
 const intlLocale: Record<EmailLocale, string> = { en: "en-US", ja: "ja-JP" };
 export const TIME_ZONE = "Asia/Tokyo";

@@ -20,8 +20,7 @@ export interface BaseEmailProps {
   site?: Site;
 }
 
-const font =
-  '"Helvetica Neue", Arial, "Hiragino Kaku Gothic ProN", "Hiragino Sans", Meiryo, "Noto Sans JP", sans-serif';
+const font = '"Helvetica Neue", Arial, "Hiragino Kaku Gothic ProN", "Hiragino Sans", Meiryo, "Noto Sans JP", sans-serif';
 const styles = {
   body: { backgroundColor: "#f4f1ec", fontFamily: font, margin: 0, padding: "24px 0" },
   container: { backgroundColor: "#ffffff", maxWidth: "560px", margin: "0 auto", padding: "32px", borderRadius: "6px" },
@@ -52,9 +51,7 @@ export function EmailLayout(props: {
       <Preview>{preview}</Preview>
       <Body style={styles.body}>
         <Container style={styles.container}>
-          <Text style={styles.brand}>
-            {locale === "ja" ? `${site.legalNameJa} ${site.legalNameEn}` : `${site.legalNameEn} ${site.legalNameJa}`}
-          </Text>
+          <Text style={styles.brand}>{locale === "ja" ? `${site.legalNameJa} ${site.legalNameEn}` : `${site.legalNameEn} ${site.legalNameJa}`}</Text>
           <Hr />
           <Text style={styles.text}>{t.greeting(greetingName(recipient, locale))}</Text>
           {children}

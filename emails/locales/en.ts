@@ -39,8 +39,7 @@ export const en = {
     subject: "Your membership payment did not go through",
     preview: "Please update your card to keep your membership.",
     heading: "We could not take your payment",
-    body: (amount: string, tier: string) =>
-      `We tried to charge ${amount} for your ${tier} membership, but the payment was declined.`,
+    body: (amount: string, tier: string) => `We tried to charge ${amount} for your ${tier} membership, but the payment was declined.`,
     grace: (date: string) => `Your benefits continue until ${date}. Please update your card before then.`,
     cta: "Update your card",
   },
@@ -70,8 +69,7 @@ export const en = {
     subject: (days: number) => `Your membership renews in ${days} days`,
     preview: (date: string) => `Renewal on ${date}.`,
     heading: "Your membership renews soon",
-    body: (tier: string, date: string, amount: string) =>
-      `Your ${tier} membership renews automatically on ${date}. Your card will be charged ${amount}.`,
+    body: (tier: string, date: string, amount: string) => `Your ${tier} membership renews automatically on ${date}. Your card will be charged ${amount}.`,
     noAction: "You need to do nothing to keep your membership. To change or cancel it, use the link below.",
     cta: "Manage your membership",
   },
@@ -86,8 +84,7 @@ export const en = {
   corporateInvoice: {
     subject: (tier: string) => `Your invoice: ${tier} corporate membership / 請求書のご案内`,
     preview: (amount: string) => `Invoice for ${amount}, payable by bank transfer.`,
-    body: (tier: string, amount: string, due: string) =>
-      `Thank you for choosing the ${tier} corporate membership. Our invoice for ${amount} is due on ${due}.`,
+    body: (tier: string, amount: string, due: string) => `Thank you for choosing the ${tier} corporate membership. Our invoice for ${amount} is due on ${due}.`,
     po: (po: string) => `Purchase order: ${po}`,
     howToPay:
       "The invoice page shows the bank account to transfer to (and lets you pay by card if you prefer). Stripe also emails the invoice to this address.",
@@ -111,8 +108,7 @@ export const en = {
   invoiceOverdue: {
     subject: (number: string) => `Reminder: invoice ${number} is overdue / お支払い期限を過ぎた請求書のご案内`,
     preview: "Your corporate membership invoice is past its due date.",
-    body: (number: string, amount: string, due: string) =>
-      `Our invoice ${number} for ${amount}${due ? `, due on ${due},` : ""} has not been paid yet.`,
+    body: (number: string, amount: string, due: string) => `Our invoice ${number} for ${amount}${due ? `, due on ${due},` : ""} has not been paid yet.`,
     po: (po: string) => `Purchase order: ${po}`,
     cta: "View and pay the invoice",
     alreadyPaid: "If you have already sent a bank transfer or a check, thank you: please ignore this reminder; we will record it when it arrives.",
@@ -206,7 +202,8 @@ export const en = {
   giftCanceled: {
     subject: "Your monthly gift has stopped",
     preview: "No further payments will be taken for your monthly gift.",
-    body: (amount: string, fund: string) => `Your monthly gift of ${amount} to the ${fund} has stopped. No further payments will be taken; the receipts for your past gifts remain valid.`,
+    body: (amount: string, fund: string) =>
+      `Your monthly gift of ${amount} to the ${fund} has stopped. No further payments will be taken; the receipts for your past gifts remain valid.`,
     thanks: "Thank you for your support of sister-city exchange. You are welcome to give again at any time:",
     cta: "Give again",
   },

@@ -13,8 +13,7 @@ export const ja: EmailStrings = {
     subject: (tier: string) => `日米姉妹都市協会へようこそ（${tier}）`,
     preview: (tier: string) => `${tier}のご入会手続きが完了しました。`,
     heading: "ご入会ありがとうございます",
-    body: (tier: string) =>
-      `このたびは日米姉妹都市協会に${tier}としてご入会いただき、誠にありがとうございます。会費は日米の都市間の市民交流に役立てられます。`,
+    body: (tier: string) => `このたびは日米姉妹都市協会に${tier}としてご入会いただき、誠にありがとうございます。会費は日米の都市間の市民交流に役立てられます。`,
     periodEnd: (date: string) => `会員期間は${date}までです。`,
     noPeriodEnd: "会員期間に終了日はありません。",
     receiptNote: "領収書は別のメールでお送りします。",
@@ -70,8 +69,7 @@ export const ja: EmailStrings = {
     subject: (days: number) => `会員資格は${days}日後に更新されます`,
     preview: (date: string) => `${date}に更新されます。`,
     heading: "まもなく会員資格が更新されます",
-    body: (tier: string, date: string, amount: string) =>
-      `${tier}の会員資格は${date}に自動更新され、カードに${amount}が請求されます。`,
+    body: (tier: string, date: string, amount: string) => `${tier}の会員資格は${date}に自動更新され、カードに${amount}が請求されます。`,
     noAction: "継続のお手続きは不要です。変更・解約は下のリンクから行えます。",
     cta: "会員情報の確認・変更",
   },
@@ -86,8 +84,7 @@ export const ja: EmailStrings = {
   corporateInvoice: {
     subject: (tier: string) => `請求書のご案内：${tier} / Your invoice`,
     preview: (amount: string) => `${amount}のご請求（銀行振込）`,
-    body: (tier: string, amount: string, due: string) =>
-      `${tier}へのお申し込みありがとうございます。ご請求額は${amount}、お支払い期限は${due}です。`,
+    body: (tier: string, amount: string, due: string) => `${tier}へのお申し込みありがとうございます。ご請求額は${amount}、お支払い期限は${due}です。`,
     po: (po: string) => `発注番号：${po}`,
     howToPay: "請求書ページに振込先口座が記載されています（クレジットカードでのお支払いも可能です）。Stripeからも同じ請求書がこのアドレスに届きます。",
     cta: "請求書を確認して支払う",
@@ -109,8 +106,7 @@ export const ja: EmailStrings = {
   invoiceOverdue: {
     subject: (number: string) => `お支払い期限を過ぎた請求書（${number}）のご案内 / Invoice overdue`,
     preview: "法人会員の請求書のお支払い期限が過ぎています。",
-    body: (number: string, amount: string, due: string) =>
-      `請求書 ${number}（${amount}${due ? `、期限 ${due}` : ""}）のお支払いがまだ確認できておりません。`,
+    body: (number: string, amount: string, due: string) => `請求書 ${number}（${amount}${due ? `、期限 ${due}` : ""}）のお支払いがまだ確認できておりません。`,
     po: (po: string) => `発注番号：${po}`,
     cta: "請求書を確認して支払う",
     alreadyPaid: "すでにお振込み・小切手をお送りいただいている場合は、行き違いですのでご容赦ください。着金しだい記録いたします。",
@@ -203,7 +199,8 @@ export const ja: EmailStrings = {
   giftCanceled: {
     subject: "毎月のご寄付を停止しました",
     preview: "毎月のご寄付の今後のご請求はありません。",
-    body: (amount: string, fund: string) => `${fund}への毎月のご寄付${amount}を停止しました。今後のご請求はありません。これまでのご寄付の領収書は引き続き有効です。`,
+    body: (amount: string, fund: string) =>
+      `${fund}への毎月のご寄付${amount}を停止しました。今後のご請求はありません。これまでのご寄付の領収書は引き続き有効です。`,
     thanks: "姉妹都市交流へのご支援に心より感謝申し上げます。またいつでもご寄付いただけます：",
     cta: "もう一度寄付する",
   },

@@ -21,7 +21,9 @@ const MEMBERS = Number(process.env.BENCH_BACKUP_MEMBERS ?? 100_000);
 async function counts(url: string) {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    const tables = await sql<{ name: string }[]>`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`;
+    const tables = await sql<
+      { name: string }[]
+    >`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`;
     const out: Record<string, number> = {};
     for (const { name } of tables) out[name] = Number((await sql.unsafe(`select count(*) as n from "${name}"`))[0]!.n);
     return out;
@@ -33,7 +35,9 @@ async function counts(url: string) {
 export async function benchBackup() {
   const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (!server) {
-    console.log("  skipped: set TEST_DATABASE_URL (or BENCH_DATABASE_URL) to a server whose major version matches this machine's pg_dump; the embedded server is newer than Debian's client");
+    console.log(
+      "  skipped: set TEST_DATABASE_URL (or BENCH_DATABASE_URL) to a server whose major version matches this machine's pg_dump; the embedded server is newer than Debian's client",
+    );
     return;
   }
   const name = `kizuna_bench_backup_${Date.now().toString(36)}`;
@@ -58,8 +62,12 @@ export async function benchBackup() {
     const restoreMs = performance.now() - t;
     const after = await counts(urlOf(`${name}_restored`));
     const same = JSON.stringify(before) === JSON.stringify(after);
-    console.log(`  ${MEMBERS.toLocaleString("en-US")} members (${before.people} people, ${before.payments} payments, ${before.receipts} receipts) on ${new URL(server).host}`);
-    console.log(`  pg_dump -Fc: ${(dumpMs / 1000).toFixed(1)} s, ${(statSync(file).size / 1e6).toFixed(1)} MB; pg_restore -j 2: ${(restoreMs / 1000).toFixed(1)} s; round trip ${((dumpMs + restoreMs) / 1000).toFixed(1)} s`);
+    console.log(
+      `  ${MEMBERS.toLocaleString("en-US")} members (${before.people} people, ${before.payments} payments, ${before.receipts} receipts) on ${new URL(server).host}`,
+    );
+    console.log(
+      `  pg_dump -Fc: ${(dumpMs / 1000).toFixed(1)} s, ${(statSync(file).size / 1e6).toFixed(1)} MB; pg_restore -j 2: ${(restoreMs / 1000).toFixed(1)} s; round trip ${((dumpMs + restoreMs) / 1000).toFixed(1)} s`,
+    );
     console.log(`  every table restored with the same row count: ${same ? "yes" : `NO: ${JSON.stringify({ before, after })}`}`);
   } finally {
     for (const db of [name, `${name}_restored`]) await admin.unsafe(`drop database if exists "${db}" with (force)`);

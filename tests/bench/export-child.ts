@@ -36,4 +36,15 @@ const rows = await file.done;
 const wallMs = performance.now() - started;
 clearInterval(sampler);
 await handle.close();
-console.log(JSON.stringify({ rows, bytes, firstByteMs, wallMs, baseRssMb: baseRss / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024, sampledPeakMb: peakSampled / 2 ** 20, peakHeapMb: peakHeap / 2 ** 20 }));
+console.log(
+  JSON.stringify({
+    rows,
+    bytes,
+    firstByteMs,
+    wallMs,
+    baseRssMb: baseRss / 2 ** 20,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    sampledPeakMb: peakSampled / 2 ** 20,
+    peakHeapMb: peakHeap / 2 ** 20,
+  }),
+);

@@ -38,7 +38,10 @@ interface ChildResult {
 
 function exportInChild(url: string, staffId: string, format: string): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "tests/bench/export-child.ts", url, staffId, format], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "tests/bench/export-child.ts", url, staffId, format], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.stderr.on("data", (c: Buffer) => (out += c.toString()));
@@ -60,14 +63,37 @@ function copySql(): string {
 
 async function psqlCeiling(url: string): Promise<{ wallMs: number; bytes: number }> {
   const started = performance.now();
-  const { stdout } = await run("bash", ["-c", `psql "$1" -Atc "$2" | wc -c`, "psql", url, `\\copy (${copySql()}) TO STDOUT CSV HEADER`], { maxBuffer: 1 << 20 });
+  const { stdout } = await run("bash", ["-c", `psql "$1" -Atc "$2" | wc -c`, "psql", url, `\\copy (${copySql()}) TO STDOUT CSV HEADER`], {
+    maxBuffer: 1 << 20,
+  });
   return { wallMs: performance.now() - started, bytes: Number(stdout.trim()) };
 }
 
 const fmt = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 
 async function searchP95(db: Parameters<typeof getMemberList>[0]): Promise<{ p50: number; p95: number; max: number; queries: number }> {
-  const terms = ["佐藤", "さとう", "サトウ", "sato", "tanaka", "田中 太郎", "yamada hanako", "smith", "o'brien", "4243@example.jp", "-4242@", "kizuna", "Sakura Trading", "さくら", "はな", "jennifer", "garcia", "林", "ken", "渡辺"];
+  const terms = [
+    "佐藤",
+    "さとう",
+    "サトウ",
+    "sato",
+    "tanaka",
+    "田中 太郎",
+    "yamada hanako",
+    "smith",
+    "o'brien",
+    "4243@example.jp",
+    "-4242@",
+    "kizuna",
+    "Sakura Trading",
+    "さくら",
+    "はな",
+    "jennifer",
+    "garcia",
+    "林",
+    "ken",
+    "渡辺",
+  ];
   const extra = ["", "&status=active", "&country=JP", "&type=corporate", "&sort=joined&dir=desc"];
   const times: number[] = [];
   for (let round = 0; round < 2; round++) {
@@ -86,7 +112,11 @@ async function searchP95(db: Parameters<typeof getMemberList>[0]): Promise<{ p50
 }
 
 export async function benchMembers(): Promise<void> {
-  const sizes = (process.env.BENCH_SIZES ?? "10000,100000,1000000").split(",").map(Number).filter((n) => n > 0).sort((a, b) => a - b);
+  const sizes = (process.env.BENCH_SIZES ?? "10000,100000,1000000")
+    .split(",")
+    .map(Number)
+    .filter((n) => n > 0)
+    .sort((a, b) => a - b);
   const server = await startTestPgServer();
   const name = `kizuna_bench_${randomBytes(3).toString("hex")}`;
   const admin = postgres(server.url("postgres"), { max: 1, onnotice: () => {} });
@@ -105,11 +135,15 @@ export async function benchMembers(): Promise<void> {
       console.log(`\n  N = ${fmt(n)} members (generated ${fmt(gen.people + gen.organisations)} more in ${gen.seconds.toFixed(1)} s)`);
       if (n === 100_000 || (sizes.length === 1 && n < 100_000)) {
         const s = await searchP95(handle.db);
-        console.log(`    member search (${s.queries} queries: kanji, kana, romaji, email, company, with filters; page + count): p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms`);
+        console.log(
+          `    member search (${s.queries} queries: kanji, kana, romaji, email, company, with filters; page + count): p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms`,
+        );
       }
       const ceiling = await psqlCeiling(url);
       const ceilingRate = n / (ceiling.wallMs / 1000);
-      console.log(`    psql \\copy (same SELECT, roll columns) TO STDOUT CSV: ${(ceiling.wallMs / 1000).toFixed(2)} s, ${fmt(ceilingRate)} rows/s, ${fmt(ceiling.bytes / 2 ** 20, 1)} MiB`);
+      console.log(
+        `    psql \\copy (same SELECT, roll columns) TO STDOUT CSV: ${(ceiling.wallMs / 1000).toFixed(2)} s, ${fmt(ceilingRate)} rows/s, ${fmt(ceiling.bytes / 2 ** 20, 1)} MiB`,
+      );
       for (const format of ["csv", "xlsx"]) {
         const r = await exportInChild(url, staff!.id, format);
         const rate = r.rows / (r.wallMs / 1000);

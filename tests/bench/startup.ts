@@ -28,7 +28,10 @@ async function startOnce(dataDir: string, port: number) {
   child.stderr.on("data", (c: Buffer) => (output += c.toString()));
   for (;;) {
     if (child.exitCode !== null) throw new Error(`app exited:\n${output}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -43,7 +46,20 @@ async function startOnce(dataDir: string, port: number) {
   };
 }
 
-const PUBLIC_PAGES = ["/", "/ja", "/membership", "/ja/membership", "/join", "/ja/join", "/donate", "/ja/donate", "/sponsor", "/ja/sponsor", "/sponsors", "/ja/sponsors"];
+const PUBLIC_PAGES = [
+  "/",
+  "/ja",
+  "/membership",
+  "/ja/membership",
+  "/join",
+  "/ja/join",
+  "/donate",
+  "/ja/donate",
+  "/sponsor",
+  "/ja/sponsor",
+  "/sponsors",
+  "/ja/sponsors",
+];
 
 async function javascriptPerPage(base: string): Promise<void> {
   if (!hasChromium) {
@@ -62,7 +78,9 @@ async function javascriptPerPage(base: string): Promise<void> {
       const files = await Promise.all(bodies);
       const gz = files.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0);
       const raw = files.reduce((n, b) => n + b.length, 0);
-      console.log(`  ${p.padEnd(15)} ${String(files.length).padStart(2)} scripts, ${(gz / 1024).toFixed(1)} KiB gzipped (${(raw / 1024).toFixed(0)} KiB raw)${gz > 100 * 1024 ? "  over the 100 KiB target" : ""}`);
+      console.log(
+        `  ${p.padEnd(15)} ${String(files.length).padStart(2)} scripts, ${(gz / 1024).toFixed(1)} KiB gzipped (${(raw / 1024).toFixed(0)} KiB raw)${gz > 100 * 1024 ? "  over the 100 KiB target" : ""}`,
+      );
       await page.close();
     }
   } finally {
@@ -78,7 +96,6 @@ export async function benchStartup(): Promise<void> {
     const cold = await startOnce(dir, port);
     await cold.stop();
     const warm: number[] = [];
-    let js = 0;
     for (let i = 0; i < 3; i++) {
       const run = await startOnce(dir, port);
       warm.push(run.seconds);

@@ -104,7 +104,9 @@ export async function benchStatements(): Promise<void> {
     let size = 0;
     for (let i = 0; i < pdfs; i++) size = (await renderStatementPdf(one!.data, i % 2 ? "en" : "ja", issuer)).length;
     const perPdf = (performance.now() - started) / pdfs;
-    console.log(`statement PDF: ${perPdf.toFixed(1)} ms each (${(size / 1024).toFixed(0)} KB); 10,000 PDFs ≈ ${((perPdf * 10_000) / 1000).toFixed(0)} s of worker time, spread over sends`);
+    console.log(
+      `statement PDF: ${perPdf.toFixed(1)} ms each (${(size / 1024).toFixed(0)} KB); 10,000 PDFs ≈ ${((perPdf * 10_000) / 1000).toFixed(0)} s of worker time, spread over sends`,
+    );
   } finally {
     await handle.close();
     await admin.unsafe(`drop database if exists "${name}" with (force)`);

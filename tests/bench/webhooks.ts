@@ -114,23 +114,33 @@ export async function benchWebhooks(): Promise<void> {
     // The app in its own process, as `npm start` runs it (web only: no outbox worker rendering
     // the receipts meanwhile), so the load generator here does not share its event loop.
     const port = await freePort();
-    const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), ...SERVER_NODE_FLAGS, "--import", "tsx", "app/server/main.ts"], {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        // The benchmark's app is a production build with the demo gateway and no email: said out loud.
-        UNSAFE_DEMO_IN_PRODUCTION: "payments,email",
-        SESSION_SECRET: "x".repeat(32),
-        STRIPE_SECRET_KEY: "",
-        STRIPE_WEBHOOK_SECRET: SECRET,
-        DATABASE_URL: dbUrl,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        BACKGROUND_JOBS: "off",
+    const child = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        ...SERVER_NODE_FLAGS,
+        "--import",
+        "tsx",
+        "app/server/main.ts",
+      ],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          // The benchmark's app is a production build with the demo gateway and no email: said out loud.
+          UNSAFE_DEMO_IN_PRODUCTION: "payments,email",
+          SESSION_SECRET: "x".repeat(32),
+          STRIPE_SECRET_KEY: "",
+          STRIPE_WEBHOOK_SECRET: SECRET,
+          DATABASE_URL: dbUrl,
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          BACKGROUND_JOBS: "off",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    );
     stopApp = async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -151,12 +161,26 @@ export async function benchWebhooks(): Promise<void> {
     const measuredMembers = members.slice(0, EVENTS);
     const makeEvents = (periodStart: number, created: number, list = measuredMembers) =>
       list.map((m, i) => {
-        const refs = { membershipId: m.id, subscriptionId: m.sub, customerId: m.cus, currency: "usd" as const, amount: price!.amount, interval: "year" as const };
+        const refs = {
+          membershipId: m.id,
+          subscriptionId: m.sub,
+          customerId: m.cus,
+          currency: "usd" as const,
+          amount: price!.amount,
+          interval: "year" as const,
+        };
         const invoiceId = `in_bench_${created}_${i}`;
         return JSON.stringify(
           stripeEvent(
             "invoice.paid",
-            invoiceShape(refs, { invoiceId, status: "paid", periodStart, periodEnd: addInterval(periodStart, "year"), created, billingReason: "subscription_cycle" }),
+            invoiceShape(refs, {
+              invoiceId,
+              status: "paid",
+              periodStart,
+              periodEnd: addInterval(periodStart, "year"),
+              created,
+              billingReason: "subscription_cycle",
+            }),
             created,
             `evt_bench_${created}_${i}`,
           ),
@@ -166,7 +190,11 @@ export async function benchWebhooks(): Promise<void> {
     // CPU time per delivery of each process, when the server runs on this machine.
     const [{ pid: backendPid }] = (await sql`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
     const postmasterPid = canMeasureCpu ? Number(processStatField(backendPid, 1)) : 0;
-    const cpu = () => ({ app: processCpuMs(child.pid!), pg: postmasterPid ? postgresCpuMs(postmasterPid) : 0, self: (process.cpuUsage().user + process.cpuUsage().system) / 1000 });
+    const cpu = () => ({
+      app: processCpuMs(child.pid!),
+      pg: postmasterPid ? postgresCpuMs(postmasterPid) : 0,
+      self: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+    });
 
     async function run(label: string, bodies: string[]) {
       const now = Math.floor(Date.now() / 1000);
@@ -218,7 +246,9 @@ export async function benchWebhooks(): Promise<void> {
       return row!;
     }
 
-    console.log(`  ${pg.label}; ${EVENTS} members; concurrency ${CONCURRENCY}; over HTTP to the built app in its own process (pool 10, BACKGROUND_JOBS=off); load average ${os.loadavg()[0]!.toFixed(2)}`);
+    console.log(
+      `  ${pg.label}; ${EVENTS} members; concurrency ${CONCURRENCY}; over HTTP to the built app in its own process (pool 10, BACKGROUND_JOBS=off); load average ${os.loadavg()[0]!.toFixed(2)}`,
+    );
     await run(`warm-up, not counted: ${WARM_UP} distinct invoice.paid for other members`, makeEvents(start, start + 5, warmUpMembers));
     // The ceiling: plain single-row inserts at the same concurrency through the same pool size,
     // measured before and after the webhook runs (the machine's disk flushes vary from minute to
@@ -245,7 +275,8 @@ export async function benchWebhooks(): Promise<void> {
     const ceilingBefore = await ceilingRun("plain single-row insert ceiling, before", () => small);
 
     const statements = STATEMENTS && pg.embedded;
-    if (STATEMENTS && !statements) console.log("    BENCH_PG_STATEMENTS=1 is ignored: it needs the embedded PostgreSQL (pg_stat_statements loaded at its start)");
+    if (STATEMENTS && !statements)
+      console.log("    BENCH_PG_STATEMENTS=1 is ignored: it needs the embedded PostgreSQL (pg_stat_statements loaded at its start)");
     if (statements) {
       await sql`create extension if not exists pg_stat_statements`;
       await sql`select pg_stat_statements_reset()`;
@@ -260,7 +291,9 @@ export async function benchWebhooks(): Promise<void> {
         order by total_exec_time + total_plan_time desc limit 10`;
       console.log(`    PostgreSQL per event, by statement (execution + planning, µs; pg_stat_statements):`);
       for (const row of rows) {
-        console.log(`      ${((row.exec * 1000) / EVENTS).toFixed(1).padStart(6)} + ${((row.plan * 1000) / EVENTS).toFixed(1).padStart(5)}  ${String(row.calls).padStart(6)} calls  ${row.query}`);
+        console.log(
+          `      ${((row.exec * 1000) / EVENTS).toFixed(1).padStart(6)} + ${((row.plan * 1000) / EVENTS).toFixed(1).padStart(5)}  ${String(row.calls).padStart(6)} calls  ${row.query}`,
+        );
       }
     }
     const a1 = await applied(c1);
@@ -277,17 +310,28 @@ export async function benchWebhooks(): Promise<void> {
     }
     const rate2 = await run(`with 30% duplicates (${EVENTS} + ${duplicates})`, mixed);
     const a2 = await applied(c2);
-    console.log(`    payments ${a2.payments}, receipts ${a2.receipts} for ${EVENTS} distinct events: duplicates applied ${a2.payments - EVENTS + (a2.receipts - EVENTS)}`);
-    const [{ unprocessed }] = (await sql`select count(*)::int as unprocessed from stripe_events where processed_at is null`) as unknown as [{ unprocessed: number }];
+    console.log(
+      `    payments ${a2.payments}, receipts ${a2.receipts} for ${EVENTS} distinct events: duplicates applied ${a2.payments - EVENTS + (a2.receipts - EVENTS)}`,
+    );
+    const [{ unprocessed }] = (await sql`select count(*)::int as unprocessed from stripe_events where processed_at is null`) as unknown as [
+      { unprocessed: number },
+    ];
     const [{ gaps }] = (await sql`select (max(seq) - count(*))::int as gaps from receipts`) as unknown as [{ gaps: number }];
     console.log(`    unprocessed events ${unprocessed}, receipt number gaps ${gaps}`);
 
     const ceilingAfter = await ceilingRun("plain single-row insert ceiling, after", () => small);
     const ceiling = Math.max(ceilingBefore, ceilingAfter);
-    console.log(`  ratio: ${((rate1 / ceiling) * 100).toFixed(1)}% (distinct), ${((rate2 / ceiling) * 100).toFixed(1)}% (with duplicates) of the ceiling (${ceiling.toFixed(0)}/s, the higher)`);
+    console.log(
+      `  ratio: ${((rate1 / ceiling) * 100).toFixed(1)}% (distinct), ${((rate2 / ceiling) * 100).toFixed(1)}% (with duplicates) of the ceiling (${ceiling.toFixed(0)}/s, the higher)`,
+    );
     const eventCeiling = await ceilingRun("for comparison, the same with an event's JSON (~3 KB) in each row", (i) => first[i % first.length]!);
     console.log(`    ratio to that: ${((rate1 / eventCeiling) * 100).toFixed(1)}% (distinct), ${((rate2 / eventCeiling) * 100).toFixed(1)}% (with duplicates)`);
-    console.log(`  load average during the run: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} on ${os.cpus().length} CPUs`);
+    console.log(
+      `  load average during the run: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")} on ${os.cpus().length} CPUs`,
+    );
   } finally {
     await stopApp();
     await handle.close();

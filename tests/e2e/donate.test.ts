@@ -1,7 +1,6 @@
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type DatabaseHandle } from "../../db/client";
-import { desc } from "drizzle-orm";
 import { donations, emailOutbox, funds, payments, people, receipts, staffUsers } from "../../db/schema";
 import { axeSerious, hasChromium, launchBrowser, type Browser } from "./browser";
 
@@ -64,7 +63,10 @@ describe.skipIf(!hasChromium)("giving with the demo gateway in Chromium", () => 
       .innerJoin(people, eq(people.id, donations.personId))
       .innerJoin(funds, eq(funds.id, donations.fundId))
       .where(eq(people.email, "hanako.e2e@example.jp"));
-    expect(gift).toMatchObject({ fund: "student-exchange", donation: { amount: 10000, currency: "JPY", status: "completed", tributeKind: "memory", tributeName: "佐藤 一郎" } });
+    expect(gift).toMatchObject({
+      fund: "student-exchange",
+      donation: { amount: 10000, currency: "JPY", status: "completed", tributeKind: "memory", tributeName: "佐藤 一郎" },
+    });
     const [payment] = await db.select().from(payments).where(eq(payments.donationId, gift!.donation.id));
     expect(payment).toMatchObject({ amount: 10000, currency: "JPY", fundId: gift!.donation.fundId });
     const [receipt] = await db.select().from(receipts).where(eq(receipts.paymentId, payment!.id));
@@ -80,7 +82,12 @@ describe.skipIf(!hasChromium)("giving with the demo gateway in Chromium", () => 
     await staffPage.getByLabel("Email address").fill("e2e-donations@kizuna.example");
     await staffPage.getByRole("button", { name: "Email me a sign-in link" }).click();
     await staffPage.getByText("If that address belongs to a staff user").waitFor();
-    const [signIn] = await db.select().from(emailOutbox).where(eq(emailOutbox.toEmail, "e2e-donations@kizuna.example")).orderBy(desc(emailOutbox.createdAt)).limit(1);
+    const [signIn] = await db
+      .select()
+      .from(emailOutbox)
+      .where(eq(emailOutbox.toEmail, "e2e-donations@kizuna.example"))
+      .orderBy(desc(emailOutbox.createdAt))
+      .limit(1);
     await staffPage.goto((signIn!.props as { url: string }).url);
     await staffPage.getByRole("button", { name: "Sign in" }).click();
     await staffPage.waitForURL(`${appUrl}/staff`);

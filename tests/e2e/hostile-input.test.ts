@@ -33,7 +33,12 @@ const failures: string[] = [];
 let requestsSent = 0;
 
 const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-const pattern = (path: string) => path.split("?")[0]!.replace(UUID_RE, ":id").replace(/\/R-\d+[-\d]*/g, "/:number").replace(/\/[A-Za-z0-9_-]{40,}(\.[A-Za-z0-9_.-]+)?/g, "/:token");
+const pattern = (path: string) =>
+  path
+    .split("?")[0]!
+    .replace(UUID_RE, ":id")
+    .replace(/\/R-\d+[-\d]*/g, "/:number")
+    .replace(/\/[A-Za-z0-9_-]{40,}(\.[A-Za-z0-9_.-]+)?/g, "/:token");
 const isStaff = (path: string) => path.startsWith("/staff");
 
 type Init = Omit<RequestInit, "headers"> & { headers?: Record<string, string>; duplex?: "half" };
@@ -44,7 +49,13 @@ async function send(path: string, init: Init = {}, staff = isStaff(path), onSign
   requestsSent += 1;
   let response = await fetch(`${appUrl}${path}`, { ...init, headers, redirect: "manual", signal: AbortSignal.timeout(20_000) });
   // A staff form may have ended the fuzzing user's session (their own role, say): sign in again and resend.
-  if (staff && response.status >= 300 && response.status < 400 && response.headers.get("location")?.includes("/staff/sign-in") && !(init.body instanceof ReadableStream)) {
+  if (
+    staff &&
+    response.status >= 300 &&
+    response.status < 400 &&
+    response.headers.get("location")?.includes("/staff/sign-in") &&
+    !(init.body instanceof ReadableStream)
+  ) {
     await response.arrayBuffer();
     staffCookie = await signInStaff(appUrl, sql, STAFF_EMAIL);
     await onSignIn?.();
@@ -81,7 +92,11 @@ async function probe(label: string, path: string, init: Init = {}) {
 async function oversized(path: string, chunked: boolean): Promise<number> {
   const mark = await watch.mark();
   const chunk = Buffer.from(`a=${"x".repeat(100_000)}&`);
-  const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded", Origin: appUrl, ...(isStaff(path) ? { Cookie: staffCookie } : {}) };
+  const headers: Record<string, string> = {
+    "Content-Type": "application/x-www-form-urlencoded",
+    Origin: appUrl,
+    ...(isStaff(path) ? { Cookie: staffCookie } : {}),
+  };
   if (!chunked) headers["Content-Length"] = String(chunk.length * 30);
   requestsSent += 1;
   const status = await new Promise<number>((resolve, reject) => {
@@ -152,27 +167,83 @@ const hostileString = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 5 }),
   fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
   fc.double().map(String),
-  fc.tuple(fc.integer({ min: 0, max: 99999 }), fc.integer({ min: 0, max: 19 }), fc.integer({ min: 0, max: 39 })).map(([y, m, d]) => `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`),
+  fc
+    .tuple(fc.integer({ min: 0, max: 99999 }), fc.integer({ min: 0, max: 19 }), fc.integer({ min: 0, max: 39 }))
+    .map(([y, m, d]) => `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`),
 );
 
 /** A member who paid, a gift and a company, made as people make them (the forms and the demo checkout), so their pages' forms are there to attack. */
 async function seedThroughForms() {
   const submit = async (path: string, fields: Record<string, string>) => {
-    const response = await send(path, { method: "POST", body: new URLSearchParams(fields).toString(), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    const response = await send(path, {
+      method: "POST",
+      body: new URLSearchParams(fields).toString(),
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
     await response.arrayBuffer();
     const location = response.headers.get("location");
     if (response.status !== 303 || !location) throw new Error(`${path} answered ${response.status}`);
     return new URL(location, appUrl).pathname;
   };
-  const person = { familyName: "山田", givenName: "太郎", email: "fuzz-taro@example.jp", country: "JP", postalCode: "150-0001", prefecture: "13", state: "", city: "渋谷区", addressLine1: "神宮前1-2-3", addressLine2: "", preferredLocale: "ja" };
-  const checkout = await submit("/ja/join", { ...person, tier: "individual", currency: "JPY", interval: "year", familyNameKana: "ヤマダ", givenNameKana: "タロウ", partnership: "" });
+  const person = {
+    familyName: "山田",
+    givenName: "太郎",
+    email: "fuzz-taro@example.jp",
+    country: "JP",
+    postalCode: "150-0001",
+    prefecture: "13",
+    state: "",
+    city: "渋谷区",
+    addressLine1: "神宮前1-2-3",
+    addressLine2: "",
+    preferredLocale: "ja",
+  };
+  const checkout = await submit("/ja/join", {
+    ...person,
+    tier: "individual",
+    currency: "JPY",
+    interval: "year",
+    familyNameKana: "ヤマダ",
+    givenNameKana: "タロウ",
+    partnership: "",
+  });
   await submit(checkout, { outcome: "pay" });
-  const gift = await submit("/ja/donate", { ...person, currency: "JPY", preset: "", amount: "5000", interval: "once", fund: "general", tributeKind: "", tributeName: "", notifyEmail: "", notifyName: "", notifyLocale: "" });
+  const gift = await submit("/ja/donate", {
+    ...person,
+    currency: "JPY",
+    preset: "",
+    amount: "5000",
+    interval: "once",
+    fund: "general",
+    tributeKind: "",
+    tributeName: "",
+    notifyEmail: "",
+    notifyName: "",
+    notifyLocale: "",
+  });
   await submit(gift, { outcome: "pay" });
   await submit("/sponsor", {
-    tier: "gold", currency: "USD", payment: "invoice", legalNameEn: "Fuzz Industries", legalNameJa: "", legalNameKana: "", website: "", jpCorporateNumber: "", country: "US",
-    postalCode: "55102", region: "MN", city: "St. Paul", addressLine1: "1 Main St", addressLine2: "", primaryFamilyName: "Smith", primaryGivenName: "Ann",
-    primaryEmail: "ann@fuzz.example", preferredLocale: "en", billingSame: "on", poNumber: "", showOnSponsorsPage: "on",
+    tier: "gold",
+    currency: "USD",
+    payment: "invoice",
+    legalNameEn: "Fuzz Industries",
+    legalNameJa: "",
+    legalNameKana: "",
+    website: "",
+    jpCorporateNumber: "",
+    country: "US",
+    postalCode: "55102",
+    region: "MN",
+    city: "St. Paul",
+    addressLine1: "1 Main St",
+    addressLine2: "",
+    primaryFamilyName: "Smith",
+    primaryGivenName: "Ann",
+    primaryEmail: "ann@fuzz.example",
+    preferredLocale: "en",
+    billingSame: "on",
+    poNumber: "",
+    showOnSponsorsPage: "on",
   });
 }
 
@@ -183,7 +254,14 @@ beforeAll(async () => {
   await admin.end({ timeout: 5 });
   const dbUrl = Object.assign(new URL(inject("pgAdminUrl")), { pathname: `/${dbName}` }).toString();
   const port = await freePort();
-  instance = await startInstance({ NODE_ENV: "test", HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: dbUrl, APP_URL: `http://127.0.0.1:${port}`, STRIPE_WEBHOOK_SECRET: "whsec_hostile_fake_0123456789abcdef" });
+  instance = await startInstance({
+    NODE_ENV: "test",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    DATABASE_URL: dbUrl,
+    APP_URL: `http://127.0.0.1:${port}`,
+    STRIPE_WEBHOOK_SECRET: "whsec_hostile_fake_0123456789abcdef",
+  });
   appUrl = instance.url;
   sql = postgres(dbUrl, { max: 2, onnotice: () => {} });
   handle = connect(dbUrl);
@@ -195,7 +273,22 @@ beforeAll(async () => {
   await seedThroughForms();
 
   // Read the app as a visitor and as staff: its forms, query parameters and ids in paths.
-  const seeds = ["/", "/ja", "/join", "/ja/join", "/donate", "/ja/donate", "/sponsor", "/ja/sponsor", "/sponsors", "/membership", "/staff", "/staff/members?q=fuzz", "/staff/members?q=Fuzz%20Industries", "/staff/donations/statement"];
+  const seeds = [
+    "/",
+    "/ja",
+    "/join",
+    "/ja/join",
+    "/donate",
+    "/ja/donate",
+    "/sponsor",
+    "/ja/sponsor",
+    "/sponsors",
+    "/membership",
+    "/staff",
+    "/staff/members?q=fuzz",
+    "/staff/members?q=Fuzz%20Industries",
+    "/staff/donations/statement",
+  ];
   // The sign-in form, as someone not signed in sees it.
   const signIn = await fetch(`${appUrl}/staff/sign-in`);
   forms.push(...readPage(await signIn.text(), `${appUrl}/staff/sign-in`, new URL(appUrl).origin).forms.filter((f) => f.method === "POST"));
@@ -224,7 +317,9 @@ beforeAll(async () => {
         const names = params.get(target) ?? new Set<string>();
         for (const f of form.fields) names.add(f.name);
         params.set(target, names);
-      } else if (!forms.some((f) => pattern(f.action) === pattern(form.action) && f.fields.map((x) => x.name).join() === form.fields.map((x) => x.name).join())) {
+      } else if (
+        !forms.some((f) => pattern(f.action) === pattern(form.action) && f.fields.map((x) => x.name).join() === form.fields.map((x) => x.name).join())
+      ) {
         forms.push(form);
       }
     }
@@ -240,7 +335,8 @@ beforeAll(async () => {
     if (key !== path.split("?")[0]) idPaths.push({ path: path.split("?")[0]!, staff: isStaff(path) });
   }
   for (const [path, names] of params) getTargets.push({ path, params: [...names].filter(Boolean), staff: isStaff(path) });
-  if (process.env.FUZZ_DEBUG) console.log({ seen: [...seen], forms: forms.map((f) => `${f.action} ${f.fields.map((x) => x.name).join(",")}`), getTargets, idPaths });
+  if (process.env.FUZZ_DEBUG)
+    console.log({ seen: [...seen], forms: forms.map((f) => `${f.action} ${f.fields.map((x) => x.name).join(",")}`), getTargets, idPaths });
 }, 120_000);
 
 afterAll(async () => {
@@ -299,7 +395,9 @@ describe("hostile input never reaches a 5xx, and a refused request changes nothi
       }),
       { numRuns: RUNS, endOnFailure: true },
     );
-    console.log(`hostile query parameters and path ids: ${RUNS} cases over ${getTargets.length} pages and ${idPaths.length} id paths in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `hostile query parameters and path ids: ${RUNS} cases over ${getTargets.length} pages and ${idPaths.length} id paths in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
     expect(failures).toEqual([]);
   }, 600_000);
 
@@ -311,9 +409,17 @@ describe("hostile input never reaches a 5xx, and a refused request changes nothi
       expect([400, 415], `${label} text/plain`).toContain(typed.status);
       const json = await probe(`${label} json`, form.action, { method: "POST", body: '{"a":1}', headers: { "Content-Type": "application/json" } });
       expect([400, 415], `${label} json`).toContain(json.status);
-      const broken = await probe(`${label} broken multipart`, form.action, { method: "POST", body: "--xx\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunfinished", headers: { "Content-Type": "multipart/form-data; boundary=xx" } });
+      const broken = await probe(`${label} broken multipart`, form.action, {
+        method: "POST",
+        body: '--xx\r\nContent-Disposition: form-data; name="a"\r\n\r\nunfinished',
+        headers: { "Content-Type": "multipart/form-data; boundary=xx" },
+      });
       expect([400, 415], `${label} broken multipart`).toContain(broken.status);
-      const foreign = await probe(`${label} cross-origin`, form.action, { method: "POST", body: encodeForm(defaultValues(form), false).body as string, headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://evil.example" } });
+      const foreign = await probe(`${label} cross-origin`, form.action, {
+        method: "POST",
+        body: encodeForm(defaultValues(form), false).body as string,
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://evil.example" },
+      });
       expect(foreign.status, `${label} cross-origin`).toBe(403);
       expect(foreign.text, `${label} cross-origin page`).toMatch(form.action.startsWith("/ja") ? /別のサイト/ : /another site/);
       const huge = await oversized(form.action, false);

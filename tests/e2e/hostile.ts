@@ -136,11 +136,18 @@ export class WriteWatch {
 /** A staff user's session cookie, got as a person gets it: the sign-in form, the emailed link, its button. */
 export async function signInStaff(appUrl: string, sql: Sql, email: string): Promise<string> {
   const post = (path: string, form: Record<string, string>) =>
-    fetch(`${appUrl}${path}`, { method: "POST", redirect: "manual", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: appUrl }, body: new URLSearchParams(form) });
+    fetch(`${appUrl}${path}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: appUrl },
+      body: new URLSearchParams(form),
+    });
   await sql`delete from sign_in_requests`;
   const asked = await post("/staff/sign-in", { email });
   if (asked.status >= 400) throw new Error(`sign-in form answered ${asked.status}`);
-  const [mail] = await sql<{ url: string }[]>`select props->>'url' as url from email_outbox where to_email = ${email} and template = 'sign-in-link' order by created_at desc limit 1`;
+  const [mail] = await sql<
+    { url: string }[]
+  >`select props->>'url' as url from email_outbox where to_email = ${email} and template = 'sign-in-link' order by created_at desc limit 1`;
   if (!mail) throw new Error(`no sign-in email for ${email}`);
   const token = new URL(mail.url).searchParams.get("token")!;
   const verified = await post("/staff/verify", { token });

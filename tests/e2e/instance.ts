@@ -7,7 +7,11 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 export function startInstance(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "app/server/main.ts"], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "app/server/main.ts"], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const timer = setTimeout(() => reject(new Error(`an instance did not start within 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {

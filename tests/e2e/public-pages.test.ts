@@ -75,7 +75,13 @@ describe.skipIf(!hasChromium)("public pages in Chromium", () => {
       if (r.resourceType() === "script") scripts.push(new URL(r.url()).pathname);
     });
     await page.goto(`${appUrl}/ja`, { waitUntil: "networkidle" });
-    const names = () => scripts.map((s) => s.split("/").pop()!.replace(/-[A-Z0-9]{8}\.js$/, ""));
+    const names = () =>
+      scripts.map((s) =>
+        s
+          .split("/")
+          .pop()!
+          .replace(/-[A-Z0-9]{8}\.js$/, ""),
+      );
     // The Japanese site strings only: no English, no other page's strings, no zod, no console strings.
     expect(names().filter((n) => /^(site|join|donate|sponsor|checkout|receipts|details|en\.staff|ja\.staff)$/.test(n))).toEqual(["site"]);
     expect(scripts.some((s) => /\/locales\/en\//.test(s))).toBe(false);

@@ -73,7 +73,12 @@ describe.skipIf(!hasChromium)("a company sponsors in Japanese with the demo gate
     await staffPage.getByLabel("Email address").fill("treasurer@kizuna.example");
     await staffPage.getByRole("button", { name: "Email me a sign-in link" }).click();
     await staffPage.getByText("If that address belongs to a staff user").waitFor();
-    const [signIn] = await handle.db.select().from(emailOutbox).where(eq(emailOutbox.toEmail, "treasurer@kizuna.example")).orderBy(desc(emailOutbox.createdAt)).limit(1);
+    const [signIn] = await handle.db
+      .select()
+      .from(emailOutbox)
+      .where(eq(emailOutbox.toEmail, "treasurer@kizuna.example"))
+      .orderBy(desc(emailOutbox.createdAt))
+      .limit(1);
     await staffPage.goto((signIn!.props as { url: string }).url);
     await staffPage.getByRole("button", { name: "Sign in" }).click();
     await staffPage.waitForURL(`${appUrl}/staff`);

@@ -83,29 +83,63 @@ describe("two instances on one database", () => {
     const [person] = await db.insert(people).values({ email: "renews@example.org", familyName: "Renew", givenName: "Ray", country: "US" }).returning();
     const [renewing] = await db
       .insert(memberships)
-      .values({ personId: person!.id, tierId: individual!.id, status: "active", currency: "USD", interval: "year", currentPeriodStart: new Date(Date.now() - 340 * DAY), currentPeriodEnd: new Date(Date.now() + 25 * DAY) })
+      .values({
+        personId: person!.id,
+        tierId: individual!.id,
+        status: "active",
+        currency: "USD",
+        interval: "year",
+        currentPeriodStart: new Date(Date.now() - 340 * DAY),
+        currentPeriodEnd: new Date(Date.now() + 25 * DAY),
+      })
       .returning();
     ids.reminder = renewing!.id;
     const [comped] = await db
       .insert(memberships)
-      .values({ personId: person!.id, tierId: individual!.id, status: "comped", compedUntil: new Date(Date.now() - 60_000), currency: "USD", interval: "year", currentPeriodEnd: new Date(Date.now() + 100 * DAY) })
+      .values({
+        personId: person!.id,
+        tierId: individual!.id,
+        status: "comped",
+        compedUntil: new Date(Date.now() - 60_000),
+        currency: "USD",
+        interval: "year",
+        currentPeriodEnd: new Date(Date.now() + 100 * DAY),
+      })
       .returning();
     ids.comped = comped!.id;
     const [gold] = await db.select().from(tiers).where(eq(tiers.slug, "gold"));
-    const [goldPrice] = await db.select().from(tierPrices).where(and(eq(tierPrices.tierId, gold!.id), eq(tierPrices.currency, "USD"), eq(tierPrices.interval, "year"), eq(tierPrices.active, true)));
+    const [goldPrice] = await db
+      .select()
+      .from(tierPrices)
+      .where(and(eq(tierPrices.tierId, gold!.id), eq(tierPrices.currency, "USD"), eq(tierPrices.interval, "year"), eq(tierPrices.active, true)));
     const [org] = await db.insert(organisations).values({ legalNameEn: "Twin Instances Inc.", billingEmail: "ap@twin.example.com", country: "US" }).returning();
     const [payer] = await db.insert(people).values({ email: "ap@twin.example.com", familyName: "Payable", givenName: "Accounts", country: "US" }).returning();
     await db.insert(organisationContacts).values({ organisationId: org!.id, personId: payer!.id, role: "billing" });
     const [company] = await db
       .insert(memberships)
-      .values({ organisationId: org!.id, tierId: gold!.id, priceId: goldPrice!.id, status: "active", currency: "USD", interval: "year", stripeInvoiceId: "in_demo_twinfirst", currentPeriodStart: new Date(Date.now() - 350 * DAY), currentPeriodEnd: new Date(Date.now() + 15 * DAY) })
+      .values({
+        organisationId: org!.id,
+        tierId: gold!.id,
+        priceId: goldPrice!.id,
+        status: "active",
+        currency: "USD",
+        interval: "year",
+        stripeInvoiceId: "in_demo_twinfirst",
+        currentPeriodStart: new Date(Date.now() - 350 * DAY),
+        currentPeriodEnd: new Date(Date.now() + 15 * DAY),
+      })
       .returning();
     ids.company = company!.id;
     // A pending membership for the webhooks, and emails waiting in the outbox.
-    const [paying] = await db.insert(memberships).values({ personId: person!.id, tierId: individual!.id, status: "pending", currency: "USD", interval: "year" }).returning();
+    const [paying] = await db
+      .insert(memberships)
+      .values({ personId: person!.id, tierId: individual!.id, status: "pending", currency: "USD", interval: "year" })
+      .returning();
     ids.membership = paying!.id;
     const { locale: _l, ...welcome } = templates.welcome.previews.en as Record<string, unknown>;
-    await db.insert(emailOutbox).values(Array.from({ length: 12 }, (_, i) => ({ template: "welcome", locale: "en", toEmail: `queued${i}@example.org`, props: welcome })));
+    await db
+      .insert(emailOutbox)
+      .values(Array.from({ length: 12 }, (_, i) => ({ template: "welcome", locale: "en", toEmail: `queued${i}@example.org`, props: welcome })));
 
     const common = {
       NODE_ENV: "test",
@@ -137,11 +171,27 @@ describe("two instances on one database", () => {
 
   it("applies a webhook delivered to both at once once, and shares out different ones", async () => {
     const now = Math.floor(Date.now() / 1000) - 30;
-    const refs = { membershipId: ids.membership, subscriptionId: `sub_${randomBytes(6).toString("hex")}`, customerId: "cus_twin", currency: "usd" as const, amount: 6000, interval: "year" as const };
-    const invoice = (id: string, start: number) => stripeEvent("invoice.paid", invoiceShape(refs, { invoiceId: id, status: "paid", periodStart: start, periodEnd: addInterval(start, "year"), created: now }), now);
+    const refs = {
+      membershipId: ids.membership,
+      subscriptionId: `sub_${randomBytes(6).toString("hex")}`,
+      customerId: "cus_twin",
+      currency: "usd" as const,
+      amount: 6000,
+      interval: "year" as const,
+    };
+    const invoice = (id: string, start: number) =>
+      stripeEvent(
+        "invoice.paid",
+        invoiceShape(refs, { invoiceId: id, status: "paid", periodStart: start, periodEnd: addInterval(start, "year"), created: now }),
+        now,
+      );
     const post = async (url: string, event: ReturnType<typeof stripeEvent>) => {
       const body = JSON.stringify(event);
-      const response = await fetch(`${url}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": signPayload(body, SECRET) }, body });
+      const response = await fetch(`${url}/webhooks/stripe`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Stripe-Signature": signPayload(body, SECRET) },
+        body,
+      });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
     const first = invoice(`in_${randomBytes(6).toString("hex")}`, now);
@@ -162,22 +212,68 @@ describe("two instances on one database", () => {
   it("each background job's work is done once: reminders, the company's renewal invoice, the comp's end, statements", async () => {
     const db = handle.db;
     // Both instances' schedules ran at start-up; give the slower one time to finish.
-    await expect.poll(async () => (await db.select().from(corporateInvoices).where(and(eq(corporateInvoices.membershipId, ids.company), eq(corporateInvoices.status, "open")))).length, { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (
+            await db
+              .select()
+              .from(corporateInvoices)
+              .where(and(eq(corporateInvoices.membershipId, ids.company), eq(corporateInvoices.status, "open")))
+          ).length,
+        { timeout: 15_000 },
+      )
+      .toBe(1);
     await expect.poll(async () => (await db.select().from(memberships).where(eq(memberships.id, ids.comped)))[0]!.status, { timeout: 15_000 }).toBe("active");
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const reminders = await db.select().from(emailOutbox).where(and(eq(emailOutbox.toEmail, "renews@example.org"), eq(emailOutbox.template, "renewal-reminder")));
+    const reminders = await db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.toEmail, "renews@example.org"), eq(emailOutbox.template, "renewal-reminder")));
     expect(reminders).toHaveLength(1);
-    const renewalInvoices = await db.select().from(corporateInvoices).where(and(eq(corporateInvoices.membershipId, ids.company), eq(corporateInvoices.kind, "renewal")));
+    const renewalInvoices = await db
+      .select()
+      .from(corporateInvoices)
+      .where(and(eq(corporateInvoices.membershipId, ids.company), eq(corporateInvoices.kind, "renewal")));
     expect(renewalInvoices).toHaveLength(1);
-    expect(await db.select().from(emailOutbox).where(and(eq(emailOutbox.organisationId, (await db.select().from(memberships).where(eq(memberships.id, ids.company)))[0]!.organisationId!), eq(emailOutbox.template, "corporate-renewal-invoice")))).toHaveLength(1);
-    expect(await db.select().from(auditLog).where(and(eq(auditLog.action, "membership.comp_end"), eq(auditLog.subjectId, ids.comped)))).toHaveLength(1);
+    expect(
+      await db
+        .select()
+        .from(emailOutbox)
+        .where(
+          and(
+            eq(emailOutbox.organisationId, (await db.select().from(memberships).where(eq(memberships.id, ids.company)))[0]!.organisationId!),
+            eq(emailOutbox.template, "corporate-renewal-invoice"),
+          ),
+        ),
+    ).toHaveLength(1);
+    expect(
+      await db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, "membership.comp_end"), eq(auditLog.subjectId, ids.comped))),
+    ).toHaveLength(1);
 
     // Year-end statements, queued by both instances at once (as each one's January run would).
     const [fund] = await db.select().from(funds).where(eq(funds.slug, "general"));
-    const donors = await db.insert(people).values(Array.from({ length: 4 }, (_, i) => ({ email: `donor${i}@example.org`, familyName: "Donor", givenName: `N${i}`, country: "US" }))).returning();
+    const donors = await db
+      .insert(people)
+      .values(Array.from({ length: 4 }, (_, i) => ({ email: `donor${i}@example.org`, familyName: "Donor", givenName: `N${i}`, country: "US" })))
+      .returning();
     for (const donor of donors) {
-      const [gift] = await db.insert(donations).values({ personId: donor.id, fundId: fund!.id, amount: 5000, currency: "USD", interval: "once", status: "completed" }).returning();
-      await db.insert(payments).values({ donationId: gift!.id, personId: donor.id, fundId: fund!.id, amount: 5000, currency: "USD", method: "card", paidAt: new Date("2025-06-01T00:00:00Z") });
+      const [gift] = await db
+        .insert(donations)
+        .values({ personId: donor.id, fundId: fund!.id, amount: 5000, currency: "USD", interval: "once", status: "completed" })
+        .returning();
+      await db.insert(payments).values({
+        donationId: gift!.id,
+        personId: donor.id,
+        fundId: fund!.id,
+        amount: 5000,
+        currency: "USD",
+        method: "card",
+        paidAt: new Date("2025-06-01T00:00:00Z"),
+      });
     }
     const second = connect(dbUrl, { max: 2 });
     try {
@@ -186,14 +282,28 @@ describe("two instances on one database", () => {
     } finally {
       await second.close();
     }
-    const statements = await db.select().from(emailOutbox).where(and(eq(emailOutbox.template, "giving-statement"), inArray(emailOutbox.personId, donors.map((d) => d.id))));
+    const statements = await db
+      .select()
+      .from(emailOutbox)
+      .where(
+        and(
+          eq(emailOutbox.template, "giving-statement"),
+          inArray(
+            emailOutbox.personId,
+            donors.map((d) => d.id),
+          ),
+        ),
+      );
     expect(statements).toHaveLength(4);
   });
 
   it("sends every outbox email once, both instances together within the shared rate", async () => {
     const db = handle.db;
     await expect
-      .poll(async () => (await db.select({ status: emailOutbox.status }).from(emailOutbox)).filter((r) => r.status === "pending" || r.status === "sending").length, { timeout: 60_000, interval: 250 })
+      .poll(
+        async () => (await db.select({ status: emailOutbox.status }).from(emailOutbox)).filter((r) => r.status === "pending" || r.status === "sending").length,
+        { timeout: 60_000, interval: 250 },
+      )
       .toBe(0);
     const sent = await db.select().from(emailOutbox).where(eq(emailOutbox.status, "sent"));
     expect(sent.length).toBeGreaterThanOrEqual(12);
@@ -219,7 +329,11 @@ describe("two instances on one database", () => {
       });
     await signIn(instances[0]!.url);
     await signIn(instances[1]!.url);
-    const rows = await handle.db.select({ ip: signInRequests.ip }).from(signInRequests).where(eq(signInRequests.email, "proxy-test@example.org")).orderBy(signInRequests.id);
+    const rows = await handle.db
+      .select({ ip: signInRequests.ip })
+      .from(signInRequests)
+      .where(eq(signInRequests.email, "proxy-test@example.org"))
+      .orderBy(signInRequests.id);
     expect(rows.map((r) => r.ip)).toEqual(["203.0.113.9", expect.stringMatching(/^(::ffff:)?127\.0\.0\.1$/)]);
   });
 });

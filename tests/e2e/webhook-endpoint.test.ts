@@ -18,7 +18,12 @@ const post = (body: string, headers: Record<string, string> = {}) =>
 
 describe("the Stripe webhook endpoint on the running server", () => {
   it("stores a signed event once, answers a second delivery as a duplicate, and keeps the exact JSON", async () => {
-    const event = stripeEvent("customer.tax_id.created", { id: "txi_e2e", object: "tax_id", value: "東京都 1234" }, Math.floor(Date.now() / 1000), `evt_e2e_${Date.now()}`);
+    const event = stripeEvent(
+      "customer.tax_id.created",
+      { id: "txi_e2e", object: "tax_id", value: "東京都 1234" },
+      Math.floor(Date.now() / 1000),
+      `evt_e2e_${Date.now()}`,
+    );
     const body = JSON.stringify(event);
     const first = await post(body, { "Stripe-Signature": signPayload(body, E2E_WEBHOOK_SECRET) });
     expect(first.status).toBe(200);

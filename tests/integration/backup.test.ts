@@ -40,7 +40,9 @@ function run(command: string, args: string[], input?: NodeJS.ReadableStream): Pr
 async function contents(url: string) {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    const tables = await sql<{ name: string }[]>`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`;
+    const tables = await sql<
+      { name: string }[]
+    >`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`;
     const out: Record<string, { rows: number; digest: string }> = {};
     for (const { name } of tables) {
       const [row] = await sql.unsafe<{ rows: number; digest: string | null }[]>(
@@ -65,10 +67,24 @@ describe("backups", () => {
     }
     // Data in every kind of table: Japanese members (generated search columns), a paid membership
     // (payment, receipt, emails, Stripe events), a member added by staff.
-    await makeMember(t.db, { familyName: "山田", givenName: "太郎", familyNameKana: "ヤマダ", givenNameKana: "タロウ", country: "JP", region: "13", preferredLocale: "ja" });
+    await makeMember(t.db, {
+      familyName: "山田",
+      givenName: "太郎",
+      familyNameKana: "ヤマダ",
+      givenNameKana: "タロウ",
+      country: "JP",
+      region: "13",
+      preferredLocale: "ja",
+    });
     const { refs } = await createPendingMembership(t.db, { currency: "JPY" });
     const now = Math.floor(Date.now() / 1000) - 60;
-    const invoice = invoiceShape(refs, { invoiceId: `in_${randomBytes(8).toString("hex")}`, status: "paid", periodStart: now, periodEnd: addInterval(now, "year"), created: now });
+    const invoice = invoiceShape(refs, {
+      invoiceId: `in_${randomBytes(8).toString("hex")}`,
+      status: "paid",
+      periodStart: now,
+      periodEnd: addInterval(now, "year"),
+      created: now,
+    });
     for (const event of invoicePaidEvents(invoice, { created: now }).all) expect((await deliver(t.db, billingEnv(), event)).status).toBe(200);
     const before = await contents(t.url);
     expect(before.people!.rows).toBeGreaterThanOrEqual(2);

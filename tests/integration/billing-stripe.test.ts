@@ -32,11 +32,17 @@ describe("npm run stripe:sync", () => {
 
     stripeCalls.length = 0;
     const second = await syncStripeCatalogue(t.db, stripe);
-    expect(second).toEqual({ products: { created: 0, updated: 0, unchanged: first.products.created }, prices: { created: 0, replaced: 0, unchanged: priceRows.length } });
+    expect(second).toEqual({
+      products: { created: 0, updated: 0, unchanged: first.products.created },
+      prices: { created: 0, replaced: 0, unchanged: priceRows.length },
+    });
     expect(stripeCalls.filter((c) => c.method === "POST")).toHaveLength(0);
 
     const [tier] = await t.db.select().from(tiers).where(eq(tiers.slug, "individual"));
-    await t.db.update(tierPrices).set({ amount: 9000 }).where(and(eq(tierPrices.tierId, tier!.id), eq(tierPrices.lookupKey, "individual_yearly_jpy")));
+    await t.db
+      .update(tierPrices)
+      .set({ amount: 9000 })
+      .where(and(eq(tierPrices.tierId, tier!.id), eq(tierPrices.lookupKey, "individual_yearly_jpy")));
     const third = await syncStripeCatalogue(t.db, stripe);
     expect(third.prices).toEqual({ created: 0, replaced: 1, unchanged: priceRows.length - 1 });
     expect(fakeCatalogue.prices.get(yen.id)).toMatchObject({ active: false, lookup_key: null });
@@ -85,17 +91,26 @@ describe("npm run stripe:sync on a database that is not ready", () => {
     url.pathname = `/${name}`;
     const run = (databaseUrl: string) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = execFile(process.execPath, ["--import", "tsx", "app/modules/billing/commands/stripe-sync.ts"], {
-          env: { ...process.env, DATABASE_URL: databaseUrl, STRIPE_SECRET_KEY: "sk_test_fake", NODE_ENV: "test" },
-          timeout: 30_000,
-        }, () => {});
+        const child = execFile(
+          process.execPath,
+          ["--import", "tsx", "app/modules/billing/commands/stripe-sync.ts"],
+          {
+            env: { ...process.env, DATABASE_URL: databaseUrl, STRIPE_SECRET_KEY: "sk_test_fake", NODE_ENV: "test" },
+            timeout: 30_000,
+          },
+          () => {},
+        );
         let stderr = "";
         child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
         child.on("exit", (code) => resolve({ code, stderr }));
       });
     try {
       const empty = await run(url.toString());
-      expect(empty).toEqual({ code: 1, stderr: "The database at DATABASE_URL has no Kizuna tables yet. Run `npm run db:migrate` (and `npm run db:seed`) first, or start the app once: it migrates at start-up.\n" });
+      expect(empty).toEqual({
+        code: 1,
+        stderr:
+          "The database at DATABASE_URL has no Kizuna tables yet. Run `npm run db:migrate` (and `npm run db:seed`) first, or start the app once: it migrates at start-up.\n",
+      });
       url.port = "1"; // nothing listens there
       const unreachable = await run(url.toString());
       expect(unreachable.code).toBe(1);

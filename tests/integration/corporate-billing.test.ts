@@ -22,7 +22,6 @@ const env = billingEnv();
 
 useStripeMock();
 
-
 function membershipIdFrom(location: string | null): string {
   const m = /[?&]m=([0-9a-f-]{36})/.exec(location ?? "");
   if (!m) throw new Error(`no membership id in ${location}`);
@@ -41,7 +40,12 @@ async function staffUser() {
  * What Stripe sends when the invoice is paid: by bank transfer into Stripe, the transfer's charge
  * (customer_balance), invoice_payment.paid and invoice.paid; paid out of band, invoice.paid alone.
  */
-function paidEvents(m: { id: string; organisationId: string | null; stripeInvoiceId: string | null; poNumber: string | null }, amount: number, currency: "usd" | "jpy", paidBy: "bank_transfer" | "out_of_band") {
+function paidEvents(
+  m: { id: string; organisationId: string | null; stripeInvoiceId: string | null; poNumber: string | null },
+  amount: number,
+  currency: "usd" | "jpy",
+  paidBy: "bank_transfer" | "out_of_band",
+) {
   const now = Math.floor(Date.now() / 1000);
   const invoice = corporateInvoiceShape({
     invoiceId: m.stripeInvoiceId!,
@@ -82,7 +86,10 @@ describe("corporate membership by invoice", () => {
       .from(organisationContacts)
       .innerJoin(people, eq(people.id, organisationContacts.personId))
       .where(eq(organisationContacts.organisationId, org!.id));
-    expect(contacts.map((c) => `${c.role}:${c.email}`).sort()).toEqual(["billing:keiri@sakura-trading.example.jp", "primary:hanako.sato@sakura-trading.example.jp"]);
+    expect(contacts.map((c) => `${c.role}:${c.email}`).sort()).toEqual([
+      "billing:keiri@sakura-trading.example.jp",
+      "primary:hanako.sato@sakura-trading.example.jp",
+    ]);
 
     expect(stripeCalls.map((c) => c.path)).toEqual([
       "/v1/customers",
@@ -93,7 +100,11 @@ describe("corporate membership by invoice", () => {
     ]);
     const [customer, invoice, item, finalize, send] = stripeCalls;
     expect(customer!.headers.get("idempotency-key")).toBe(`organisation-${org!.id}-customer`);
-    expect(Object.fromEntries(customer!.params)).toMatchObject({ email: "keiri@sakura-trading.example.jp", "metadata[organisationId]": org!.id, "preferred_locales[0]": "ja" });
+    expect(Object.fromEntries(customer!.params)).toMatchObject({
+      email: "keiri@sakura-trading.example.jp",
+      "metadata[organisationId]": org!.id,
+      "preferred_locales[0]": "ja",
+    });
     expect(invoice!.headers.get("idempotency-key")).toBe(`membership-${membershipId}-invoice`);
     expect(Object.fromEntries(invoice!.params)).toMatchObject({
       collection_method: "send_invoice",
@@ -112,9 +123,17 @@ describe("corporate membership by invoice", () => {
     expect(send!.headers.get("idempotency-key")).toBe(`membership-${membershipId}-invoice-send`);
     expect(m.stripeInvoiceId).toMatch(/^in_test_/);
 
-    const [invoiceEmail] = await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.organisationId, org!.id), eq(emailOutbox.template, "corporate-invoice")));
+    const [invoiceEmail] = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.organisationId, org!.id), eq(emailOutbox.template, "corporate-invoice")));
     expect(invoiceEmail).toMatchObject({ toEmail: "keiri@sakura-trading.example.jp", locale: "ja" });
-    expect(invoiceEmail!.props).toMatchObject({ recipient: { kind: "organisation", name: "株式会社さくら商事" }, amount: 700000, currency: "JPY", poNumber: "PO-2026-0042" });
+    expect(invoiceEmail!.props).toMatchObject({
+      recipient: { kind: "organisation", name: "株式会社さくら商事" },
+      amount: 700000,
+      currency: "JPY",
+      poNumber: "PO-2026-0042",
+    });
     const rendered = await renderEmail("corporate-invoice", "ja", invoiceEmail!.props);
     expect(rendered.html).toContain("株式会社さくら商事 御中");
     expect(rendered.html).toContain(`https://invoice.stripe.com/i/acct_test/${m.stripeInvoiceId}`);
@@ -130,7 +149,14 @@ describe("corporate membership by invoice", () => {
     expect(after.currentPeriodEnd!.getTime() - after.currentPeriodStart!.getTime()).toBeGreaterThan(364 * 86_400_000);
     const paymentRows = await t.db.select().from(payments).where(eq(payments.membershipId, membershipId));
     expect(paymentRows).toHaveLength(1);
-    expect(paymentRows[0]).toMatchObject({ organisationId: org!.id, personId: null, amount: 700000, currency: "JPY", method: "stripe_bank_transfer", stripeInvoiceId: m.stripeInvoiceId });
+    expect(paymentRows[0]).toMatchObject({
+      organisationId: org!.id,
+      personId: null,
+      amount: 700000,
+      currency: "JPY",
+      method: "stripe_bank_transfer",
+      stripeInvoiceId: m.stripeInvoiceId,
+    });
     const receiptRows = await t.db.select().from(receipts).where(eq(receipts.paymentId, paymentRows[0]!.id));
     expect(receiptRows).toHaveLength(1);
     expect(receiptRows[0]!.locale).toBe("ja");
@@ -157,18 +183,35 @@ describe("corporate membership by invoice", () => {
       "receipt:keiri@sakura-trading.example.jp",
       "sponsor-welcome:hanako.sato@sakura-trading.example.jp",
     ]);
-    expect(emails.find((e) => e.template === "receipt")!.props).toMatchObject({ recipient: { kind: "organisation", name: "株式会社さくら商事" }, receiptId: receiptRows[0]!.id });
+    expect(emails.find((e) => e.template === "receipt")!.props).toMatchObject({
+      recipient: { kind: "organisation", name: "株式会社さくら商事" },
+      receiptId: receiptRows[0]!.id,
+    });
   });
 
   it("invoice.overdue queues one bilingual reminder to the billing contact", async () => {
     const outcome = await submitSponsor(t.db, env, { ...acme, primaryEmail: "overdue@acme.example.com", legalNameEn: "Overdue Inc." });
     const m = await getMembership(t.db, membershipIdFrom(outcome.location));
     const now = Math.floor(Date.now() / 1000);
-    const shape = corporateInvoiceShape({ invoiceId: m.stripeInvoiceId!, membershipId: m.id, organisationId: m.organisationId!, customerId: "cus_x", currency: "usd", amount: 250000, status: "open", created: now - 31 * 86_400, dueDate: now - 86_400, poNumber: m.poNumber });
+    const shape = corporateInvoiceShape({
+      invoiceId: m.stripeInvoiceId!,
+      membershipId: m.id,
+      organisationId: m.organisationId!,
+      customerId: "cus_x",
+      currency: "usd",
+      amount: 250000,
+      status: "open",
+      created: now - 31 * 86_400,
+      dueDate: now - 86_400,
+      poNumber: m.poNumber,
+    });
     const event = stripeEvent("invoice.overdue", shape, now);
     expect((await deliver(t.db, env, event)).status).toBe(200);
     expect((await deliver(t.db, env, { ...event, id: `${event.id}x` })).status).toBe(200);
-    const reminders = await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "invoice-overdue")));
+    const reminders = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "invoice-overdue")));
     expect(reminders).toHaveLength(1);
     expect(reminders[0]).toMatchObject({ toEmail: "overdue@acme.example.com", locale: "en" });
     const rendered = await renderEmail("invoice-overdue", "en", reminders[0]!.props);
@@ -198,10 +241,19 @@ describe("corporate membership by invoice", () => {
     expect((await getMembership(t.db, membershipId)).status).toBe("active");
     let paymentRows = await t.db.select().from(payments).where(eq(payments.membershipId, membershipId));
     expect(paymentRows).toHaveLength(1);
-    expect(paymentRows[0]).toMatchObject({ method: "check", amount: 250000, currency: "USD", recordedByStaffUserId: staff.id, stripeInvoiceId: m.stripeInvoiceId });
+    expect(paymentRows[0]).toMatchObject({
+      method: "check",
+      amount: 250000,
+      currency: "USD",
+      recordedByStaffUserId: staff.id,
+      stripeInvoiceId: m.stripeInvoiceId,
+    });
     const receiptRows = await t.db.select().from(receipts).where(eq(receipts.paymentId, paymentRows[0]!.id));
     expect(receiptRows).toHaveLength(1);
-    expect(receiptRows[0]!.snapshot).toMatchObject({ payer: { kind: "organisation", nameEn: "Acme Corporation", poNumber: "4500012345", billingContact: { email: "jane@acme.example.com" } }, method: { type: "check" } });
+    expect(receiptRows[0]!.snapshot).toMatchObject({
+      payer: { kind: "organisation", nameEn: "Acme Corporation", poNumber: "4500012345", billingContact: { email: "jane@acme.example.com" } },
+      method: { type: "check" },
+    });
     const [audit] = await t.db.select().from(auditLog).where(eq(auditLog.subjectId, membershipId));
     expect(audit).toMatchObject({ actorStaffUserId: staff.id, action: "organisation.invoice.record_offline_payment" });
     expect(audit!.details).toMatchObject({ method: "check", reference: "Check #1234", amount: 250000, currency: "USD" });
@@ -216,7 +268,10 @@ describe("corporate membership by invoice", () => {
 
     // Recording it again changes nothing and asks Stripe nothing.
     stripeCalls.length = 0;
-    const again = await recordOfflineInvoicePayment({ db: t.db, env }, { membershipId, method: "check", paidAt: new Date(), reference: "Check #1234", staffUserId: staff.id });
+    const again = await recordOfflineInvoicePayment(
+      { db: t.db, env },
+      { membershipId, method: "check", paidAt: new Date(), reference: "Check #1234", staffUserId: staff.id },
+    );
     expect(again).toMatchObject({ ok: true, alreadyRecorded: true });
     expect(stripeCalls).toHaveLength(0);
     expect(await t.db.select().from(payments).where(eq(payments.membershipId, membershipId))).toHaveLength(1);
@@ -229,7 +284,10 @@ describe("corporate membership by invoice", () => {
     expect((await deliver(t.db, env, paidEvents(m, 250000, "usd", "out_of_band")[0]!)).status).toBe(200);
     const staff = await staffUser();
     stripeCalls.length = 0;
-    const result = await recordOfflineInvoicePayment({ db: t.db, env }, { invoiceId: m.stripeInvoiceId!, method: "bank_transfer", paidAt: new Date(), reference: "Wire 778", staffUserId: staff.id });
+    const result = await recordOfflineInvoicePayment(
+      { db: t.db, env },
+      { invoiceId: m.stripeInvoiceId!, method: "bank_transfer", paidAt: new Date(), reference: "Wire 778", staffUserId: staff.id },
+    );
     expect(result).toMatchObject({ ok: true, alreadyRecorded: true });
     expect(stripeCalls).toHaveLength(0);
     const rows = await t.db.select().from(payments).where(eq(payments.membershipId, membershipId));
@@ -248,7 +306,10 @@ describe("corporate membership by invoice", () => {
     await payDemoInvoice({ db: t.db, env: demoEnv }, one.stripeInvoiceId!);
     expect((await getMembership(t.db, one.id)).status).toBe("active");
     const staff = await staffUser();
-    const result = await recordOfflineInvoicePayment({ db: t.db, env: demoEnv }, { membershipId: two.id, method: "bank_transfer", paidAt: new Date(), reference: "振込 ABC", staffUserId: staff.id });
+    const result = await recordOfflineInvoicePayment(
+      { db: t.db, env: demoEnv },
+      { membershipId: two.id, method: "bank_transfer", paidAt: new Date(), reference: "振込 ABC", staffUserId: staff.id },
+    );
     expect(result).toMatchObject({ ok: true, alreadyRecorded: false });
     expect((await getMembership(t.db, two.id)).status).toBe("active");
     expect(stripeCalls).toHaveLength(0);

@@ -25,7 +25,12 @@ useStripeMock();
 let seq = 0;
 async function invoicedCompany() {
   const n = ++seq;
-  const outcome = await submitSponsor(t.db, env, { ...sakura, primaryEmail: `p${n}@method${n}.example.jp`, billingEmail: `b${n}@method${n}.example.jp`, legalNameEn: `Method ${n}` }, { lang: "ja" });
+  const outcome = await submitSponsor(
+    t.db,
+    env,
+    { ...sakura, primaryEmail: `p${n}@method${n}.example.jp`, billingEmail: `b${n}@method${n}.example.jp`, legalNameEn: `Method ${n}` },
+    { lang: "ja" },
+  );
   expect(outcome.status).toBe(303);
   return getMembership(t.db, /m=([0-9a-f-]{36})/.exec(outcome.location!)![1]!);
 }
@@ -36,7 +41,18 @@ const now = () => Math.floor(Date.now() / 1000);
 /** What Stripe sends when the company pays: charge.succeeded, invoice_payment.paid and invoice.paid (or, paid out of band, invoice.paid alone). */
 function paid(m: M, method: "card" | "customer_balance" = "card") {
   const at = now();
-  const invoice = corporateInvoiceShape({ invoiceId: m.stripeInvoiceId!, membershipId: m.id, organisationId: m.organisationId!, customerId: "cus_test_m", currency: "jpy", amount: 700000, status: "paid", created: at, dueDate: at + 30 * 86_400, poNumber: m.poNumber });
+  const invoice = corporateInvoiceShape({
+    invoiceId: m.stripeInvoiceId!,
+    membershipId: m.id,
+    organisationId: m.organisationId!,
+    customerId: "cus_test_m",
+    currency: "jpy",
+    amount: 700000,
+    status: "paid",
+    created: at,
+    dueDate: at + 30 * 86_400,
+    poNumber: m.poNumber,
+  });
   return invoicePaidEvents(invoice, { created: at, method, brand: "jcb", last4: "0005" });
 }
 
@@ -44,7 +60,12 @@ async function paymentAndReceipt(m: M) {
   const [payment] = await t.db.select().from(payments).where(eq(payments.stripeInvoiceId, m.stripeInvoiceId!));
   const [receipt] = await t.db.select().from(receipts).where(eq(receipts.paymentId, payment!.id));
   const doc = buildReceiptDocument(receipt!, issuerFromEnv(env));
-  return { payment: payment!, receipt: receipt!, ja: Object.values(Object.fromEntries(receiptLines(doc, "ja"))), en: Object.values(Object.fromEntries(receiptLines(doc, "en"))) };
+  return {
+    payment: payment!,
+    receipt: receipt!,
+    ja: Object.values(Object.fromEntries(receiptLines(doc, "ja"))),
+    en: Object.values(Object.fromEntries(receiptLines(doc, "en"))),
+  };
 }
 
 describe("how a company paid its invoice", () => {
@@ -68,10 +89,23 @@ describe("how a company paid its invoice", () => {
     const { payment } = await paymentAndReceipt(m);
     expect(payment.refundedAmount).toBe(700000);
     const rows = await t.db.select().from(receipts).where(eq(receipts.paymentId, payment.id)).orderBy(receipts.seq);
-    expect(rows.map((r) => [r.kind, r.amount])).toEqual([["original", 700000], ["corrected", 0]]);
-    const [mail] = await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.template, "receipt"), sql`${emailOutbox.props} ->> 'receiptId' = ${rows[1]!.id}`));
-    expect(mail).toMatchObject({ toEmail: `b${seq}@method${seq}.example.jp`, locale: "ja", organisationId: m.organisationId, props: { recipient: { kind: "organisation", name: "株式会社さくら商事" } } });
-    expect((await renderEmail("receipt", "ja", { ...(templates.receipt.previews.ja as object), recipient: mail!.props.recipient })).html).toContain("株式会社さくら商事 御中");
+    expect(rows.map((r) => [r.kind, r.amount])).toEqual([
+      ["original", 700000],
+      ["corrected", 0],
+    ]);
+    const [mail] = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.template, "receipt"), sql`${emailOutbox.props} ->> 'receiptId' = ${rows[1]!.id}`));
+    expect(mail).toMatchObject({
+      toEmail: `b${seq}@method${seq}.example.jp`,
+      locale: "ja",
+      organisationId: m.organisationId,
+      props: { recipient: { kind: "organisation", name: "株式会社さくら商事" } },
+    });
+    expect((await renderEmail("receipt", "ja", { ...(templates.receipt.previews.ja as object), recipient: mail!.props.recipient })).html).toContain(
+      "株式会社さくら商事 御中",
+    );
   });
 
   it("by card, when invoice.paid comes before the charge: 'paid through Stripe', then corrected to card on the payment and the receipt", async () => {
@@ -108,8 +142,16 @@ describe("how a company paid its invoice", () => {
     expect((await deliver(t.db, env, paid(m).invoicePaid)).status).toBe(200);
     let r = await paymentAndReceipt(m);
     expect(r.payment.method).toBe("stripe");
-    const [staff] = await t.db.insert(staffUsers).values({ email: `s${seq}@kizuna.example`, name: "S", role: "staff" }).returning();
-    expect(await recordOfflineInvoicePayment({ db: t.db, env }, { membershipId: m.id, method: "check", paidAt: new Date(), reference: "小切手 12", staffUserId: staff!.id })).toMatchObject({ ok: true, alreadyRecorded: true });
+    const [staff] = await t.db
+      .insert(staffUsers)
+      .values({ email: `s${seq}@kizuna.example`, name: "S", role: "staff" })
+      .returning();
+    expect(
+      await recordOfflineInvoicePayment(
+        { db: t.db, env },
+        { membershipId: m.id, method: "check", paidAt: new Date(), reference: "小切手 12", staffUserId: staff!.id },
+      ),
+    ).toMatchObject({ ok: true, alreadyRecorded: true });
     r = await paymentAndReceipt(m);
     expect(r.payment).toMatchObject({ method: "check", recordedByStaffUserId: staff!.id });
     expect(r.receipt.snapshot).toMatchObject({ method: { type: "check" } });

@@ -21,7 +21,7 @@ import { renderEmail } from "../../emails";
 import { STRIPE, stripeCalls, stripeError, stripeServer, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, deliver, getMembership } from "../fixtures/billing";
-import { acme, sakura, submitSponsor } from "../fixtures/corporate";
+import { acme, submitSponsor } from "../fixtures/corporate";
 
 const t = useTestDatabase();
 const env = billingEnv();
@@ -29,27 +29,59 @@ const DAY = 86_400_000;
 
 useStripeMock();
 
-
 let seq = 0;
 /** A company that applied to pay by invoice and paid its first year by bank transfer in Stripe. */
 async function paidCompany(fields: Record<string, string> = {}, options: { env?: typeof env } = {}) {
   const n = ++seq;
   const e = options.env ?? env;
-  const outcome = await submitSponsor(t.db, e, { ...acme, primaryEmail: `jane${n}@acme${n}.example.com`, legalNameEn: `Acme ${n} Inc.`, ...fields }, fields.preferredLocale === "ja" ? { lang: "ja" } : {});
+  const outcome = await submitSponsor(
+    t.db,
+    e,
+    { ...acme, primaryEmail: `jane${n}@acme${n}.example.com`, legalNameEn: `Acme ${n} Inc.`, ...fields },
+    fields.preferredLocale === "ja" ? { lang: "ja" } : {},
+  );
   expect(outcome.status).toBe(303);
   const membershipId = /m=([0-9a-f-]{36})/.exec(outcome.location!)![1]!;
   const m = await getMembership(t.db, membershipId);
   const now = Math.floor(Date.now() / 1000);
   const [price] = await t.db.select().from(tierPrices).where(eq(tierPrices.id, m.priceId!));
-  const invoice = corporateInvoiceShape({ invoiceId: m.stripeInvoiceId!, membershipId, organisationId: m.organisationId!, customerId: "cus_test_x", currency: price!.currency === "JPY" ? "jpy" : "usd", amount: price!.amount, status: "paid", created: now, dueDate: now + 30 * 86_400, poNumber: m.poNumber });
+  const invoice = corporateInvoiceShape({
+    invoiceId: m.stripeInvoiceId!,
+    membershipId,
+    organisationId: m.organisationId!,
+    customerId: "cus_test_x",
+    currency: price!.currency === "JPY" ? "jpy" : "usd",
+    amount: price!.amount,
+    status: "paid",
+    created: now,
+    dueDate: now + 30 * 86_400,
+    poNumber: m.poNumber,
+  });
   for (const event of invoicePaidEvents(invoice, { created: now, method: "customer_balance" }).all) expect((await deliver(t.db, e, event)).status).toBe(200);
   stripeCalls.length = 0;
   return getMembership(t.db, membershipId);
 }
 
 /** Stripe's invoice.paid for a renewal invoice (and, paid by bank transfer into Stripe, the transfer's charge and invoice payment before it). */
-function renewalPaidEvents(m: { id: string; organisationId: string | null }, invoice: { id: string; stripeInvoiceId: string | null; amount: number; currency: string; poNumber: string | null }, paidBy: "bank_transfer" | "out_of_band" = "bank_transfer", at = Math.floor(Date.now() / 1000)) {
-  const shape = corporateInvoiceShape({ invoiceId: invoice.stripeInvoiceId!, membershipId: m.id, organisationId: m.organisationId!, customerId: "cus_test_x", currency: invoice.currency === "JPY" ? "jpy" : "usd", amount: invoice.amount, status: "paid", created: at, dueDate: at + 30 * 86_400, poNumber: invoice.poNumber, corporateInvoiceId: invoice.id });
+function renewalPaidEvents(
+  m: { id: string; organisationId: string | null },
+  invoice: { id: string; stripeInvoiceId: string | null; amount: number; currency: string; poNumber: string | null },
+  paidBy: "bank_transfer" | "out_of_band" = "bank_transfer",
+  at = Math.floor(Date.now() / 1000),
+) {
+  const shape = corporateInvoiceShape({
+    invoiceId: invoice.stripeInvoiceId!,
+    membershipId: m.id,
+    organisationId: m.organisationId!,
+    customerId: "cus_test_x",
+    currency: invoice.currency === "JPY" ? "jpy" : "usd",
+    amount: invoice.amount,
+    status: "paid",
+    created: at,
+    dueDate: at + 30 * 86_400,
+    poNumber: invoice.poNumber,
+    corporateInvoiceId: invoice.id,
+  });
   const events = invoicePaidEvents(shape, { created: at, method: "customer_balance" });
   return paidBy === "out_of_band" ? [events.invoicePaid] : events.all;
 }
@@ -59,11 +91,17 @@ async function deliverAllOf(events: ReturnType<typeof renewalPaidEvents>) {
 }
 
 async function renewalRows(membershipId: string) {
-  return t.db.select().from(corporateInvoices).where(and(eq(corporateInvoices.membershipId, membershipId), eq(corporateInvoices.kind, "renewal")));
+  return t.db
+    .select()
+    .from(corporateInvoices)
+    .where(and(eq(corporateInvoices.membershipId, membershipId), eq(corporateInvoices.kind, "renewal")));
 }
 
 async function staffUser() {
-  const [row] = await t.db.insert(staffUsers).values({ email: `staff-${Date.now()}-${Math.random()}@kizuna.example`, name: "Staff", role: "staff" }).returning();
+  const [row] = await t.db
+    .insert(staffUsers)
+    .values({ email: `staff-${Date.now()}-${Math.random()}@kizuna.example`, name: "Staff", role: "staff" })
+    .returning();
   return row!;
 }
 
@@ -73,7 +111,10 @@ describe("next year's invoice for a company that pays by invoice", () => {
     const periodEnd = m.currentPeriodEnd!;
     // The association raised the Silver price since the company joined.
     const [silver] = await t.db.select().from(tiers).where(eq(tiers.slug, "silver"));
-    await t.db.update(tierPrices).set({ active: false }).where(and(eq(tierPrices.tierId, silver!.id), eq(tierPrices.currency, "USD"), eq(tierPrices.interval, "year")));
+    await t.db
+      .update(tierPrices)
+      .set({ active: false })
+      .where(and(eq(tierPrices.tierId, silver!.id), eq(tierPrices.currency, "USD"), eq(tierPrices.interval, "year")));
     await t.db.insert(tierPrices).values({ tierId: silver!.id, currency: "USD", interval: "year", amount: 275000, lookupKey: "silver_yearly_usd_2027" });
 
     // 31 days before: not yet.
@@ -108,11 +149,19 @@ describe("next year's invoice for a company that pays by invoice", () => {
     expect(item!.headers.get("idempotency-key")).toBe(`corporate-invoice-${row!.id}-item`);
     expect(Object.fromEntries(item!.params)).toMatchObject({ amount: "275000", currency: "usd" });
 
-    const [mail] = await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "corporate-renewal-invoice")));
+    const [mail] = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "corporate-renewal-invoice")));
     expect(mail).toMatchObject({ toEmail: `jane${seq}@acme${seq}.example.com`, locale: "en" });
     // Not also the card holders' "your card will be charged" reminder.
     await queueRenewalReminders(t.db, env, when);
-    expect(await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "renewal-reminder")))).toHaveLength(0);
+    expect(
+      await t.db
+        .select()
+        .from(emailOutbox)
+        .where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "renewal-reminder"))),
+    ).toHaveLength(0);
     const rendered = await renderEmail("corporate-renewal-invoice", "en", mail!.props);
     expect(rendered.html).toContain(`https://invoice.stripe.com/i/acct_test/${row!.stripeInvoiceId}`);
     expect(rendered.text).toContain("$2,750.00");
@@ -141,7 +190,10 @@ describe("next year's invoice for a company that pays by invoice", () => {
     const [paidRow] = await renewalRows(m.id);
     expect(paidRow!.status).toBe("paid");
     // Its welcome email went out once, for the first year.
-    const welcomes = await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "sponsor-welcome")));
+    const welcomes = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "sponsor-welcome")));
     expect(welcomes).toHaveLength(1);
 
     // The next year's job sees the new period: nothing is due for a year.
@@ -154,7 +206,10 @@ describe("next year's invoice for a company that pays by invoice", () => {
     expect(await issueDueRenewalInvoices({ db: t.db, env }, new Date(periodEnd.getTime() - 10 * DAY))).toBe(1);
     const [row] = await renewalRows(m.id);
     expect(row).toMatchObject({ amount: 700000, currency: "JPY", poNumber: "発注-77" });
-    const [mail] = await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "corporate-renewal-invoice")));
+    const [mail] = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "corporate-renewal-invoice")));
     expect(mail!.locale).toBe("ja");
     expect((await renderEmail("corporate-renewal-invoice", "ja", mail!.props)).html).toContain("株式会社エーシーエム 御中");
 
@@ -162,20 +217,29 @@ describe("next year's invoice for a company that pays by invoice", () => {
     expect(await endInvoiceTerms(t.db, env, end)).toBeGreaterThanOrEqual(1);
     const pastDue = await getMembership(t.db, m.id);
     expect(pastDue.status).toBe("past_due");
-    const overdue = await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "invoice-overdue")));
+    const overdue = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "invoice-overdue")));
     expect(overdue).toHaveLength(1);
     expect(overdue[0]!.props).toMatchObject({ recipient: { kind: "organisation", name: "株式会社エーシーエム" }, amount: 700000, poNumber: "発注-77" });
 
     await expireGracePeriods(t.db, env, new Date(pastDue.graceUntil!.getTime() + 1000));
     expect((await getMembership(t.db, m.id)).status).toBe("lapsed");
-    const lapsed = await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "membership-lapsed")));
+    const lapsed = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "membership-lapsed")));
     expect(lapsed).toHaveLength(1);
     expect(lapsed[0]).toMatchObject({ locale: "ja" });
     expect((await renderEmail("membership-lapsed", "ja", lapsed[0]!.props)).html).toContain("株式会社エーシーエム 御中");
 
     // The check arrives: staff record it against the open renewal invoice.
     const staff = await staffUser();
-    const result = await recordOfflineInvoicePayment({ db: t.db, env }, { membershipId: m.id, method: "check", paidAt: new Date(), reference: "小切手 0099", staffUserId: staff.id });
+    const result = await recordOfflineInvoicePayment(
+      { db: t.db, env },
+      { membershipId: m.id, method: "check", paidAt: new Date(), reference: "小切手 0099", staffUserId: staff.id },
+    );
     expect(result).toMatchObject({ ok: true, alreadyRecorded: false });
     expect(stripeCalls.at(-1)!.path).toBe(`/v1/invoices/${row!.stripeInvoiceId}/pay`);
     expect(stripeCalls.at(-1)!.headers.get("idempotency-key")).toBe(`corporate-invoice-${row!.id}-paid-out-of-band`);
@@ -209,7 +273,19 @@ describe("next year's invoice for a company that pays by invoice", () => {
     expect(await issueRenewalInvoice({ db: t.db, env }, m.id)).toMatchObject({ ok: true, created: true });
     const [first] = await renewalRows(m.id);
     const at = Math.floor(Date.now() / 1000);
-    const voided = corporateInvoiceShape({ invoiceId: first!.stripeInvoiceId!, membershipId: m.id, organisationId: m.organisationId!, customerId: "cus_test_x", currency: "usd", amount: first!.amount, status: "open", created: at, dueDate: at + 30 * 86_400, poNumber: first!.poNumber, corporateInvoiceId: first!.id });
+    const voided = corporateInvoiceShape({
+      invoiceId: first!.stripeInvoiceId!,
+      membershipId: m.id,
+      organisationId: m.organisationId!,
+      customerId: "cus_test_x",
+      currency: "usd",
+      amount: first!.amount,
+      status: "open",
+      created: at,
+      dueDate: at + 30 * 86_400,
+      poNumber: first!.poNumber,
+      corporateInvoiceId: first!.id,
+    });
     expect((await deliver(t.db, env, stripeEvent("invoice.voided", { ...voided, status: "void" }, at))).status).toBe(200);
     expect((await renewalRows(m.id))[0]!.status).toBe("void");
     const [gold] = await t.db.select().from(tiers).where(eq(tiers.slug, "gold"));
@@ -224,7 +300,12 @@ describe("next year's invoice for a company that pays by invoice", () => {
     expect(stripeCalls[0]!.headers.get("idempotency-key")).toBe(`corporate-invoice-${second.id}`);
     // A void invoice is not offered to record a check against: the new one is.
     const staff = await staffUser();
-    expect(await recordOfflineInvoicePayment({ db: t.db, env }, { membershipId: m.id, method: "bank_transfer", paidAt: new Date(), reference: "wire", staffUserId: staff.id })).toMatchObject({ ok: true, alreadyRecorded: false });
+    expect(
+      await recordOfflineInvoicePayment(
+        { db: t.db, env },
+        { membershipId: m.id, method: "bank_transfer", paidAt: new Date(), reference: "wire", staffUserId: staff.id },
+      ),
+    ).toMatchObject({ ok: true, alreadyRecorded: false });
     expect(await t.db.select().from(payments).where(eq(payments.stripeInvoiceId, second.stripeInvoiceId!))).toHaveLength(1);
     expect((await getMembership(t.db, m.id)).tierId).toBe(gold!.id);
   });
@@ -236,7 +317,12 @@ describe("next year's invoice for a company that pays by invoice", () => {
     expect(failed).toEqual({ ok: false, error: "stripeFailed" });
     const [draft] = await renewalRows(m.id);
     expect(draft).toMatchObject({ status: "draft", stripeInvoiceId: null, claimedAt: null });
-    expect(await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "corporate-renewal-invoice")))).toHaveLength(0);
+    expect(
+      await t.db
+        .select()
+        .from(emailOutbox)
+        .where(and(eq(emailOutbox.organisationId, m.organisationId!), eq(emailOutbox.template, "corporate-renewal-invoice"))),
+    ).toHaveLength(0);
     stripeServer.resetHandlers();
     stripeCalls.length = 0;
     expect(await issueDueRenewalInvoices({ db: t.db, env }, new Date(m.currentPeriodEnd!.getTime() - DAY))).toBe(1);
@@ -252,7 +338,10 @@ describe("next year's invoice for a company that pays by invoice", () => {
     await t.db.update(memberships).set({ cancelAtPeriodEnd: true }).where(eq(memberships.id, cancelled.id));
     expect(await issueRenewalInvoice({ db: t.db, env }, cancelled.id)).toEqual({ ok: false, error: "notRenewable" });
     const card = await paidCompany();
-    await t.db.update(memberships).set({ stripeSubscriptionId: `sub_test_${card.id.slice(0, 8)}` }).where(eq(memberships.id, card.id));
+    await t.db
+      .update(memberships)
+      .set({ stripeSubscriptionId: `sub_test_${card.id.slice(0, 8)}` })
+      .where(eq(memberships.id, card.id));
     expect(await issueRenewalInvoice({ db: t.db, env }, card.id)).toEqual({ ok: false, error: "notInvoiced" });
     expect(stripeCalls).toHaveLength(0);
     // A cancelled company's year simply ends.
@@ -273,7 +362,7 @@ describe("next year's invoice for a company that pays by invoice", () => {
     const invoice = (result as { invoice: { stripeInvoiceId: string; hostedInvoiceUrl: string } }).invoice;
     expect(invoice.stripeInvoiceId).toMatch(/^in_demo_r[0-9a-f]{32}$/);
     expect(invoice.hostedInvoiceUrl).toBe(`http://localhost:3000/demo-invoice/${invoice.stripeInvoiceId}`);
-    expect(await getDemoInvoice({ db: t.db, env: demoEnv }, invoice.stripeInvoiceId)).toMatchObject({ membershipId: id, paid: false, amount: 275000 }) // Silver's price, raised in the first test;
+    expect(await getDemoInvoice({ db: t.db, env: demoEnv }, invoice.stripeInvoiceId)).toMatchObject({ membershipId: id, paid: false, amount: 275000 }); // Silver's price, raised in the first test;
     await payDemoInvoice({ db: t.db, env: demoEnv }, invoice.stripeInvoiceId);
     const after = await getMembership(t.db, id);
     expect(after.currentPeriodEnd!.getTime()).toBeGreaterThan(m.currentPeriodEnd!.getTime() + 364 * DAY);

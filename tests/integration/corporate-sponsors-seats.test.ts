@@ -17,7 +17,7 @@ import { loader as logoLoader } from "~/routes/sponsors.logo.$id";
 import { action as seatsAction, loader as seatsLoader } from "~/routes/($lang).sponsor_.seats.$token";
 import { dictionary } from "~/modules/i18n/i18n";
 import { useTestDatabase } from "../setup/test-db";
-import { billingEnv, deliver, deliverInOrder, getMembership, createPendingMembership } from "../fixtures/billing";
+import { billingEnv, deliverInOrder, getMembership, createPendingMembership } from "../fixtures/billing";
 import { useStripeMock } from "../mocks/stripe";
 import { PNG_BYTES, sakura, submitSponsor } from "../fixtures/corporate";
 
@@ -28,9 +28,19 @@ const demoEnv = parseEnv({ NODE_ENV: "test", APP_URL: "http://localhost:3000", D
 
 async function company(
   name: string,
-  options: { tier?: string; status?: "active" | "past_due" | "lapsed" | "canceled" | "pending" | "comped"; show?: boolean; nameJa?: string; website?: string; logo?: Buffer } = {},
+  options: {
+    tier?: string;
+    status?: "active" | "past_due" | "lapsed" | "canceled" | "pending" | "comped";
+    show?: boolean;
+    nameJa?: string;
+    website?: string;
+    logo?: Buffer;
+  } = {},
 ) {
-  const [tier] = await t.db.select().from(tiers).where(eq(tiers.slug, options.tier ?? "gold"));
+  const [tier] = await t.db
+    .select()
+    .from(tiers)
+    .where(eq(tiers.slug, options.tier ?? "gold"));
   const [org] = await t.db
     .insert(organisations)
     .values({
@@ -69,12 +79,24 @@ describe("the sponsors page", () => {
     await company("Canceled Sponsor", { status: "canceled" });
     await company("Pending Sponsor", { status: "pending" });
     // Paid by check through the use-case: appears like any other.
-    const staffPaid = await submitSponsor(t.db, demoEnv, { ...sakura, tier: "silver", legalNameEn: "Check Payer KK", legalNameJa: "小切手株式会社", primaryEmail: "check@payer.example.jp", billingSame: "on" });
+    const staffPaid = await submitSponsor(t.db, demoEnv, {
+      ...sakura,
+      tier: "silver",
+      legalNameEn: "Check Payer KK",
+      legalNameJa: "小切手株式会社",
+      primaryEmail: "check@payer.example.jp",
+      billingSame: "on",
+    });
     const checkMembershipId = /m=([0-9a-f-]{36})/.exec(staffPaid.location!)![1]!;
     const { recordOfflineInvoicePayment } = await import("~/modules/corporate/corporate-billing.server");
     const { staffUsers } = await import("../../db/schema");
     const [staff] = await t.db.insert(staffUsers).values({ email: "s@kizuna.example", name: "S", role: "staff" }).returning();
-    expect(await recordOfflineInvoicePayment({ db: t.db, env: demoEnv }, { membershipId: checkMembershipId, method: "check", paidAt: new Date(), reference: "#9", staffUserId: staff!.id })).toMatchObject({ ok: true });
+    expect(
+      await recordOfflineInvoicePayment(
+        { db: t.db, env: demoEnv },
+        { membershipId: checkMembershipId, method: "check", paidAt: new Date(), reference: "#9", staffUserId: staff!.id },
+      ),
+    ).toMatchObject({ ok: true });
 
     const ja = await sponsorsLoader({ request: new Request("http://localhost/ja/sponsors"), params: { lang: "ja" }, context: { db: t.db, env } });
     expect(ja.groups.map((g) => [g.slug, g.sponsors.map((s) => s.name.ja)])).toEqual([
@@ -111,7 +133,9 @@ describe("logo uploads", () => {
   it("keeps PNG and JPEG as sent; turns an SVG into a PNG of its drawing; refuses other files", () => {
     expect(checkLogo(PNG_BYTES)).toEqual({ ok: true, bytes: PNG_BYTES, mime: "image/png" });
     expect(checkLogo(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]))).toMatchObject({ ok: true, mime: "image/jpeg" });
-    const red = checkLogo(Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><rect width="100" height="50" fill="#c00"/></svg>'));
+    const red = checkLogo(
+      Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><rect width="100" height="50" fill="#c00"/></svg>'),
+    );
     const blue = checkLogo(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><rect width="100" height="50" fill="#00c"/></svg>'));
     if (!red.ok || !blue.ok) throw new Error("a plain SVG was refused");
     expect(red.mime).toBe("image/png");
@@ -120,7 +144,12 @@ describe("logo uploads", () => {
     expect(Buffer.compare(red.bytes, blue.bytes)).not.toBe(0); // the drawing, not a blank
     const tall = checkLogo(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10000" height="40000"><rect width="10" height="10"/></svg>'));
     expect(tall.ok && pngSize(tall.bytes)).toEqual({ width: 100, height: 400 });
-    for (const notImage of ["%PDF-1.7 not an image", "<html><body>hi</body></html>", "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect", '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>']) {
+    for (const notImage of [
+      "%PDF-1.7 not an image",
+      "<html><body>hi</body></html>",
+      '<svg xmlns="http://www.w3.org/2000/svg"><rect',
+      '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>',
+    ]) {
       expect(checkLogo(Buffer.from(notImage))).toEqual({ ok: false, error: "logoType" });
     }
     expect(checkLogo(Buffer.alloc(1024 * 1024 + 1, 0x89))).toEqual({ ok: false, error: "logoTooLarge" });
@@ -168,7 +197,19 @@ describe("logo uploads", () => {
     expect(dictionary("ja").sponsor.errors.logoType).toContain("SVG");
     expect(await t.db.select().from(people).where(eq(people.email, "logo@x.example.jp"))).toHaveLength(0);
 
-    const svg = await submitSponsor(t.db, demoEnv, { ...fields, legalNameEn: "Svg KK" }, { lang: "ja", logo: { bytes: '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><script>alert(1)</script><rect width="20" height="10" fill="red"/></svg>', name: "logo.svg", type: "image/svg+xml" } });
+    const svg = await submitSponsor(
+      t.db,
+      demoEnv,
+      { ...fields, legalNameEn: "Svg KK" },
+      {
+        lang: "ja",
+        logo: {
+          bytes: '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><script>alert(1)</script><rect width="20" height="10" fill="red"/></svg>',
+          name: "logo.svg",
+          type: "image/svg+xml",
+        },
+      },
+    );
     expect(svg.status).toBe(303);
     const [org] = await t.db.select().from(organisations).where(eq(organisations.legalNameEn, "Svg KK"));
     expect(org!.logoMime).toBe("image/png");
@@ -178,7 +219,13 @@ describe("logo uploads", () => {
 
   it("a logo stored as SVG before rasterising began is served as a PNG, converted once", async () => {
     const legacy = await company("Legacy Svg", { tier: "gold" });
-    await t.db.update(organisations).set({ logo: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'), logoMime: "image/svg+xml" }).where(eq(organisations.id, legacy.org.id));
+    await t.db
+      .update(organisations)
+      .set({
+        logo: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'),
+        logoMime: "image/svg+xml",
+      })
+      .where(eq(organisations.id, legacy.org.id));
     const served = await logoLoader({ request: new Request("http://localhost/"), params: { id: legacy.org.id }, context: { db: t.db, env } });
     expect(served.status).toBe(200);
     expect(served.headers.get("Content-Type")).toBe("image/png");
@@ -188,7 +235,12 @@ describe("logo uploads", () => {
   });
 
   it("stores an accepted logo on the organisation (demo gateway)", async () => {
-    const outcome = await submitSponsor(t.db, demoEnv, { ...sakura, primaryEmail: "png@x.example.jp", billingSame: "on", legalNameEn: "Png KK" }, { logo: { bytes: PNG_BYTES, name: "logo.png", type: "image/png" } });
+    const outcome = await submitSponsor(
+      t.db,
+      demoEnv,
+      { ...sakura, primaryEmail: "png@x.example.jp", billingSame: "on", legalNameEn: "Png KK" },
+      { logo: { bytes: PNG_BYTES, name: "logo.png", type: "image/png" } },
+    );
     expect(outcome.status).toBe(303);
     const [org] = await t.db.select().from(organisations).where(eq(organisations.legalNameEn, "Png KK"));
     expect(org!.logoMime).toBe("image/png");
@@ -209,24 +261,40 @@ describe("employee seats", () => {
     const { membership, org } = await company("Seat Partner", { tier: "community-partner" }); // 2 seats
     const first = await invitePerson(membership.id, "a@seat.example.jp", "青木");
     await invitePerson(membership.id, "b@seat.example.jp", "馬場");
-    const invitation = (await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.organisationId, org.id), eq(emailOutbox.template, "seat-invitation"))))[0]!;
+    const invitation = (
+      await t.db
+        .select()
+        .from(emailOutbox)
+        .where(and(eq(emailOutbox.organisationId, org.id), eq(emailOutbox.template, "seat-invitation")))
+    )[0]!;
     expect(invitation.toEmail).toBe("a@seat.example.jp");
     expect(String(invitation.props.acceptUrl)).toMatch(/^http:\/\/localhost:3000\/ja\/sponsor\/seat\//);
     const seat = await getMembership(t.db, first);
     expect(seat).toMatchObject({ status: "active", seatOfMembershipId: membership.id, tierId: membership.tierId, organisationId: null });
-    const [contact] = await t.db.select().from(organisationContacts).where(and(eq(organisationContacts.organisationId, org.id), eq(organisationContacts.role, "seat"), eq(organisationContacts.personId, seat.personId!)));
+    const [contact] = await t.db
+      .select()
+      .from(organisationContacts)
+      .where(and(eq(organisationContacts.organisationId, org.id), eq(organisationContacts.role, "seat"), eq(organisationContacts.personId, seat.personId!)));
     expect(contact!.acceptedAt).not.toBeNull();
 
     // Through the management link: the third invitation is refused, in Japanese, with the seat count.
     const token = seatManageToken(env, membership.id);
     const form = new URLSearchParams({ intent: "invite", email: "c@seat.example.jp", locale: "ja" });
-    const refused = (await seatsAction({ request: new Request(`http://localhost/ja/sponsor/seats/${token}`, { method: "POST", body: form }), params: { lang: "ja", token }, context: { db: t.db, env } })) as unknown as { data: { kind: string; error: string; seats: number }; init: { status: number } };
+    const refused = (await seatsAction({
+      request: new Request(`http://localhost/ja/sponsor/seats/${token}`, { method: "POST", body: form }),
+      params: { lang: "ja", token },
+      context: { db: t.db, env },
+    })) as unknown as { data: { kind: string; error: string; seats: number }; init: { status: number } };
     expect(refused.init.status).toBe(409);
     expect(refused.data).toMatchObject({ kind: "error", error: "seatsFull", seats: 2 });
     expect(dictionary("ja").seats.errors.seatsFull(2)).toContain("2枠すべてが使用中です");
     expect(dictionary("en").seats.errors.seatsFull(2)).toContain("All 2 seats are in use");
     // An invitation accepted after the seats filled up is refused as well.
-    const late = await acceptSeatInvitation({ db: t.db, env }, seatInviteToken(env, membership.id, "late@seat.example.jp"), { familyName: "遅", givenName: "太", preferredLocale: "ja" });
+    const late = await acceptSeatInvitation({ db: t.db, env }, seatInviteToken(env, membership.id, "late@seat.example.jp"), {
+      familyName: "遅",
+      givenName: "太",
+      preferredLocale: "ja",
+    });
     expect(late).toMatchObject({ ok: false, error: "seatsFull" });
 
     expect(await removeSeat({ db: t.db, env }, membership.id, first)).toBe(true);
@@ -235,13 +303,18 @@ describe("employee seats", () => {
     const overview = await seatsLoader({ request: new Request("http://localhost/"), params: { token }, context: { db: t.db, env } });
     expect(overview.overview.holders.map((h) => h.email).sort()).toEqual(["b@seat.example.jp", "c@seat.example.jp"]);
     // A forged link finds nothing.
-    await expect(seatsLoader({ request: new Request("http://localhost/"), params: { token: `${token}x` }, context: { db: t.db, env } })).rejects.toMatchObject({ status: 404 });
+    await expect(seatsLoader({ request: new Request("http://localhost/"), params: { token: `${token}x` }, context: { db: t.db, env } })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it("a seat holder loses the benefit when the company lapses, and gets it back when it is paid again", async () => {
     const { membership } = await company("Lapsing KK", { tier: "bronze" });
     const seatId = await invitePerson(membership.id, "d@lapse.example.jp", "土井");
-    await t.db.update(memberships).set({ status: "past_due", graceUntil: new Date(Date.now() - 1000) }).where(eq(memberships.id, membership.id));
+    await t.db
+      .update(memberships)
+      .set({ status: "past_due", graceUntil: new Date(Date.now() - 1000) })
+      .where(eq(memberships.id, membership.id));
     await expireGracePeriods(t.db, env);
     expect((await getMembership(t.db, membership.id)).status).toBe("lapsed");
     expect((await getMembership(t.db, seatId)).status).toBe("lapsed");
@@ -273,10 +346,17 @@ describe("employee seats", () => {
     const seat = await getMembership(t.db, seatId);
     // The seat holder also joins in their own right (allowed despite the seat) and then cancels.
     const own = await createPendingMembership(t.db, { email: "own-e@separate.example.jp" });
-    await t.db.update(memberships).set({ personId: seat.personId, status: "active", stripeSubscriptionId: own.refs.subscriptionId }).where(eq(memberships.id, own.membership.id));
+    await t.db
+      .update(memberships)
+      .set({ personId: seat.personId, status: "active", stripeSubscriptionId: own.refs.subscriptionId })
+      .where(eq(memberships.id, own.membership.id));
     await t.db.delete(people).where(eq(people.id, own.person.id));
     const now = Math.floor(Date.now() / 1000);
-    const deleted = stripeEvent("customer.subscription.deleted", subscriptionShape(own.refs, { status: "canceled", periodStart: now, periodEnd: addInterval(now, "year"), created: now, endedAt: now }), now);
+    const deleted = stripeEvent(
+      "customer.subscription.deleted",
+      subscriptionShape(own.refs, { status: "canceled", periodStart: now, periodEnd: addInterval(now, "year"), created: now, endedAt: now }),
+      now,
+    );
     expect((await deliverInOrder(t.db, env, deleted)).status).toBe(200);
     expect((await getMembership(t.db, own.membership.id)).status).toBe("canceled");
     expect((await getMembership(t.db, membership.id)).status).toBe("active");

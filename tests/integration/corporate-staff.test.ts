@@ -22,7 +22,17 @@ describe("staff record a company's bank transfer in the console", () => {
     const page = (await respond(() => memberLoader(args(t.db, `/staff/members/${orgId}`, { cookie, params: { memberId: orgId } })))) as { status: number };
     expect(page.status).toBe(200);
 
-    const form = { intent: "payment", membershipId, amount: "700000", currency: "JPY", method: "bank_transfer", paidAt: "2026-11-27", reference: "振込 サクラシヨウジ", token: randomUUID(), confirm: "yes" };
+    const form = {
+      intent: "payment",
+      membershipId,
+      amount: "700000",
+      currency: "JPY",
+      method: "bank_transfer",
+      paidAt: "2026-11-27",
+      reference: "振込 サクラシヨウジ",
+      token: randomUUID(),
+      confirm: "yes",
+    };
     const post = () => respond(() => memberAction(args(t.db, `/staff/members/${orgId}`, { form, cookie, params: { memberId: orgId }, ip: "203.0.113.9" })));
     const first = (await post()) as Response;
     expect(first.status).toBe(302);
@@ -30,7 +40,14 @@ describe("staff record a company's bank transfer in the console", () => {
     expect(after!.status).toBe("active");
     const rows = await t.db.select().from(payments).where(eq(payments.membershipId, membershipId));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ amount: 700000, currency: "JPY", method: "bank_transfer", organisationId: orgId, stripeInvoiceId: m!.stripeInvoiceId, recordedByStaffUserId: staff.id });
+    expect(rows[0]).toMatchObject({
+      amount: 700000,
+      currency: "JPY",
+      method: "bank_transfer",
+      organisationId: orgId,
+      stripeInvoiceId: m!.stripeInvoiceId,
+      recordedByStaffUserId: staff.id,
+    });
     const [receipt] = await t.db.select().from(receipts).where(eq(receipts.paymentId, rows[0]!.id));
     expect(receipt!.snapshot).toMatchObject({ payer: { kind: "organisation", nameJa: "株式会社さくら商事", poNumber: "PO-2026-0042" } });
     const audit = await t.db.select().from(auditLog).where(eq(auditLog.subjectId, membershipId));

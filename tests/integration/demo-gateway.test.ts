@@ -30,15 +30,31 @@ async function settle(promise: Promise<unknown>): Promise<{ status: number; loca
 }
 
 const form = (fields: Record<string, string>) =>
-  new Request("http://localhost/ja/demo", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields) });
+  new Request("http://localhost/ja/demo", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields),
+  });
 
 describe("the demo gateway", () => {
   it("joins, declines, pays, renews, fails a renewal and recovers through the card page, all through signed webhooks", async () => {
     const joined = await settle(
       joinAction({
         request: form({
-          tier: "individual", currency: "JPY", interval: "year", familyName: "山田", givenName: "太郎", familyNameKana: "ヤマダ", givenNameKana: "タロウ",
-          email: "demo-taro@example.jp", country: "JP", postalCode: "150-0001", prefecture: "13", city: "渋谷区", addressLine1: "神宮前1-2-3", preferredLocale: "ja",
+          tier: "individual",
+          currency: "JPY",
+          interval: "year",
+          familyName: "山田",
+          givenName: "太郎",
+          familyNameKana: "ヤマダ",
+          givenNameKana: "タロウ",
+          email: "demo-taro@example.jp",
+          country: "JP",
+          postalCode: "150-0001",
+          prefecture: "13",
+          city: "渋谷区",
+          addressLine1: "神宮前1-2-3",
+          preferredLocale: "ja",
         }),
         params: { lang: "ja" },
         context: ctx(),
@@ -49,7 +65,9 @@ describe("the demo gateway", () => {
     expect(match, joined.location ?? "").not.toBeNull();
     const session = match![1]!;
 
-    const page = (await demoLoader({ request: new Request(joined.location!), params: { lang: "ja", session }, context: ctx() })) as { checkout: { amount: number; currency: string } };
+    const page = (await demoLoader({ request: new Request(joined.location!), params: { lang: "ja", session }, context: ctx() })) as {
+      checkout: { amount: number; currency: string };
+    };
     expect(page.checkout).toMatchObject({ amount: 8000, currency: "JPY" });
 
     const declined = await settle(demoAction({ request: form({ outcome: "decline" }), params: { lang: "ja", session }, context: ctx() }));
@@ -62,7 +80,13 @@ describe("the demo gateway", () => {
     expect(paid.location).toBe(`http://localhost:3000/ja/join/success?m=${membership!.id}`);
     expect(membership).toMatchObject({ status: "active", currency: "JPY" });
     const events = await t.db.select().from(stripeEvents);
-    expect(events.map((e) => e.type).sort()).toEqual(["charge.succeeded", "checkout.session.completed", "customer.subscription.created", "invoice.paid", "invoice_payment.paid"]);
+    expect(events.map((e) => e.type).sort()).toEqual([
+      "charge.succeeded",
+      "checkout.session.completed",
+      "customer.subscription.created",
+      "invoice.paid",
+      "invoice_payment.paid",
+    ]);
     const [firstPayment] = await t.db.select().from(payments).where(eq(payments.membershipId, membership!.id));
     expect(firstPayment).toMatchObject({ cardBrand: "visa", cardLast4: "4242" }); // the demo's test card, printed on the receipt
     expect(events.every((e) => e.apiVersion === "2026-10-28.endive" && e.processedAt)).toBe(true);
@@ -73,7 +97,11 @@ describe("the demo gateway", () => {
 
     const renew = async (body: Record<string, string>, secret = WEBHOOK_SECRET) => {
       const raw = JSON.stringify(body);
-      const request = new Request("http://localhost/demo-gateway/renew", { method: "POST", headers: { "Kizuna-Demo-Signature": signPayload(raw, secret) }, body: raw });
+      const request = new Request("http://localhost/demo-gateway/renew", {
+        method: "POST",
+        headers: { "Kizuna-Demo-Signature": signPayload(raw, secret) },
+        body: raw,
+      });
       const response = await renewAction({ request, params: {}, context: ctx() });
       return { status: response.status, body: await response.json() };
     };

@@ -130,7 +130,10 @@ function monthlyInvoicePaid(donation: Donation, subscriptionId: string, created:
       created,
       metadata: {},
       parent: { type: "subscription_details", subscription_details: { metadata: { donationId: donation.id }, subscription: subscriptionId } },
-      lines: { object: "list", data: [{ id: "il_1", object: "line_item", amount: r.amount, currency: r.currency, period: { start: created, end: addInterval(created, "month") } }] },
+      lines: {
+        object: "list",
+        data: [{ id: "il_1", object: "line_item", amount: r.amount, currency: r.currency, period: { start: created, end: addInterval(created, "month") } }],
+      },
       status_transitions: { finalized_at: created, paid_at: created, marked_uncollectible_at: null, voided_at: null },
       livemode: false,
     } satisfies SentInvoice,
@@ -149,7 +152,17 @@ function subscriptionEvent(type: string, donation: Donation, subscriptionId: str
       customer: r.customerId,
       cancel_at_period_end: false,
       metadata: { donationId: donation.id },
-      items: { object: "list", data: [{ id: "si_1", current_period_start: created, current_period_end: addInterval(created, "month"), price: { unit_amount: r.amount, currency: r.currency } }] },
+      items: {
+        object: "list",
+        data: [
+          {
+            id: "si_1",
+            current_period_start: created,
+            current_period_end: addInterval(created, "month"),
+            price: { unit_amount: r.amount, currency: r.currency },
+          },
+        ],
+      },
       created,
       livemode: false,
     } satisfies Sent<Stripe.Subscription>,
@@ -174,7 +187,18 @@ describe("the donate form", () => {
     expect(outcome.status).toBe(303);
     expect(outcome.location).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
     const donation = await latestDonation("hanako.sato@example.jp");
-    expect(donation).toMatchObject({ amount: 10000, feeAmount: 0, currency: "JPY", interval: "once", status: "pending", tributeKind: "memory", tributeName: "佐藤 一郎", tributeNotifyEmail: "jiro.sato@example.jp", tributeNotifyLocale: "en", anonymous: false });
+    expect(donation).toMatchObject({
+      amount: 10000,
+      feeAmount: 0,
+      currency: "JPY",
+      interval: "once",
+      status: "pending",
+      tributeKind: "memory",
+      tributeName: "佐藤 一郎",
+      tributeNotifyEmail: "jiro.sato@example.jp",
+      tributeNotifyLocale: "en",
+      anonymous: false,
+    });
     expect(stripeCalls).toHaveLength(1);
     const call = stripeCalls[0]!;
     expect(call.headers.get("idempotency-key")).toBe(`donation-${donation.id}-checkout`);
@@ -217,12 +241,22 @@ describe("the donate form", () => {
     expect(jpy).toMatchObject({ amount: 3433, feeAmount: 100 });
     expect(stripeCalls[0]!.params.get("line_items[0][price_data][unit_amount]")).toBe("3433");
     // The page states the percentage (from DONATION_FEE_PERCENT) before paying.
-    const loaded = (await donateLoader({ request: new Request("http://localhost/donate"), params: {}, context: { db: t.db, env } })) as { options: { feePercent: number } };
+    const loaded = (await donateLoader({ request: new Request("http://localhost/donate"), params: {}, context: { db: t.db, env } })) as {
+      options: { feePercent: number };
+    };
     expect(loaded.options.feePercent).toBe(3);
     expect(dictionary("en").donate.coverFee("3%")).toContain("3%");
   });
 
-  const monthlyUsdOnly = parseEnv({ ...process.env, NODE_ENV: "test", APP_URL: "http://localhost:3000", STRIPE_SECRET_KEY: "sk_test_fake", STRIPE_WEBHOOK_SECRET: "whsec_test_fake_0123456789abcdef", STRIPE_MAX_NETWORK_RETRIES: "0", DONATION_MONTHLY_CURRENCIES: "USD" });
+  const monthlyUsdOnly = parseEnv({
+    ...process.env,
+    NODE_ENV: "test",
+    APP_URL: "http://localhost:3000",
+    STRIPE_SECRET_KEY: "sk_test_fake",
+    STRIPE_WEBHOOK_SECRET: "whsec_test_fake_0123456789abcdef",
+    STRIPE_MAX_NETWORK_RETRIES: "0",
+    DONATION_MONTHLY_CURRENCIES: "USD",
+  });
   const bad: [string, Record<string, string>, string, DonateErrorKey, "ja" | undefined, typeof env?][] = [
     ["yen with decimals", { ...hanako, amount: "10.50" }, "amount", "wholeYen", "ja"],
     ["yen with .00", { ...hanako, amount: "10000.00" }, "amount", "wholeYen", "ja"],
@@ -244,7 +278,7 @@ describe("the donate form", () => {
     ["a preset of the other currency", { ...hanako, amount: "", preset: "25" }, "amount", "belowMinimum", "ja"],
     ["an unknown fund", { ...hanako, fund: "slush-fund" }, "fund", "unknownFund", "ja"],
     ["a tribute with no name", { ...hanako, tributeName: "" }, "tributeName", "tributeNameRequired", "ja"],
-    ["a tribute name with no kind", { ...hanako, tributeKind: "" , notifyEmail: ""}, "tributeKind", "tributeKindRequired", "ja"],
+    ["a tribute name with no kind", { ...hanako, tributeKind: "", notifyEmail: "" }, "tributeKind", "tributeKindRequired", "ja"],
     ["an invalid notification email", { ...hanako, notifyEmail: "jiro@" }, "notifyEmail", "invalidEmail", "ja"],
     ["markup in the tribute name", { ...hanako, tributeName: "<script>" }, "tributeName", "invalidName", "ja"],
     ["an unknown currency", { ...alice, currency: "EUR" }, "currency", "invalidChoice", undefined],
@@ -295,7 +329,9 @@ describe("a gift through the webhook", () => {
     expect(pays[0]).toMatchObject({ amount: 10000, currency: "JPY", fundId: donation.fundId, donationId: donation.id, refundedAmount: 0 });
     expect(recs).toHaveLength(1);
     expect(recs[0]).toMatchObject({ amount: 10000, deductibleAmount: 10000, benefitsValue: 0, kind: "original", locale: "ja" });
-    expect(recs[0]!.snapshot).toMatchObject({ purpose: { kind: "donation", fundName: { ja: "学生交流基金" }, tribute: { kind: "memory", name: "佐藤 一郎" } } });
+    expect(recs[0]!.snapshot).toMatchObject({
+      purpose: { kind: "donation", fundName: { ja: "学生交流基金" }, tribute: { kind: "memory", name: "佐藤 一郎" } },
+    });
     const receiptEmails = (await outboxFor("receipt", "twice@example.jp")).filter((r) => r.props.receiptId === recs[0]!.id);
     expect(receiptEmails).toHaveLength(1);
     expect(receiptEmails[0]!.props.manageUrl).toBeUndefined(); // one-time gifts have nothing to manage
@@ -306,7 +342,10 @@ describe("a gift through the webhook", () => {
   });
 
   it("prints the card on a gift's receipt whether charge.succeeded arrives before or after the Checkout event", async () => {
-    for (const [email, chargeFirst] of [["card-first@example.com", true], ["card-after@example.com", false]] as const) {
+    for (const [email, chargeFirst] of [
+      ["card-first@example.com", true],
+      ["card-after@example.com", false],
+    ] as const) {
       await submit({ ...alice, email, interval: "once", preset: "", amount: "50" });
       const donation = await latestDonation(email);
       const completed = oneTimeCompleted(donation);
@@ -357,8 +396,17 @@ describe("a gift through the webhook", () => {
 
   it("a refund issues a corrected receipt that refers to the original, and the fund's progress drops", async () => {
     const donation = await latestDonation("twice@example.jp");
-    const { recs: [original] } = await giftRows(donation.id);
-    const charge = { id: demoId("ch"), object: "charge", amount: 10000, amount_refunded: 4000, payment_intent: `pi_${donation.id.replaceAll("-", "")}`, currency: "jpy" };
+    const {
+      recs: [original],
+    } = await giftRows(donation.id);
+    const charge = {
+      id: demoId("ch"),
+      object: "charge",
+      amount: 10000,
+      amount_refunded: 4000,
+      payment_intent: `pi_${donation.id.replaceAll("-", "")}`,
+      currency: "jpy",
+    };
     const refund = stripeEvent("charge.refunded", charge);
     await Promise.all([deliver(t.db, env, refund), deliver(t.db, env, refund)]);
     const { pays, recs } = await giftRows(donation.id);
@@ -382,7 +430,24 @@ describe("a gift through the webhook", () => {
     stripeHas(subscriptionEvent("customer.subscription.updated", donation, sub, "active", now).data.object);
     await deliver(t.db, env, first);
     await deliver(t.db, env, subscriptionEvent("customer.subscription.created", donation, sub, "incomplete", now - 5));
-    await deliver(t.db, env, stripeEvent("checkout.session.completed", { id: donation.stripeCheckoutSessionId, object: "checkout.session", mode: "subscription", payment_status: "paid", client_reference_id: `donation-${donation.id}`, customer: `cus_x`, subscription: sub, metadata: { donationId: donation.id } }, now - 3));
+    await deliver(
+      t.db,
+      env,
+      stripeEvent(
+        "checkout.session.completed",
+        {
+          id: donation.stripeCheckoutSessionId,
+          object: "checkout.session",
+          mode: "subscription",
+          payment_status: "paid",
+          client_reference_id: `donation-${donation.id}`,
+          customer: `cus_x`,
+          subscription: sub,
+          metadata: { donationId: donation.id },
+        },
+        now - 3,
+      ),
+    );
     await deliver(t.db, env, first);
     let after = await latestDonation("monthly@example.com");
     expect(after).toMatchObject({ status: "active", stripeSubscriptionId: sub });
@@ -403,18 +468,37 @@ describe("a gift through the webhook", () => {
       recipient: { kind: "person", familyName: "Smith", givenName: "Alice" },
       viewUrl: "http://localhost:3000/receipts/2026-000001?token=x",
       manageUrl,
-      receipt: { number: "2026-000001", issuedAt: new Date().toISOString(), amount: 2500, currency: "USD", deductibleAmount: 2500, purpose: { en: "Gift", ja: "ご寄付" }, method: { type: "card" } },
+      receipt: {
+        number: "2026-000001",
+        issuedAt: new Date().toISOString(),
+        amount: 2500,
+        currency: "USD",
+        deductibleAmount: 2500,
+        purpose: { en: "Gift", ja: "ご寄付" },
+        method: { type: "card" },
+      },
     });
     expect(rendered.html).toContain(manageUrl.replaceAll("&", "&amp;"));
 
     // The manage page opens without signing in; a forged token does not.
-    const page = (await manageLoader({ request: new Request(manageUrl), params: { token }, context: { db: t.db, env } })) as unknown as { data: { gift: { status: string; amount: number } | null }; init: { status: number } };
+    const page = (await manageLoader({ request: new Request(manageUrl), params: { token }, context: { db: t.db, env } })) as unknown as {
+      data: { gift: { status: string; amount: number } | null };
+      init: { status: number };
+    };
     expect(page.data.gift).toMatchObject({ status: "active", amount: 2500 });
-    const forged = (await manageLoader({ request: new Request(manageUrl), params: { token: token.slice(0, -2) + "xx" }, context: { db: t.db, env } })) as unknown as { data: { gift: unknown } };
+    const forged = (await manageLoader({
+      request: new Request(manageUrl),
+      params: { token: token.slice(0, -2) + "xx" },
+      context: { db: t.db, env },
+    })) as unknown as { data: { gift: unknown } };
     expect(forged.data.gift).toBeNull();
 
     // A failed renewal, then cancellation: the same lifecycle rules (an older event never moves the gift back).
-    const failed = stripeEvent("invoice.payment_failed", { ...monthlyInvoicePaid(donation, sub, next + 100).data.object, status: "open", amount_paid: 0 }, next + 100);
+    const failed = stripeEvent(
+      "invoice.payment_failed",
+      { ...monthlyInvoicePaid(donation, sub, next + 100).data.object, status: "open", amount_paid: 0 },
+      next + 100,
+    );
     await deliver(t.db, env, failed);
     // Stripe marks the subscription past due with the failure.
     const pastDue = subscriptionEvent("customer.subscription.updated", donation, sub, "past_due", next + 100);
@@ -447,7 +531,16 @@ describe("a gift through the webhook", () => {
 
 describe("public pages and fund progress", () => {
   it("an anonymous gift appears on no public page; progress per currency is paid minus refunded, with goals", async () => {
-    await submit({ ...alice, email: "secret@example.com", familyName: "Zanzibar", givenName: "Quentin", interval: "once", preset: "", amount: "1000", anonymous: "on" });
+    await submit({
+      ...alice,
+      email: "secret@example.com",
+      familyName: "Zanzibar",
+      givenName: "Quentin",
+      interval: "once",
+      preset: "",
+      amount: "1000",
+      anonymous: "on",
+    });
     const donation = await latestDonation("secret@example.com");
     expect(donation.anonymous).toBe(true);
     await deliver(t.db, env, oneTimeCompleted(donation));
@@ -475,21 +568,46 @@ describe("public pages and fund progress", () => {
   });
 
   it("fills in a signed-in member's details", async () => {
-    const { person } = await makeMember(t.db, { familyName: "山田", givenName: "太郎", email: "member-donor@example.jp", country: "JP", region: "13", city: "渋谷区", postalCode: "150-0001", addressLine1: "神宮前1-2-3", preferredLocale: "ja" });
-    const loaded = (await donateLoader(staffArgs(t.db, "/ja/donate", { cookie: await memberCookie(t.db, person.id), params: { lang: "ja" } }))) as { defaults: Record<string, string> };
-    expect(loaded.defaults).toMatchObject({ familyName: "山田", givenName: "太郎", email: "member-donor@example.jp", country: "JP", prefecture: "13", city: "渋谷区", currency: "JPY" });
-    const anonymous = (await donateLoader({ request: new Request("http://localhost/donate"), params: {}, context: { db: t.db, env } })) as { defaults: Record<string, string> };
+    const { person } = await makeMember(t.db, {
+      familyName: "山田",
+      givenName: "太郎",
+      email: "member-donor@example.jp",
+      country: "JP",
+      region: "13",
+      city: "渋谷区",
+      postalCode: "150-0001",
+      addressLine1: "神宮前1-2-3",
+      preferredLocale: "ja",
+    });
+    const loaded = (await donateLoader(staffArgs(t.db, "/ja/donate", { cookie: await memberCookie(t.db, person.id), params: { lang: "ja" } }))) as {
+      defaults: Record<string, string>;
+    };
+    expect(loaded.defaults).toMatchObject({
+      familyName: "山田",
+      givenName: "太郎",
+      email: "member-donor@example.jp",
+      country: "JP",
+      prefecture: "13",
+      city: "渋谷区",
+      currency: "JPY",
+    });
+    const anonymous = (await donateLoader({ request: new Request("http://localhost/donate"), params: {}, context: { db: t.db, env } })) as {
+      defaults: Record<string, string>;
+    };
     expect(anonymous.defaults.email).toBeUndefined();
   });
 
   it("/ja/donate defaults to yen and /donate to dollars", async () => {
-    const ja = (await donateLoader({ request: new Request("http://localhost/ja/donate"), params: { lang: "ja" }, context: { db: t.db, env } })) as { defaults: { currency: string; preset: string } };
-    const en = (await donateLoader({ request: new Request("http://localhost/donate"), params: {}, context: { db: t.db, env } })) as { defaults: { currency: string } };
+    const ja = (await donateLoader({ request: new Request("http://localhost/ja/donate"), params: { lang: "ja" }, context: { db: t.db, env } })) as {
+      defaults: { currency: string; preset: string };
+    };
+    const en = (await donateLoader({ request: new Request("http://localhost/donate"), params: {}, context: { db: t.db, env } })) as {
+      defaults: { currency: string };
+    };
     expect(ja.defaults).toMatchObject({ currency: "JPY", preset: "10000" });
     expect(en.defaults.currency).toBe("USD");
   });
 });
-
 
 describe("refunds of gifts", () => {
   it("a one-time gift's refund that comes before its Checkout event waits, then is applied once", async () => {
@@ -497,13 +615,28 @@ describe("refunds of gifts", () => {
     const donation = await latestDonation("refund-first@example.com");
     const completed = oneTimeCompleted(donation);
     const intent = `pi_${donation.id.replaceAll("-", "")}`;
-    const charge = { id: demoId("ch"), object: "charge", amount: 4000, amount_refunded: 4000, refunded: true, currency: "usd", payment_intent: intent, status: "succeeded", created: 1 } satisfies Sent<Stripe.Charge>;
+    const charge = {
+      id: demoId("ch"),
+      object: "charge",
+      amount: 4000,
+      amount_refunded: 4000,
+      refunded: true,
+      currency: "usd",
+      payment_intent: intent,
+      status: "succeeded",
+      created: 1,
+    } satisfies Sent<Stripe.Charge>;
     expect((await deliver(t.db, env, stripeEvent("charge.refunded", charge))).body.outcome).toBe("parked");
     expect((await deliver(t.db, env, completed)).status).toBe(200);
-    const { pays: [payment] } = await giftRows(donation.id);
+    const {
+      pays: [payment],
+    } = await giftRows(donation.id);
     expect(payment).toMatchObject({ amount: 4000, refundedAmount: 4000, stripeChargeId: charge.id });
     const all = await t.db.select().from(receipts).where(eq(receipts.paymentId, payment!.id)).orderBy(receipts.seq);
-    expect(all.map((r) => [r.kind, r.amount])).toEqual([["original", 4000], ["corrected", 0]]);
+    expect(all.map((r) => [r.kind, r.amount])).toEqual([
+      ["original", 4000],
+      ["corrected", 0],
+    ]);
   });
 
   it("a refund of one month's payment (charge.refunded) counts once, with one corrected receipt and its email", async () => {
@@ -513,16 +646,27 @@ describe("refunds of gifts", () => {
     const at = Math.floor(Date.now() / 1000) - 3600;
     const invoiceEvent = monthlyInvoicePaid(donation, sub, at);
     // The month's payment as Stripe reports it: the invoice, its payment intent, its charge.
-    const paid = invoicePaidEvents(invoiceEvent.data.object as { id: string; currency: string; amount_paid: number; customer: string }, { created: at, brand: "jcb", last4: "1111" });
+    const paid = invoicePaidEvents(invoiceEvent.data.object as { id: string; currency: string; amount_paid: number; customer: string }, {
+      created: at,
+      brand: "jcb",
+      last4: "1111",
+    });
     for (const event of paid.all) expect((await deliver(t.db, env, event)).status).toBe(200);
-    const { pays: [payment] } = await giftRows(donation.id);
+    const {
+      pays: [payment],
+    } = await giftRows(donation.id);
     expect(payment).toMatchObject({ amount: 3000, method: "card", cardBrand: "jcb", stripeChargeId: paid.charge.data.object.id });
     const refunded = stripeEvent("charge.refunded", { ...paid.charge.data.object, amount_refunded: 1000 });
     await Promise.all([deliver(t.db, env, refunded), deliver(t.db, env, { ...refunded, id: demoId("evt") })]);
-    const { pays: [after] } = await giftRows(donation.id);
+    const {
+      pays: [after],
+    } = await giftRows(donation.id);
     expect(after!.refundedAmount).toBe(1000);
     const all = await t.db.select().from(receipts).where(eq(receipts.paymentId, payment!.id)).orderBy(receipts.seq);
-    expect(all.map((r) => [r.kind, r.amount, r.deductibleAmount])).toEqual([["original", 3000, 3000], ["corrected", 2000, 2000]]);
+    expect(all.map((r) => [r.kind, r.amount, r.deductibleAmount])).toEqual([
+      ["original", 3000, 3000],
+      ["corrected", 2000, 2000],
+    ]);
     const mails = (await outboxFor("receipt", "refund-monthly@example.com")).map((r) => String(r.props.receiptId));
     expect(mails.sort()).toEqual(all.map((r) => r.id).sort());
   });

@@ -14,7 +14,13 @@ const env = parseEnv({ NODE_ENV: "test", APP_URL: "http://localhost:3000" });
 async function donor(email: string, locale: "en" | "ja"): Promise<Person> {
   const [p] = await t.db
     .insert(people)
-    .values({ email, familyName: locale === "ja" ? "山田" : "Smith", givenName: locale === "ja" ? "花子" : "Jane", preferredLocale: locale, country: locale === "ja" ? "JP" : "US" })
+    .values({
+      email,
+      familyName: locale === "ja" ? "山田" : "Smith",
+      givenName: locale === "ja" ? "花子" : "Jane",
+      preferredLocale: locale,
+      country: locale === "ja" ? "JP" : "US",
+    })
     .returning();
   return p!;
 }
@@ -23,7 +29,10 @@ async function donor(email: string, locale: "en" | "ja"): Promise<Person> {
 async function gift(person: Person, fundSlug: string, amount: number, currency: "USD" | "JPY", paidAt: string, refunded = 0) {
   const [fund] = await t.db.select().from(funds).where(eq(funds.slug, fundSlug));
   return t.db.transaction(async (tx) => {
-    const [d] = await tx.insert(donations).values({ personId: person.id, fundId: fund!.id, amount, currency, interval: "once", status: "completed" }).returning();
+    const [d] = await tx
+      .insert(donations)
+      .values({ personId: person.id, fundId: fund!.id, amount, currency, interval: "once", status: "completed" })
+      .returning();
     const [p] = await tx
       .insert(payments)
       .values({ donationId: d!.id, personId: person.id, fundId: fund!.id, amount, currency, paidAt: new Date(paidAt), refundedAmount: refunded })

@@ -1,4 +1,4 @@
-import { count, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { emailOutbox, memberships, payments, people, receipts, tierPrices, tiers } from "../../db/schema";
@@ -10,7 +10,6 @@ import { loader as successLoader } from "~/routes/($lang).join_.success";
 import { failCheckoutWith, stripeCalls, stripeError, stripeServer, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, deliver, getMembership } from "../fixtures/billing";
-import { and } from "drizzle-orm";
 
 const t = useTestDatabase();
 const env = billingEnv();
@@ -90,7 +89,16 @@ describe("joining", () => {
     expect(outcome.status).toBe(303);
     expect(outcome.location).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
     const [person] = await t.db.select().from(people).where(eq(people.email, "taro.yamada@example.jp"));
-    expect(person).toMatchObject({ familyName: "山田", givenName: "太郎", familyNameKana: "ヤマダ", givenNameKana: "タロウ", postalCode: "150-0001", region: "13", country: "JP", preferredLocale: "ja" });
+    expect(person).toMatchObject({
+      familyName: "山田",
+      givenName: "太郎",
+      familyNameKana: "ヤマダ",
+      givenNameKana: "タロウ",
+      postalCode: "150-0001",
+      region: "13",
+      country: "JP",
+      preferredLocale: "ja",
+    });
     const [membership] = await t.db.select().from(memberships).where(eq(memberships.personId, person!.id));
     expect(membership).toMatchObject({ status: "pending", currency: "JPY", interval: "year" });
 
@@ -116,18 +124,53 @@ describe("joining", () => {
     expect((await getMembership(t.db, membership!.id)).stripeCheckoutSessionId).toBe(`cs_test_${membership!.id.replaceAll("-", "")}`);
 
     // Checkout's cancel brings the filled form back.
-    const back = await joinLoader({ request: new Request(`http://localhost/ja/join?resume=${membership!.id}`), params: { lang: "ja" }, context: { db: t.db, env } });
+    const back = await joinLoader({
+      request: new Request(`http://localhost/ja/join?resume=${membership!.id}`),
+      params: { lang: "ja" },
+      context: { db: t.db, env },
+    });
     expect(back.canceled).toBe(true);
     expect(back.defaults).toMatchObject({ familyName: "山田", prefecture: "13", currency: "JPY", email: "taro.yamada@example.jp" });
 
     // The webhooks land: active, one payment, one receipt, welcome + receipt emails; the success page shows it.
-    const refs = { membershipId: membership!.id, subscriptionId: demoId("sub"), customerId: demoId("cus"), currency: "jpy" as const, amount: 8000, interval: "year" as const };
+    const refs = {
+      membershipId: membership!.id,
+      subscriptionId: demoId("sub"),
+      customerId: demoId("cus"),
+      currency: "jpy" as const,
+      amount: 8000,
+      interval: "year" as const,
+    };
     const now = Math.floor(Date.now() / 1000);
-    const pendingPage = await successLoader({ request: new Request(`http://localhost/ja/join/success?m=${membership!.id}`), params: { lang: "ja" }, context: { db: t.db, env } });
+    const pendingPage = await successLoader({
+      request: new Request(`http://localhost/ja/join/success?m=${membership!.id}`),
+      params: { lang: "ja" },
+      context: { db: t.db, env },
+    });
     expect(pendingPage.membership.status).toBe("pending");
-    await deliver(t.db, env, stripeEvent("checkout.session.completed", checkoutSessionShape({ ...refs, sessionId: "cs_test_x", email: person!.email, locale: "ja", paid: true }, now), now));
-    await deliver(t.db, env, stripeEvent("invoice.paid", invoiceShape(refs, { invoiceId: demoId("in"), status: "paid", periodStart: now, periodEnd: addInterval(now, "year"), created: now }), now));
-    const page = await successLoader({ request: new Request(`http://localhost/ja/join/success?m=${membership!.id}`), params: { lang: "ja" }, context: { db: t.db, env } });
+    await deliver(
+      t.db,
+      env,
+      stripeEvent(
+        "checkout.session.completed",
+        checkoutSessionShape({ ...refs, sessionId: "cs_test_x", email: person!.email, locale: "ja", paid: true }, now),
+        now,
+      ),
+    );
+    await deliver(
+      t.db,
+      env,
+      stripeEvent(
+        "invoice.paid",
+        invoiceShape(refs, { invoiceId: demoId("in"), status: "paid", periodStart: now, periodEnd: addInterval(now, "year"), created: now }),
+        now,
+      ),
+    );
+    const page = await successLoader({
+      request: new Request(`http://localhost/ja/join/success?m=${membership!.id}`),
+      params: { lang: "ja" },
+      context: { db: t.db, env },
+    });
     expect(page.membership).toMatchObject({ status: "active", tierName: { ja: "一般会員" } });
     const paid = await t.db.select().from(payments).where(eq(payments.membershipId, membership!.id));
     expect(paid.map((p) => [p.amount, p.currency])).toEqual([[8000, "JPY"]]);
@@ -159,7 +202,12 @@ describe("joining", () => {
 
   const bad: [string, Record<string, string>, Record<string, string>, "ja" | undefined][] = [
     ["empty form", {}, { familyName: "required", givenName: "required", email: "required", city: "required", tier: "required" }, undefined],
-    ["empty fields", { ...alice, familyName: "", givenName: "   ", email: "" }, { familyName: "required", givenName: "required", email: "required" }, undefined],
+    [
+      "empty fields",
+      { ...alice, familyName: "", givenName: "   ", email: "" },
+      { familyName: "required", givenName: "required", email: "required" },
+      undefined,
+    ],
     ["a 1,000-character name", { ...alice, familyName: "A".repeat(1000) }, { familyName: "tooLong" }, undefined],
     ["an invalid email", { ...alice, email: "alice@" }, { email: "invalidEmail" }, undefined],
     ["an email with spaces inside", { ...alice, email: "al ice@example.com" }, { email: "invalidEmail" }, undefined],
@@ -167,7 +215,12 @@ describe("joining", () => {
     ["a corporate tier", { ...alice, tier: "gold" }, { tier: "unknownTier" }, undefined],
     ["an unknown currency", { ...alice, currency: "EUR" }, { currency: "invalidChoice" }, undefined],
     ["monthly on a yearly-only tier", { ...alice, tier: "student", interval: "month" }, { interval: "intervalNotOffered" }, undefined],
-    ["markup in names", { ...alice, familyName: "<script>alert(1)</script>", givenName: 'Al"ice' }, { familyName: "invalidName", givenName: "invalidName" }, undefined],
+    [
+      "markup in names",
+      { ...alice, familyName: "<script>alert(1)</script>", givenName: 'Al"ice' },
+      { familyName: "invalidName", givenName: "invalidName" },
+      undefined,
+    ],
     ["a URL as a name", { ...alice, givenName: "https://spam.example" }, { givenName: "invalidName" }, undefined],
     ["a control character in the city", { ...alice, city: "St.\u0000Paul" }, { city: "invalidName" }, undefined],
     ["a six-digit Japanese postal code", { ...taro, postalCode: "150-001" }, { postalCode: "invalidPostalJp" }, "ja"],

@@ -75,20 +75,18 @@ describe("pipelinedTransaction", () => {
     const inside = await pipelinedTransaction(t.db, async (tx) => ({ result: (await mode(tx))[0]!.plan_cache_mode, last: [] }), { genericPlans: true });
     expect(inside).toBe("force_generic_plan");
     // SET LOCAL ends with the transaction: the connection goes back to the pool as it was.
-    const after = await Promise.all(Array.from({ length: 12 }, () => pipelinedTransaction(t.db, async (tx) => ({ result: (await mode(tx))[0]!.plan_cache_mode, last: [] }))));
+    const after = await Promise.all(
+      Array.from({ length: 12 }, () => pipelinedTransaction(t.db, async (tx) => ({ result: (await mode(tx))[0]!.plan_cache_mode, last: [] }))),
+    );
     expect(new Set(after)).toEqual(new Set(["auto"]));
   });
 
   it("hands its connections back with no transaction open: later work on every pooled connection commits", async () => {
     for (let i = 0; i < 3; i++) {
-      await expect(
-        pipelinedTransaction(t.db, async (tx) => ({ result: null, last: [insert(tx, 30 + i), insert(tx, -1)] })),
-      ).rejects.toThrow();
+      await expect(pipelinedTransaction(t.db, async (tx) => ({ result: null, last: [insert(tx, 30 + i), insert(tx, -1)] }))).rejects.toThrow();
     }
     // More at once than the pool has connections, so each connection is used again.
-    await Promise.all(
-      Array.from({ length: 12 }, (_, i) => pipelinedTransaction(t.db, async (tx) => ({ result: null, last: [insert(tx, 100 + i)] }))),
-    );
+    await Promise.all(Array.from({ length: 12 }, (_, i) => pipelinedTransaction(t.db, async (tx) => ({ result: null, last: [insert(tx, 100 + i)] }))));
     expect(await rows()).toEqual(Array.from({ length: 12 }, (_, i) => 100 + i));
     const open = await t.db.execute<{ n: number }>(
       sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,

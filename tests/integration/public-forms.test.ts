@@ -127,8 +127,19 @@ describe("public forms and a person we already know", () => {
 
     // Paid: one email to the address on file (in its language) with the link; twice delivered, still one.
     const now = Math.floor(Date.now() / 1000);
-    const refs = { membershipId: membership!.id, subscriptionId: demoId("sub"), customerId: demoId("cus"), currency: "jpy" as const, amount: 8000, interval: "year" as const };
-    const completed = stripeEvent("checkout.session.completed", checkoutSessionShape({ ...refs, sessionId: demoId("cs_test"), email: person.email, locale: "ja", paid: true }, now), now);
+    const refs = {
+      membershipId: membership!.id,
+      subscriptionId: demoId("sub"),
+      customerId: demoId("cus"),
+      currency: "jpy" as const,
+      amount: 8000,
+      interval: "year" as const,
+    };
+    const completed = stripeEvent(
+      "checkout.session.completed",
+      checkoutSessionShape({ ...refs, sessionId: demoId("cs_test"), email: person.email, locale: "ja", paid: true }, now),
+      now,
+    );
     await deliver(t.db, env, completed);
     await deliver(t.db, env, { ...completed, id: demoId("evt") });
     const mails = await t.db.select().from(emailOutbox).where(eq(emailOutbox.template, "details-confirm"));
@@ -136,12 +147,22 @@ describe("public forms and a person we already know", () => {
     expect(mails[0]).toMatchObject({ toEmail: "taro@example.jp", locale: "ja", personId: person.id });
     const url = String(mails[0]!.props.confirmUrl);
     expect(url).toMatch(/^http:\/\/localhost:3000\/ja\/details\//);
-    expect(mails[0]!.props.changes).toEqual(expect.arrayContaining([{ field: "region", value: "大阪府" }, { field: "familyName", value: "偽物" }]));
+    expect(mails[0]!.props.changes).toEqual(
+      expect.arrayContaining([
+        { field: "region", value: "大阪府" },
+        { field: "familyName", value: "偽物" },
+      ]),
+    );
     const token = url.split("/details/")[1]!;
 
     // Opening the link (as a mail scanner does) shows both and changes nothing.
     const page = await confirmLoader(confirmArgs(token));
-    expect(page.rows).toEqual(expect.arrayContaining([{ field: "region", label: "都道府県・州", now: "東京都", next: "大阪府" }, { field: "city", label: "市区町村", now: "渋谷区", next: "大阪市北区" }]));
+    expect(page.rows).toEqual(
+      expect.arrayContaining([
+        { field: "region", label: "都道府県・州", now: "東京都", next: "大阪府" },
+        { field: "city", label: "市区町村", now: "渋谷区", next: "大阪市北区" },
+      ]),
+    );
     expect(await taro()).toMatchObject({ familyName: "山田", region: "13" });
 
     // A forged or altered token is a 404 and changes nothing.
@@ -152,7 +173,14 @@ describe("public forms and a person we already know", () => {
     // The button applies them, once, audited with what they replaced.
     const done = await confirmAction(confirmArgs(token, "POST"));
     expect((done as unknown as { data: { result: string } }).data.result).toBe("confirmed");
-    expect(await taro()).toMatchObject({ familyName: "偽物", givenName: "次郎", familyNameKana: "ニセモノ", city: "大阪市北区", region: "27", postalCode: "530-0001" });
+    expect(await taro()).toMatchObject({
+      familyName: "偽物",
+      givenName: "次郎",
+      familyNameKana: "ニセモノ",
+      city: "大阪市北区",
+      region: "27",
+      postalCode: "530-0001",
+    });
     const [audit] = await t.db.select().from(auditLog).where(eq(auditLog.action, "person.details_confirmed"));
     expect(audit).toMatchObject({ subjectId: person.id, ip: "203.0.113.9" });
     expect((audit!.details as { changes: Record<string, unknown> }).changes.city).toEqual({ from: "渋谷区", to: "大阪市北区" });
@@ -164,24 +192,50 @@ describe("public forms and a person we already know", () => {
     await t.db.insert(people).values({ ...onFile, email: "taro2@example.jp" });
     expect(await post(donateAction, "/donate", { ...strangerGift, email: "Taro2@example.jp" })).toBe(303);
     expect(await taro("taro2@example.jp")).toMatchObject({ familyName: "山田", givenName: "太郎", city: "渋谷区" });
-    const [gift] = await t.db.select().from(donations).where(eq(donations.personId, (await taro("taro2@example.jp")).id));
+    const [gift] = await t.db
+      .select()
+      .from(donations)
+      .where(eq(donations.personId, (await taro("taro2@example.jp")).id));
     expect(gift!.submittedDetails).toMatchObject({ familyName: "偽物", city: "大阪市北区" });
-    expect(await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.template, "details-confirm"), eq(emailOutbox.toEmail, "taro2@example.jp")))).toHaveLength(0);
+    expect(
+      await t.db
+        .select()
+        .from(emailOutbox)
+        .where(and(eq(emailOutbox.template, "details-confirm"), eq(emailOutbox.toEmail, "taro2@example.jp"))),
+    ).toHaveLength(0);
 
     await deliver(t.db, env, oneTimeCompleted(gift!));
-    const mails = await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.template, "details-confirm"), eq(emailOutbox.toEmail, "taro2@example.jp")));
+    const mails = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.template, "details-confirm"), eq(emailOutbox.toEmail, "taro2@example.jp")));
     expect(mails).toHaveLength(1);
     expect(mails[0]!.props.purpose).toBe("gift");
     // The receipt queued for the gift is made out to the name on file.
-    const [receiptMail] = await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.template, "receipt"), eq(emailOutbox.toEmail, "taro2@example.jp")));
+    const [receiptMail] = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.template, "receipt"), eq(emailOutbox.toEmail, "taro2@example.jp")));
     expect(JSON.stringify(receiptMail?.props ?? {})).not.toContain("偽物");
   });
 
   it("the same details again, or a form from the member signed in as themself, asks for no confirmation", async () => {
     await t.db.insert(people).values({ ...onFile, email: "taro3@example.jp" });
-    const same = { ...strangerGift, email: "taro3@example.jp", familyName: "山田", givenName: "太郎", postalCode: "150-0001", prefecture: "13", city: "渋谷区", addressLine1: "神宮前1-2-3" };
+    const same = {
+      ...strangerGift,
+      email: "taro3@example.jp",
+      familyName: "山田",
+      givenName: "太郎",
+      postalCode: "150-0001",
+      prefecture: "13",
+      city: "渋谷区",
+      addressLine1: "神宮前1-2-3",
+    };
     expect(await post(donateAction, "/donate", same)).toBe(303);
-    const [first] = await t.db.select().from(donations).where(eq(donations.personId, (await taro("taro3@example.jp")).id));
+    const [first] = await t.db
+      .select()
+      .from(donations)
+      .where(eq(donations.personId, (await taro("taro3@example.jp")).id));
     expect(first!.submittedDetails).toBeNull();
 
     const person = await taro("taro3@example.jp");

@@ -66,7 +66,10 @@ describe("receipt numbers", () => {
       expect(issued).toHaveLength(200);
       expect(new Set(issued.map((r) => r.number)).size).toBe(200);
       for (const year of [2026, 2027]) {
-        const seqs = issued.filter((r) => r.year === year).map((r) => r.seq).sort((a, b) => a - b);
+        const seqs = issued
+          .filter((r) => r.year === year)
+          .map((r) => r.seq)
+          .sort((a, b) => a - b);
         expect(seqs.length).toBeGreaterThan(0);
         expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
         for (const r of issued.filter((x) => x.year === year)) expect(r.number).toMatch(new RegExp(`^${year}-\\d{6}$`));
@@ -126,7 +129,14 @@ describe("receipt contents", () => {
       .insert(s.organisations)
       .values({ legalNameEn: "Sakura Trading Co., Ltd.", legalNameJa: "株式会社さくら商事", billingEmail: "keiri@sakura.example.jp", country: "JP" })
       .returning();
-    const payment = await createPayment(t.db, { organisationId: org!.id, amount: 70000, currency: "JPY", method: "bank_transfer", cardBrand: null, cardLast4: null });
+    const payment = await createPayment(t.db, {
+      organisationId: org!.id,
+      amount: 70000,
+      currency: "JPY",
+      method: "bank_transfer",
+      cardBrand: null,
+      cardLast4: null,
+    });
     const receipt = await t.db.transaction((tx) => issueReceiptForPayment(tx, payment.id));
     const text = await pdfText(await renderReceiptPdf(buildReceiptDocument(receipt, registered)));
     expect(text).toContain("株式会社さくら商事 御中");
@@ -203,7 +213,13 @@ describe("receipt links", () => {
     const token = receiptToken(env, "2026-000123");
     expect(verifyReceiptToken(env, "2026-000123", token)).toBe(true);
     expect(verifyReceiptToken(env, "2026-000124", token)).toBe(false);
-    expect(verifyReceiptToken(env, "2026-000123", token.replace(/.$/, (c) => (c === "A" ? "B" : "A")))).toBe(false);
+    expect(
+      verifyReceiptToken(
+        env,
+        "2026-000123",
+        token.replace(/.$/, (c) => (c === "A" ? "B" : "A")),
+      ),
+    ).toBe(false);
     expect(verifyReceiptToken(env, "2026-000123", null)).toBe(false);
     const other = parseEnv({ RECEIPT_LINK_SECRET: "x".repeat(40) });
     expect(verifyReceiptToken(other, "2026-000123", token)).toBe(false);

@@ -19,7 +19,25 @@ describe("migrations", () => {
         sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
       );
       expect(tables.map((r) => r.table_name)).toEqual(
-        expect.arrayContaining(["people", "organisations", "organisation_contacts", "tiers", "tier_prices", "memberships", "membership_status_history", "donations", "payments", "receipts", "receipt_counters", "stripe_events", "email_outbox", "staff_users", "audit_log", "partnerships", "funds"]),
+        expect.arrayContaining([
+          "people",
+          "organisations",
+          "organisation_contacts",
+          "tiers",
+          "tier_prices",
+          "memberships",
+          "membership_status_history",
+          "donations",
+          "payments",
+          "receipts",
+          "receipt_counters",
+          "stripe_events",
+          "email_outbox",
+          "staff_users",
+          "audit_log",
+          "partnerships",
+          "funds",
+        ]),
       );
       const [before] = await empty.db.execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
       await applyMigrations(empty.url);
@@ -75,7 +93,10 @@ describe("seed", () => {
     const gold = first.tiers.find((tier) => tier.slug === "gold");
     expect(gold?.seats).toBe(10);
     const goldValues = first.values.filter((v) => v.tierId === gold?.id).map((v) => [v.currency, v.amount]);
-    expect(goldValues).toEqual([["USD", 30000], ["JPY", 33000]]);
+    expect(goldValues).toEqual([
+      ["USD", 30000],
+      ["JPY", 33000],
+    ]);
     for (const tier of first.tiers) {
       expect(tier.nameJa).toMatch(/[\u3040-\u9fff]/);
       expect(tier.benefitsJa.length).toBe(tier.benefitsEn.length);
@@ -127,7 +148,9 @@ describe("constraints", () => {
     const p = await person("owner@example.com");
     const o = await organisation();
     const tier = await tierId();
-    await expect(t.db.insert(s.memberships).values({ tierId: tier, personId: p.id, organisationId: o.id })).rejects.toMatchObject(violates("memberships_one_owner"));
+    await expect(t.db.insert(s.memberships).values({ tierId: tier, personId: p.id, organisationId: o.id })).rejects.toMatchObject(
+      violates("memberships_one_owner"),
+    );
     await expect(t.db.insert(s.memberships).values({ tierId: tier })).rejects.toMatchObject(violates("memberships_one_owner"));
     await expect(t.db.insert(s.memberships).values({ tierId: tier, personId: p.id })).resolves.toBeDefined();
     await expect(t.db.insert(s.memberships).values({ tierId: tier, organisationId: o.id })).resolves.toBeDefined();
@@ -140,7 +163,9 @@ describe("constraints", () => {
     await expect(t.db.insert(s.payments).values({ ...base, amount: 0 })).rejects.toMatchObject(violates("payments_amount"));
     await expect(t.db.insert(s.payments).values({ ...base, amount: 8000, refundedAmount: 9000 })).rejects.toMatchObject(violates("payments_refund"));
     const tier = await tierId();
-    await expect(t.db.insert(s.tierPrices).values({ tierId: tier, currency: "USD", interval: "year", amount: -1, lookupKey: "x" })).rejects.toMatchObject(violates("tier_prices_amount"));
+    await expect(t.db.insert(s.tierPrices).values({ tierId: tier, currency: "USD", interval: "year", amount: -1, lookupKey: "x" })).rejects.toMatchObject(
+      violates("tier_prices_amount"),
+    );
     await expect(t.db.insert(s.payments).values({ ...base, amount: 8000 })).resolves.toBeDefined();
   });
 
@@ -149,9 +174,13 @@ describe("constraints", () => {
     const b = await person("b@example.com");
     const tier = await tierId();
     await t.db.insert(s.memberships).values({ tierId: tier, personId: a.id, stripeSubscriptionId: "sub_1" });
-    await expect(t.db.insert(s.memberships).values({ tierId: tier, personId: b.id, stripeSubscriptionId: "sub_1" })).rejects.toMatchObject(violates("memberships_stripe_subscription_id_unique"));
+    await expect(t.db.insert(s.memberships).values({ tierId: tier, personId: b.id, stripeSubscriptionId: "sub_1" })).rejects.toMatchObject(
+      violates("memberships_stripe_subscription_id_unique"),
+    );
     await t.db.update(s.people).set({ stripeCustomerId: "cus_1" }).where(eq(s.people.id, a.id));
-    await expect(t.db.update(s.people).set({ stripeCustomerId: "cus_1" }).where(eq(s.people.id, b.id))).rejects.toMatchObject(violates("people_stripe_customer_id_unique"));
+    await expect(t.db.update(s.people).set({ stripeCustomerId: "cus_1" }).where(eq(s.people.id, b.id))).rejects.toMatchObject(
+      violates("people_stripe_customer_id_unique"),
+    );
   });
 
   it("keeps receipt numbers in the YYYY-NNNNNN form and unique per year", async () => {
@@ -159,7 +188,11 @@ describe("constraints", () => {
     const [payment] = await t.db.insert(s.payments).values({ personId: p.id, amount: 6000, currency: "USD", paidAt: new Date() }).returning();
     const receipt = { paymentId: payment!.id, amount: 6000, currency: "USD" as const, deductibleAmount: 6000, locale: "en" as const, snapshot: {} };
     await t.db.insert(s.receipts).values({ ...receipt, number: "2026-000001", year: 2026, seq: 1 });
-    await expect(t.db.insert(s.receipts).values({ ...receipt, number: "2026-1", year: 2026, seq: 2 })).rejects.toMatchObject(violates("receipts_number_format"));
-    await expect(t.db.insert(s.receipts).values({ ...receipt, number: "2026-000009", year: 2026, seq: 1 })).rejects.toMatchObject(violates("receipts_year_seq"));
+    await expect(t.db.insert(s.receipts).values({ ...receipt, number: "2026-1", year: 2026, seq: 2 })).rejects.toMatchObject(
+      violates("receipts_number_format"),
+    );
+    await expect(t.db.insert(s.receipts).values({ ...receipt, number: "2026-000009", year: 2026, seq: 1 })).rejects.toMatchObject(
+      violates("receipts_year_seq"),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditLog, emailOutbox, signInRequests, signInTokens } from "../../db/schema";
+import { auditLog, emailOutbox, signInRequests, signInTokens, staffUsers } from "../../db/schema";
+import { renderEmail } from "../../emails";
 import { hashToken, LIMIT_PER_ADDRESS, LIMIT_PER_IP } from "~/modules/auth/auth.server";
 import { action as signInAction } from "~/routes/staff.sign-in";
 import { action as verifyAction, loader as verifyLoader } from "~/routes/staff.verify";
@@ -43,6 +44,23 @@ describe("staff sign-in by one-time link", () => {
     expect(minutes).toBeCloseTo(15, 0);
   });
 
+  it("emails a link to a staff user whose name is one word (事務局, Treasurer), greeting them without a name", async () => {
+    for (const [name, locale] of [
+      ["事務局", "ja"],
+      ["Treasurer", "en"],
+    ] as const) {
+      const email = `one-word-${locale}@example.org`;
+      await t.db.insert(staffUsers).values({ email, name, role: "staff", locale });
+      const answer = await requestLink(email, `10.0.9.${locale === "ja" ? 1 : 2}`);
+      expect(answer.status).toBe(200);
+      const [row] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.toEmail, email));
+      expect(row, name).toMatchObject({ template: "sign-in-link", locale });
+      expect((row!.props as { recipient?: unknown }).recipient).toBeUndefined();
+      const rendered = await renderEmail("sign-in-link", locale, row!.props as Record<string, unknown>);
+      expect(rendered.text).toContain((row!.props as { url: string }).url);
+    }
+  });
+
   it("signs in once with the link; a second use is refused", async () => {
     const staff = await makeStaff(t.db, "admin");
     await requestLink(staff.email, "10.0.2.1");
@@ -69,7 +87,10 @@ describe("staff sign-in by one-time link", () => {
     const again = await respond(() => verifyLoader(args(t.db, `/staff/verify?token=${token}`)));
     expect("data" in again && again.data).toEqual({ valid: false, token: "" });
 
-    const audits = await t.db.select().from(auditLog).where(and(eq(auditLog.action, "staff.sign_in"), eq(auditLog.actorStaffUserId, staff.id)));
+    const audits = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "staff.sign_in"), eq(auditLog.actorStaffUserId, staff.id)));
     expect(audits).toHaveLength(1);
   });
 
@@ -77,7 +98,10 @@ describe("staff sign-in by one-time link", () => {
     const staff = await makeStaff(t.db, "viewer");
     await requestLink(staff.email, "10.0.3.1");
     const token = await latestLinkToken(staff.email);
-    await t.db.update(signInTokens).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(signInTokens.tokenHash, hashToken(token)));
+    await t.db
+      .update(signInTokens)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(signInTokens.tokenHash, hashToken(token)));
     const response = (await respond(() => verifyAction(args(t.db, "/staff/verify", { form: { token } })))) as Response;
     expect(response.status).toBe(400);
     expect(response.headers.get("Set-Cookie")).toBeNull();
@@ -122,10 +146,15 @@ describe("staff users (admin)", () => {
     const admin = await makeStaff(t.db, "admin");
     const cookie = await staffCookie(t.db, admin.id);
     const add = (await respond(() =>
-      usersAction(args(t.db, "/staff/users", { cookie, form: { intent: "save", email: "New.Person@Kizuna.example", name: "新人 花子", role: "viewer", locale: "ja" } })),
+      usersAction(
+        args(t.db, "/staff/users", { cookie, form: { intent: "save", email: "New.Person@Kizuna.example", name: "新人 花子", role: "viewer", locale: "ja" } }),
+      ),
     )) as Response;
     expect(add.status).toBe(302);
-    const [created] = await t.db.select().from(staffUsers).where(sql`lower(${staffUsers.email}) = 'new.person@kizuna.example'`);
+    const [created] = await t.db
+      .select()
+      .from(staffUsers)
+      .where(sql`lower(${staffUsers.email}) = 'new.person@kizuna.example'`);
     expect(created).toMatchObject({ role: "viewer", locale: "ja", active: true, name: "新人 花子" });
 
     const viewerCookie = await staffCookie(t.db, created!.id);
@@ -176,11 +205,25 @@ describe("sessions end on the server", () => {
     const [other] = await t.db.insert(staffUsers).values({ email: "rerole@kizuna.example", name: "Re Role", role: "staff" }).returning();
     const otherCookie = await staffCookie(t.db, other!.id);
     expect((await dashboard(otherCookie)).status).toBe(200);
-    await respond(() => usersAction(args(t.db, "/staff/users", { cookie: adminCookie, form: { intent: "save", email: "rerole@kizuna.example", name: "Re Role", role: "viewer", locale: "en" } })));
+    await respond(() =>
+      usersAction(
+        args(t.db, "/staff/users", {
+          cookie: adminCookie,
+          form: { intent: "save", email: "rerole@kizuna.example", name: "Re Role", role: "viewer", locale: "en" },
+        }),
+      ),
+    );
     expect((await dashboard(otherCookie)).status).toBe(302);
     // Saving the same role again ends nothing.
     const again = await staffCookie(t.db, other!.id);
-    await respond(() => usersAction(args(t.db, "/staff/users", { cookie: adminCookie, form: { intent: "save", email: "rerole@kizuna.example", name: "Re Role", role: "viewer", locale: "en" } })));
+    await respond(() =>
+      usersAction(
+        args(t.db, "/staff/users", {
+          cookie: adminCookie,
+          form: { intent: "save", email: "rerole@kizuna.example", name: "Re Role", role: "viewer", locale: "en" },
+        }),
+      ),
+    );
     expect((await dashboard(again)).status).toBe(200);
     // Deactivated: every session of theirs ends, and reactivating does not bring an old one back.
     await respond(() => usersAction(args(t.db, "/staff/users", { cookie: adminCookie, form: { intent: "deactivate", id: other!.id } })));

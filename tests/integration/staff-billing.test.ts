@@ -16,22 +16,37 @@ import { useTestDatabase } from "../setup/test-db";
 
 const t = useTestDatabase();
 const SESSION_SECRET = "test-secret-test-secret-test-secret-42";
-const stripeEnv = parseEnv({ NODE_ENV: "test", SESSION_SECRET, STRIPE_SECRET_KEY: "sk_test_fake", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_MAX_NETWORK_RETRIES: "0" });
+const stripeEnv = parseEnv({
+  NODE_ENV: "test",
+  SESSION_SECRET,
+  STRIPE_SECRET_KEY: "sk_test_fake",
+  STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  STRIPE_MAX_NETWORK_RETRIES: "0",
+});
 const demoEnv = parseEnv({ NODE_ENV: "test", SESSION_SECRET, APP_URL: "http://localhost:3000", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET });
 
 useStripeMock();
 
-const post = (env: typeof stripeEnv, memberId: string, cookie: string, form: Record<string, string>) => postMemberForm(t.db, env, memberId, cookie, { ...form, confirm: "yes" });
+const post = (env: typeof stripeEnv, memberId: string, cookie: string, form: Record<string, string>) =>
+  postMemberForm(t.db, env, memberId, cookie, { ...form, confirm: "yes" });
 
 describe("cancel by staff on a Stripe-backed membership", () => {
   it("asks Stripe to cancel at period end, then records it, emails the member once and audits it", async () => {
     const staff = await makeStaff(t.db, "staff");
     const cookie = await staffCookie(t.db, staff.id);
     const member = await makeMember(t.db, { familyName: "佐藤", givenName: "花", preferredLocale: "ja", status: "active" });
-    await t.db.update(memberships).set({ stripeSubscriptionId: "sub_staff_1", currentPeriodEnd: new Date("2027-06-01T00:00:00Z") }).where(eq(memberships.id, member.membership.id));
+    await t.db
+      .update(memberships)
+      .set({ stripeSubscriptionId: "sub_staff_1", currentPeriodEnd: new Date("2027-06-01T00:00:00Z") })
+      .where(eq(memberships.id, member.membership.id));
     stripeServer.use(
       http.post(`${STRIPE}/v1/subscriptions/sub_staff_1`, async ({ request }) => {
-        stripeCalls.push({ method: "POST", path: "/v1/subscriptions/sub_staff_1", params: new URLSearchParams(await request.text()), headers: request.headers });
+        stripeCalls.push({
+          method: "POST",
+          path: "/v1/subscriptions/sub_staff_1",
+          params: new URLSearchParams(await request.text()),
+          headers: request.headers,
+        });
         return HttpResponse.json({ id: "sub_staff_1", object: "subscription", cancel_at_period_end: true });
       }),
     );
@@ -42,10 +57,16 @@ describe("cancel by staff on a Stripe-backed membership", () => {
     expect(stripeCalls[0]!.headers.get("idempotency-key")).toMatch(new RegExp(`^membership-${member.membership.id}-cancel-at-period-end-`));
     const [after] = await t.db.select().from(memberships).where(eq(memberships.id, member.membership.id));
     expect(after).toMatchObject({ status: "active", cancelAtPeriodEnd: true });
-    const emails = await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.personId, member.person.id), eq(emailOutbox.template, "membership-canceled")));
+    const emails = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.personId, member.person.id), eq(emailOutbox.template, "membership-canceled")));
     expect(emails).toHaveLength(1);
     expect(emails[0]!.props).toMatchObject({ recipient: { kind: "person", familyName: "佐藤" }, endsAt: "2027-06-01T00:00:00.000Z" });
-    const audits = await t.db.select().from(auditLog).where(and(eq(auditLog.action, "membership.cancel"), eq(auditLog.subjectId, member.membership.id)));
+    const audits = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "membership.cancel"), eq(auditLog.subjectId, member.membership.id)));
     expect(audits).toHaveLength(1);
   });
 
@@ -55,9 +76,7 @@ describe("cancel by staff on a Stripe-backed membership", () => {
     const member = await makeMember(t.db, { familyName: "鈴木", givenName: "一郎", status: "active" });
     await t.db.update(memberships).set({ stripeSubscriptionId: "sub_staff_2" }).where(eq(memberships.id, member.membership.id));
     stripeServer.use(
-      http.delete(`${STRIPE}/v1/subscriptions/sub_staff_2`, () =>
-        HttpResponse.json({ error: { type: "api_error", message: "boom" } }, { status: 500 }),
-      ),
+      http.delete(`${STRIPE}/v1/subscriptions/sub_staff_2`, () => HttpResponse.json({ error: { type: "api_error", message: "boom" } }, { status: 500 })),
     );
     const response = await post(stripeEnv, member.person.id, cookie, { intent: "cancel", membershipId: member.membership.id, when: "now" });
     expect(response.status).toBe(400);
@@ -79,9 +98,23 @@ describe("renewal simulation in demo mode", () => {
     const started = await startCheckout(
       ctx,
       {
-        tier: "individual", currency: "USD", interval: "year", familyName: "Smith", givenName: "Anna", familyNameKana: undefined, givenNameKana: undefined,
-        email: "anna.sim@example.com", country: "US", postalCode: "55101", prefecture: undefined, state: "MN", city: "St. Paul", addressLine1: "1 Main St",
-        addressLine2: undefined, preferredLocale: "en", partnership: undefined,
+        tier: "individual",
+        currency: "USD",
+        interval: "year",
+        familyName: "Smith",
+        givenName: "Anna",
+        familyNameKana: undefined,
+        givenNameKana: undefined,
+        email: "anna.sim@example.com",
+        country: "US",
+        postalCode: "55101",
+        prefecture: undefined,
+        state: "MN",
+        city: "St. Paul",
+        addressLine1: "1 Main St",
+        addressLine2: undefined,
+        preferredLocale: "en",
+        partnership: undefined,
       } as never,
       "en",
     );
@@ -117,9 +150,23 @@ describe("tier price changes reach Stripe", () => {
     const cookie = await staffCookie(t.db, (await makeStaff(t.db, "admin")).id);
     const [tier] = await t.db.select().from(tiers).where(eq(tiers.slug, "student"));
     const form = {
-      intent: "save", id: String(tier!.id), slug: "student", kind: "individual", nameEn: tier!.nameEn, nameJa: tier!.nameJa,
-      descriptionEn: tier!.descriptionEn, descriptionJa: tier!.descriptionJa, benefitsEn: tier!.benefitsEn.join("\n"), benefitsJa: tier!.benefitsJa.join("\n"),
-      seats: "", fmvUsd: "0", fmvJpy: "0", priceYearUsd: "30", priceMonthUsd: "", priceYearJpy: "3000", priceMonthJpy: "",
+      intent: "save",
+      id: String(tier!.id),
+      slug: "student",
+      kind: "individual",
+      nameEn: tier!.nameEn,
+      nameJa: tier!.nameJa,
+      descriptionEn: tier!.descriptionEn,
+      descriptionJa: tier!.descriptionJa,
+      benefitsEn: tier!.benefitsEn.join("\n"),
+      benefitsJa: tier!.benefitsJa.join("\n"),
+      seats: "",
+      fmvUsd: "0",
+      fmvJpy: "0",
+      priceYearUsd: "30",
+      priceMonthUsd: "",
+      priceYearJpy: "3000",
+      priceMonthJpy: "",
     };
     const request = new Request(`${ORIGIN}/staff/tiers`, {
       method: "POST",
@@ -131,7 +178,10 @@ describe("tier price changes reach Stripe", () => {
     const usd = [...fakeCatalogue.prices.values()].filter((p) => p.product === "kizuna_tier_student" || p.lookup_key === "student_yearly_usd");
     const current = usd.find((p) => p.lookup_key === "student_yearly_usd");
     expect(current).toMatchObject({ unit_amount: 3000, currency: "usd", active: true });
-    const [row] = await t.db.select().from(tierPrices).where(and(eq(tierPrices.tierId, tier!.id), eq(tierPrices.currency, "USD"), eq(tierPrices.active, true)));
+    const [row] = await t.db
+      .select()
+      .from(tierPrices)
+      .where(and(eq(tierPrices.tierId, tier!.id), eq(tierPrices.currency, "USD"), eq(tierPrices.active, true)));
     expect(row).toMatchObject({ amount: 3000, stripePriceId: current!.id });
   });
 });

@@ -46,11 +46,24 @@ describe("emails", () => {
     const cookie = await staffCookie(t.db, (await makeStaff(t.db, "viewer")).id);
     const [row] = await t.db
       .insert(emailOutbox)
-      .values({ template: "welcome", locale: "ja", toEmail: "hanako@example.jp", status: "failed", attempts: 3, lastError: "429 rate limited", subject: "ようこそ", html: "<html lang=\"ja\"><body><p>ようこそ</p></body></html>" })
+      .values({
+        template: "welcome",
+        locale: "ja",
+        toEmail: "hanako@example.jp",
+        status: "failed",
+        attempts: 3,
+        lastError: "429 rate limited",
+        subject: "ようこそ",
+        html: '<html lang="ja"><body><p>ようこそ</p></body></html>',
+      })
       .returning();
-    const list = (await respond(() => emailsLoader(args(t.db, "/staff/emails?status=failed", { cookie })))) as { data: Awaited<ReturnType<typeof emailsLoader>> };
+    const list = (await respond(() => emailsLoader(args(t.db, "/staff/emails?status=failed", { cookie })))) as {
+      data: Awaited<ReturnType<typeof emailsLoader>>;
+    };
     expect(list.data.emails.map((e) => [e.toEmail, e.attempts, e.lastError])).toEqual([["hanako@example.jp", 3, "429 rate limited"]]);
-    const one = (await respond(() => emailLoader(args(t.db, `/staff/emails/${row!.id}`, { cookie, params: { emailId: row!.id } })))) as { data: Awaited<ReturnType<typeof emailLoader>> };
+    const one = (await respond(() => emailLoader(args(t.db, `/staff/emails/${row!.id}`, { cookie, params: { emailId: row!.id } })))) as {
+      data: Awaited<ReturnType<typeof emailLoader>>;
+    };
     expect(one.data.email.html).toContain("ようこそ");
     const missing = (await respond(() => emailLoader(args(t.db, "/staff/emails/x", { cookie, params: { emailId: "x" } })))) as Response;
     expect(missing.status).toBe(404);

@@ -18,18 +18,32 @@ let viewerCookie = "";
 let staffId = "";
 let anonymousDonor = "";
 
-async function gift(email: string, fundSlug: string, amount: number, currency: "USD" | "JPY", paidAt: string, extra: Partial<typeof donations.$inferInsert> = {}, refunded = 0) {
+async function gift(
+  email: string,
+  fundSlug: string,
+  amount: number,
+  currency: "USD" | "JPY",
+  paidAt: string,
+  extra: Partial<typeof donations.$inferInsert> = {},
+  refunded = 0,
+) {
   const [fund] = await t.db.select().from(funds).where(eq(funds.slug, fundSlug));
   const [person] =
     (await t.db.select().from(people).where(eq(people.email, email))).length > 0
       ? await t.db.select().from(people).where(eq(people.email, email))
-      : await t.db.insert(people).values({ email, familyName: email.startsWith("anon") ? "Hidden" : "山田", givenName: "Donor", country: "JP" }).returning();
+      : await t.db
+          .insert(people)
+          .values({ email, familyName: email.startsWith("anon") ? "Hidden" : "山田", givenName: "Donor", country: "JP" })
+          .returning();
   await t.db.transaction(async (tx) => {
     const [d] = await tx
       .insert(donations)
       .values({ personId: person!.id, fundId: fund!.id, amount, currency, interval: "once", status: "completed", createdAt: new Date(paidAt), ...extra })
       .returning();
-    const [p] = await tx.insert(payments).values({ donationId: d!.id, personId: person!.id, fundId: fund!.id, amount, currency, paidAt: new Date(paidAt), refundedAmount: refunded }).returning();
+    const [p] = await tx
+      .insert(payments)
+      .values({ donationId: d!.id, personId: person!.id, fundId: fund!.id, amount, currency, paidAt: new Date(paidAt), refundedAmount: refunded })
+      .returning();
     await issueReceiptForPayment(tx, p!.id);
   });
   return person!.id;
@@ -74,7 +88,7 @@ describe("donations in the staff console", () => {
     const rows = parse(bytes.toString("utf8").slice(1)) as string[][];
     expect(rows[0]).toContain("Anonymous");
     expect(rows).toHaveLength(4);
-    expect(rows.some((r) => r.some((c) => c.startsWith("'In memory of: =HYPERLINK") || c.includes("=HYPERLINK") && !c.startsWith("=")))).toBe(true);
+    expect(rows.some((r) => r.some((c) => c.startsWith("'In memory of: =HYPERLINK") || (c.includes("=HYPERLINK") && !c.startsWith("="))))).toBe(true);
     expect(rows.flat().some((c) => c.startsWith("="))).toBe(false);
     const anonRow = rows.find((r) => r.includes("anon@example.org"))!;
     expect(anonRow[rows[0]!.indexOf("Anonymous")]).toBe("Yes");
@@ -95,14 +109,19 @@ describe("donations in the staff console", () => {
     expect(gift.getCell(header.indexOf("Date") + 1).value).toBeInstanceOf(Date);
     expect(["Awaiting payment", "Active", "Payment overdue", "Completed", "Stopped", "Failed"]).toContain(gift.getCell(header.indexOf("Status") + 1).value);
 
-    const audits = await t.db.select().from(auditLog).where(and(eq(auditLog.action, "export.donations"), eq(auditLog.actorStaffUserId, staffId)));
+    const audits = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "export.donations"), eq(auditLog.actorStaffUserId, staffId)));
     expect(audits).toHaveLength(2);
     const viewer = (await respond(() => exportLoader(args(t.db, "/staff/donations/export?format=csv", { cookie: viewerCookie })))) as Response;
     expect(viewer.status).toBe(403);
   });
 
   it("summarises each fund by month and currency, refunds subtracted, currencies never summed", async () => {
-    const result = (await respond(() => summaryLoader(args(t.db, "/staff/donations/summary?year=2026", { cookie })))) as { data: { rows: { slug: string; month: string; currency: string; gross: number; refunded: number; net: number; gifts: number }[] } };
+    const result = (await respond(() => summaryLoader(args(t.db, "/staff/donations/summary?year=2026", { cookie })))) as {
+      data: { rows: { slug: string; month: string; currency: string; gross: number; refunded: number; net: number; gifts: number }[] };
+    };
     expect(result.data.rows.map((r) => [r.slug, r.month, r.currency, r.gifts, r.gross, r.refunded, r.net])).toEqual([
       ["general", "2026-02", "USD", 1, 5000, 1000, 4000],
       ["general", "2026-03", "USD", 1, 25000, 0, 25000],
@@ -129,10 +148,16 @@ describe("donations in the staff console", () => {
   });
 
   it("produces any donor's statement for any year on demand, as a PDF", async () => {
-    const ok = (await respond(() => statementLoader(args(t.db, `/staff/donations/statement?donor=${anonymousDonor}&year=2025&fiscal=april`, { cookie })))) as Response;
+    const ok = (await respond(() =>
+      statementLoader(args(t.db, `/staff/donations/statement?donor=${anonymousDonor}&year=2025&fiscal=april`, { cookie })),
+    )) as Response;
     expect(ok.status).toBe(200);
     expect(ok.headers.get("Content-Type")).toBe("application/pdf");
-    expect(Buffer.from(await ok.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(
+      Buffer.from(await ok.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
     const bad = (await respond(() => statementLoader(args(t.db, `/staff/donations/statement?donor=nope&year=2026`, { cookie })))) as Response;
     expect(bad.status).toBe(400);
   });

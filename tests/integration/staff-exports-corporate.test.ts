@@ -53,7 +53,12 @@ beforeAll(async () => {
     { organisationId: org!.id, personId: primary.id, role: "primary" },
     { organisationId: org!.id, personId: billing.id, role: "billing" },
   ]);
-  const period = { currency: "JPY" as const, interval: "year" as const, startedAt: new Date("2026-04-01T00:00:00Z"), currentPeriodEnd: new Date("2027-04-01T00:00:00Z") };
+  const period = {
+    currency: "JPY" as const,
+    interval: "year" as const,
+    startedAt: new Date("2026-04-01T00:00:00Z"),
+    currentPeriodEnd: new Date("2027-04-01T00:00:00Z"),
+  };
   const [company] = await t.db
     .insert(memberships)
     .values({ organisationId: org!.id, tierId: gold!.id, status: "active", poNumber: "=PO-2026-0042", ...period })
@@ -61,7 +66,9 @@ beforeAll(async () => {
   // Two seats in use, one given back; one seat holder also has a membership of her own.
   const seatHolders = [primary, await person("高橋", "健", "ken@sakura-trading.example.jp"), await person("田中", "美咲", "misaki@sakura-trading.example.jp")];
   for (const [i, p] of seatHolders.entries()) {
-    await t.db.insert(memberships).values({ personId: p.id, tierId: gold!.id, seatOfMembershipId: company!.id, status: i === 2 ? "canceled" : "active", ...period });
+    await t.db
+      .insert(memberships)
+      .values({ personId: p.id, tierId: gold!.id, seatOfMembershipId: company!.id, status: i === 2 ? "canceled" : "active", ...period });
   }
   await makeMember(t.db, { familyName: "Smith", givenName: "Jo", email: "jo@example.org" });
 });
@@ -86,7 +93,10 @@ describe("seat holders in the list and exports", () => {
       const [header, ...data] = rows;
       const email = header!.indexOf("Email");
       const organisation = header!.indexOf("Organisation");
-      expect(data.map((r) => [r[email], r[organisation]]), format).toEqual(listed);
+      expect(
+        data.map((r) => [r[email], r[organisation]]),
+        format,
+      ).toEqual(listed);
     }
     const [jaHeader, ...jaRows] = await csvRows("type=corporate&format=csv", jaCookie);
     const ken = jaRows.find((r) => r[jaHeader!.indexOf("メールアドレス")] === "ken@sakura-trading.example.jp")!;

@@ -31,7 +31,15 @@ async function listed(qs: string) {
 beforeAll(async () => {
   staffId = (await makeStaff(t.db, "staff")).id;
   cookie = await staffCookie(t.db, staffId);
-  await makeMember(t.db, { familyName: "Crlf", givenName: "Carla", email: "carla@example.org", addressLine1: "Unit 5\r\nBlock B", addressLine2: 'Say "hi"\nthen, go', city: "Duluth", region: "MN" });
+  await makeMember(t.db, {
+    familyName: "Crlf",
+    givenName: "Carla",
+    email: "carla@example.org",
+    addressLine1: "Unit 5\r\nBlock B",
+    addressLine2: 'Say "hi"\nthen, go',
+    city: "Duluth",
+    region: "MN",
+  });
   await makeMember(t.db, { familyName: "O'Brien", givenName: "Bob", email: "bob@example.org", region: "O'X" });
   await makeMember(t.db, { familyName: "Back\\slash", givenName: "Bea", email: "bea@example.org", region: "a\\'b" });
   await makeMember(t.db, { familyName: "Plain", givenName: "Pat", email: "pat@example.org" });
@@ -79,7 +87,10 @@ describe("member CSV from COPY", () => {
     for (const [qs, emails] of cases) {
       expect(await listed(qs), qs).toEqual(emails);
       const [header, ...data] = parse(await csv(`${qs}&format=csv`)) as string[][];
-      expect(data.map((r) => r[header!.indexOf("Email")]), qs).toEqual(emails);
+      expect(
+        data.map((r) => r[header!.indexOf("Email")]),
+        qs,
+      ).toEqual(emails);
     }
     const counted = (await t.db.execute(sql`select count(*)::int as n from people`)) as unknown as { n: number }[];
     expect(counted[0]!.n, "no table was touched").toBe(4);
@@ -98,7 +109,14 @@ describe("one CSV export after another", () => {
       let entry: Record<string, unknown> | undefined;
       for (let wait = 0; wait < 100 && entry?.status !== "completed"; wait++) {
         await new Promise((r) => setTimeout(r, 20));
-        [entry] = (await t.db.select().from(auditLog).where(and(eq(auditLog.action, "export.members"), eq(auditLog.actorStaffUserId, staffId))).orderBy(desc(auditLog.id)).limit(1)).map((a) => a.details);
+        [entry] = (
+          await t.db
+            .select()
+            .from(auditLog)
+            .where(and(eq(auditLog.action, "export.members"), eq(auditLog.actorStaffUserId, staffId)))
+            .orderBy(desc(auditLog.id))
+            .limit(1)
+        ).map((a) => a.details);
       }
       expect(entry, `export ${i}`).toMatchObject({ status: "completed", rowCount: 3004 });
       expect(text.split("\r\n").length).toBeGreaterThan(3005);

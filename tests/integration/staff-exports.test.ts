@@ -18,7 +18,7 @@ const tricky = [
   { familyName: "+1", givenName: "Plus" },
   { familyName: "@SUM(A1)", givenName: "At" },
   { familyName: "山田", givenName: "太郎", familyNameKana: "ヤマダ", givenNameKana: "タロウ", country: "JP", region: "13" },
-  { familyName: "O'Brien, \"Bob\"", givenName: "-minus" },
+  { familyName: 'O\'Brien, "Bob"', givenName: "-minus" },
   { familyName: "Newline", givenName: "Nora", addressLine1: "1 Main St\nApt 2", city: "St. Paul", region: "MN", postalCode: "55102" },
 ];
 
@@ -28,7 +28,11 @@ async function download(path: string, c = cookie) {
 }
 
 async function auditsFor(id: string) {
-  return t.db.select().from(auditLog).where(and(eq(auditLog.action, "export.members"), eq(auditLog.actorStaffUserId, id))).orderBy(asc(auditLog.id));
+  return t.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.action, "export.members"), eq(auditLog.actorStaffUserId, id)))
+    .orderBy(asc(auditLog.id));
 }
 
 beforeAll(async () => {
@@ -177,7 +181,10 @@ describe("member exports", () => {
       const { bytes } = await download(`/staff/members/export?${qs}&format=csv`);
       const [header, ...data] = parse(bytes.toString("utf8").slice(1)) as string[][];
       const emailCol = header!.indexOf("Email");
-      expect(data.map((r) => r[emailCol]), qs).toEqual(listed);
+      expect(
+        data.map((r) => r[emailCol]),
+        qs,
+      ).toEqual(listed);
       expect(listed.length, qs).toBeGreaterThan(0);
     }
   });

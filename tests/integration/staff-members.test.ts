@@ -20,8 +20,24 @@ beforeAll(async () => {
   const staff = await makeStaff(t.db, "staff");
   staffId = staff.id;
   cookie = await staffCookie(t.db, staff.id);
-  yamada = await makeMember(t.db, { familyName: "山田", givenName: "太郎", familyNameKana: "ヤマダ", givenNameKana: "タロウ", country: "JP", region: "13", preferredLocale: "ja" });
-  await makeMember(t.db, { familyName: "伊藤", givenName: "花子", familyNameKana: "イトウ", givenNameKana: "ハナコ", country: "JP", region: "27", status: "lapsed" });
+  yamada = await makeMember(t.db, {
+    familyName: "山田",
+    givenName: "太郎",
+    familyNameKana: "ヤマダ",
+    givenNameKana: "タロウ",
+    country: "JP",
+    region: "13",
+    preferredLocale: "ja",
+  });
+  await makeMember(t.db, {
+    familyName: "伊藤",
+    givenName: "花子",
+    familyNameKana: "イトウ",
+    givenNameKana: "ハナコ",
+    country: "JP",
+    region: "27",
+    status: "lapsed",
+  });
   await makeMember(t.db, { familyName: "林", givenName: "健", familyNameKana: "ハヤシ", givenNameKana: "ケン", country: "JP" });
   await makeMember(t.db, { familyName: "Anderson", givenName: "Amy", email: "amy@harbor.example", region: "MN" });
   await makeMember(t.db, { familyName: "Zimmer", givenName: "Zoe" });
@@ -31,7 +47,10 @@ describe("member search and list", () => {
   it("finds a Japanese member by kanji, katakana, hiragana, romaji and full-width romaji", async () => {
     for (const q of ["山田", "山田 太郎", "ヤマダ", "やまだ", "yamada", "Yamada Taro", "taro yamada", "ｙａｍａｄａ", "やまだたろう"]) {
       const data = await list(`q=${encodeURIComponent(q)}`);
-      expect(data.rows.map((r) => r.familyName), q).toEqual(["山田"]);
+      expect(
+        data.rows.map((r) => r.familyName),
+        q,
+      ).toEqual(["山田"]);
     }
     expect((await list(`q=${encodeURIComponent("林")}`)).rows.map((r) => r.givenName)).toEqual(["健"]);
     expect((await list("q=harbor.example")).rows.map((r) => r.familyName)).toEqual(["Anderson"]);
@@ -48,7 +67,11 @@ describe("member search and list", () => {
     expect((await list("status=lapsed")).rows.map((r) => r.familyName)).toEqual(["伊藤"]);
     expect((await list("region=27")).rows.map((r) => r.familyName)).toEqual(["伊藤"]);
     // A region typed as its name, in either language, finds the same members as its code.
-    for (const typed of ["Osaka", "大阪府", "大阪"]) expect((await list(`region=${encodeURIComponent(typed)}`)).rows.map((r) => r.familyName), typed).toEqual(["伊藤"]);
+    for (const typed of ["Osaka", "大阪府", "大阪"])
+      expect(
+        (await list(`region=${encodeURIComponent(typed)}`)).rows.map((r) => r.familyName),
+        typed,
+      ).toEqual(["伊藤"]);
     expect((await list("region=Minnesota")).rows.map((r) => r.familyName)).toEqual(["Anderson"]);
     expect((await list("lang=ja")).rows.map((r) => r.familyName)).toEqual(["山田"]);
   });
@@ -94,7 +117,10 @@ describe("member page actions", () => {
     expect(m!.compedUntil!.toISOString()).toBe("2099-12-31T14:59:59.000Z");
     const history = await t.db.select().from(membershipStatusHistory).where(eq(membershipStatusHistory.membershipId, m!.id));
     expect(history).toMatchObject([{ fromStatus: "active", toStatus: "comped", cause: "staff", staffUserId: staffId }]);
-    const audit = await t.db.select().from(auditLog).where(and(eq(auditLog.action, "membership.comp"), eq(auditLog.subjectId, m!.id)));
+    const audit = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "membership.comp"), eq(auditLog.subjectId, m!.id)));
     expect(audit).toHaveLength(1);
     expect(audit[0]!.details).toMatchObject({ before: { status: "active" }, after: { status: "comped" } });
   });
@@ -131,7 +157,16 @@ describe("member page actions", () => {
     const queued = await t.db.select().from(emailOutbox).where(eq(emailOutbox.template, "receipt")).orderBy(desc(emailOutbox.createdAt));
     expect(queued[0]!.props).toEqual({ recipient: { kind: "person", familyName: "山田", givenName: "太郎" }, receiptId: receipt!.id });
 
-    const decimals = (await post({ intent: "payment", membershipId: yamada.membership.id, amount: "10.5", currency: "JPY", method: "check", paidAt: "2026-11-20", token: "7a1c2a5e-8d7b-4c3a-9e2f-1a2b3c4d5e6f", confirm: "yes" })) as Response;
+    const decimals = (await post({
+      intent: "payment",
+      membershipId: yamada.membership.id,
+      amount: "10.5",
+      currency: "JPY",
+      method: "check",
+      paidAt: "2026-11-20",
+      token: "7a1c2a5e-8d7b-4c3a-9e2f-1a2b3c4d5e6f",
+      confirm: "yes",
+    })) as Response;
     expect(decimals.status).toBe(400);
 
     await post({ intent: "resend", receiptId: receipt!.id, confirm: "yes" });

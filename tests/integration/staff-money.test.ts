@@ -23,7 +23,14 @@ import { useTestDatabase } from "../setup/test-db";
 
 const t = useTestDatabase();
 const SESSION_SECRET = "test-secret-test-secret-test-secret-42";
-const stripeEnv = parseEnv({ NODE_ENV: "test", SESSION_SECRET, APP_URL: "http://localhost:3000", STRIPE_SECRET_KEY: "sk_test_fake", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_MAX_NETWORK_RETRIES: "0" });
+const stripeEnv = parseEnv({
+  NODE_ENV: "test",
+  SESSION_SECRET,
+  APP_URL: "http://localhost:3000",
+  STRIPE_SECRET_KEY: "sk_test_fake",
+  STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  STRIPE_MAX_NETWORK_RETRIES: "0",
+});
 const demoEnv = parseEnv({ NODE_ENV: "test", SESSION_SECRET, APP_URL: "http://localhost:3000", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET });
 
 useStripeMock();
@@ -41,9 +48,18 @@ async function cardMember(currency: "USD" | "JPY" = "USD") {
   const member = await createPendingMembership(t.db, { currency, locale: "en" });
   const now = Math.floor(Date.now() / 1000) - 60;
   const end = addInterval(now, "year");
-  await t.db.update(memberships).set({ stripeSubscriptionId: member.refs.subscriptionId, stripeCustomerId: member.refs.customerId }).where(eq(memberships.id, member.membership.id));
+  await t.db
+    .update(memberships)
+    .set({ stripeSubscriptionId: member.refs.subscriptionId, stripeCustomerId: member.refs.customerId })
+    .where(eq(memberships.id, member.membership.id));
   stripeHas(subscriptionShape(member.refs, { status: "active", periodStart: now, periodEnd: end, created: now }));
-  const invoice = invoiceShape(member.refs, { invoiceId: `in_${randomUUID().replaceAll("-", "")}`, status: "paid", periodStart: now, periodEnd: end, created: now });
+  const invoice = invoiceShape(member.refs, {
+    invoiceId: `in_${randomUUID().replaceAll("-", "")}`,
+    status: "paid",
+    periodStart: now,
+    periodEnd: end,
+    created: now,
+  });
   const paid = invoicePaidEvents(invoice, { created: now });
   for (const event of paid.all) expect((await deliver(t.db, stripeEnv, event)).status).toBe(200);
   const [payment] = await t.db.select().from(payments).where(eq(payments.membershipId, member.membership.id));
@@ -54,17 +70,29 @@ describe("comps", () => {
   it("comping a card payer pauses their Stripe billing first, with an idempotency key; the comp's date resumes it", async () => {
     const { cookie } = await staffOf();
     const member = await cardMember();
-    const response = await post(stripeEnv, member.person.id, cookie, { intent: "comp", membershipId: member.membership.id, until: "2099-03-31", confirm: "yes" });
+    const response = await post(stripeEnv, member.person.id, cookie, {
+      intent: "comp",
+      membershipId: member.membership.id,
+      until: "2099-03-31",
+      confirm: "yes",
+    });
     expect(response.status).toBe(302);
     const pause = stripeCalls.find((c) => c.method === "POST" && c.path === `/v1/subscriptions/${member.refs.subscriptionId}`)!;
     const until = new Date("2099-03-31T23:59:59+09:00");
     expect(Object.fromEntries(pause.params)).toEqual({ "pause_collection[behavior]": "void", "pause_collection[resumes_at]": String(until.getTime() / 1000) });
     expect(pause.headers.get("idempotency-key")).toBe(`membership-${member.membership.id}-comp-until-${until.getTime()}`);
     expect(await membershipRow(member.membership.id)).toMatchObject({ status: "comped", compedUntil: until });
-    const [audit] = await t.db.select().from(auditLog).where(and(eq(auditLog.action, "membership.comp"), eq(auditLog.subjectId, member.membership.id)));
+    const [audit] = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "membership.comp"), eq(auditLog.subjectId, member.membership.id)));
     expect(audit!.details).toMatchObject({ billingPaused: true, until: "2099-03-31" });
     // Stripe keeps the subscription active while paused: a subscription event leaves the comp alone.
-    const paused = stripeEvent("customer.subscription.updated", subscriptionShape(member.refs, { status: "active", periodStart: 1, periodEnd: member.periodEnd, created: 1, pausedUntil: until.getTime() / 1000 }), Math.floor(Date.now() / 1000));
+    const paused = stripeEvent(
+      "customer.subscription.updated",
+      subscriptionShape(member.refs, { status: "active", periodStart: 1, periodEnd: member.periodEnd, created: 1, pausedUntil: until.getTime() / 1000 }),
+      Math.floor(Date.now() / 1000),
+    );
     stripeHas(paused.data.object);
     expect((await deliver(t.db, stripeEnv, paused)).status).toBe(200);
     expect((await membershipRow(member.membership.id)).status).toBe("comped");
@@ -76,26 +104,42 @@ describe("comps", () => {
     expect(Object.fromEntries(resume.params)).toEqual({ pause_collection: "" });
     expect(resume.headers.get("idempotency-key")).toBe(`membership-${member.membership.id}-comp-until-${until.getTime()}-resume`);
     expect(await membershipRow(member.membership.id)).toMatchObject({ status: "active", compedUntil: null });
-    const history = await t.db.select().from(membershipStatusHistory).where(eq(membershipStatusHistory.membershipId, member.membership.id)).orderBy(membershipStatusHistory.id);
+    const history = await t.db
+      .select()
+      .from(membershipStatusHistory)
+      .where(eq(membershipStatusHistory.membershipId, member.membership.id))
+      .orderBy(membershipStatusHistory.id);
     expect(history.slice(-2).map((h) => [h.fromStatus, h.toStatus, h.cause, h.note])).toEqual([
       ["active", "comped", "staff", "comped until 2099-03-31; card billing paused in Stripe until then"],
       ["comped", "active", "system", "comp ended"],
     ]);
-    expect(await t.db.select().from(auditLog).where(and(eq(auditLog.action, "membership.comp_end"), eq(auditLog.subjectId, member.membership.id)))).toHaveLength(1);
+    expect(
+      await t.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, "membership.comp_end"), eq(auditLog.subjectId, member.membership.id))),
+    ).toHaveLength(1);
   });
 
   it("when Stripe refuses to pause, nothing is comped; staff can end a comp early, and a comp without card billing ends as its paid period says", async () => {
     const { cookie } = await staffOf();
     const member = await cardMember();
     stripeServer.use(http.post(`${STRIPE}/v1/subscriptions/:id`, () => stripeError(500, "api_error", "internal", "boom")));
-    const refused = await post(stripeEnv, member.person.id, cookie, { intent: "comp", membershipId: member.membership.id, until: "2099-03-31", confirm: "yes" });
+    const refused = await post(stripeEnv, member.person.id, cookie, {
+      intent: "comp",
+      membershipId: member.membership.id,
+      until: "2099-03-31",
+      confirm: "yes",
+    });
     expect(refused.status).toBe(400);
     expect((await errorsOf(refused)).until).toContain("Stripe did not accept the change");
     expect((await membershipRow(member.membership.id)).status).toBe("active");
     stripeServer.resetHandlers();
 
     // Comped, then ended early by staff: billing resumes now.
-    expect((await post(stripeEnv, member.person.id, cookie, { intent: "comp", membershipId: member.membership.id, until: "2099-03-31", confirm: "yes" })).status).toBe(302);
+    expect(
+      (await post(stripeEnv, member.person.id, cookie, { intent: "comp", membershipId: member.membership.id, until: "2099-03-31", confirm: "yes" })).status,
+    ).toBe(302);
     stripeCalls.length = 0;
     expect((await post(stripeEnv, member.person.id, cookie, { intent: "endComp", membershipId: member.membership.id, confirm: "yes" })).status).toBe(302);
     expect(stripeCalls.map((c) => Object.fromEntries(c.params))).toEqual([{ pause_collection: "" }]);
@@ -106,13 +150,21 @@ describe("comps", () => {
     // No card billing: active while the paid period lasts, lapsed (with its email) when it has ended.
     const paidOn = await makeMember(t.db, { familyName: "Paid", givenName: "On", currentPeriodEnd: new Date("2099-12-31T00:00:00Z") });
     const ended = await makeMember(t.db, { familyName: "Ended", givenName: "Term", currentPeriodEnd: new Date("2026-01-01T00:00:00Z") });
-    for (const m of [paidOn, ended]) expect((await post(stripeEnv, m.person.id, cookie, { intent: "comp", membershipId: m.membership.id, until: "2099-01-31", confirm: "yes" })).status).toBe(302);
+    for (const m of [paidOn, ended])
+      expect((await post(stripeEnv, m.person.id, cookie, { intent: "comp", membershipId: m.membership.id, until: "2099-01-31", confirm: "yes" })).status).toBe(
+        302,
+      );
     stripeCalls.length = 0;
     await endDueComps({ db: t.db, env: stripeEnv }, new Date("2099-02-01T00:00:00Z"));
     expect(stripeCalls).toHaveLength(0);
     expect((await membershipRow(paidOn.membership.id)).status).toBe("active");
     expect((await membershipRow(ended.membership.id)).status).toBe("lapsed");
-    expect(await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.personId, ended.person.id), eq(emailOutbox.template, "membership-lapsed")))).toHaveLength(1);
+    expect(
+      await t.db
+        .select()
+        .from(emailOutbox)
+        .where(and(eq(emailOutbox.personId, ended.person.id), eq(emailOutbox.template, "membership-lapsed"))),
+    ).toHaveLength(1);
   });
 
   it("with the demo gateway, a comped member's renewal charges nothing and sends no receipt", async () => {
@@ -120,7 +172,24 @@ describe("comps", () => {
     const { cookie } = await staffOf();
     const started = await startCheckout(
       ctx,
-      { tier: "individual", currency: "USD", interval: "year", familyName: "Comp", givenName: "Demo", familyNameKana: null, givenNameKana: null, email: "comp.demo@example.com", country: "US", postalCode: "55101", region: "MN", city: "St. Paul", addressLine1: "1 Main St", addressLine2: null, preferredLocale: "en", partnership: null },
+      {
+        tier: "individual",
+        currency: "USD",
+        interval: "year",
+        familyName: "Comp",
+        givenName: "Demo",
+        familyNameKana: null,
+        givenNameKana: null,
+        email: "comp.demo@example.com",
+        country: "US",
+        postalCode: "55101",
+        region: "MN",
+        city: "St. Paul",
+        addressLine1: "1 Main St",
+        addressLine2: null,
+        preferredLocale: "en",
+        partnership: null,
+      },
       "en",
     );
     if (!started.ok) throw new Error("checkout did not start");
@@ -129,7 +198,12 @@ describe("comps", () => {
     expect((await post(demoEnv, m.personId!, cookie, { intent: "comp", membershipId: m.id, until: "2099-03-31", confirm: "yes" })).status).toBe(302);
     await simulateRenewal(ctx, m.id, "paid");
     expect(await t.db.select().from(payments).where(eq(payments.membershipId, m.id))).toHaveLength(1);
-    expect(await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.personId, m.personId!), eq(emailOutbox.template, "receipt")))).toHaveLength(1);
+    expect(
+      await t.db
+        .select()
+        .from(emailOutbox)
+        .where(and(eq(emailOutbox.personId, m.personId!), eq(emailOutbox.template, "receipt"))),
+    ).toHaveLength(1);
     expect((await membershipRow(m.id)).status).toBe("comped");
   });
 });
@@ -145,25 +219,52 @@ describe("refunds from the member page", () => {
     expect((await post(stripeEnv, member.person.id, cookie, form)).status).toBe(302);
     const asked = stripeCalls.filter((c) => c.path === "/v1/refunds");
     expect(asked).toHaveLength(1);
-    expect(Object.fromEntries(asked[0]!.params)).toMatchObject({ payment_intent: member.payment.stripePaymentIntentId, amount: "2500", reason: "requested_by_customer", "metadata[refundId]": token });
+    expect(Object.fromEntries(asked[0]!.params)).toMatchObject({
+      payment_intent: member.payment.stripePaymentIntentId,
+      amount: "2500",
+      reason: "requested_by_customer",
+      "metadata[refundId]": token,
+    });
     expect(asked[0]!.headers.get("idempotency-key")).toBe(`refund-${token}`);
     const [refund] = await t.db.select().from(refunds).where(eq(refunds.paymentId, member.payment.id));
     expect(refund).toMatchObject({ amount: 2500, currency: "USD", via: "stripe", staffUserId: staff.id, status: "succeeded" });
     expect(refund!.stripeRefundId).toMatch(/^re_test_/);
     // Nothing is counted refunded until Stripe reports it.
     expect((await t.db.select().from(payments).where(eq(payments.id, member.payment.id)))[0]!.refundedAmount).toBe(0);
-    const charge = chargeShape({ customerId: member.refs.customerId, currency: "usd", amount: member.payment.amount }, { chargeId: member.charge.id, paymentIntentId: member.payment.stripePaymentIntentId, created: 1, amountRefunded: 2500 });
+    const charge = chargeShape(
+      { customerId: member.refs.customerId, currency: "usd", amount: member.payment.amount },
+      { chargeId: member.charge.id, paymentIntentId: member.payment.stripePaymentIntentId, created: 1, amountRefunded: 2500 },
+    );
     expect((await deliver(t.db, stripeEnv, stripeEvent("charge.refunded", charge))).status).toBe(200);
     const [after] = await t.db.select().from(payments).where(eq(payments.id, member.payment.id));
     expect(after!.refundedAmount).toBe(2500);
     const rows = await t.db.select().from(receipts).where(eq(receipts.paymentId, member.payment.id)).orderBy(receipts.seq);
-    expect(rows.map((r) => [r.kind, r.amount])).toEqual([["original", member.payment.amount], ["corrected", member.payment.amount - 2500]]);
-    expect(await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.personId, member.person.id), eq(emailOutbox.template, "receipt")))).toHaveLength(2);
-    expect(await t.db.select().from(auditLog).where(and(eq(auditLog.action, "payment.refund"), eq(auditLog.subjectId, member.person.id)))).toHaveLength(1);
+    expect(rows.map((r) => [r.kind, r.amount])).toEqual([
+      ["original", member.payment.amount],
+      ["corrected", member.payment.amount - 2500],
+    ]);
+    expect(
+      await t.db
+        .select()
+        .from(emailOutbox)
+        .where(and(eq(emailOutbox.personId, member.person.id), eq(emailOutbox.template, "receipt"))),
+    ).toHaveLength(2);
+    expect(
+      await t.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, "payment.refund"), eq(auditLog.subjectId, member.person.id))),
+    ).toHaveLength(1);
     // The page shows it.
-    const page = (await respond(() => memberLoader(args(t.db, `/staff/members/${member.person.id}`, { cookie, params: { memberId: member.person.id } })))) as { data: Awaited<ReturnType<typeof memberLoader>> };
+    const page = (await respond(() => memberLoader(args(t.db, `/staff/members/${member.person.id}`, { cookie, params: { memberId: member.person.id } })))) as {
+      data: Awaited<ReturnType<typeof memberLoader>>;
+    };
     const shown = page.data.payments.find((p) => p.id === member.payment.id)!;
-    expect(shown).toMatchObject({ refundedAmount: 2500, refunds: [{ amount: 2500, status: "succeeded" }], corrections: [{ amount: member.payment.amount - 2500 }] });
+    expect(shown).toMatchObject({
+      refundedAmount: 2500,
+      refunds: [{ amount: 2500, status: "succeeded" }],
+      corrections: [{ amount: member.payment.amount - 2500 }],
+    });
   });
 
   it("refuses over-refunds, zero, negative, the other currency's amount and a missing reason with translated messages, and changes nothing", async () => {
@@ -197,7 +298,9 @@ describe("refunds from the member page", () => {
     expect(await t.db.select().from(refunds).where(eq(refunds.paymentId, member.payment.id))).toHaveLength(0);
 
     // Stripe refuses: the refund is marked failed, nothing is refunded, and staff are told.
-    stripeServer.use(http.post(`${STRIPE}/v1/refunds`, () => stripeError(400, "invalid_request_error", "charge_already_refunded", "Charge has already been refunded.")));
+    stripeServer.use(
+      http.post(`${STRIPE}/v1/refunds`, () => stripeError(400, "invalid_request_error", "charge_already_refunded", "Charge has already been refunded.")),
+    );
     const failed = await post(stripeEnv, member.person.id, cookie, { ...base, token: randomUUID(), amount: "10" });
     expect((await errorsOf(failed)).amount).toContain("Stripe did not make the refund");
     const [row] = await t.db.select().from(refunds).where(eq(refunds.paymentId, member.payment.id));
@@ -211,19 +314,59 @@ describe("refunds from the member page", () => {
     const { cookie } = await staffOf();
     const member = await makeMember(t.db, { familyName: "小切手", givenName: "花子", preferredLocale: "ja", status: "pending" });
     await t.db.update(memberships).set({ currency: "JPY" }).where(eq(memberships.id, member.membership.id));
-    expect((await post(stripeEnv, member.person.id, cookie, { intent: "payment", membershipId: member.membership.id, amount: "8,000", currency: "JPY", method: "check", paidAt: "2026-11-02", reference: "小切手 0042", token: randomUUID(), confirm: "yes" })).status).toBe(302);
+    expect(
+      (
+        await post(stripeEnv, member.person.id, cookie, {
+          intent: "payment",
+          membershipId: member.membership.id,
+          amount: "8,000",
+          currency: "JPY",
+          method: "check",
+          paidAt: "2026-11-02",
+          reference: "小切手 0042",
+          token: randomUUID(),
+          confirm: "yes",
+        })
+      ).status,
+    ).toBe(302);
     const [payment] = await t.db.select().from(payments).where(eq(payments.membershipId, member.membership.id));
     expect(payment).toMatchObject({ amount: 8000, method: "check" });
-    expect((await post(stripeEnv, member.person.id, cookie, { intent: "refund", paymentId: payment!.id, amount: "3000", reason: "other", note: "会費の一部を返金", token: randomUUID(), confirm: "yes" })).status).toBe(302);
+    expect(
+      (
+        await post(stripeEnv, member.person.id, cookie, {
+          intent: "refund",
+          paymentId: payment!.id,
+          amount: "3000",
+          reason: "other",
+          note: "会費の一部を返金",
+          token: randomUUID(),
+          confirm: "yes",
+        })
+      ).status,
+    ).toBe(302);
     expect(stripeCalls.filter((c) => c.path === "/v1/refunds")).toHaveLength(0);
     expect((await t.db.select().from(payments).where(eq(payments.id, payment!.id)))[0]!.refundedAmount).toBe(3000);
     const [row] = await t.db.select().from(refunds).where(eq(refunds.paymentId, payment!.id));
     expect(row).toMatchObject({ via: "offline", status: "succeeded", reason: "other", note: "会費の一部を返金" });
     const rows = await t.db.select().from(receipts).where(eq(receipts.paymentId, payment!.id)).orderBy(receipts.seq);
-    expect(rows.map((r) => [r.kind, r.amount, r.locale])).toEqual([["original", 8000, "ja"], ["corrected", 5000, "ja"]]);
-    const mails = await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.personId, member.person.id), eq(emailOutbox.template, "receipt")));
+    expect(rows.map((r) => [r.kind, r.amount, r.locale])).toEqual([
+      ["original", 8000, "ja"],
+      ["corrected", 5000, "ja"],
+    ]);
+    const mails = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.personId, member.person.id), eq(emailOutbox.template, "receipt")));
     expect(mails.map((m) => String(m.props.receiptId)).sort()).toEqual(rows.map((r) => r.id).sort());
-    const tooMuch = await post(stripeEnv, member.person.id, cookie, { intent: "refund", paymentId: payment!.id, amount: "5001", reason: "duplicate", note: "", token: randomUUID(), confirm: "yes" });
+    const tooMuch = await post(stripeEnv, member.person.id, cookie, {
+      intent: "refund",
+      paymentId: payment!.id,
+      amount: "5001",
+      reason: "duplicate",
+      note: "",
+      token: randomUUID(),
+      confirm: "yes",
+    });
     expect(tooMuch.status).toBe(400);
   });
 
@@ -232,27 +375,73 @@ describe("refunds from the member page", () => {
     const { cookie } = await staffOf();
     const started = await startCheckout(
       ctx,
-      { tier: "individual", currency: "JPY", interval: "year", familyName: "返金", givenName: "デモ", familyNameKana: "ヘンキン", givenNameKana: "デモ", email: "refund.demo@example.jp", country: "JP", postalCode: "100-0001", region: "13", city: "千代田区", addressLine1: "千代田1-1", addressLine2: null, preferredLocale: "ja", partnership: null },
+      {
+        tier: "individual",
+        currency: "JPY",
+        interval: "year",
+        familyName: "返金",
+        givenName: "デモ",
+        familyNameKana: "ヘンキン",
+        givenNameKana: "デモ",
+        email: "refund.demo@example.jp",
+        country: "JP",
+        postalCode: "100-0001",
+        region: "13",
+        city: "千代田区",
+        addressLine1: "千代田1-1",
+        addressLine2: null,
+        preferredLocale: "ja",
+        partnership: null,
+      },
       "ja",
     );
     if (!started.ok) throw new Error("checkout did not start");
     await completeDemoCheckout(ctx, `cs_demo_${started.membershipId.replaceAll("-", "")}`, "ja");
     const [payment] = await t.db.select().from(payments).where(eq(payments.membershipId, started.membershipId));
     expect(payment).toMatchObject({ method: "card", cardBrand: "visa", cardLast4: "4242" });
-    expect((await post(demoEnv, payment!.personId!, cookie, { intent: "refund", paymentId: payment!.id, amount: "￥8,000", reason: "requested_by_customer", note: "", token: randomUUID(), confirm: "yes" })).status).toBe(302);
+    expect(
+      (
+        await post(demoEnv, payment!.personId!, cookie, {
+          intent: "refund",
+          paymentId: payment!.id,
+          amount: "￥8,000",
+          reason: "requested_by_customer",
+          note: "",
+          token: randomUUID(),
+          confirm: "yes",
+        })
+      ).status,
+    ).toBe(302);
     const [after] = await t.db.select().from(payments).where(eq(payments.id, payment!.id));
     expect(after!.refundedAmount).toBe(8000);
     expect((await t.db.select().from(refunds).where(eq(refunds.paymentId, payment!.id)))[0]!.status).toBe("succeeded");
     const rows = await t.db.select().from(receipts).where(eq(receipts.paymentId, payment!.id)).orderBy(receipts.seq);
-    expect(rows.map((r) => [r.kind, r.amount])).toEqual([["original", 8000], ["corrected", 0]]);
+    expect(rows.map((r) => [r.kind, r.amount])).toEqual([
+      ["original", 8000],
+      ["corrected", 0],
+    ]);
   });
 });
 
 describe("members added by hand and their offline payments", () => {
   const joinForm = {
-    tier: "family", currency: "JPY", interval: "year", familyName: "手入力", givenName: "太郎", familyNameKana: "てにゅうりょく", givenNameKana: "タロウ",
-    email: "by.hand@example.jp", country: "JP", postalCode: "１５０－０００１", prefecture: "13", state: "", city: "渋谷区", addressLine1: "神宮前1-2-3", addressLine2: "",
-    preferredLocale: "ja", partnership: "",
+    tier: "family",
+    currency: "JPY",
+    interval: "year",
+    familyName: "手入力",
+    givenName: "太郎",
+    familyNameKana: "てにゅうりょく",
+    givenNameKana: "タロウ",
+    email: "by.hand@example.jp",
+    country: "JP",
+    postalCode: "１５０－０００１",
+    prefecture: "13",
+    state: "",
+    city: "渋谷区",
+    addressLine1: "神宮前1-2-3",
+    addressLine2: "",
+    preferredLocale: "ja",
+    partnership: "",
   };
   const addMember = async (cookie: string, form: Record<string, string>) =>
     (await respond(() => newMemberAction(args(t.db, "/staff/members/new", { form, cookie })))) as Response;
@@ -270,14 +459,29 @@ describe("members added by hand and their offline payments", () => {
     expect(person).toMatchObject({ familyNameKana: "テニュウリョク", postalCode: "150-0001", region: "13", preferredLocale: "ja" });
     const [m] = await t.db.select().from(memberships).where(eq(memberships.personId, personId));
     expect(m).toMatchObject({ status: "pending", currency: "JPY", interval: "year" });
-    expect(await t.db.select().from(auditLog).where(and(eq(auditLog.action, "member.create"), eq(auditLog.subjectId, personId)))).toHaveLength(1);
+    expect(
+      await t.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, "member.create"), eq(auditLog.subjectId, personId))),
+    ).toHaveLength(1);
     // The same address again is not a second person: staff are sent to the one they have.
     const twice = await addMember(cookie, { ...joinForm, email: "BY.HAND@example.jp" });
     expect(twice.status).toBe(409);
     expect(((await twice.json()) as { existing: string }).existing).toBe(personId);
 
     const token = randomUUID();
-    const pay = { intent: "payment", membershipId: m!.id, amount: "15,000", currency: "JPY", method: "cash", paidAt: "2026-11-03", reference: "", token, confirm: "yes" };
+    const pay = {
+      intent: "payment",
+      membershipId: m!.id,
+      amount: "15,000",
+      currency: "JPY",
+      method: "cash",
+      paidAt: "2026-11-03",
+      reference: "",
+      token,
+      confirm: "yes",
+    };
     expect((await post(stripeEnv, personId, cookie, pay)).status).toBe(302);
     expect((await post(stripeEnv, personId, cookie, pay)).status).toBe(302); // sent twice: recorded once
     let rows = await t.db.select().from(payments).where(eq(payments.membershipId, m!.id));
@@ -297,13 +501,27 @@ describe("members added by hand and their offline payments", () => {
     rows = await t.db.select().from(payments).where(eq(payments.membershipId, m!.id));
     expect(rows).toHaveLength(2);
     expect((await membershipRow(m!.id)).currentPeriodEnd).toEqual(new Date(addInterval(oneYear.getTime() / 1000, "year") * 1000));
-    expect((await t.db.select().from(emailOutbox).where(and(eq(emailOutbox.personId, personId), eq(emailOutbox.template, "welcome"))))).toHaveLength(1);
+    expect(
+      await t.db
+        .select()
+        .from(emailOutbox)
+        .where(and(eq(emailOutbox.personId, personId), eq(emailOutbox.template, "welcome"))),
+    ).toHaveLength(1);
   });
 
   it("refuses an offline payment for a card subscription, impossible or future dates, and viewers", async () => {
     const { cookie } = await staffOf();
     const member = await cardMember("USD");
-    const pay = { intent: "payment", membershipId: member.membership.id, amount: "60", currency: "USD", method: "check", paidAt: "2026-11-03", reference: "", confirm: "yes" };
+    const pay = {
+      intent: "payment",
+      membershipId: member.membership.id,
+      amount: "60",
+      currency: "USD",
+      method: "check",
+      paidAt: "2026-11-03",
+      reference: "",
+      confirm: "yes",
+    };
     const card = await post(stripeEnv, member.person.id, cookie, { ...pay, token: randomUUID() });
     expect((await errorsOf(card)).membershipId).toContain("billed by card through Stripe");
     for (const paidAt of ["2026-02-30", "2026-13-01", "2999-01-01"]) {

@@ -15,7 +15,9 @@ import { useTestDatabase } from "../setup/test-db";
 
 const t = useTestDatabase();
 const routesDir = fileURLToPath(new URL("../../app/routes", import.meta.url));
-const staffRouteFiles = readdirSync(routesDir).filter((f) => /^staff(\.|$)/.test(f) && /\.tsx?$/.test(f)).sort();
+const staffRouteFiles = readdirSync(routesDir)
+  .filter((f) => /^staff(\.|$)/.test(f) && /\.tsx?$/.test(f))
+  .sort();
 
 /** public: anyone; guest: anyone not signed in as staff (staff are sent on); ends-session: always back to sign-in. */
 type Access = Permission | "public" | "guest" | "ends-session" | "redirect";
@@ -62,7 +64,10 @@ beforeEach(async () => {
 });
 
 function urlFor(file: string): string {
-  const segments = file.replace(/\.tsx?$/, "").split(".").filter((s) => s !== "_index");
+  const segments = file
+    .replace(/\.tsx?$/, "")
+    .split(".")
+    .filter((s) => s !== "_index");
   return `/${segments.map((s) => (s.startsWith("$") ? params[s.slice(1)]! : s)).join("/")}`;
 }
 
@@ -111,7 +116,13 @@ describe("staff route authorisation", () => {
         const got: Record<string, unknown> = {};
         const want: Record<string, unknown> = {};
         for (const who of whos) {
-          const a = args(t.db, url, { method: method.toUpperCase(), cookie: cookies[who], form: method === "post" ? {} : undefined, params, ip: `10.50.${whos.indexOf(who)}.1` });
+          const a = args(t.db, url, {
+            method: method.toUpperCase(),
+            cookie: cookies[who],
+            form: method === "post" ? {} : undefined,
+            params,
+            ip: `10.50.${whos.indexOf(who)}.1`,
+          });
           got[who] = await outcome(await respond(() => fn!(a)));
           want[who] = expected(access, who);
         }

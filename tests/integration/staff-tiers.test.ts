@@ -39,7 +39,10 @@ describe("tiers", () => {
     ]);
 
     await respond(() => tiersAction(args(t.db, "/staff/tiers", { cookie, form: { ...form, id: String(tier!.id), priceYearUsd: "30.50" } })));
-    const usd = await t.db.select().from(tierPrices).where(and(eq(tierPrices.tierId, tier!.id), eq(tierPrices.currency, "USD")));
+    const usd = await t.db
+      .select()
+      .from(tierPrices)
+      .where(and(eq(tierPrices.tierId, tier!.id), eq(tierPrices.currency, "USD")));
     expect(usd.map((p) => [p.amount, p.active]).sort()).toEqual([
       [2500, false],
       [3050, true],
@@ -48,11 +51,16 @@ describe("tiers", () => {
 
     await respond(() => tiersAction(args(t.db, "/staff/tiers", { cookie, form: { intent: "archive", id: String(tier!.id) } })));
     expect((await t.db.select().from(tiers).where(eq(tiers.id, tier!.id)))[0]!.active).toBe(false);
-    expect((await t.db.select().from(auditLog).where(eq(auditLog.subjectId, String(tier!.id)))).map((a) => a.action).sort()).toEqual([
-      "tier.archive",
-      "tier.create",
-      "tier.update",
-    ]);
+    expect(
+      (
+        await t.db
+          .select()
+          .from(auditLog)
+          .where(eq(auditLog.subjectId, String(tier!.id)))
+      )
+        .map((a) => a.action)
+        .sort(),
+    ).toEqual(["tier.archive", "tier.create", "tier.update"]);
   });
 
   it("explains bad input next to the fields and keeps what was typed", async () => {

@@ -57,7 +57,11 @@ export function fakeResend() {
     if (to !== undefined) {
       record(422);
       return HttpResponse.json(
-        { statusCode: 422, name: "validation_error", message: `Invalid \`to\` field. The email address needs to follow the \`email@example.com\` format. (${to})` },
+        {
+          statusCode: 422,
+          name: "validation_error",
+          message: `Invalid \`to\` field. The email address needs to follow the \`email@example.com\` format. (${to})`,
+        },
         { status: 422 },
       );
     }
@@ -67,7 +71,10 @@ export function fakeResend() {
       if (seen) {
         if (seen.payload !== payload) {
           record(409);
-          return HttpResponse.json({ statusCode: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different request payload." }, { status: 409 });
+          return HttpResponse.json(
+            { statusCode: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different request payload." },
+            { status: 409 },
+          );
         }
         record(200);
         return HttpResponse.json({ id: seen.id });

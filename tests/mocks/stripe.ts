@@ -37,7 +37,12 @@ export const stripeHandlers = [
   }),
   http.post(`${STRIPE}/v1/billing_portal/sessions`, async ({ request }) => {
     const call = await record(request);
-    return HttpResponse.json({ id: "bps_test_1", object: "billing_portal.session", customer: call.params.get("customer"), url: "https://billing.stripe.com/p/session/test_1" });
+    return HttpResponse.json({
+      id: "bps_test_1",
+      object: "billing_portal.session",
+      customer: call.params.get("customer"),
+      url: "https://billing.stripe.com/p/session/test_1",
+    });
   }),
 ];
 
@@ -47,7 +52,12 @@ let invoiceSeq = 0;
 stripeHandlers.push(
   http.post(`${STRIPE}/v1/customers`, async ({ request }) => {
     const call = await record(request);
-    return HttpResponse.json({ id: `cus_test_${call.params.get("metadata[organisationId]")?.replaceAll("-", "").slice(0, 16)}`, object: "customer", email: call.params.get("email"), name: call.params.get("name") });
+    return HttpResponse.json({
+      id: `cus_test_${call.params.get("metadata[organisationId]")?.replaceAll("-", "").slice(0, 16)}`,
+      object: "customer",
+      email: call.params.get("email"),
+      name: call.params.get("name"),
+    });
   }),
   http.post(`${STRIPE}/v1/invoices`, async ({ request }) => {
     const call = await record(request);
@@ -72,12 +82,22 @@ stripeHandlers.push(
     const call = await record(request);
     const invoice = fakeInvoices.get(call.params.get("invoice") ?? "");
     if (invoice) invoice.amount_due = Number(call.params.get("amount"));
-    return HttpResponse.json({ id: `ii_test_${invoiceSeq}`, object: "invoiceitem", invoice: call.params.get("invoice"), amount: Number(call.params.get("amount")), currency: call.params.get("currency") });
+    return HttpResponse.json({
+      id: `ii_test_${invoiceSeq}`,
+      object: "invoiceitem",
+      invoice: call.params.get("invoice"),
+      amount: Number(call.params.get("amount")),
+      currency: call.params.get("currency"),
+    });
   }),
   http.post(`${STRIPE}/v1/invoices/:id/finalize`, async ({ request, params }) => {
     await record(request);
     const invoice = fakeInvoices.get(String(params.id))!;
-    Object.assign(invoice, { status: "open", hosted_invoice_url: `https://invoice.stripe.com/i/acct_test/${params.id}`, due_date: Math.floor(Date.now() / 1000) + 30 * 86_400 });
+    Object.assign(invoice, {
+      status: "open",
+      hosted_invoice_url: `https://invoice.stripe.com/i/acct_test/${params.id}`,
+      due_date: Math.floor(Date.now() / 1000) + 30 * 86_400,
+    });
     return HttpResponse.json(invoice);
   }),
   http.post(`${STRIPE}/v1/invoices/:id/send`, async ({ request, params }) => {
@@ -111,7 +131,9 @@ stripeHandlers.push(
   http.get(`${STRIPE}/v1/subscriptions/:id`, async ({ request, params }) => {
     await record(request);
     const subscription = fakeSubscriptions.get(String(params.id));
-    return subscription ? HttpResponse.json(subscription) : stripeError(404, "invalid_request_error", "resource_missing", `No such subscription: '${params.id}'`);
+    return subscription
+      ? HttpResponse.json(subscription)
+      : stripeError(404, "invalid_request_error", "resource_missing", `No such subscription: '${params.id}'`);
   }),
   http.post(`${STRIPE}/v1/subscriptions/:id`, async ({ request, params }) => {
     const call = await record(request);
@@ -131,7 +153,12 @@ stripeHandlers.push(
   http.post(`${STRIPE}/v1/refunds`, async ({ request }) => {
     const call = await record(request);
     return HttpResponse.json({
-      id: `re_test_${call.headers.get("idempotency-key")?.replace(/[^a-z0-9]/gi, "").slice(-24) ?? "x"}`,
+      id: `re_test_${
+        call.headers
+          .get("idempotency-key")
+          ?.replace(/[^a-z0-9]/gi, "")
+          .slice(-24) ?? "x"
+      }`,
       object: "refund",
       amount: Number(call.params.get("amount")),
       currency: "usd",
@@ -188,7 +215,12 @@ export const catalogueHandlers = [
   }),
   http.post(`${STRIPE}/v1/products/:id`, async ({ request, params }) => {
     const call = await record(request);
-    const product = { ...fakeCatalogue.products.get(String(params.id)), name: call.params.get("name"), description: call.params.get("description"), active: true };
+    const product = {
+      ...fakeCatalogue.products.get(String(params.id)),
+      name: call.params.get("name"),
+      description: call.params.get("description"),
+      active: true,
+    };
     fakeCatalogue.products.set(String(params.id), product);
     return HttpResponse.json(product);
   }),

@@ -36,7 +36,15 @@ export default async function setup(project: TestProject) {
 
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "app/server/main.ts"], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "test", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: url.toString(), APP_URL: appUrl, STRIPE_WEBHOOK_SECRET: E2E_WEBHOOK_SECRET },
+    env: {
+      ...process.env,
+      NODE_ENV: "test",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: url.toString(),
+      APP_URL: appUrl,
+      STRIPE_WEBHOOK_SECRET: E2E_WEBHOOK_SECRET,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

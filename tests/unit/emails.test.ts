@@ -71,15 +71,15 @@ describe("every email template", () => {
 
   it("refuses an unknown template, a locale other than en/ja and bad props with a clear message", async () => {
     await expect(renderEmail("newsletter", "en", {})).rejects.toThrow(/unknown email template "newsletter"/);
-    await expect(renderEmail("welcome", "fr", templates.welcome.previews.en as Record<string, unknown>)).rejects.toThrow(
-      /unsupported email locale "fr"/,
-    );
+    await expect(renderEmail("welcome", "fr", templates.welcome.previews.en as Record<string, unknown>)).rejects.toThrow(/unsupported email locale "fr"/);
     await expect(renderEmail("welcome", "en", { recipient: { kind: "person" } })).rejects.toBeInstanceOf(EmailDataError);
     await expect(renderEmail("welcome", "en", { recipient: { kind: "person" } })).rejects.toThrow(/recipient\.familyName/);
   });
 
   it("has a Japanese preview for `npx email dev` beside every template, showing the Japanese props", async () => {
-    const files = readdirSync(new URL("../../emails", import.meta.url)).filter((f) => f.endsWith(".tsx")).map((f) => f.replace(/\.tsx$/, ""));
+    const files = readdirSync(new URL("../../emails", import.meta.url))
+      .filter((f) => f.endsWith(".tsx"))
+      .map((f) => f.replace(/\.tsx$/, ""));
     expect(files.sort()).toEqual([...TEMPLATE_NAMES].sort());
     for (const name of files) {
       const preview = (await import(`../../emails/ja/${name}.tsx`)) as { default: { PreviewProps?: unknown } };
@@ -88,8 +88,7 @@ describe("every email template", () => {
   });
 
   it("has every English string in Japanese too (same keys)", () => {
-    const keys = (o: object): string[] =>
-      Object.entries(o).flatMap(([k, v]) => (v && typeof v === "object" ? keys(v).map((s) => `${k}.${s}`) : [k]));
+    const keys = (o: object): string[] => Object.entries(o).flatMap(([k, v]) => (v && typeof v === "object" ? keys(v).map((s) => `${k}.${s}`) : [k]));
     expect(keys(ja).sort()).toEqual(keys(en).sort());
   });
 });

@@ -36,7 +36,8 @@ describe("configuration", () => {
     expect(parseEnv({}).TRUST_PROXY).toBeUndefined();
     expect(parseEnv({ TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
     expect(parseEnv({ TRUST_PROXY: "loopback, 10.0.0.0/8, fd00::/8" }).TRUST_PROXY).toEqual(["loopback", "10.0.0.0/8", "fd00::/8"]);
-    for (const bad of ["true", "everyone", "10.0.0.0/8; rm -rf"]) expect(problems({ TRUST_PROXY: bad }), bad).toEqual([expect.stringMatching(/^TRUST_PROXY must be a number of proxies/)]);
+    for (const bad of ["true", "everyone", "10.0.0.0/8; rm -rf"])
+      expect(problems({ TRUST_PROXY: bad }), bad).toEqual([expect.stringMatching(/^TRUST_PROXY must be a number of proxies/)]);
   });
 
   it("treats an empty variable as unset", () => {
@@ -54,8 +55,20 @@ describe("configuration", () => {
       NODE_ENV: "staging",
       BACKGROUND_JOBS: "maybe",
     });
-    for (const name of ["PORT", "DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "RESEND_API_KEY", "EMBEDDED_PG_PORT", "NODE_ENV", "BACKGROUND_JOBS"]) {
-      expect(found.some((line) => line.startsWith(`${name} `)), `${name} in ${found.join("; ")}`).toBe(true);
+    for (const name of [
+      "PORT",
+      "DATABASE_URL",
+      "STRIPE_SECRET_KEY",
+      "STRIPE_WEBHOOK_SECRET",
+      "RESEND_API_KEY",
+      "EMBEDDED_PG_PORT",
+      "NODE_ENV",
+      "BACKGROUND_JOBS",
+    ]) {
+      expect(
+        found.some((line) => line.startsWith(`${name} `)),
+        `${name} in ${found.join("; ")}`,
+      ).toBe(true);
     }
   });
 
@@ -67,16 +80,22 @@ describe("configuration", () => {
   it("in production requires a session secret, Stripe and Resend, naming each that is missing", () => {
     expect(problems({ NODE_ENV: "production" })).toEqual([
       expect.stringMatching(/^SESSION_SECRET is required/),
-      expect.stringMatching(/^STRIPE_SECRET_KEY is required when NODE_ENV=production .*demo gateway would let anyone "pay".*UNSAFE_DEMO_IN_PRODUCTION=payments$/),
+      expect.stringMatching(
+        /^STRIPE_SECRET_KEY is required when NODE_ENV=production .*demo gateway would let anyone "pay".*UNSAFE_DEMO_IN_PRODUCTION=payments$/,
+      ),
       expect.stringMatching(/^RESEND_API_KEY is required when NODE_ENV=production .*UNSAFE_DEMO_IN_PRODUCTION=email$/),
     ]);
     const secret = "s".repeat(32);
     expect(problems({ NODE_ENV: "production", SESSION_SECRET: secret, STRIPE_SECRET_KEY: "sk_live_x", RESEND_API_KEY: "re_x" })).toEqual([
       expect.stringMatching(/^STRIPE_WEBHOOK_SECRET is required/),
     ]);
-    expect(problems({ NODE_ENV: "production", SESSION_SECRET: secret, STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x", RESEND_API_KEY: "re_x" })).toEqual([]);
+    expect(
+      problems({ NODE_ENV: "production", SESSION_SECRET: secret, STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x", RESEND_API_KEY: "re_x" }),
+    ).toEqual([]);
     expect(problems({ NODE_ENV: "production", SESSION_SECRET: secret, UNSAFE_DEMO_IN_PRODUCTION: "payments, email" })).toEqual([]);
-    expect(problems({ NODE_ENV: "production", SESSION_SECRET: secret, UNSAFE_DEMO_IN_PRODUCTION: "payments" })).toEqual([expect.stringMatching(/^RESEND_API_KEY is required/)]);
+    expect(problems({ NODE_ENV: "production", SESSION_SECRET: secret, UNSAFE_DEMO_IN_PRODUCTION: "payments" })).toEqual([
+      expect.stringMatching(/^RESEND_API_KEY is required/),
+    ]);
     expect(problems({ UNSAFE_DEMO_IN_PRODUCTION: "stripe" })).toEqual([expect.stringMatching(/^UNSAFE_DEMO_IN_PRODUCTION.*must list payments and\/or email/)]);
     // Allowed, it is said loudly at start-up.
     const demo = parseEnv({ NODE_ENV: "production", SESSION_SECRET: secret, UNSAFE_DEMO_IN_PRODUCTION: "payments,email" });

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  localeFromAcceptLanguage,
-  localeFromCookie,
-  localeFromParam,
-  localePath,
-  splitLocalePath,
-} from "~/modules/i18n/i18n";
+import { localeFromAcceptLanguage, localeFromCookie, localeFromParam, localePath, splitLocalePath } from "~/modules/i18n/i18n";
 import { en } from "~/modules/i18n/locales/en";
 import { ja } from "~/modules/i18n/locales/ja";
 
@@ -31,7 +25,12 @@ describe("dictionaries", () => {
 
   it("no Japanese value was left in English by mistake", () => {
     const untranslated = leaves(ja).filter(
-      ([key, value]) => !SAME_IN_BOTH.has(key) && !key.startsWith("nav.languageSwitch") && !key.startsWith("staff.language") && !key.startsWith("org.nameOther") && !JAPANESE.test(value),
+      ([key, value]) =>
+        !SAME_IN_BOTH.has(key) &&
+        !key.startsWith("nav.languageSwitch") &&
+        !key.startsWith("staff.language") &&
+        !key.startsWith("org.nameOther") &&
+        !JAPANESE.test(value),
     );
     expect(untranslated).toEqual([]);
   });

@@ -44,7 +44,14 @@ const files: Record<string, [string, string]> = {
   customer: ["Customers.d.ts", "Customer"],
 };
 
-const refs: SubscriptionRefs = { membershipId: "0b5e7d3a-1111-4222-8333-444455556666", subscriptionId: "sub_test_1", customerId: "cus_test_1", currency: "jpy", amount: 8000, interval: "year" };
+const refs: SubscriptionRefs = {
+  membershipId: "0b5e7d3a-1111-4222-8333-444455556666",
+  subscriptionId: "sub_test_1",
+  customerId: "cus_test_1",
+  currency: "jpy",
+  amount: 8000,
+  interval: "year",
+};
 const T = 1_795_000_000;
 
 describe("Stripe fixtures are shaped as Stripe sends them", () => {
@@ -76,14 +83,28 @@ describe("Stripe fixtures are shaped as Stripe sends them", () => {
 
   it("no builder puts an includable field in an event", () => {
     const invoice = invoiceShape(refs, { invoiceId: "in_test_2", status: "paid", periodStart: T, periodEnd: addInterval(T, "year"), created: T });
-    const corporate = corporateInvoiceShape({ invoiceId: "in_test_3", membershipId: refs.membershipId, organisationId: refs.membershipId, customerId: "cus_c", currency: "jpy", amount: 700000, status: "paid", created: T, dueDate: T, poNumber: "PO-1" });
+    const corporate = corporateInvoiceShape({
+      invoiceId: "in_test_3",
+      membershipId: refs.membershipId,
+      organisationId: refs.membershipId,
+      customerId: "cus_c",
+      currency: "jpy",
+      amount: 700000,
+      status: "paid",
+      created: T,
+      dueDate: T,
+      poNumber: "PO-1",
+    });
     const objects = [
       checkoutSessionShape({ ...refs, sessionId: "cs_test_1", email: "a@example.org", locale: "ja", paid: true }, T),
       subscriptionShape(refs, { status: "active", periodStart: T, periodEnd: addInterval(T, "year"), created: T }),
       invoice,
       corporate,
       invoicePaymentShape({ invoiceId: invoice.id, paymentIntentId: "pi_test_1", currency: "jpy", amount: 8000, created: T }),
-      chargeShape({ customerId: "cus_test_1", currency: "jpy", amount: 8000 }, { chargeId: "ch_test_1", paymentIntentId: "pi_test_1", created: T, amountRefunded: 8000 }),
+      chargeShape(
+        { customerId: "cus_test_1", currency: "jpy", amount: 8000 },
+        { chargeId: "ch_test_1", paymentIntentId: "pi_test_1", created: T, amountRefunded: 8000 },
+      ),
       disputeShape({ disputeId: "dp_test_1", chargeId: "ch_test_1", paymentIntentId: "pi_test_1", amount: 8000, currency: "jpy", created: T }),
       ...invoicePaidEvents(corporate, { created: T, method: "customer_balance" }).all.map((e) => e.data.object),
     ];
@@ -98,6 +119,8 @@ describe("Stripe fixtures are shaped as Stripe sends them", () => {
   it("the tests' webhook helper refuses a fixture Stripe would never send", async () => {
     const invoice = invoiceShape(refs, { invoiceId: "in_test_4", status: "paid", periodStart: T, periodEnd: addInterval(T, "year"), created: T });
     const event = stripeEvent("invoice.paid", { ...invoice, payments: { object: "list", data: [], has_more: false, url: "/v1/invoice_payments" } }, T);
-    await expect(deliver(null as never, billingEnv(), event)).rejects.toThrow("invoice.paid fixture carries fields Stripe never sends in a webhook: payments (invoice)");
+    await expect(deliver(null as never, billingEnv(), event)).rejects.toThrow(
+      "invoice.paid fixture carries fields Stripe never sends in a webhook: payments (invoice)",
+    );
   });
 });

@@ -2,7 +2,7 @@
  * The audit log: one row per staff action (who, what, on what, the details), written in the
  * same transaction as the change it records.
  */
-import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { auditLog, staffUsers } from "../../../db/schema";
 
@@ -71,4 +71,9 @@ export function listAudit(db: DbOrTx, filter: AuditFilter) {
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(auditLog.id))
     .limit(filter.limit ?? 100);
+}
+
+/** Every staff user, by name, for the audit log's "who" filter. */
+export function listAuditActors(db: DbOrTx) {
+  return db.select({ id: staffUsers.id, name: staffUsers.name, email: staffUsers.email }).from(staffUsers).orderBy(asc(staffUsers.name));
 }

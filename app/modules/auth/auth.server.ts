@@ -49,10 +49,7 @@ export type SignInRequestResult = { status: "sent" } | { status: "rate_limited" 
  * Records the request and, unless a limit is reached, emails a link when the address is an
  * active staff user. The result is "sent" for any address, so the answer reveals nothing.
  */
-export async function requestSignInLink(
-  db: DbOrTx,
-  input: { email: string; ip: string | null; appUrl: string },
-): Promise<SignInRequestResult> {
+export async function requestSignInLink(db: DbOrTx, input: { email: string; ip: string | null; appUrl: string }): Promise<SignInRequestResult> {
   const email = input.email.trim().toLowerCase();
   return db.transaction(async (tx) => {
     const since = sql`now() - make_interval(mins => ${LIMIT_WINDOW_MINUTES})`;
@@ -76,13 +73,17 @@ export async function requestSignInLink(
       .where(and(sql`lower(${staffUsers.email}) = ${email}`, eq(staffUsers.active, true)));
     if (!staff) return { status: "sent" as const };
     const link = await createSignInLink(tx, staff.id, input.appUrl, input.ip);
-    const [familyName = staff.name, ...given] = staff.locale === "ja" ? staff.name.split(/\s+/) : staff.name.split(/\s+/).reverse();
+    // A staff user's name is one field: addressed as a person when it has a family and a given
+    // part ("Jane Smith", "山田 太郎"); a one-word name ("Treasurer", "事務局") gets the email's
+    // greeting without a name.
+    const [familyName = staff.name, ...given] = staff.locale === "ja" ? staff.name.trim().split(/\s+/) : staff.name.trim().split(/\s+/).reverse();
+    const givenName = given.reverse().join(" ");
     await queueEmail(tx, {
       template: "sign-in-link",
       locale: staff.locale,
       to: staff.email,
       props: {
-        recipient: { kind: "person", familyName, givenName: given.reverse().join(" ") },
+        recipient: familyName && givenName ? { kind: "person", familyName, givenName } : undefined,
         url: link.url,
         expiresMinutes: LINK_TTL_MINUTES,
       },
@@ -97,14 +98,7 @@ export async function peekSignInLink(db: DbOrTx, token: string) {
     .select({ staffUserId: signInTokens.staffUserId })
     .from(signInTokens)
     .innerJoin(staffUsers, eq(staffUsers.id, signInTokens.staffUserId))
-    .where(
-      and(
-        eq(signInTokens.tokenHash, hashToken(token)),
-        isNull(signInTokens.usedAt),
-        gt(signInTokens.expiresAt, sql`now()`),
-        eq(staffUsers.active, true),
-      ),
-    );
+    .where(and(eq(signInTokens.tokenHash, hashToken(token)), isNull(signInTokens.usedAt), gt(signInTokens.expiresAt, sql`now()`), eq(staffUsers.active, true)));
   return row ?? null;
 }
 
@@ -170,7 +164,12 @@ export function safeNext(next: string | null | undefined, fallback = "/staff"): 
  * Starts a session for a staff user or a member: a row in `sessions` (only the SHA-256 of its
  * token), the token in the signed cookie. Returns the Set-Cookie header.
  */
-export async function startSession(request: Request, context: Pick<AppLoadContext, "db" | "env">, subject: { staffUserId: string } | { personId: string }, ip: string | null = null) {
+export async function startSession(
+  request: Request,
+  context: Pick<AppLoadContext, "db" | "env">,
+  subject: { staffUserId: string } | { personId: string },
+  ip: string | null = null,
+) {
   const token = randomBytes(32).toString("base64url");
   // Sessions over a day past their end are of no further use.
   await context.db.delete(sessions).where(lt(sessions.expiresAt, sql`now() - interval '1 day'`));
@@ -181,7 +180,10 @@ export async function startSession(request: Request, context: Pick<AppLoadContex
 }
 
 /** Who the request's session belongs to, while it is neither revoked nor expired (and a staff user is active); null otherwise. */
-export async function sessionOf(request: Request, context: Pick<AppLoadContext, "db" | "env">): Promise<{ staff: StaffUser | null; personId: string | null } | null> {
+export async function sessionOf(
+  request: Request,
+  context: Pick<AppLoadContext, "db" | "env">,
+): Promise<{ staff: StaffUser | null; personId: string | null } | null> {
   const token = (await getSession(request, context.env)).get("sid");
   if (!token || token.length > 100) return null;
   const [row] = await context.db
@@ -208,11 +210,7 @@ export async function getSignedInPersonId(request: Request, context: Pick<AppLoa
  * (nobody signed in, or a session that has ended), or 403 (a member's session, a role without
  * the permission, or a cross-site form post).
  */
-export async function requireStaff(
-  request: Request,
-  context: Pick<AppLoadContext, "db" | "env">,
-  permission: Permission,
-): Promise<StaffUser> {
+export async function requireStaff(request: Request, context: Pick<AppLoadContext, "db" | "env">, permission: Permission): Promise<StaffUser> {
   requireSameOrigin(request, context);
   const signedIn = await sessionOf(request, context);
   const staff = signedIn?.staff ?? null;
@@ -237,13 +235,20 @@ export async function startStaffSession(request: Request, context: Pick<AppLoadC
 export async function endStaffSession(request: Request, context: Pick<AppLoadContext, "db" | "env">) {
   const session = await getSession(request, context.env);
   const token = session.get("sid");
-  if (token) await context.db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.id, hashToken(token)), isNull(sessions.revokedAt)));
+  if (token)
+    await context.db
+      .update(sessions)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(sessions.id, hashToken(token)), isNull(sessions.revokedAt)));
   return redirect("/staff/sign-in", { headers: { "Set-Cookie": await destroySession(session, context.env) } });
 }
 
 /** Ends every session of a staff user at once (deactivated, or given another role). */
 export async function revokeStaffSessions(db: DbOrTx, staffUserId: string) {
-  await db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.staffUserId, staffUserId), isNull(sessions.revokedAt)));
+  await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.staffUserId, staffUserId), isNull(sessions.revokedAt)));
 }
 
 /** The staff user's language for the console. */
@@ -255,21 +260,30 @@ export async function setStaffLocale(db: DbOrTx, staffUserId: string, locale: "e
 export async function addStaffUser(db: DbOrTx, input: { email: string; name: string; role: StaffUser["role"]; locale?: "en" | "ja" }) {
   return db.transaction(async (tx) => {
     const email = input.email.trim();
-    const [existing] = await tx.select().from(staffUsers).where(sql`lower(${staffUsers.email}) = ${email.toLowerCase()}`);
+    const [existing] = await tx
+      .select()
+      .from(staffUsers)
+      .where(sql`lower(${staffUsers.email}) = ${email.toLowerCase()}`);
     if (existing) {
       const [row] = await tx.update(staffUsers).set({ role: input.role, active: true }).where(eq(staffUsers.id, existing.id)).returning();
       // A new role takes effect at once: the user signs in again under it.
       if (existing.role !== input.role) await revokeStaffSessions(tx, existing.id);
       return { user: row!, created: false };
     }
-    const [row] = await tx.insert(staffUsers).values({ email, name: input.name, role: input.role, locale: input.locale ?? "en" }).returning();
+    const [row] = await tx
+      .insert(staffUsers)
+      .values({ email, name: input.name, role: input.role, locale: input.locale ?? "en" })
+      .returning();
     return { user: row!, created: true };
   });
 }
 
 /** A fresh sign-in link for an active staff user by address (start-up demo link, staff:add). */
 export async function signInLinkFor(db: DbOrTx, email: string, appUrl: string) {
-  const [staff] = await db.select().from(staffUsers).where(and(sql`lower(${staffUsers.email}) = ${email.toLowerCase()}`, eq(staffUsers.active, true)));
+  const [staff] = await db
+    .select()
+    .from(staffUsers)
+    .where(and(sql`lower(${staffUsers.email}) = ${email.toLowerCase()}`, eq(staffUsers.active, true)));
   if (!staff) return null;
   return createSignInLink(db, staff.id, appUrl);
 }

@@ -1,7 +1,6 @@
 /** Drizzle only: the rows billing reads and writes. `db` may be a transaction. */
 import { createHash } from "node:crypto";
 import { and, eq, inArray, isNull, lte, sql, type QueryPromise } from "drizzle-orm";
-import type Stripe from "stripe";
 import type { DbOrTx } from "../../../db/client";
 import { memberships, payments, stripeEvents, type Membership, type Payment } from "../../../db/schema";
 
@@ -230,9 +229,13 @@ export async function storeFailedEvent(db: DbOrTx, event: EventToStore, error: s
  */
 export async function storeRefusedEvent(db: DbOrTx, parsed: unknown, raw: string, issues: string[]) {
   const event = (parsed ?? {}) as { id?: unknown; type?: unknown; created?: unknown; api_version?: unknown };
-  const id = typeof event.id === "string" && /^evt_\w{1,250}$/.test(event.id) ? event.id : `evt_refused_${createHash("sha256").update(raw).digest("hex").slice(0, 32)}`;
+  const id =
+    typeof event.id === "string" && /^evt_\w{1,250}$/.test(event.id) ? event.id : `evt_refused_${createHash("sha256").update(raw).digest("hex").slice(0, 32)}`;
   const type = typeof event.type === "string" ? event.type.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 100) || "unknown" : "unknown";
-  const created = typeof event.created === "number" && Number.isInteger(event.created) && event.created >= 0 && event.created <= 4_102_444_800 ? new Date(event.created * 1000) : new Date();
+  const created =
+    typeof event.created === "number" && Number.isInteger(event.created) && event.created >= 0 && event.created <= 4_102_444_800
+      ? new Date(event.created * 1000)
+      : new Date();
   const apiVersion = typeof event.api_version === "string" ? event.api_version.replace(/[\u0000-\u001f]/g, "").slice(0, 40) : null;
   const payload = JSON.parse(raw.replace(/(?<!\\)\\u0000/g, "\\ufffd")) as unknown;
   const error = `refused: ${issues.join("; ")}`.replace(/\u0000/g, "\ufffd").slice(0, 2000);

@@ -16,9 +16,7 @@ import { personForPublicForm } from "../members/details.server";
 
 export type CheckoutFailure = "alreadyMember" | "cardDeclined" | "rateLimited" | "unavailable";
 
-export type StartCheckoutResult =
-  | { ok: true; url: string; membershipId: string }
-  | { ok: false; fieldErrors?: JoinFieldErrors; formError?: CheckoutFailure };
+export type StartCheckoutResult = { ok: true; url: string; membershipId: string } | { ok: false; fieldErrors?: JoinFieldErrors; formError?: CheckoutFailure };
 
 /** The active price of an individual tier in a currency and interval, with its tier; null when none is offered. */
 export async function findPrice(db: DbOrTx, input: Pick<JoinInput, "tier" | "currency" | "interval">) {
@@ -51,12 +49,17 @@ export function classifyStripeError(error: unknown): Exclude<CheckoutFailure, "a
 export async function resolveJoinChoices(
   db: DbOrTx,
   input: JoinInput,
-): Promise<{ ok: true; found: NonNullable<Awaited<ReturnType<typeof findPrice>>>; details: Omit<NewPerson, "id"> } | { ok: false; fieldErrors: JoinFieldErrors }> {
+): Promise<
+  { ok: true; found: NonNullable<Awaited<ReturnType<typeof findPrice>>>; details: Omit<NewPerson, "id"> } | { ok: false; fieldErrors: JoinFieldErrors }
+> {
   const found = await findPrice(db, input);
   if (!found) return { ok: false, fieldErrors: { interval: "intervalNotOffered" } };
   let partnershipId: number | null = null;
   if (input.partnership) {
-    const [p] = await db.select({ id: partnerships.id }).from(partnerships).where(and(eq(partnerships.slug, input.partnership), eq(partnerships.active, true)));
+    const [p] = await db
+      .select({ id: partnerships.id })
+      .from(partnerships)
+      .where(and(eq(partnerships.slug, input.partnership), eq(partnerships.active, true)));
     if (!p) return { ok: false, fieldErrors: { partnership: "invalidChoice" } };
     partnershipId = p.id;
   }
@@ -82,7 +85,12 @@ export async function resolveJoinChoices(
  * `signedInPersonId`: the member signed in on this browser, if any. A form naming someone else's
  * address never changes their details (members/details.server.ts).
  */
-export async function startCheckout(ctx: BillingContext, input: JoinInput, pageLocale: Locale, signedInPersonId: string | null = null): Promise<StartCheckoutResult> {
+export async function startCheckout(
+  ctx: BillingContext,
+  input: JoinInput,
+  pageLocale: Locale,
+  signedInPersonId: string | null = null,
+): Promise<StartCheckoutResult> {
   const choices = await resolveJoinChoices(ctx.db, input);
   if (!choices.ok) return choices;
   const { found, details } = choices;
@@ -131,10 +139,7 @@ export async function startCheckout(ctx: BillingContext, input: JoinInput, pageL
       },
       `membership-${membership.id}-checkout`,
     );
-    await ctx.db
-      .update(memberships)
-      .set({ stripeCheckoutSessionId: session.id, updatedAt: new Date() })
-      .where(eq(memberships.id, membership.id));
+    await ctx.db.update(memberships).set({ stripeCheckoutSessionId: session.id, updatedAt: new Date() }).where(eq(memberships.id, membership.id));
     return { ok: true, url: session.url, membershipId: membership.id };
   } catch (error) {
     const failure = classifyStripeError(error);

@@ -59,7 +59,10 @@ export async function endComp(ctx: Context, membershipId: string, by: { actor: A
   const resume = billedByStripe(membership);
   // Stripe resumes by itself at the comp's end (resumes_at); asking again is harmless, and covers an early end.
   const stripeStatus = resume
-    ? await getGateway(ctx.env).resumeBilling(membership.stripeSubscriptionId!, `membership-${membership.id}-comp-until-${membership.compedUntil?.getTime() ?? "open"}-resume`)
+    ? await getGateway(ctx.env).resumeBilling(
+        membership.stripeSubscriptionId!,
+        `membership-${membership.id}-comp-until-${membership.compedUntil?.getTime() ?? "open"}-resume`,
+      )
     : null;
   return ctx.db.transaction(async (tx) => {
     const [locked] = await tx.select().from(memberships).where(eq(memberships.id, membershipId)).for("update");

@@ -135,7 +135,8 @@ export async function simulateRenewal(ctx: BillingContext, membershipId: string,
   if (m.status === "canceled") throw new DemoError(`membership ${membershipId} is canceled`);
   const refs = refsFor(row);
   const now = Math.max(Math.floor(Date.now() / 1000), Math.floor((m.stripeStateAt?.getTime() ?? 0) / 1000) + 1);
-  const periodStart = outcome === "overdue" ? Math.floor((m.currentPeriodStart ?? m.currentPeriodEnd).getTime() / 1000) : Math.floor(m.currentPeriodEnd.getTime() / 1000);
+  const periodStart =
+    outcome === "overdue" ? Math.floor((m.currentPeriodStart ?? m.currentPeriodEnd).getTime() / 1000) : Math.floor(m.currentPeriodEnd.getTime() / 1000);
   const periodEnd = outcome === "overdue" ? Math.floor(m.currentPeriodEnd.getTime() / 1000) : addInterval(periodStart, refs.interval);
   const invoiceId = demoId("in_demo");
   const invoice = (status: "paid" | "open") =>
@@ -208,7 +209,10 @@ export async function payDemoInvoice(ctx: BillingContext, invoiceId: string, pai
     poNumber: row.invoice.poNumber,
     corporateInvoiceId: row.invoice.id,
   });
-  await deliverAll(ctx, paidBy === "out_of_band" ? [stripeEvent("invoice.paid", shape, now)] : invoicePaidEvents(shape, { created: now, method: "customer_balance" }).all);
+  await deliverAll(
+    ctx,
+    paidBy === "out_of_band" ? [stripeEvent("invoice.paid", shape, now)] : invoicePaidEvents(shape, { created: now, method: "customer_balance" }).all,
+  );
 }
 
 /**

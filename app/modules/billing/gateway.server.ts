@@ -254,7 +254,10 @@ function stripeGateway(stripe: Stripe): BillingGateway {
           items: [
             price.stripePriceId
               ? { id: item.id, price: price.stripePriceId }
-              : { id: item.id, price_data: { currency: price.currency.toLowerCase(), product, unit_amount: price.amount, recurring: { interval: price.interval } } },
+              : {
+                  id: item.id,
+                  price_data: { currency: price.currency.toLowerCase(), product, unit_amount: price.amount, recurring: { interval: price.interval } },
+                },
           ],
           proration_behavior: "none",
         },
@@ -327,11 +330,6 @@ export function donationIdFromDemoSession(sessionId: string): string | null {
 /** The demo invoice id for a membership: `in_demo_<uuid without dashes>`. */
 export function demoInvoiceId(membershipId: string): string {
   return `in_demo_${membershipId.replaceAll("-", "")}`;
-}
-
-export function membershipIdFromDemoInvoice(invoiceId: string): string | null {
-  const m = /^in_demo_([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/.exec(invoiceId);
-  return m ? m.slice(1).join("-") : null;
 }
 
 /** A later demo invoice (a renewal): `in_demo_r<corporate invoice uuid without dashes>`. */

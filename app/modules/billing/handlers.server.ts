@@ -8,18 +8,10 @@
  * intent and card come from other events than its invoice (payment-links.server.ts).
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Tx } from "../../../db/client";
-import {
-  corporateInvoices,
-  payments,
-  people,
-  refunds,
-  type Currency,
-  type Membership,
-  type MembershipStatus,
-} from "../../../db/schema";
+import { corporateInvoices, payments, people, refunds, type Currency, type Membership, type MembershipStatus } from "../../../db/schema";
 import type { Env } from "../config/env.server";
 import { queueEmail, type QueueEmail } from "../email/outbox.server";
 import { queueDetailsConfirmation } from "../members/details.server";
@@ -88,7 +80,6 @@ export interface HandlerContext {
   reapply: (event: AppliedEvent) => Promise<HandlerOutcome>;
 }
 type Handler = (ctx: HandlerContext) => Promise<HandlerOutcome | void>;
-
 
 function currencyOf(value: string): Currency | null {
   const upper = value.toUpperCase();
@@ -175,7 +166,12 @@ const onCheckoutCompleted: Handler = async (ctx) => {
   }
   const paid = session.payment_status === "paid" || ctx.event.type === "checkout.session.async_payment_succeeded";
   if (paid && membership.personId) {
-    await queueDetailsConfirmation(ctx.tx, ctx.env, { kind: "membership", id: membership.id, personId: membership.personId, pending: membership.submittedDetails });
+    await queueDetailsConfirmation(ctx.tx, ctx.env, {
+      kind: "membership",
+      id: membership.id,
+      personId: membership.personId,
+      pending: membership.submittedDetails,
+    });
   }
   if (paid && membership.status === "pending" && isCurrent(membership, ctx)) {
     await transition(ctx.tx, membership, "active", stripeCause(ctx), {
@@ -326,8 +322,7 @@ const onInvoicePaid: Handler = async (ctx) => {
           tierName: tierNameOf(tier),
           periodStart: period ? at(period.start).toISOString() : null,
           periodEnd: period ? at(period.end).toISOString() : null,
-          benefitsDescription:
-            benefitsValue > 0 ? { en: tier.benefitsEn.join("; "), ja: tier.benefitsJa.join("、") } : null,
+          benefitsDescription: benefitsValue > 0 ? { en: tier.benefitsEn.join("; "), ja: tier.benefitsJa.join("、") } : null,
         },
         method,
       },

@@ -101,12 +101,28 @@ export async function membershipEmailTarget(tx: DbOrTx, membershipId: string) {
   if (!row) return null;
   if (row.person) {
     const p = row.person;
-    return { membership: row.membership, tier: row.tier, to: p.email, locale: p.preferredLocale, personId: p.id as string | null, organisationId: null as string | null, recipient: recipientOf(p) as EmailRecipient };
+    return {
+      membership: row.membership,
+      tier: row.tier,
+      to: p.email,
+      locale: p.preferredLocale,
+      personId: p.id as string | null,
+      organisationId: null as string | null,
+      recipient: recipientOf(p) as EmailRecipient,
+    };
   }
   if (!row.organisation) return null;
   const contact = await organisationBillingContact(tx, row.organisation.id);
   if (!contact) return null;
-  return { membership: row.membership, tier: row.tier, to: contact.email, locale: contact.locale, personId: contact.personId, organisationId: row.organisation.id as string | null, recipient: contact.recipient as EmailRecipient };
+  return {
+    membership: row.membership,
+    tier: row.tier,
+    to: contact.email,
+    locale: contact.locale,
+    personId: contact.personId,
+    organisationId: row.organisation.id as string | null,
+    recipient: contact.recipient as EmailRecipient,
+  };
 }
 
 type EmailRecipient = { kind: "person"; familyName: string; givenName: string } | { kind: "organisation"; name: string };

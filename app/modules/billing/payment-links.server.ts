@@ -128,7 +128,12 @@ export async function lockPaymentFor(tx: DbOrTx, ref: { chargeId?: string | null
   if (ref.paymentIntentId) conditions.push(eq(payments.stripePaymentIntentId, ref.paymentIntentId));
   if (ref.invoiceId) conditions.push(eq(payments.stripeInvoiceId, ref.invoiceId));
   if (conditions.length === 0) return null;
-  const [row] = await tx.select().from(payments).where(or(...conditions)).limit(1).for("update");
+  const [row] = await tx
+    .select()
+    .from(payments)
+    .where(or(...conditions))
+    .limit(1)
+    .for("update");
   return row ?? null;
 }
 
@@ -196,4 +201,3 @@ export async function settlePayment(ctx: Relinking, payment: Payment, facts: Str
   if (facts.paidWith) await setPaidWith(ctx.tx, payment, facts.paidWith);
   await reapplyParked(ctx, [payment.stripePaymentIntentId ?? facts.paymentIntentId, payment.stripeChargeId ?? facts.chargeId]);
 }
-

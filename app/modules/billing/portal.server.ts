@@ -6,7 +6,10 @@ import { getGateway } from "./gateway.server";
 import { appUrl, verifyPortalToken } from "./links.server";
 import type { BillingContext } from "./webhook.server";
 
-export async function openCardUpdate(ctx: BillingContext, token: string): Promise<{ ok: true; url: string } | { ok: false; reason: "invalid" | "unavailable" }> {
+export async function openCardUpdate(
+  ctx: BillingContext,
+  token: string,
+): Promise<{ ok: true; url: string } | { ok: false; reason: "invalid" | "unavailable" }> {
   const membershipId = verifyPortalToken(ctx.env, token);
   if (!membershipId) return { ok: false, reason: "invalid" };
   const rows = await ctx.db

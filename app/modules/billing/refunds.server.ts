@@ -45,7 +45,10 @@ export async function refundPaymentAsStaff(ctx: Context, actor: Actor, memberId:
     const [again] = await tx.select().from(refunds).where(eq(refunds.id, input.token));
     if (again) return again; // the same form sent twice: one refund
     const [locked] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for("update");
-    const earlier = await tx.select().from(refunds).where(and(eq(refunds.paymentId, payment.id), inArray(refunds.status, ["pending", "succeeded"])));
+    const earlier = await tx
+      .select()
+      .from(refunds)
+      .where(and(eq(refunds.paymentId, payment.id), inArray(refunds.status, ["pending", "succeeded"])));
     if (parsed.minor > refundable(locked!, earlier)) throw new ActionError("amount", "refundTooMuch");
     const [row] = await tx
       .insert(refunds)
@@ -71,7 +74,15 @@ export async function refundPaymentAsStaff(ctx: Context, actor: Actor, memberId:
       action: "payment.refund",
       subjectType: payment.personId ? "person" : "organisation",
       subjectId: memberId,
-      details: { paymentId: payment.id, refundId: row!.id, amount: parsed.minor, currency: payment.currency, reason: input.reason, note: input.note, via: row!.via },
+      details: {
+        paymentId: payment.id,
+        refundId: row!.id,
+        amount: parsed.minor,
+        currency: payment.currency,
+        reason: input.reason,
+        note: input.note,
+        via: row!.via,
+      },
       ip: actor.ip,
     });
     return row!;
@@ -104,7 +115,10 @@ export async function refundPaymentAsStaff(ctx: Context, actor: Actor, memberId:
   } catch (error) {
     const message = (error as Error)?.message ?? String(error);
     console.warn(`billing: refund ${refund.id} of payment ${payment.id} failed:`, message);
-    await ctx.db.update(refunds).set({ status: "failed", error: message.slice(0, 500), updatedAt: new Date() }).where(eq(refunds.id, refund.id));
+    await ctx.db
+      .update(refunds)
+      .set({ status: "failed", error: message.slice(0, 500), updatedAt: new Date() })
+      .where(eq(refunds.id, refund.id));
     throw new ActionError("amount", "refundFailed");
   }
 }

@@ -83,10 +83,7 @@ export interface SubscriptionRefs {
   interval: "year" | "month";
 }
 
-export function checkoutSessionShape(
-  refs: SubscriptionRefs & { sessionId: string; email: string; locale: "en" | "ja"; paid: boolean },
-  created: number,
-) {
+export function checkoutSessionShape(refs: SubscriptionRefs & { sessionId: string; email: string; locale: "en" | "ja"; paid: boolean }, created: number) {
   return {
     id: refs.sessionId,
     object: "checkout.session",
@@ -208,7 +205,11 @@ export function invoiceShape(
           amount: refs.amount,
           currency: refs.currency,
           period: { start: options.periodStart, end: options.periodEnd },
-          pricing: { type: "price_details", price_details: { price: refs.priceId ?? "price_demo", product: "prod_demo" }, unit_amount_decimal: String(refs.amount) },
+          pricing: {
+            type: "price_details",
+            price_details: { price: refs.priceId ?? "price_demo", product: "prod_demo" },
+            unit_amount_decimal: String(refs.amount),
+          },
         },
       ],
     },
@@ -365,7 +366,14 @@ export function chargeShape(
 }
 
 /** charge.dispute.created's object. */
-export function disputeShape(options: { disputeId: string; chargeId: string; paymentIntentId: string | null; amount: number; currency: "usd" | "jpy"; created: number }) {
+export function disputeShape(options: {
+  disputeId: string;
+  chargeId: string;
+  paymentIntentId: string | null;
+  amount: number;
+  currency: "usd" | "jpy";
+  created: number;
+}) {
   return {
     id: options.disputeId,
     object: "dispute",

@@ -11,7 +11,15 @@ import { pipelinedTransaction, type Database, type Tx } from "../../../db/client
 import type { Env } from "../config/env.server";
 import { queueEmails, type QueueEmail } from "../email/outbox.server";
 import { receiptStatements, type IssueReceipt } from "../receipts/receipts.server";
-import { getStripeEvent, insertProcessedEvents, lockStripeEvents, markEventFailed, markEventsProcessed, storeFailedEvent, storeRefusedEvent } from "./billing.queries.server";
+import {
+  getStripeEvent,
+  insertProcessedEvents,
+  lockStripeEvents,
+  markEventFailed,
+  markEventsProcessed,
+  storeFailedEvent,
+  storeRefusedEvent,
+} from "./billing.queries.server";
 import { getGateway } from "./gateway.server";
 import { earlyLookups, handlers, type AppliedEvent, type HandlerOutcome } from "./handlers.server";
 import { statementBatch, type StatementBatch } from "./statement-batch.server";
@@ -31,7 +39,13 @@ const ref = z.union([id, z.object({ id })]);
 const ts = z.number().int().nonnegative().max(4_102_444_800);
 
 const objectSchemas: Record<string, z.ZodType> = {
-  checkout: z.object({ id, object: z.literal("checkout.session"), mode: z.string(), payment_status: z.string(), client_reference_id: id.nullable().optional() }),
+  checkout: z.object({
+    id,
+    object: z.literal("checkout.session"),
+    mode: z.string(),
+    payment_status: z.string(),
+    client_reference_id: id.nullable().optional(),
+  }),
   subscription: z.object({
     id,
     object: z.literal("subscription"),
@@ -246,82 +260,86 @@ function sequenceKey(event: { object: unknown }): string {
  * together; then the handlers' rounds; then the receipts, outbox rows and COMMIT together.
  */
 async function applyBatch(ctx: BillingContext, work: Work[]): Promise<WebhookOutcome[]> {
-  return pipelinedTransaction(ctx.db, async (tx) => {
-    const batch = statementBatch(tx);
-    const incoming = work.filter((w): w is IncomingEvent => !("stored" in w));
-    const inserting = insertProcessedEvents(tx, incoming);
-    const early = new Map<string, Promise<unknown>>();
-    const seen = new Set<string>();
-    for (const w of work) {
-      if ("stored" in w) break; // a replay is applied alone, and without early lookups
-      const key = sequenceKey(w);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const lookup = earlyLookups[w.type];
-      if (!lookup) continue;
-      const started = lookup(batch, w.object);
-      // Unused when the event turns out to be a duplicate; a failure fails the transaction anyway.
-      started.catch(() => {});
-      early.set(w.id, started);
-    }
-    const inserted = await inserting;
-    const earlier = work.filter((w) => !inserted.has(w.id)).map((w) => w.id);
-    const stored = new Map((await lockStripeEvents(tx, earlier)).map((row) => [row.id, row]));
-
-    const outcomes: WebhookOutcome[] = new Array(work.length);
-    const sequences = new Map<string, { index: number; event: ToApply }[]>();
-    const markLater: string[] = [];
-    work.forEach((w, index) => {
-      let event: ToApply;
-      if (inserted.has(w.id)) {
-        const incoming = w as IncomingEvent;
-        event = { ...incoming, stateAt: incoming.stateAt ?? incoming.created * 1000 };
-      } else {
-        const row = stored.get(w.id);
-        if (!row) throw new Error(`stripe event ${w.id} is not stored`);
-        if (row.processedAt) {
-          outcomes[index] = "duplicate";
-          return;
-        }
-        const payload = row.payload as Stripe.Event;
-        // A delivery in hand may carry the object re-read from Stripe; a replay says so itself.
-        const current = "stored" in w ? w.current : w.stateAt !== undefined ? { object: w.object, stateAt: w.stateAt } : null;
-        event = {
-          id: row.id,
-          type: row.type,
-          created: payload.created,
-          object: current?.object ?? payload.data.object,
-          stateAt: current?.stateAt ?? payload.created * 1000,
-        };
-        markLater.push(row.id);
+  return pipelinedTransaction(
+    ctx.db,
+    async (tx) => {
+      const batch = statementBatch(tx);
+      const incoming = work.filter((w): w is IncomingEvent => !("stored" in w));
+      const inserting = insertProcessedEvents(tx, incoming);
+      const early = new Map<string, Promise<unknown>>();
+      const seen = new Set<string>();
+      for (const w of work) {
+        if ("stored" in w) break; // a replay is applied alone, and without early lookups
+        const key = sequenceKey(w);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const lookup = earlyLookups[w.type];
+        if (!lookup) continue;
+        const started = lookup(batch, w.object);
+        // Unused when the event turns out to be a duplicate; a failure fails the transaction anyway.
+        started.catch(() => {});
+        early.set(w.id, started);
       }
-      const key = sequenceKey(event);
-      const sequence = sequences.get(key) ?? [];
-      sequence.push({ index, event });
-      sequences.set(key, sequence);
-    });
+      const inserted = await inserting;
+      const earlier = work.filter((w) => !inserted.has(w.id)).map((w) => w.id);
+      const stored = new Map((await lockStripeEvents(tx, earlier)).map((row) => [row.id, row]));
 
-    const atCommit: AtCommit = { receipts: [], emails: [] };
-    // Every sequence settles before the transaction ends (one failure aborts it for all).
-    const settled = await Promise.allSettled(
-      [...sequences.values()].map(async (sequence) => {
-        for (const { index, event } of sequence) outcomes[index] = await runHandler(tx, ctx.env, batch, event, early.get(event.id), atCommit);
-      }),
-    );
-    const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-    if (failure) throw failure.reason;
+      const outcomes: WebhookOutcome[] = new Array(work.length);
+      const sequences = new Map<string, { index: number; event: ToApply }[]>();
+      const markLater: string[] = [];
+      work.forEach((w, index) => {
+        let event: ToApply;
+        if (inserted.has(w.id)) {
+          const incoming = w as IncomingEvent;
+          event = { ...incoming, stateAt: incoming.stateAt ?? incoming.created * 1000 };
+        } else {
+          const row = stored.get(w.id);
+          if (!row) throw new Error(`stripe event ${w.id} is not stored`);
+          if (row.processedAt) {
+            outcomes[index] = "duplicate";
+            return;
+          }
+          const payload = row.payload as Stripe.Event;
+          // A delivery in hand may carry the object re-read from Stripe; a replay says so itself.
+          const current = "stored" in w ? w.current : w.stateAt !== undefined ? { object: w.object, stateAt: w.stateAt } : null;
+          event = {
+            id: row.id,
+            type: row.type,
+            created: payload.created,
+            object: current?.object ?? payload.data.object,
+            stateAt: current?.stateAt ?? payload.created * 1000,
+          };
+          markLater.push(row.id);
+        }
+        const key = sequenceKey(event);
+        const sequence = sequences.get(key) ?? [];
+        sequence.push({ index, event });
+        sequences.set(key, sequence);
+      });
 
-    // With the COMMIT: the processed marks, the outbox rows (they name the receipts by their
-    // already chosen ids) and the receipts, whose numbers are taken last.
-    return {
-      result: outcomes,
-      last: [
-        markEventsProcessed(tx, markLater),
-        queueEmails(tx, atCommit.emails),
-        ...receiptStatements(tx, atCommit.receipts).map((r) => r.statement),
-      ].filter((statement) => statement !== null),
-    };
-  }, { genericPlans: true });
+      const atCommit: AtCommit = { receipts: [], emails: [] };
+      // Every sequence settles before the transaction ends (one failure aborts it for all).
+      const settled = await Promise.allSettled(
+        [...sequences.values()].map(async (sequence) => {
+          for (const { index, event } of sequence) outcomes[index] = await runHandler(tx, ctx.env, batch, event, early.get(event.id), atCommit);
+        }),
+      );
+      const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+      if (failure) throw failure.reason;
+
+      // With the COMMIT: the processed marks, the outbox rows (they name the receipts by their
+      // already chosen ids) and the receipts, whose numbers are taken last.
+      return {
+        result: outcomes,
+        last: [
+          markEventsProcessed(tx, markLater),
+          queueEmails(tx, atCommit.emails),
+          ...receiptStatements(tx, atCommit.receipts).map((r) => r.statement),
+        ].filter((statement) => statement !== null),
+      };
+    },
+    { genericPlans: true },
+  );
 }
 
 /**
@@ -417,7 +435,10 @@ class EventApplier {
 
   private async run(batch: EventApplier["queue"]) {
     try {
-      const outcomes = await applyBatch(this.ctx, batch.map((item) => item.work));
+      const outcomes = await applyBatch(
+        this.ctx,
+        batch.map((item) => item.work),
+      );
       batch.forEach((item, i) => item.resolve(outcomes[i]!));
       return;
     } catch (error) {

@@ -19,9 +19,5 @@ export function listBenefitValues(db: DbOrTx) {
 }
 
 export function listPartnerships(db: DbOrTx) {
-  return db
-    .select()
-    .from(partnerships)
-    .where(eq(partnerships.active, true))
-    .orderBy(asc(partnerships.establishedYear), asc(partnerships.id));
+  return db.select().from(partnerships).where(eq(partnerships.active, true)).orderBy(asc(partnerships.establishedYear), asc(partnerships.id));
 }

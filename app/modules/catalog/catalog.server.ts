@@ -4,11 +4,7 @@ import { listActivePrices, listActiveTiers, listBenefitValues, listPartnerships 
 
 /** Active tiers in display order, each with its active prices (USD before JPY, yearly before monthly). */
 export async function getCatalogue(db: DbOrTx): Promise<CatalogueTier[]> {
-  const [tierRows, priceRows, valueRows] = await Promise.all([
-    listActiveTiers(db),
-    listActivePrices(db),
-    listBenefitValues(db),
-  ]);
+  const [tierRows, priceRows, valueRows] = await Promise.all([listActiveTiers(db), listActivePrices(db), listBenefitValues(db)]);
   const order = (p: { currency: string; interval: string }) => (p.currency === "USD" ? 0 : 2) + (p.interval === "year" ? 0 : 1);
   return tierRows.map((tier) => ({
     slug: tier.slug,
@@ -21,9 +17,7 @@ export async function getCatalogue(db: DbOrTx): Promise<CatalogueTier[]> {
       .filter((row) => row.tier_prices.tierId === tier.id)
       .map(({ tier_prices: p }) => ({ currency: p.currency, interval: p.interval, amount: p.amount }))
       .sort((a, b) => order(a) - order(b)),
-    benefitValue: Object.fromEntries(
-      valueRows.filter((v) => v.tierId === tier.id).map((v) => [v.currency, v.amount]),
-    ),
+    benefitValue: Object.fromEntries(valueRows.filter((v) => v.tierId === tier.id).map((v) => [v.currency, v.amount])),
   }));
 }
 

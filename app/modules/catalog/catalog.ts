@@ -26,7 +26,3 @@ export interface CataloguePartnership {
   jp: { en: string; ja: string; prefecture: number };
   establishedYear: number;
 }
-
-export function priceFor(tier: CatalogueTier, currency: CurrencyCode, interval: Interval): CataloguePrice | undefined {
-  return tier.prices.find((p) => p.currency === currency && p.interval === interval);
-}

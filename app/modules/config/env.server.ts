@@ -6,8 +6,7 @@
 import { z } from "zod";
 
 /** An unset variable and an empty one mean the same thing. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
 const url = (protocols: RegExp, example: string) =>
   z.string().refine(
@@ -23,9 +22,7 @@ const url = (protocols: RegExp, example: string) =>
 
 export const EnvSchema = z.object({
   NODE_ENV: optional(z.enum(["development", "production", "test"])).default("development"),
-  PORT: optional(
-    z.coerce.number({ message: "must be a port number" }).int("must be a whole number").min(1).max(65535),
-  ).default(3000),
+  PORT: optional(z.coerce.number({ message: "must be a port number" }).int("must be a whole number").min(1).max(65535)).default(3000),
   HOST: optional(z.string()).default("0.0.0.0"),
   /** Public base URL used in emails and Stripe redirects. Defaults to http://localhost:PORT. */
   APP_URL: optional(url(/^https?:$/, "https://kizuna.example.org")),
@@ -44,13 +41,9 @@ export const EnvSchema = z.object({
   STRIPE_WEBHOOK_SECRET: optional(z.string().regex(/^whsec_\w+$/, "must look like whsec_…")),
   STRIPE_API_BASE: optional(url(/^https?:$/, "http://127.0.0.1:12111")),
   /** Retries the Stripe SDK makes on a network error, 409, 429 or 5xx (with its own idempotency key). */
-  STRIPE_MAX_NETWORK_RETRIES: optional(
-    z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).max(10),
-  ).default(2),
+  STRIPE_MAX_NETWORK_RETRIES: optional(z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).max(10)).default(2),
   /** Days a past-due membership keeps its benefits before it lapses. */
-  MEMBERSHIP_GRACE_DAYS: optional(
-    z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).max(90),
-  ).default(14),
+  MEMBERSHIP_GRACE_DAYS: optional(z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).max(90)).default(14),
   /** Days before a company's paid year ends that its next year's invoice is created and sent. */
   CORPORATE_RENEWAL_INVOICE_DAYS: optional(
     z.coerce.number({ message: "must be a number of days" }).int("must be a whole number").min(1, "must be at least 1").max(120, "must be at most 120"),
@@ -64,9 +57,7 @@ export const EnvSchema = z.object({
    * Sends per second to Resend across all instances together (paced in PostgreSQL). Resend's
    * default team limit is 2/s; the default keeps a fifth below it, so timing jitter never hits it.
    */
-  EMAIL_RATE_PER_SECOND: optional(
-    z.coerce.number({ message: "must be a number of emails per second" }).positive("must be more than 0").max(100),
-  ).default(1.6),
+  EMAIL_RATE_PER_SECOND: optional(z.coerce.number({ message: "must be a number of emails per second" }).positive("must be more than 0").max(100)).default(1.6),
   /**
    * Which proxies in front of the app to believe about the client's address (X-Forwarded-For),
    * as Express's "trust proxy": a number of hops, or addresses/ranges (loopback, uniquelocal,
@@ -92,9 +83,7 @@ export const EnvSchema = z.object({
   /** US Employer Identification Number, printed on receipts. */
   ASSOCIATION_EIN: optional(z.string().regex(/^\d{2}-\d{7}$/, "must be a US EIN such as 12-3456789")),
   /** Japanese qualified-invoice registration number (適格請求書発行事業者登録番号): T and 13 digits. */
-  JP_INVOICE_REGISTRATION_NUMBER: optional(
-    z.string().regex(/^T\d{13}$/, "must be T followed by 13 digits, such as T1234567890123"),
-  ),
+  JP_INVOICE_REGISTRATION_NUMBER: optional(z.string().regex(/^T\d{13}$/, "must be T followed by 13 digits, such as T1234567890123")),
   /** Percentage a donor may add to cover processing fees, shown on /donate before paying (0 hides the option). */
   DONATION_FEE_PERCENT: optional(
     z.coerce.number({ message: "must be a number such as 3 or 2.9" }).min(0, "must be 0 or more").max(10, "must be at most 10"),
@@ -103,12 +92,20 @@ export const EnvSchema = z.object({
   DONATION_MONTHLY_CURRENCIES: optional(
     z
       .string()
-      .transform((v) => v.split(",").map((c) => c.trim().toUpperCase()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(",")
+          .map((c) => c.trim().toUpperCase())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.enum(["USD", "JPY"], "must list USD and/or JPY, e.g. USD,JPY"))),
   ).default(["USD", "JPY"]),
   /** First month of the fiscal year for giving statements: 1 (calendar year) or 4 (April–March). */
   DONATION_STATEMENT_FISCAL_START_MONTH: optional(
-    z.coerce.number({ message: "must be 1 or 4" }).int().refine((m) => m === 1 || m === 4, "must be 1 or 4"),
+    z.coerce
+      .number({ message: "must be 1 or 4" })
+      .int()
+      .refine((m) => m === 1 || m === 4, "must be 1 or 4"),
   ).default(1),
   /** Signs receipt page links; defaults to SESSION_SECRET, else (never in production) a key generated once in DATA_DIR/link-secret. */
   RECEIPT_LINK_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
@@ -120,7 +117,12 @@ export const EnvSchema = z.object({
   UNSAFE_DEMO_IN_PRODUCTION: optional(
     z
       .string()
-      .transform((v) => v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(",")
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.enum(["payments", "email"], "must list payments and/or email, e.g. payments,email"))),
   ).default([]),
 });
@@ -152,10 +154,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (!env.SESSION_SECRET) missing.push("SESSION_SECRET is required when NODE_ENV=production (at least 32 characters)");
     if (!env.STRIPE_SECRET_KEY && !env.UNSAFE_DEMO_IN_PRODUCTION.includes("payments")) {
       missing.push(
-        "STRIPE_SECRET_KEY is required when NODE_ENV=production (sk_live_… or sk_test_…, with STRIPE_WEBHOOK_SECRET): without it the demo gateway would let anyone \"pay\" on a local test page and become a member. For a demonstration site only, set UNSAFE_DEMO_IN_PRODUCTION=payments",
+        'STRIPE_SECRET_KEY is required when NODE_ENV=production (sk_live_… or sk_test_…, with STRIPE_WEBHOOK_SECRET): without it the demo gateway would let anyone "pay" on a local test page and become a member. For a demonstration site only, set UNSAFE_DEMO_IN_PRODUCTION=payments',
       );
     }
-    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) missing.push("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY when NODE_ENV=production (whsec_…)");
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET)
+      missing.push("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY when NODE_ENV=production (whsec_…)");
     if (!env.RESEND_API_KEY && !env.UNSAFE_DEMO_IN_PRODUCTION.includes("email")) {
       missing.push(
         "RESEND_API_KEY is required when NODE_ENV=production (re_…): without it no email (receipts, sign-in links) would be sent, only kept in the outbox. For a demonstration site only, set UNSAFE_DEMO_IN_PRODUCTION=email",
@@ -177,7 +180,9 @@ export function getEnv(): Env {
 export function describeServices(env: Env, databaseLabel: string): string[] {
   const unsafe =
     env.NODE_ENV === "production" && env.UNSAFE_DEMO_IN_PRODUCTION.length > 0
-      ? [`WARNING: NODE_ENV=production with UNSAFE_DEMO_IN_PRODUCTION=${env.UNSAFE_DEMO_IN_PRODUCTION.join(",")}: a demonstration site, not for real members or money`]
+      ? [
+          `WARNING: NODE_ENV=production with UNSAFE_DEMO_IN_PRODUCTION=${env.UNSAFE_DEMO_IN_PRODUCTION.join(",")}: a demonstration site, not for real members or money`,
+        ]
       : [];
   return [
     ...unsafe,

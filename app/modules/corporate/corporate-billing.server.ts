@@ -56,7 +56,11 @@ export async function findCorporateInvoice(db: DbOrTx, ref: { stripeInvoiceId?: 
   if (ref.stripeInvoiceId) conditions.push(eq(corporateInvoices.stripeInvoiceId, ref.stripeInvoiceId));
   if (ref.id && UUID.test(ref.id)) conditions.push(eq(corporateInvoices.id, ref.id));
   if (conditions.length === 0) return null;
-  const query = db.select().from(corporateInvoices).where(or(...conditions)).limit(1);
+  const query = db
+    .select()
+    .from(corporateInvoices)
+    .where(or(...conditions))
+    .limit(1);
   const [row] = lock ? await query.for("update") : await query;
   return row ?? null;
 }
@@ -118,7 +122,14 @@ export async function recordOrganisationPayment(
     const [price] = await tx
       .select({ id: tierPrices.id })
       .from(tierPrices)
-      .where(and(eq(tierPrices.tierId, membership.renewalTierId), eq(tierPrices.currency, payment.currency), eq(tierPrices.interval, "year"), eq(tierPrices.active, true)));
+      .where(
+        and(
+          eq(tierPrices.tierId, membership.renewalTierId),
+          eq(tierPrices.currency, payment.currency),
+          eq(tierPrices.interval, "year"),
+          eq(tierPrices.active, true),
+        ),
+      );
     values.tierId = membership.renewalTierId;
     values.priceId = price?.id ?? null;
     values.renewalTierId = null;
@@ -136,13 +147,19 @@ export async function recordOrganisationPayment(
       ...(options.stripeStateAt ? { stripeStateAt: options.stripeStateAt } : {}),
     });
   } else if (Object.keys(values).length > 0) {
-    await tx.update(memberships).set({ ...values, updatedAt: new Date() }).where(eq(memberships.id, membership.id));
+    await tx
+      .update(memberships)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(memberships.id, membership.id));
   }
 
   if (invoiceRow && invoiceRow.status !== "paid") {
     await tx.update(corporateInvoices).set({ status: "paid", updatedAt: new Date() }).where(eq(corporateInvoices.id, invoiceRow.id));
   }
-  const [tier] = await tx.select().from(tiers).where(eq(tiers.id, values.tierId ?? membership.tierId));
+  const [tier] = await tx
+    .select()
+    .from(tiers)
+    .where(eq(tiers.id, values.tierId ?? membership.tierId));
   const [inserted] = await tx
     .insert(payments)
     .values({
@@ -234,7 +251,13 @@ export async function getInvoicedMembership(db: DbOrTx, ref: { membershipId?: st
     const [latest] = await db
       .select()
       .from(corporateInvoices)
-      .where(and(eq(corporateInvoices.membershipId, row.membership.id), inArray(corporateInvoices.status, ["open", "paid"]), isNotNull(corporateInvoices.stripeInvoiceId)))
+      .where(
+        and(
+          eq(corporateInvoices.membershipId, row.membership.id),
+          inArray(corporateInvoices.status, ["open", "paid"]),
+          isNotNull(corporateInvoices.stripeInvoiceId),
+        ),
+      )
       .orderBy(desc(corporateInvoices.createdAt))
       .limit(1);
     named = latest ?? null;
@@ -247,8 +270,7 @@ export async function getInvoicedMembership(db: DbOrTx, ref: { membershipId?: st
   return { ...row, invoice };
 }
 export type OfflineInvoiceResult =
-  | { ok: true; paymentId: string | null; alreadyRecorded: boolean }
-  | { ok: false; error: "notFound" | "notInvoiced" | "notOrganisation" | "stripeFailed" };
+  { ok: true; paymentId: string | null; alreadyRecorded: boolean } | { ok: false; error: "notFound" | "notInvoiced" | "notOrganisation" | "stripeFailed" };
 
 export interface OfflineInvoicePayment {
   membershipId?: string;
@@ -268,10 +290,7 @@ export interface OfflineInvoicePayment {
  * recorded and counts nothing twice; if it arrives first, this records nothing new but the
  * staff member and method on the payment it made.
  */
-export async function recordOfflineInvoicePayment(
-  ctx: { db: Database; env: Env },
-  input: OfflineInvoicePayment,
-): Promise<OfflineInvoiceResult> {
+export async function recordOfflineInvoicePayment(ctx: { db: Database; env: Env }, input: OfflineInvoicePayment): Promise<OfflineInvoiceResult> {
   const found = await getInvoicedMembership(ctx.db, input);
   if (!found) return { ok: false, error: "notFound" };
   if (!found.membership.organisationId) return { ok: false, error: "notOrganisation" };
@@ -281,7 +300,8 @@ export async function recordOfflineInvoicePayment(
   const [existing] = await ctx.db.select({ id: payments.id }).from(payments).where(eq(payments.stripeInvoiceId, invoiceId));
   if (!existing) {
     try {
-      const key = invoice.row?.kind === "renewal" ? `corporate-invoice-${invoice.row.id}-paid-out-of-band` : `membership-${found.membership.id}-invoice-paid-out-of-band`;
+      const key =
+        invoice.row?.kind === "renewal" ? `corporate-invoice-${invoice.row.id}-paid-out-of-band` : `membership-${found.membership.id}-invoice-paid-out-of-band`;
       await getGateway(ctx.env).payInvoiceOutOfBand(invoiceId, key);
     } catch (error) {
       const code = (error as { code?: string }).code;

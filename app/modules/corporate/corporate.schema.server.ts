@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { normaliseDigits, str, toKatakana, UNSAFE } from "../members/join.schema.server";
-import { PO_NUMBER_MAX, SPONSOR_FIELDS, type SponsorErrorKey, type SponsorField, type SponsorFieldErrors, type SponsorTierOption } from "./corporate.fields";
+import { PO_NUMBER_MAX, type SponsorErrorKey, type SponsorField, type SponsorFieldErrors, type SponsorTierOption } from "./corporate.fields";
 
 export * from "./corporate.fields";
 
@@ -53,9 +53,7 @@ export function sponsorFormSchema(options: { tiers: SponsorTierOption[] }) {
         }
         return url;
       }),
-      jpCorporateNumber: str
-        .transform((v) => normaliseDigits(v).replace(/[-\s]/g, ""))
-        .refine((v) => v === "" || /^\d{13}$/.test(v), "invalidCorporateNumber"),
+      jpCorporateNumber: str.transform((v) => normaliseDigits(v).replace(/[-\s]/g, "")).refine((v) => v === "" || /^\d{13}$/.test(v), "invalidCorporateNumber"),
       country: str.transform((v) => v.toUpperCase()).pipe(z.string().regex(/^[A-Z]{2}$/, "invalidCountry")),
       postalCode: text(16, true).transform(normaliseDigits),
       region: text(100, false),
@@ -124,9 +122,21 @@ export function sponsorFormSchema(options: { tiers: SponsorTierOption[] }) {
 export type SponsorInput = z.output<ReturnType<typeof sponsorFormSchema>>;
 
 const KEYS = new Set<string>([
-  "required", "tooLong", "invalidEmail", "invalidName", "invalidKana", "invalidWebsite", "invalidCorporateNumber",
-  "invalidCountry", "invalidChoice", "unknownTier", "individualTier", "currencyNotOffered", "invalidPoNumber",
-  "logoType", "logoTooLarge",
+  "required",
+  "tooLong",
+  "invalidEmail",
+  "invalidName",
+  "invalidKana",
+  "invalidWebsite",
+  "invalidCorporateNumber",
+  "invalidCountry",
+  "invalidChoice",
+  "unknownTier",
+  "individualTier",
+  "currencyNotOffered",
+  "invalidPoNumber",
+  "logoType",
+  "logoTooLarge",
 ]);
 
 export function parseSponsorForm(

@@ -49,7 +49,10 @@ async function findCorporatePrice(db: DbOrTx, slug: string, currency: "USD" | "J
 
 /** A contact by email: the existing person (their own details are left as they are) or a new one. */
 async function contactPerson(tx: Tx, contact: SponsorInput["primary"], input: SponsorInput): Promise<Person> {
-  const [existing] = await tx.select().from(people).where(sql`lower(${people.email}) = ${contact.email}`);
+  const [existing] = await tx
+    .select()
+    .from(people)
+    .where(sql`lower(${people.email}) = ${contact.email}`);
   if (existing) return existing;
   const [created] = await tx
     .insert(people)
@@ -133,7 +136,8 @@ export async function applyForSponsorship(
       membershipId: membership.id,
       organisationId: organisation.id,
       customerId: organisation.stripeCustomerId,
-      customerName: organisation.legalNameJa && input.preferredLocale === "ja" ? `${organisation.legalNameJa} (${organisation.legalNameEn})` : organisation.legalNameEn,
+      customerName:
+        organisation.legalNameJa && input.preferredLocale === "ja" ? `${organisation.legalNameJa} (${organisation.legalNameEn})` : organisation.legalNameEn,
       billingEmail: billing.email,
       locale: input.preferredLocale,
       currency: found.price.currency,
@@ -246,7 +250,12 @@ export async function listSponsors(db: DbOrTx) {
     .innerJoin(tiers, eq(tiers.id, memberships.tierId))
     .where(and(eq(organisations.showOnSponsorsPage, true), inArray(memberships.status, [...BENEFIT_STATUSES]), sql`${memberships.seatOfMembershipId} is null`))
     .orderBy(asc(organisations.id), desc(tiers.sortOrder));
-  const groups: { slug: string; name: { en: string; ja: string }; sortOrder: number; sponsors: { id: string; name: { en: string; ja: string }; website: string | null; logoUrl: string | null }[] }[] = [];
+  const groups: {
+    slug: string;
+    name: { en: string; ja: string };
+    sortOrder: number;
+    sponsors: { id: string; name: { en: string; ja: string }; website: string | null; logoUrl: string | null }[];
+  }[] = [];
   for (const row of rows.sort((a, b) => b.sortOrder - a.sortOrder || a.nameEn.localeCompare(b.nameEn))) {
     let group = groups.find((g) => g.slug === row.tierSlug);
     if (!group) groups.push((group = { slug: row.tierSlug, name: { en: row.tierNameEn, ja: row.tierNameJa }, sortOrder: row.sortOrder, sponsors: [] }));
@@ -279,7 +288,10 @@ export async function getSponsorLogo(db: DbOrTx, organisationId: string) {
     // Stored before logos were rasterised on upload: converted once, on first read.
     const png = rasteriseSvg(row.logo.toString("utf8"));
     if (!png) return null;
-    await db.update(organisations).set({ logo: png, logoMime: "image/png" }).where(and(eq(organisations.id, organisationId), eq(organisations.logoMime, "image/svg+xml")));
+    await db
+      .update(organisations)
+      .set({ logo: png, logoMime: "image/png" })
+      .where(and(eq(organisations.id, organisationId), eq(organisations.logoMime, "image/svg+xml")));
     return { bytes: png, mime: "image/png" };
   }
   return { bytes: row.logo, mime: row.mime };

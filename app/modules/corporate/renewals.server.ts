@@ -45,7 +45,9 @@ export async function corporateYearPrice(db: DbOrTx, tierId: number, currency: "
     .select({ tier: tiers, price: tierPrices })
     .from(tierPrices)
     .innerJoin(tiers, eq(tiers.id, tierPrices.tierId))
-    .where(and(eq(tiers.id, tierId), eq(tiers.kind, "corporate"), eq(tierPrices.active, true), eq(tierPrices.currency, currency), eq(tierPrices.interval, "year")));
+    .where(
+      and(eq(tiers.id, tierId), eq(tiers.kind, "corporate"), eq(tierPrices.active, true), eq(tierPrices.currency, currency), eq(tierPrices.interval, "year")),
+    );
   return row ?? null;
 }
 
@@ -69,7 +71,10 @@ export async function issueRenewalInvoice(
     const [m] = await tx.select().from(memberships).where(eq(memberships.id, membershipId)).for("update");
     if (!m?.organisationId || m.seatOfMembershipId) return { error: "notFound" as const };
     if (m.stripeSubscriptionId) return { error: "notInvoiced" as const };
-    const [invoiced] = await tx.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.id, m.id), billedByInvoice));
+    const [invoiced] = await tx
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(and(eq(memberships.id, m.id), billedByInvoice));
     if (!invoiced) return { error: "notInvoiced" as const };
     if ((m.status !== "active" && m.status !== "past_due") || m.cancelAtPeriodEnd || !m.currentPeriodEnd || !m.currency) {
       return { error: "notRenewable" as const };
@@ -165,7 +170,10 @@ export async function issueRenewalInvoice(
       .where(eq(corporateInvoices.id, row.id))
       .returning();
     if (!organisation.stripeCustomerId) {
-      await tx.update(organisations).set({ stripeCustomerId: created.customerId, updatedAt: new Date() }).where(and(eq(organisations.id, organisation.id), isNull(organisations.stripeCustomerId)));
+      await tx
+        .update(organisations)
+        .set({ stripeCustomerId: created.customerId, updatedAt: new Date() })
+        .where(and(eq(organisations.id, organisation.id), isNull(organisations.stripeCustomerId)));
     }
     await queueEmail(tx, {
       template: "corporate-renewal-invoice",

@@ -126,7 +126,10 @@ export async function acceptSeatInvitation(
     const company = await companyMembership(tx, invite.membershipId, true);
     if (!company) return { ok: false as const, error: "notFound" as const };
     if (!hasBenefits(company.membership.status)) return { ok: false as const, error: "notActive" as const };
-    let [person] = await tx.select().from(people).where(sql`lower(${people.email}) = ${invite.email}`);
+    let [person] = await tx
+      .select()
+      .from(people)
+      .where(sql`lower(${people.email}) = ${invite.email}`);
     if (person) {
       const [seat] = await tx
         .select({ id: memberships.id })

@@ -51,7 +51,11 @@ export async function getOrganisationExtras(db: DbOrTx, organisationId: string) 
       .where(sql`${memberships.seatOfMembershipId} in (select id from ${memberships} m where m.organisation_id = ${organisationId})`)
       .orderBy(asc(memberships.createdAt)),
     db.select().from(corporateInvoices).where(eq(corporateInvoices.organisationId, organisationId)).orderBy(desc(corporateInvoices.createdAt)),
-    db.select({ id: tiers.id, nameEn: tiers.nameEn, nameJa: tiers.nameJa }).from(tiers).where(and(eq(tiers.kind, "corporate"), eq(tiers.active, true))).orderBy(asc(tiers.sortOrder)),
+    db
+      .select({ id: tiers.id, nameEn: tiers.nameEn, nameJa: tiers.nameJa })
+      .from(tiers)
+      .where(and(eq(tiers.kind, "corporate"), eq(tiers.active, true)))
+      .orderBy(asc(tiers.sortOrder)),
   ]);
   const primary = contacts.find((c) => c.role === "primary")?.person ?? null;
   const billing = contacts.find((c) => c.role === "billing")?.person ?? null;
@@ -90,7 +94,10 @@ export async function changeOrganisationContact(db: Database, actor: Actor, orga
     let person: Person | undefined;
     if (input.personId === "new") {
       const email = input.email.toLowerCase();
-      [person] = await tx.select().from(people).where(sql`lower(${people.email}) = ${email}`);
+      [person] = await tx
+        .select()
+        .from(people)
+        .where(sql`lower(${people.email}) = ${email}`);
       // Someone already known keeps their own details; only a new person is created here.
       person ??= (
         await tx
@@ -171,7 +178,10 @@ export async function setRenewalTier(ctx: Ctx, actor: Actor, organisationId: str
   }
   await ctx.db.transaction(async (tx) => {
     await tx.update(memberships).set({ renewalTierId: next, updatedAt: new Date() }).where(eq(memberships.id, m.id));
-    const names = await tx.select({ id: tiers.id, slug: tiers.slug }).from(tiers).where(inArray(tiers.id, [m.tierId, ...(m.renewalTierId ? [m.renewalTierId] : []), tier.id]));
+    const names = await tx
+      .select({ id: tiers.id, slug: tiers.slug })
+      .from(tiers)
+      .where(inArray(tiers.id, [m.tierId, ...(m.renewalTierId ? [m.renewalTierId] : []), tier.id]));
     const slug = (id: number | null) => (id ? (names.find((n) => n.id === id)?.slug ?? String(id)) : null);
     await writeAudit(tx, {
       actorStaffUserId: actor.staff.id,

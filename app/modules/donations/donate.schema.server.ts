@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { Locale } from "../i18n/i18n";
 import { name, normaliseDigits, optionalText, required, str, UNSAFE } from "../members/join.schema.server";
 import { PREFECTURES, US_STATES } from "../members/regions";
-import { coverFeeAmount, DONATE_FIELDS, parseAmount, type DonateErrorKey, type DonateField, type DonateFieldErrors, type DonateOptions, type DonationCurrency } from "./donate.fields";
+import { coverFeeAmount, DONATE_FIELDS, parseAmount, type DonateErrorKey, type DonateField, type DonateFieldErrors, type DonateOptions } from "./donate.fields";
 
 export * from "./donate.fields";
 
@@ -62,7 +62,9 @@ export function donateFormSchema(options: DonateOptions) {
             : {
                 kind: v.tributeKind,
                 name: v.tributeName,
-                notify: notify ? { email: v.notifyEmail.toLowerCase(), name: v.notifyName || null, locale: (v.notifyLocale || v.preferredLocale) as Locale } : null,
+                notify: notify
+                  ? { email: v.notifyEmail.toLowerCase(), name: v.notifyName || null, locale: (v.notifyLocale || v.preferredLocale) as Locale }
+                  : null,
               },
         anonymous: v.anonymous,
         familyName: v.familyName,
@@ -131,9 +133,27 @@ const trimmed = (v: unknown) => (typeof v === "string" ? v.replace(/^[\s\u3000]+
 export type DonateInput = z.output<ReturnType<typeof donateFormSchema>>;
 
 const KEYS = new Set<string>([
-  "required", "tooLong", "invalidEmail", "invalidName", "invalidPostalJp", "invalidZip", "invalidPrefecture", "invalidState",
-  "invalidChoice", "invalidAmount", "wholeYen", "tooManyDecimals", "amountNotPositive", "otherCurrency", "belowMinimum", "aboveMaximum",
-  "unknownFund", "monthlyNotOffered", "tributeNameRequired", "tributeKindRequired", "notifyNeedsTribute",
+  "required",
+  "tooLong",
+  "invalidEmail",
+  "invalidName",
+  "invalidPostalJp",
+  "invalidZip",
+  "invalidPrefecture",
+  "invalidState",
+  "invalidChoice",
+  "invalidAmount",
+  "wholeYen",
+  "tooManyDecimals",
+  "amountNotPositive",
+  "otherCurrency",
+  "belowMinimum",
+  "aboveMaximum",
+  "unknownFund",
+  "monthlyNotOffered",
+  "tributeNameRequired",
+  "tributeKindRequired",
+  "notifyNeedsTribute",
 ]);
 
 /** Parses submitted values; on failure the first error key of each field. */

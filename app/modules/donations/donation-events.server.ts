@@ -8,7 +8,7 @@
  * (donations.stripe_state_at) never moves the gift; receipts are issued at commit.
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Tx } from "../../../db/client";
 import { donations, funds, payments, people, type Donation } from "../../../db/schema";
@@ -77,7 +77,10 @@ function isCurrent(donation: Pick<Donation, "stripeStateAt">, ctx: HandlerContex
 const stateAt = (ctx: HandlerContext) => new Date(ctx.event.stateAt);
 
 async function updateDonation(tx: Tx, id: string, values: Partial<Donation>) {
-  await tx.update(donations).set({ ...values, updatedAt: new Date() }).where(eq(donations.id, id));
+  await tx
+    .update(donations)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(donations.id, id));
 }
 
 function fundNameOf(fund: Locked["fund"]) {
@@ -100,26 +103,23 @@ async function recordGiftPayment(
   const knownIntent = paid.paymentIntentId?.startsWith("pi_") ? paid.paymentIntentId : null;
   const facts = await stripePaymentFacts(ctx.tx, { invoiceId: paid.invoiceId, paymentIntentId: knownIntent });
   const method = { type: facts.paidWith?.method ?? ("stripe" as const), brand: facts.paidWith?.brand ?? null, last4: facts.paidWith?.last4 ?? null };
-  const insert = ctx.tx
-    .insert(payments)
-    .values({
-      cardBrand: method.brand,
-      cardLast4: method.last4,
-      donationId: donation.id,
-      personId: person.id,
-      fundId: fund.id,
-      amount: paid.amount,
-      currency: paid.currency,
-      method: method.type,
-      description: `Donation: ${fund.nameEn} / ご寄付：${fund.nameJa}`,
-      stripeInvoiceId: paid.invoiceId ?? null,
-      stripePaymentIntentId: facts.paymentIntentId ?? paid.paymentIntentId ?? null,
-      stripeChargeId: facts.chargeId,
-      paidAt: paid.paidAt,
-    });
-  const [payment] = await (paid.invoiceId
-    ? insert.onConflictDoNothing({ target: payments.stripeInvoiceId })
-    : insert.onConflictDoNothing({ target: payments.stripePaymentIntentId })
+  const insert = ctx.tx.insert(payments).values({
+    cardBrand: method.brand,
+    cardLast4: method.last4,
+    donationId: donation.id,
+    personId: person.id,
+    fundId: fund.id,
+    amount: paid.amount,
+    currency: paid.currency,
+    method: method.type,
+    description: `Donation: ${fund.nameEn} / ご寄付：${fund.nameJa}`,
+    stripeInvoiceId: paid.invoiceId ?? null,
+    stripePaymentIntentId: facts.paymentIntentId ?? paid.paymentIntentId ?? null,
+    stripeChargeId: facts.chargeId,
+    paidAt: paid.paidAt,
+  });
+  const [payment] = await (
+    paid.invoiceId ? insert.onConflictDoNothing({ target: payments.stripeInvoiceId }) : insert.onConflictDoNothing({ target: payments.stripePaymentIntentId })
   ).returning({ id: payments.id, amount: payments.amount });
   if (!payment) return false;
 
@@ -135,7 +135,16 @@ async function recordGiftPayment(
   };
   ctx.issueReceiptAtCommit(
     // A gift: no goods or services in return, so the whole amount is deductible.
-    { id: receiptId, paymentId: payment.id, issuedAt: paid.paidAt, amount: payment.amount, currency: paid.currency, benefitsValue: 0, locale: person.preferredLocale, snapshot },
+    {
+      id: receiptId,
+      paymentId: payment.id,
+      issuedAt: paid.paidAt,
+      amount: payment.amount,
+      currency: paid.currency,
+      benefitsValue: 0,
+      locale: person.preferredLocale,
+      snapshot,
+    },
     {
       template: "receipt",
       locale: person.preferredLocale,
@@ -317,10 +326,4 @@ export async function onDonationInvoiceFailed(ctx: HandlerContext, invoice: Stri
     },
     dedupeKey: `gift-payment-failed:${invoice.id}:${invoice.attempt_count ?? 0}`,
   });
-}
-
-/** Payments of a donation so far (the success page). */
-export async function countGiftPayments(tx: Tx, donationId: string) {
-  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(payments).where(eq(payments.donationId, donationId));
-  return row?.n ?? 0;
 }

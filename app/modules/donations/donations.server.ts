@@ -9,7 +9,7 @@ import type { DbOrTx } from "../../../db/client";
 import { donations, fundGoals, funds, payments, people, type Currency } from "../../../db/schema";
 import { classifyStripeError } from "../billing/checkout.server";
 import { deliverAll, DemoError } from "../billing/demo.server";
-import { demoDonationSessionId, donationIdFromDemoSession, getGateway } from "../billing/gateway.server";
+import { donationIdFromDemoSession, getGateway } from "../billing/gateway.server";
 import { appUrl } from "../billing/links.server";
 import {
   addInterval,
@@ -86,12 +86,23 @@ export async function setFundGoal(db: DbOrTx, fundSlug: string, currency: Curren
     await db.delete(fundGoals).where(and(eq(fundGoals.fundId, fund.id), eq(fundGoals.currency, currency)));
     return;
   }
-  await db.insert(fundGoals).values({ fundId: fund.id, currency, amount }).onConflictDoUpdate({ target: [fundGoals.fundId, fundGoals.currency], set: { amount } });
+  await db
+    .insert(fundGoals)
+    .values({ fundId: fund.id, currency, amount })
+    .onConflictDoUpdate({ target: [fundGoals.fundId, fundGoals.currency], set: { amount } });
 }
 
 /** `signedInPersonId` as for joining: a form never changes someone else's details (members/details.server.ts). */
-export async function startDonationCheckout(ctx: BillingContext, input: DonateInput, pageLocale: Locale, signedInPersonId: string | null = null): Promise<StartDonationResult> {
-  const [fund] = await ctx.db.select().from(funds).where(and(eq(funds.slug, input.fund), eq(funds.active, true)));
+export async function startDonationCheckout(
+  ctx: BillingContext,
+  input: DonateInput,
+  pageLocale: Locale,
+  signedInPersonId: string | null = null,
+): Promise<StartDonationResult> {
+  const [fund] = await ctx.db
+    .select()
+    .from(funds)
+    .where(and(eq(funds.slug, input.fund), eq(funds.active, true)));
   if (!fund) return { ok: false, fieldErrors: { fund: "unknownFund" } };
   if (input.interval === "month" && !ctx.env.DONATION_MONTHLY_CURRENCIES.includes(input.currency)) {
     return { ok: false, fieldErrors: { interval: "monthlyNotOffered" } };
@@ -144,9 +155,7 @@ export async function startDonationCheckout(ctx: BillingContext, input: DonateIn
         amount: donation.amount,
         interval: donation.interval,
         productName:
-          donation.interval === "month"
-            ? `Monthly gift: ${fund.nameEn} / 毎月のご寄付：${fund.nameJa}`
-            : `Gift: ${fund.nameEn} / ご寄付：${fund.nameJa}`,
+          donation.interval === "month" ? `Monthly gift: ${fund.nameEn} / 毎月のご寄付：${fund.nameJa}` : `Gift: ${fund.nameEn} / ご寄付：${fund.nameJa}`,
         successUrl: appUrl(ctx.env, pageLocale, `/donate/thanks?d=${donation.id}`),
         cancelUrl: appUrl(ctx.env, pageLocale, `/donate`),
       },
@@ -161,7 +170,6 @@ export async function startDonationCheckout(ctx: BillingContext, input: DonateIn
     return { ok: false, formError: failure };
   }
 }
-
 
 async function loadDonation(db: DbOrTx, donationId: string) {
   if (!UUID.test(donationId)) return null;
@@ -178,7 +186,10 @@ async function loadDonation(db: DbOrTx, donationId: string) {
 export async function getDonationSummary(db: DbOrTx, donationId: string) {
   const row = await loadDonation(db, donationId);
   if (!row) return null;
-  const [paid] = await db.select({ n: sql<number>`count(*)::int` }).from(payments).where(eq(payments.donationId, donationId));
+  const [paid] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(payments)
+    .where(eq(payments.donationId, donationId));
   const { donation, fund } = row;
   return {
     status: donation.status,
@@ -266,14 +277,24 @@ export async function completeDemoDonation(ctx: BillingContext, sessionId: strin
   const events: EventShape[] = [];
   if (paymentIntentId) {
     // Stripe charges the card (charge.succeeded), then completes the Checkout Session.
-    const charge = chargeShape({ customerId: refs.customerId, currency: refs.currency, amount: refs.amount }, { chargeId: demoId("ch_demo"), paymentIntentId, created: now });
+    const charge = chargeShape(
+      { customerId: refs.customerId, currency: refs.currency, amount: refs.amount },
+      { chargeId: demoId("ch_demo"), paymentIntentId, created: now },
+    );
     events.push(stripeEvent("charge.succeeded", charge, now), stripeEvent("checkout.session.completed", session, now));
   } else {
     const periodEnd = addInterval(now, "month");
-    const invoice = forDonation(invoiceShape(refs, { invoiceId: demoId("in_demo"), status: "paid", periodStart: now, periodEnd, created: now }), row.donation.id);
+    const invoice = forDonation(
+      invoiceShape(refs, { invoiceId: demoId("in_demo"), status: "paid", periodStart: now, periodEnd, created: now }),
+      row.donation.id,
+    );
     events.push(
       stripeEvent("checkout.session.completed", session, now),
-      stripeEvent("customer.subscription.created", forDonation(subscriptionShape(refs, { status: "active", periodStart: now, periodEnd, created: now }), row.donation.id), now),
+      stripeEvent(
+        "customer.subscription.created",
+        forDonation(subscriptionShape(refs, { status: "active", periodStart: now, periodEnd, created: now }), row.donation.id),
+        now,
+      ),
       ...invoicePaidEvents(invoice, { created: now }).all,
     );
   }
@@ -297,7 +318,11 @@ export async function getManagedDonation(ctx: BillingContext, token: string) {
 }
 
 /** Opens the Stripe Customer Portal (change amount, pause, cancel, update card) for the gift a signed link names. */
-export async function openDonationPortal(ctx: BillingContext, token: string, locale: Locale): Promise<{ ok: true; url: string } | { ok: false; reason: "invalid" | "unavailable" }> {
+export async function openDonationPortal(
+  ctx: BillingContext,
+  token: string,
+  locale: Locale,
+): Promise<{ ok: true; url: string } | { ok: false; reason: "invalid" | "unavailable" }> {
   const donationId = verifyDonationManageToken(ctx.env, token);
   const row = donationId ? await loadDonation(ctx.db, donationId) : null;
   const customerId = row?.person.stripeCustomerId;
@@ -324,6 +349,9 @@ export async function cancelDemoDonation(ctx: BillingContext, token: string) {
   if (row.donation.status === "canceled") return;
   const refs = refsFor(row);
   const now = Math.max(Math.floor(Date.now() / 1000), Math.floor((row.donation.stripeStateAt?.getTime() ?? 0) / 1000) + 1);
-  const sub = forDonation(subscriptionShape(refs, { status: "canceled", periodStart: now, periodEnd: addInterval(now, "month"), created: now, endedAt: now }), row.donation.id);
+  const sub = forDonation(
+    subscriptionShape(refs, { status: "canceled", periodStart: now, periodEnd: addInterval(now, "month"), created: now, endedAt: now }),
+    row.donation.id,
+  );
   await deliverAll(ctx, [stripeEvent("customer.subscription.deleted", sub, now)]);
 }

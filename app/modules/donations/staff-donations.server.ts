@@ -112,7 +112,11 @@ export async function listDonations(db: DbOrTx, params: URLSearchParams, limit =
     createdAt: new Date(r.createdAt as string).toISOString(),
     paidNet: Number(r.paidNet),
   }));
-  const funds = (await db.execute(sql`select slug, name_en as "nameEn", name_ja as "nameJa" from funds order by sort_order, id`)) as unknown as { slug: string; nameEn: string; nameJa: string }[];
+  const funds = (await db.execute(sql`select slug, name_en as "nameEn", name_ja as "nameJa" from funds order by sort_order, id`)) as unknown as {
+    slug: string;
+    nameEn: string;
+    nameJa: string;
+  }[];
   return { query, problems, rows, funds: [...funds] };
 }
 
@@ -201,7 +205,12 @@ export const FundGoalSchema = z.object({
 });
 
 /** Sets or removes a fund's goal (per currency), with an audit entry. Returns false for an unknown fund or a bad amount. */
-export async function saveFundGoal(db: Database, staff: Pick<StaffUser, "id">, input: z.infer<typeof FundGoalSchema>, ip: string | null): Promise<"saved" | "unknownFund" | "invalidGoal"> {
+export async function saveFundGoal(
+  db: Database,
+  staff: Pick<StaffUser, "id">,
+  input: z.infer<typeof FundGoalSchema>,
+  ip: string | null,
+): Promise<"saved" | "unknownFund" | "invalidGoal"> {
   let minor: number | null = null;
   if (input.amount !== "") {
     const [whole, fraction = ""] = input.amount.split(".");
@@ -213,7 +222,14 @@ export async function saveFundGoal(db: Database, staff: Pick<StaffUser, "id">, i
   if (!found[0]) return "unknownFund";
   await db.transaction(async (tx) => {
     await setFundGoal(tx, input.fund, input.currency, minor);
-    await writeAudit(tx, { actorStaffUserId: staff.id, action: "fund.goal", subjectType: "fund", subjectId: input.fund, details: { currency: input.currency, amount: minor }, ip });
+    await writeAudit(tx, {
+      actorStaffUserId: staff.id,
+      action: "fund.goal",
+      subjectType: "fund",
+      subjectId: input.fund,
+      details: { currency: input.currency, amount: minor },
+      ip,
+    });
   });
   return "saved";
 }

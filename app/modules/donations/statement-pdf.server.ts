@@ -20,14 +20,23 @@ function donorName(data: StatementData, locale: Locale): string {
   return addressee(data.recipient, locale);
 }
 
-export async function renderStatementPdf(data: StatementData, locale: Locale, issuer: Pick<Issuer, "legalNameEn" | "legalNameJa" | "addressEn" | "addressJa" | "ein">, createdAt = new Date()): Promise<Buffer> {
+export async function renderStatementPdf(
+  data: StatementData,
+  locale: Locale,
+  issuer: Pick<Issuer, "legalNameEn" | "legalNameJa" | "addressEn" | "addressJa" | "ein">,
+  createdAt = new Date(),
+): Promise<Buffer> {
   const [{ regular, bold }, PDFDocument] = await Promise.all([loadFonts(), loadPdfKit()]);
   const order: Locale[] = locale === "ja" ? ["ja", "en"] : ["en", "ja"];
   const pdf = new PDFDocument({
     size: "A4",
     margin: MARGIN,
     lang: locale === "ja" ? "ja-JP" : "en-US",
-    info: { Title: order.map((l) => strings(l).givingStatement.heading(periodLabel(data.period, l))).join(" / "), Author: `${issuer.legalNameEn} / ${issuer.legalNameJa}`, CreationDate: createdAt },
+    info: {
+      Title: order.map((l) => strings(l).givingStatement.heading(periodLabel(data.period, l))).join(" / "),
+      Author: `${issuer.legalNameEn} / ${issuer.legalNameJa}`,
+      CreationDate: createdAt,
+    },
   });
   const chunks: Buffer[] = [];
   pdf.on("data", (c: Buffer) => chunks.push(c));
@@ -38,14 +47,22 @@ export async function renderStatementPdf(data: StatementData, locale: Locale, is
   pdf.registerFont("jp", regular as unknown as Buffer);
   pdf.registerFont("jp-bold", bold as unknown as Buffer);
   const width = pdf.page.width - 2 * MARGIN;
-  pdf.font("jp").fontSize(9).fillColor(MUTED).text(`${issuer.legalNameJa} · ${issuer.legalNameEn}${issuer.ein ? ` · EIN ${issuer.ein}` : ""}`, { width });
+  pdf
+    .font("jp")
+    .fontSize(9)
+    .fillColor(MUTED)
+    .text(`${issuer.legalNameJa} · ${issuer.legalNameEn}${issuer.ein ? ` · EIN ${issuer.ein}` : ""}`, { width });
   pdf.text(`${issuer.addressJa} / ${issuer.addressEn}`, { width });
   pdf.moveDown(0.6);
   pdf.font("jp-bold").fontSize(14).fillColor(INK).text(donorName(data, locale), { width });
   pdf.moveDown(0.4);
   for (const l of order) {
     const t = strings(l).givingStatement;
-    pdf.font("jp-bold").fontSize(13).fillColor(ACCENT).text(t.heading(periodLabel(data.period, l)), MARGIN, pdf.y, { width });
+    pdf
+      .font("jp-bold")
+      .fontSize(13)
+      .fillColor(ACCENT)
+      .text(t.heading(periodLabel(data.period, l)), MARGIN, pdf.y, { width });
     pdf.moveDown(0.2);
     const cols = [MARGIN, MARGIN + 120, MARGIN + 300, MARGIN + 420];
     const header = pdf.y;
@@ -66,7 +83,11 @@ export async function renderStatementPdf(data: StatementData, locale: Locale, is
       pdf.y = Math.max(after, y + 12);
     }
     pdf.moveDown(0.3);
-    for (const total of data.totals) pdf.font("jp-bold").fontSize(10).text(`${t.total(total.currency)}: ${formatMoney(total.amount, total.currency, l)}`, MARGIN, pdf.y, { width });
+    for (const total of data.totals)
+      pdf
+        .font("jp-bold")
+        .fontSize(10)
+        .text(`${t.total(total.currency)}: ${formatMoney(total.amount, total.currency, l)}`, MARGIN, pdf.y, { width });
     pdf.font("jp").fontSize(8.5).fillColor(INK).text(t.noGoods, MARGIN, pdf.y, { width });
     pdf.moveDown(1);
   }

@@ -114,7 +114,9 @@ export async function queueGivingStatements(db: Database, year: number, fiscal: 
   const donors = await db
     .select({ id: people.id, email: people.email, locale: people.preferredLocale, familyName: people.familyName, givenName: people.givenName })
     .from(people)
-    .where(sql`${people.id} in (select distinct ${payments.personId} from ${payments} where ${payments.donationId} is not null and ${payments.paidAt} >= ${start.toISOString()} and ${payments.paidAt} < ${end.toISOString()})`);
+    .where(
+      sql`${people.id} in (select distinct ${payments.personId} from ${payments} where ${payments.donationId} is not null and ${payments.paidAt} >= ${start.toISOString()} and ${payments.paidAt} < ${end.toISOString()})`,
+    );
   const byPerson = new Map<string, GiftRow[]>();
   for (const row of rows) {
     const list = byPerson.get(row.personId);
@@ -156,9 +158,12 @@ export function startGivingStatementSchedule(options: { db: Database; env: Env; 
   };
   const guarded = () => run().catch((e: unknown) => console.error("giving statements:", e));
   let running = guarded();
-  const timer = setInterval(() => {
-    running = guarded();
-  }, options.intervalMs ?? 24 * 3600_000);
+  const timer = setInterval(
+    () => {
+      running = guarded();
+    },
+    options.intervalMs ?? 24 * 3600_000,
+  );
   timer.unref();
   return {
     stop: async () => {

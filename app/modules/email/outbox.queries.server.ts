@@ -37,12 +37,6 @@ export async function listEmails(
     .offset(params.offset ?? 0);
 }
 
-/** One email with its rendered subject, HTML and text (null when missing). */
-export async function getEmail(db: DbOrTx, id: string): Promise<EmailOutboxRow | null> {
-  const [row] = await db.select().from(emailOutbox).where(eq(emailOutbox.id, id));
-  return row ?? null;
-}
-
 /**
  * Sends a failed email again (after staff corrected the address, say) as a new outbox row, so
  * it gets a new Resend idempotency key: Resend may remember the failed attempt's key for 24 h

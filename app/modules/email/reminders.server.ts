@@ -95,14 +95,8 @@ async function priceFor(db: Database, m: typeof memberships.$inferSelect) {
 }
 
 /** Runs the reminders now and then every `intervalMs` (a day); stop() cancels the timer. */
-export function startRenewalReminderSchedule(options: {
-  db: Database;
-  env: Env;
-  intervalMs?: number;
-  onError?: (error: unknown) => void;
-}) {
-  const run = () =>
-    queueRenewalReminders(options.db, options.env).catch(options.onError ?? ((e) => console.error("renewal reminders:", e)));
+export function startRenewalReminderSchedule(options: { db: Database; env: Env; intervalMs?: number; onError?: (error: unknown) => void }) {
+  const run = () => queueRenewalReminders(options.db, options.env).catch(options.onError ?? ((e) => console.error("renewal reminders:", e)));
   let running = run();
   const timer = setInterval(() => {
     running = run();

@@ -78,12 +78,7 @@ export class SharedRateLimiter {
 }
 
 /** Exponential backoff with full jitter, at least Retry-After. */
-export function retryDelayMs(
-  attempt: number,
-  retryAfterSeconds: number | null,
-  backoff: { baseMs: number; maxMs: number },
-  random: () => number,
-): number {
+export function retryDelayMs(attempt: number, retryAfterSeconds: number | null, backoff: { baseMs: number; maxMs: number }, random: () => number): number {
   const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.max(0, attempt - 1));
   const jittered = ceiling / 2 + random() * (ceiling / 2);
   const floor = retryAfterSeconds !== null && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : 0;

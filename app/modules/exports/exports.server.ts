@@ -29,17 +29,47 @@ export type ExportFormat = "csv" | "xlsx";
 export type ExportPreset = "roll" | "mailing" | "finance" | "corporate";
 
 const ROLL = [
-  "familyName", "givenName", "familyNameKana", "givenNameKana", "organisation", "email", "type", "tier", "status",
-  "joined", "renews", "country", "region", "city", "partnership", "language",
+  "familyName",
+  "givenName",
+  "familyNameKana",
+  "givenNameKana",
+  "organisation",
+  "email",
+  "type",
+  "tier",
+  "status",
+  "joined",
+  "renews",
+  "country",
+  "region",
+  "city",
+  "partnership",
+  "language",
 ] as const;
 export const PRESET_COLUMNS: Record<ExportPreset, readonly string[]> = {
   roll: ROLL,
   mailing: [...ROLL, "postalCode", "addressLine1", "addressLine2", "mailingAddress"],
   finance: [...ROLL, "lastPaymentDate", "lastPaymentAmount", "lastPaymentCurrency", "receiptNumber"],
   corporate: [
-    "organisationEn", "organisationJa", "organisationKana", "corporateNumber", "website", "tier", "status", "joined", "renews",
-    "seatsUsed", "seatCount", "poNumber", "primaryContactName", "primaryContactEmail", "billingContactName", "billingContactEmail",
-    "organisationCountry", "organisationRegion", "organisationCity",
+    "organisationEn",
+    "organisationJa",
+    "organisationKana",
+    "corporateNumber",
+    "website",
+    "tier",
+    "status",
+    "joined",
+    "renews",
+    "seatsUsed",
+    "seatCount",
+    "poNumber",
+    "primaryContactName",
+    "primaryContactEmail",
+    "billingContactName",
+    "billingContactEmail",
+    "organisationCountry",
+    "organisationRegion",
+    "organisationCity",
   ],
 };
 
@@ -65,7 +95,6 @@ export function neutraliseFormula(value: string): string {
 
 /** XML 1.0 cannot hold most control characters; XLSX cells drop them (tab and newlines stay). */
 function xmlSafe(value: string): string {
-  // eslint-disable-next-line no-control-regex
   return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(value)
     ? value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")
     : value;
@@ -370,7 +399,8 @@ function columnWidths(header: string[], rows: ExportCell[][]): number[] {
     let widest = displayWidth(title);
     for (const row of rows) {
       const text = cellText(row[i] ?? null) ?? "";
-      for (const line of text.split("\n")) widest = Math.max(widest, displayWidth(line) + (typeof row[i] === "object" && row[i] !== null && "amount" in row[i]! ? 2 : 0));
+      for (const line of text.split("\n"))
+        widest = Math.max(widest, displayWidth(line) + (typeof row[i] === "object" && row[i] !== null && "amount" in row[i]! ? 2 : 0));
     }
     return Math.min(50, Math.max(8, widest + 2));
   });
@@ -458,10 +488,12 @@ export function streamExport(db: Database, spec: StreamExportSpec): ExportStream
         let ok = true;
         for (const row of batch) {
           rowCount++;
-          ok = stringifier.write(cells(row).map((cell) => {
-            const text = cellText(cell);
-            return text === null ? null : neutraliseFormula(text);
-          }));
+          ok = stringifier.write(
+            cells(row).map((cell) => {
+              const text = cellText(cell);
+              return text === null ? null : neutraliseFormula(text);
+            }),
+          );
         }
         if (!ok) await drained();
       }

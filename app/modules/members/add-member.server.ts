@@ -12,9 +12,7 @@ import { resolveJoinChoices } from "../billing/checkout.server";
 import type { JoinFieldErrors, JoinInput } from "./join.schema.server";
 
 export type AddMemberResult =
-  | { ok: true; personId: string; membershipId: string }
-  | { ok: false; fieldErrors: JoinFieldErrors }
-  | { ok: false; existingPersonId: string };
+  { ok: true; personId: string; membershipId: string } | { ok: false; fieldErrors: JoinFieldErrors } | { ok: false; existingPersonId: string };
 
 export async function addMemberByHand(db: DbOrTx, actor: StaffActor, input: JoinInput): Promise<AddMemberResult> {
   const choices = await resolveJoinChoices(db, input);
@@ -22,7 +20,10 @@ export async function addMemberByHand(db: DbOrTx, actor: StaffActor, input: Join
   const { found, details } = choices;
   return db.transaction(async (tx) => {
     // Someone already known by this address is added to from their own page, never overwritten.
-    const [existing] = await tx.select({ id: people.id }).from(people).where(sql`lower(${people.email}) = ${input.email}`);
+    const [existing] = await tx
+      .select({ id: people.id })
+      .from(people)
+      .where(sql`lower(${people.email}) = ${input.email}`);
     if (existing) return { ok: false as const, existingPersonId: existing.id };
     const [person] = await tx.insert(people).values(details).returning({ id: people.id });
     const [membership] = await tx

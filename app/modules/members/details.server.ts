@@ -56,7 +56,11 @@ export async function personForPublicForm(
   details: Details & { email: string },
   signedInPersonId: string | null,
 ): Promise<{ person: Person; pending: SubmittedDetails | null; known: boolean }> {
-  const [existing] = await tx.select().from(people).where(sql`lower(${people.email}) = ${details.email.toLowerCase()}`).for("update");
+  const [existing] = await tx
+    .select()
+    .from(people)
+    .where(sql`lower(${people.email}) = ${details.email.toLowerCase()}`)
+    .for("update");
   if (!existing) {
     const [created] = await tx.insert(people).values(details).returning();
     return { person: created!, pending: null, known: false };
@@ -65,7 +69,11 @@ export async function personForPublicForm(
   if (signedInPersonId === existing.id) {
     const own = { ...changes, ...("partnershipId" in details ? { partnershipId: details.partnershipId ?? null } : {}) };
     if (Object.keys(own).length === 0) return { person: existing, pending: null, known: true };
-    const [updated] = await tx.update(people).set({ ...own, updatedAt: new Date() }).where(eq(people.id, existing.id)).returning();
+    const [updated] = await tx
+      .update(people)
+      .set({ ...own, updatedAt: new Date() })
+      .where(eq(people.id, existing.id))
+      .returning();
     return { person: updated!, pending: null, known: true };
   }
   return { person: existing, pending: changes, known: true };
@@ -85,7 +93,8 @@ function shown(field: keyof SubmittedDetails, value: string | null | undefined, 
     return place ? (locale === "ja" ? place.ja : place.en) : value;
   }
   if (field === "preferredLocale") return value === "ja" ? "日本語" : "English";
-  if (field === "country") return value === "JP" ? (locale === "ja" ? "日本" : "Japan") : value === "US" ? (locale === "ja" ? "アメリカ合衆国" : "United States") : value;
+  if (field === "country")
+    return value === "JP" ? (locale === "ja" ? "日本" : "Japan") : value === "US" ? (locale === "ja" ? "アメリカ合衆国" : "United States") : value;
   return value;
 }
 
@@ -98,7 +107,10 @@ export async function queueDetailsConfirmation(tx: DbOrTx, env: Env, target: { k
   const [person] = await tx.select().from(people).where(eq(people.id, target.personId));
   if (!person) return;
   const locale = person.preferredLocale;
-  const changes = DETAIL_FIELDS.filter((f) => f in target.pending!).map((field) => ({ field, value: shown(field, target.pending![field] as string | null, locale) }));
+  const changes = DETAIL_FIELDS.filter((f) => f in target.pending!).map((field) => ({
+    field,
+    value: shown(field, target.pending![field] as string | null, locale),
+  }));
   await queueEmail(tx, {
     template: "details-confirm",
     locale,
@@ -115,10 +127,7 @@ export async function getDetailsConfirmation(db: DbOrTx, env: Env, token: string
   const [kind, id] = read?.payload.split(".") ?? [];
   if ((kind !== "membership" && kind !== "gift") || !id || !UUID.test(id)) return null;
   const table = kind === "membership" ? memberships : donations;
-  const [row] = await db
-    .select({ personId: table.personId, pending: table.submittedDetails })
-    .from(table)
-    .where(eq(table.id, id));
+  const [row] = await db.select({ personId: table.personId, pending: table.submittedDetails }).from(table).where(eq(table.id, id));
   if (!row?.personId) return null;
   const [person] = await db.select().from(people).where(eq(people.id, row.personId));
   if (!person) return null;
@@ -143,7 +152,10 @@ export async function confirmDetails(db: Database, env: Env, token: string, ip: 
     const pending = row?.pending;
     if (!pending || Object.keys(pending).length === 0) return "nothing";
     const [before] = await tx.select().from(people).where(eq(people.id, found.person.id)).for("update");
-    await tx.update(people).set({ ...pending, updatedAt: new Date() }).where(eq(people.id, found.person.id));
+    await tx
+      .update(people)
+      .set({ ...pending, updatedAt: new Date() })
+      .where(eq(people.id, found.person.id));
     await tx.update(table).set({ submittedDetails: null }).where(eq(table.id, found.id));
     const changes = Object.fromEntries(Object.entries(pending).map(([k, v]) => [k, { from: (before as Record<string, unknown>)[k] ?? null, to: v }]));
     await writeAudit(tx, {

@@ -46,9 +46,7 @@ export type JoinFieldErrors = Partial<Record<JoinField, JoinErrorKey>>;
 
 /** Full-width digits and hyphens to ASCII: `１２３ー４５６７` → `123-4567`. */
 export function normaliseDigits(value: string): string {
-  return value
-    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
-    .replace(/[‐－ー−―‑–—]/g, "-");
+  return value.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/[‐－ー−―‑–—]/g, "-");
 }
 
 /** Hiragana to katakana (やまだ → ヤマダ), full-width space to ASCII. */

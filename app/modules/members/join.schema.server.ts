@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { Locale } from "../i18n/i18n";
-import { JOIN_FIELDS, normaliseDigits, toKatakana, type JoinErrorKey, type JoinField, type JoinFieldErrors, type JoinTierOption } from "./join.fields";
+import { normaliseDigits, toKatakana, type JoinErrorKey, type JoinField, type JoinFieldErrors, type JoinTierOption } from "./join.fields";
 import { PREFECTURES, US_STATES } from "./regions";
 
 export * from "./join.fields";
@@ -19,7 +19,12 @@ export const UNSAFE = /[<>"`{}\\;=|\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a
 export const required = (max: number) => str.pipe(z.string().min(1, "required").max(max, "tooLong"));
 export const name = required(100).refine((v) => !UNSAFE.test(v) && !/https?:|www\./i.test(v), "invalidName");
 export const optionalText = (max: number) =>
-  str.pipe(z.string().max(max, "tooLong").refine((v) => !UNSAFE.test(v), "invalidName"));
+  str.pipe(
+    z
+      .string()
+      .max(max, "tooLong")
+      .refine((v) => !UNSAFE.test(v), "invalidName"),
+  );
 
 const kana = (needed: boolean) =>
   str
@@ -53,8 +58,7 @@ export function joinFormSchema(options: { pageLocale: Locale; tiers: JoinTierOpt
     .superRefine((v, ctx) => {
       const tier = options.tiers.find((t) => t.slug === v.tier);
       if (!tier) ctx.addIssue({ code: "custom", path: ["tier"], message: "unknownTier" });
-      else if (!tier.prices.some((p) => p.currency === v.currency))
-        ctx.addIssue({ code: "custom", path: ["currency"], message: "currencyNotOffered" });
+      else if (!tier.prices.some((p) => p.currency === v.currency)) ctx.addIssue({ code: "custom", path: ["currency"], message: "currencyNotOffered" });
       else if (!tier.prices.some((p) => p.currency === v.currency && p.interval === v.interval))
         ctx.addIssue({ code: "custom", path: ["interval"], message: "intervalNotOffered" });
       if (v.country === "JP") {
@@ -63,8 +67,7 @@ export function joinFormSchema(options: { pageLocale: Locale; tiers: JoinTierOpt
           ctx.addIssue({ code: "custom", path: ["prefecture"], message: v.prefecture ? "invalidPrefecture" : "required" });
       } else if (v.country === "US") {
         if (!/^\d{5}(-\d{4})?$/.test(v.postalCode)) ctx.addIssue({ code: "custom", path: ["postalCode"], message: "invalidZip" });
-        if (!US_STATES.some((s) => s.code === v.state))
-          ctx.addIssue({ code: "custom", path: ["state"], message: v.state ? "invalidState" : "required" });
+        if (!US_STATES.some((s) => s.code === v.state)) ctx.addIssue({ code: "custom", path: ["state"], message: v.state ? "invalidState" : "required" });
       }
     })
     .transform((v) => ({
@@ -106,8 +109,19 @@ export function parseJoinForm(
 }
 
 const KEYS = new Set<string>([
-  "required", "tooLong", "invalidEmail", "invalidName", "invalidKana", "invalidPostalJp", "invalidZip",
-  "invalidPrefecture", "invalidState", "invalidChoice", "unknownTier", "currencyNotOffered", "intervalNotOffered",
+  "required",
+  "tooLong",
+  "invalidEmail",
+  "invalidName",
+  "invalidKana",
+  "invalidPostalJp",
+  "invalidZip",
+  "invalidPrefecture",
+  "invalidState",
+  "invalidChoice",
+  "unknownTier",
+  "currencyNotOffered",
+  "intervalNotOffered",
 ]);
 function isErrorKey(value: string): value is JoinErrorKey {
   return KEYS.has(value);

@@ -161,4 +161,3 @@ export const MemberActionSchema = z.discriminatedUnion("intent", [
   RefundSchema,
   ResendReceiptSchema,
 ]);
-export type MemberAction = z.infer<typeof MemberActionSchema>;

@@ -34,7 +34,6 @@ import { moneyErrorKey, type CancelSchema, type CompSchema, type EditProfileSche
 import type { z } from "zod";
 import { isUuid } from "../ids";
 
-
 export async function getMemberPage(db: DbOrTx, memberId: string) {
   if (!isUuid(memberId)) return null;
   const [person] = await db.select().from(people).where(eq(people.id, memberId));
@@ -74,7 +73,9 @@ export async function getMemberPage(db: DbOrTx, memberId: string) {
         sentAt: emailOutbox.sentAt,
       })
       .from(emailOutbox)
-      .where(person ? or(eq(emailOutbox.personId, memberId), sql`lower(${emailOutbox.toEmail}) = lower(${person.email})`) : eq(emailOutbox.organisationId, memberId))
+      .where(
+        person ? or(eq(emailOutbox.personId, memberId), sql`lower(${emailOutbox.toEmail}) = lower(${person.email})`) : eq(emailOutbox.organisationId, memberId),
+      )
       .orderBy(desc(emailOutbox.createdAt))
       .limit(100),
     db
@@ -134,7 +135,10 @@ export function refundsThroughStripe(payment: Pick<Payment, "method" | "stripeIn
 }
 
 export class ActionError extends Error {
-  constructor(readonly field: string, readonly key: string) {
+  constructor(
+    readonly field: string,
+    readonly key: string,
+  ) {
     super(`${field}: ${key}`);
   }
 }
@@ -171,13 +175,23 @@ export async function editProfile(db: DbOrTx, actor: Actor, memberId: string, in
       .from(people)
       .where(and(sql`lower(${people.email}) = ${values.email.toLowerCase()}`, sql`${people.id} <> ${memberId}`));
     if (clash) throw new ActionError("email", "taken");
-    await tx.update(people).set({ ...values, updatedAt: new Date() }).where(eq(people.id, memberId));
+    await tx
+      .update(people)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(people.id, memberId));
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const [key, to] of Object.entries(values)) {
       const from = (before as Record<string, unknown>)[key] ?? null;
       if (from !== to) changes[key] = { from, to };
     }
-    await writeAudit(tx, { actorStaffUserId: actor.staff.id, action: "member.edit", subjectType: "person", subjectId: memberId, details: { changes }, ip: actor.ip });
+    await writeAudit(tx, {
+      actorStaffUserId: actor.staff.id,
+      action: "member.edit",
+      subjectType: "person",
+      subjectId: memberId,
+      details: { changes },
+      ip: actor.ip,
+    });
   });
 }
 
@@ -233,7 +247,11 @@ export async function cancelMembershipLocally(db: DbOrTx, actor: Actor, memberId
     const now = input.when === "now";
     const [after] = await tx
       .update(memberships)
-      .set(now ? { status: "canceled", canceledAt: new Date(), cancelAtPeriodEnd: false, updatedAt: new Date() } : { cancelAtPeriodEnd: true, updatedAt: new Date() })
+      .set(
+        now
+          ? { status: "canceled", canceledAt: new Date(), cancelAtPeriodEnd: false, updatedAt: new Date() }
+          : { cancelAtPeriodEnd: true, updatedAt: new Date() },
+      )
       .where(eq(memberships.id, before.id))
       .returning();
     // The member hears of it once, whichever comes first: this or Stripe's webhook (same key).
@@ -355,16 +373,25 @@ async function payPeriod(tx: DbOrTx, env: Env, actor: Actor, membership: Members
   const end = new Date(addInterval(Math.floor(start.getTime() / 1000), interval) * 1000);
   const period = { currentPeriodStart: start, currentPeriodEnd: end };
   if (membership.status === "comped") {
-    await tx.update(memberships).set({ ...period, updatedAt: new Date() }).where(eq(memberships.id, membership.id));
+    await tx
+      .update(memberships)
+      .set({ ...period, updatedAt: new Date() })
+      .where(eq(memberships.id, membership.id));
     return { status: membership.status, end };
   }
-  await transition(tx, membership, "active", { cause: "staff", staffUserId: actor.staff.id, note: `offline payment (${method})` }, {
-    ...period,
-    graceUntil: null,
-    canceledAt: null,
-    cancelAtPeriodEnd: false,
-    startedAt: membership.startedAt ?? paidAt,
-  });
+  await transition(
+    tx,
+    membership,
+    "active",
+    { cause: "staff", staffUserId: actor.staff.id, note: `offline payment (${method})` },
+    {
+      ...period,
+      graceUntil: null,
+      canceledAt: null,
+      cancelAtPeriodEnd: false,
+      startedAt: membership.startedAt ?? paidAt,
+    },
+  );
   if (membership.status === "pending") await queueWelcome(tx, env, membership.id, end);
   return { status: "active" as const, end };
 }

@@ -30,8 +30,7 @@ export function memberFilterSql(f: MemberFilter): SQL {
   if (words.length) {
     // Three or more characters: anywhere in the search text (trigram index). One or two
     // characters (林, 佐藤, やま) have no trigram: they match the start of a word.
-    const match = (w: string) =>
-      [...w].length >= 3 ? sql`search_text like ${likePattern(w)}` : sql`kizuna_search_words(search_text) @> array[${w}::text]`;
+    const match = (w: string) => ([...w].length >= 3 ? sql`search_text like ${likePattern(w)}` : sql`kizuna_search_words(search_text) @> array[${w}::text]`);
     const all = sql.join(words.map(match), sql` and `);
     // = any(array(…)) lets the planner use the memberships_person / _organisation indexes.
     parts.push(

@@ -11,7 +11,13 @@ export async function getMemberList(db: DbOrTx, params: URLSearchParams, locale:
     listMembers(db, query, locale),
     db.select({ id: tiers.id, kind: tiers.kind, nameEn: tiers.nameEn, nameJa: tiers.nameJa }).from(tiers).orderBy(asc(tiers.sortOrder), asc(tiers.id)),
     db
-      .select({ id: partnerships.id, usCityEn: partnerships.usCityEn, usCityJa: partnerships.usCityJa, jpCityEn: partnerships.jpCityEn, jpCityJa: partnerships.jpCityJa })
+      .select({
+        id: partnerships.id,
+        usCityEn: partnerships.usCityEn,
+        usCityJa: partnerships.usCityJa,
+        jpCityEn: partnerships.jpCityEn,
+        jpCityJa: partnerships.jpCityJa,
+      })
       .from(partnerships)
       .orderBy(asc(partnerships.establishedYear), asc(partnerships.id)),
   ]);

@@ -68,7 +68,6 @@ export type StoredSnapshot = ReceiptSnapshot & {
   issuer?: Issuer | null;
 };
 
-const LOCALES: Locale[] = ["en", "ja"];
 const both = (f: (locale: Locale) => string): Both => ({ en: f("en"), ja: f("ja") });
 
 /** $75.00 and its rough yen counterpart: above this a partly-deductible payment needs the quid-pro-quo disclosure. */
@@ -179,5 +178,3 @@ export function receiptLines(doc: ReceiptDocument, locale: Locale): [string, str
   }
   return lines;
 }
-
-export { LOCALES as RECEIPT_LOCALES };

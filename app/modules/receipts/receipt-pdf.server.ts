@@ -65,11 +65,22 @@ export async function renderReceiptPdf(doc: ReceiptDocument, options: { createdA
   // Right: the issuer, with its address, EIN and qualified-invoice registration number.
   const top = pdf.y;
   const split = left + width * 0.55;
-  pdf.font("jp-bold").fontSize(15).fillColor(INK).text(doc.payer[first], left, top, { width: split - left - 12 });
-  pdf.font("jp-bold").fontSize(18).text(doc.amount[first], { width: split - left - 12 });
+  pdf
+    .font("jp-bold")
+    .fontSize(15)
+    .fillColor(INK)
+    .text(doc.payer[first], left, top, { width: split - left - 12 });
+  pdf
+    .font("jp-bold")
+    .fontSize(18)
+    .text(doc.amount[first], { width: split - left - 12 });
   const leftBottom = pdf.y;
   const issuerWidth = left + width - split;
-  pdf.font("jp").fontSize(8).fillColor(MUTED).text(`${dictionary(first).receipt.issuer} / ${dictionary(second).receipt.issuer}`, split, top, { width: issuerWidth });
+  pdf
+    .font("jp")
+    .fontSize(8)
+    .fillColor(MUTED)
+    .text(`${dictionary(first).receipt.issuer} / ${dictionary(second).receipt.issuer}`, split, top, { width: issuerWidth });
   pdf.font("jp-bold").fontSize(9).fillColor(INK).text(doc.issuer.legalNameJa, { width: issuerWidth });
   pdf.text(doc.issuer.legalNameEn, { width: issuerWidth });
   pdf.font("jp").fontSize(8).text(doc.issuer.addressJa, { width: issuerWidth }).text(doc.issuer.addressEn, { width: issuerWidth });
@@ -79,7 +90,11 @@ export async function renderReceiptPdf(doc: ReceiptDocument, options: { createdA
   pdf.y = Math.max(leftBottom, pdf.y) + 10;
 
   for (const locale of [first, second] as Locale[]) {
-    pdf.moveTo(left, pdf.y).lineTo(left + width, pdf.y).strokeColor("#cccccc").stroke();
+    pdf
+      .moveTo(left, pdf.y)
+      .lineTo(left + width, pdf.y)
+      .strokeColor("#cccccc")
+      .stroke();
     pdf.moveDown(0.4);
     section(pdf, doc, locale, left, width);
     pdf.moveDown(0.6);
@@ -98,13 +113,25 @@ function section(pdf: PDFKit.PDFDocument, doc: ReceiptDocument, locale: Locale, 
   const labelWidth = 175;
   for (const [label, value] of receiptLines(doc, locale)) {
     const y = pdf.y;
-    pdf.font("jp").fontSize(8.5).fillColor(MUTED).text(label, left, y, { width: labelWidth - 8 });
+    pdf
+      .font("jp")
+      .fontSize(8.5)
+      .fillColor(MUTED)
+      .text(label, left, y, { width: labelWidth - 8 });
     const afterLabel = pdf.y;
-    pdf.font("jp").fontSize(9).fillColor(INK).text(value, left + labelWidth, y, { width: width - labelWidth });
+    pdf
+      .font("jp")
+      .fontSize(9)
+      .fillColor(INK)
+      .text(value, left + labelWidth, y, { width: width - labelWidth });
     pdf.y = Math.max(pdf.y, afterLabel) + 1;
   }
   pdf.moveDown(0.3);
-  pdf.font("jp-bold").fontSize(9).fillColor(INK).text(doc.quidProQuo ? `${t.usHeading} — ${t.quidProQuo}` : t.usHeading, left, pdf.y, { width });
+  pdf
+    .font("jp-bold")
+    .fontSize(9)
+    .fillColor(INK)
+    .text(doc.quidProQuo ? `${t.usHeading} — ${t.quidProQuo}` : t.usHeading, left, pdf.y, { width });
   pdf.font("jp").fontSize(9).text(`${t.deductible}: ${doc.deductible[locale]}`, { width });
   if (doc.benefitsValue) pdf.text(`${t.benefitsValue}: ${doc.benefitsValue[locale]}`, { width });
   pdf.fontSize(8.5).text(doc.usStatement[locale], { width });

@@ -36,10 +36,6 @@ export function receiptYear(at: Date): number {
   return Number(yearFormat.format(at));
 }
 
-export function formatReceiptNumber(year: number, seq: number): string {
-  return `${year}-${String(seq).padStart(6, "0")}`;
-}
-
 /** Who paid, for what and how, frozen on the receipt when it is issued (receipts.snapshot). */
 export interface ReceiptSnapshot {
   payer:
@@ -63,7 +59,13 @@ export interface ReceiptSnapshot {
         poNumber?: string | null;
       };
   purpose:
-    | { kind: "membership"; tierName: { en: string; ja: string }; periodStart?: string | null; periodEnd?: string | null; benefitsDescription?: { en: string; ja: string } | null }
+    | {
+        kind: "membership";
+        tierName: { en: string; ja: string };
+        periodStart?: string | null;
+        periodEnd?: string | null;
+        benefitsDescription?: { en: string; ja: string } | null;
+      }
     | { kind: "donation"; fundName: { en: string; ja: string }; tribute?: { kind: "honor" | "memory"; name: string } | null };
   /** `stripe`: paid through Stripe, how not yet reported (its charge fills it in). */
   method: { type: Payment["method"]; brand?: string | null; last4?: string | null };
@@ -141,12 +143,7 @@ export async function issueCorrectedReceipt(tx: DbOrTx, input: IssueCorrectedRec
   const existing = await tx
     .select()
     .from(receipts)
-    .where(
-      and(
-        eq(receipts.correctsReceiptId, original.id),
-        sql`(${receipts.snapshot} ->> 'refundedAmount')::int = ${input.refundedAmount}`,
-      ),
-    );
+    .where(and(eq(receipts.correctsReceiptId, original.id), sql`(${receipts.snapshot} ->> 'refundedAmount')::int = ${input.refundedAmount}`));
   if (existing[0]) return existing[0];
   const amount = original.amount - input.refundedAmount;
   const snapshot = original.snapshot as unknown as ReceiptSnapshot;
@@ -275,15 +272,12 @@ export async function issueReceiptForPayment(
       tierName: { en: m.tier.nameEn, ja: m.tier.nameJa },
       periodStart: m.membership.currentPeriodStart?.toISOString() ?? null,
       periodEnd: m.membership.currentPeriodEnd?.toISOString() ?? null,
-      benefitsDescription:
-        benefitsValue > 0 ? { en: m.tier.benefitsEn.join("; "), ja: m.tier.benefitsJa.join("、") } : null,
+      benefitsDescription: benefitsValue > 0 ? { en: m.tier.benefitsEn.join("; "), ja: m.tier.benefitsJa.join("、") } : null,
     };
   } else {
     const fundId =
       payment.fundId ??
-      (payment.donationId
-        ? (await tx.select({ fundId: donations.fundId }).from(donations).where(eq(donations.id, payment.donationId)))[0]?.fundId
-        : undefined);
+      (payment.donationId ? (await tx.select({ fundId: donations.fundId }).from(donations).where(eq(donations.id, payment.donationId)))[0]?.fundId : undefined);
     const [fund] = fundId ? await tx.select().from(funds).where(eq(funds.id, fundId)) : [];
     const [donation] = payment.donationId ? await tx.select().from(donations).where(eq(donations.id, payment.donationId)) : [];
     purpose = {

@@ -11,12 +11,7 @@ import { recipientOf } from "../billing/links.server";
 import { queueEmail } from "../email/outbox.server";
 import { issueCorrectedReceipt } from "./receipts.server";
 
-export async function issueRefundReceipt(
-  tx: DbOrTx,
-  payment: Pick<Payment, "id" | "personId" | "organisationId">,
-  refundedTotal: number,
-  issuedAt: Date,
-) {
+export async function issueRefundReceipt(tx: DbOrTx, payment: Pick<Payment, "id" | "personId" | "organisationId">, refundedTotal: number, issuedAt: Date) {
   const [original] = await tx
     .select({ id: receipts.id })
     .from(receipts)

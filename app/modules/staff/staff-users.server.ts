@@ -41,6 +41,12 @@ export async function setStaffUserActive(db: DbOrTx, actor: Pick<StaffUser, "id"
   return db.transaction(async (tx) => {
     await tx.update(staffUsers).set({ active }).where(eq(staffUsers.id, id));
     if (!active) await revokeStaffSessions(tx, id);
-    await writeAudit(tx, { actorStaffUserId: actor.id, action: active ? "staff_user.reactivate" : "staff_user.deactivate", subjectType: "staff_user", subjectId: id, ip });
+    await writeAudit(tx, {
+      actorStaffUserId: actor.id,
+      action: active ? "staff_user.reactivate" : "staff_user.deactivate",
+      subjectType: "staff_user",
+      subjectId: id,
+      ip,
+    });
   });
 }

@@ -2,14 +2,29 @@
 import { z } from "zod";
 
 /** Amounts are stored in minor units as 4-byte integers: 10 million (dollars or yen) keeps every one of them in range. */
-const money = z.preprocess((v) => (v === "" || v === undefined ? undefined : v), z.coerce.number({ message: "amount" }).min(0.01, "amount").max(10_000_000, "amount").optional());
-const lines = z.string().max(4000).transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean));
+const money = z.preprocess(
+  (v) => (v === "" || v === undefined ? undefined : v),
+  z.coerce.number({ message: "amount" }).min(0.01, "amount").max(10_000_000, "amount").optional(),
+);
+const lines = z
+  .string()
+  .max(4000)
+  .transform((s) =>
+    s
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean),
+  );
 
 export const TierFormSchema = z
   .object({
     intent: z.literal("save"),
     id: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().positive().max(2_147_483_647).optional()),
-    slug: z.string().trim().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "slug").max(60, "slug"),
+    slug: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "slug")
+      .max(60, "slug"),
     kind: z.enum(["individual", "corporate"]),
     nameEn: z.string().trim().min(1, "required").max(100),
     nameJa: z.string().trim().min(1, "required").max(100),

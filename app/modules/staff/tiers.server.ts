@@ -24,7 +24,10 @@ export async function listTiersForStaff(db: DbOrTx) {
 }
 
 export class TierError extends Error {
-  constructor(readonly field: string, readonly key: string) {
+  constructor(
+    readonly field: string,
+    readonly key: string,
+  ) {
     super(`${field}: ${key}`);
   }
 }
@@ -70,10 +73,16 @@ export async function saveTier(db: DbOrTx, staff: Pick<StaffUser, "id">, input: 
       const updated = await tx.update(tiers).set(values).where(eq(tiers.id, tierId)).returning({ id: tiers.id });
       if (!updated.length) throw new TierError("slug", "required");
     } else {
-      const [created] = await tx.insert(tiers).values({ ...values, sortOrder: 1000 }).returning({ id: tiers.id });
+      const [created] = await tx
+        .insert(tiers)
+        .values({ ...values, sortOrder: 1000 })
+        .returning({ id: tiers.id });
       tierId = created!.id;
     }
-    for (const [currency, amount] of [["USD", fmvUsd], ["JPY", input.fmvJpy]] as const) {
+    for (const [currency, amount] of [
+      ["USD", fmvUsd],
+      ["JPY", input.fmvJpy],
+    ] as const) {
       await tx
         .insert(tierBenefitValues)
         .values({ tierId, currency, amount })

@@ -25,11 +25,15 @@ export async function commandDatabase(env: Env): Promise<DatabaseHandle> {
     migrated = row?.table != null;
   } catch (error) {
     await handle.close();
-    fail(`Could not connect to ${where}: ${(error as Error)?.message ?? error}. ${env.DATABASE_URL ? "Check DATABASE_URL." : "Is the app running (npm start) with the same DATA_DIR and EMBEDDED_PG_PORT?"}`);
+    fail(
+      `Could not connect to ${where}: ${(error as Error)?.message ?? error}. ${env.DATABASE_URL ? "Check DATABASE_URL." : "Is the app running (npm start) with the same DATA_DIR and EMBEDDED_PG_PORT?"}`,
+    );
   }
   if (!migrated) {
     await handle.close();
-    fail(`${where[0]!.toUpperCase()}${where.slice(1)} has no Kizuna tables yet. Run \`npm run db:migrate\` (and \`npm run db:seed\`) first, or start the app once: it migrates at start-up.`);
+    fail(
+      `${where[0]!.toUpperCase()}${where.slice(1)} has no Kizuna tables yet. Run \`npm run db:migrate\` (and \`npm run db:seed\`) first, or start the app once: it migrates at start-up.`,
+    );
   }
   return handle;
 }

@@ -246,12 +246,17 @@ export const enStaff = {
       refundHintStripe: "Refunded through Stripe to the card or account that paid; the corrected receipt is emailed when Stripe confirms.",
       refundHintOffline: "Records money returned by check, cash or bank transfer; a corrected receipt is issued and emailed now.",
       refundable: (amount: string) => `Up to ${amount} can be refunded.`,
-      reasons: { requested_by_customer: "Requested by the payer", duplicate: "Duplicate payment", fraudulent: "Fraudulent", other: "Other" } as Record<string, string>,
+      reasons: { requested_by_customer: "Requested by the payer", duplicate: "Duplicate payment", fraudulent: "Fraudulent", other: "Other" } as Record<
+        string,
+        string
+      >,
       refundStatuses: { pending: "waiting for Stripe", succeeded: "done", failed: "failed" } as Record<string, string>,
       compHint: "Nothing is charged until the end of this day (Japan time). A card payer's Stripe billing is paused and resumes the day after.",
       endComp: "End comp now",
-      endCompHint: "Billing resumes now: a card payer's Stripe subscription charges again at its next renewal; any other membership stays active while its paid period lasts, then lapses.",
-      offlineHint: "Activates a person's membership, or extends it by its period (a year or a month) from the end of the period already paid. Memberships billed by card through Stripe are refused.",
+      endCompHint:
+        "Billing resumes now: a card payer's Stripe subscription charges again at its next renewal; any other membership stays active while its paid period lasts, then lapses.",
+      offlineHint:
+        "Activates a person's membership, or extends it by its period (a year or a month) from the end of the period already paid. Memberships billed by card through Stripe are refused.",
       done: {
         edit: "Profile saved.",
         comp: "Membership comped.",
@@ -426,7 +431,11 @@ export const enStaff = {
     goal: "Goal",
     saveGoal: "Save goal",
     goalSaved: "The goal is saved.",
-    goalErrors: { required: "Choose a fund and a currency.", invalidGoal: "Enter a whole amount such as 50000 (dollars may have cents).", unknownFund: "Choose one of the funds listed." },
+    goalErrors: {
+      required: "Choose a fund and a currency.",
+      invalidGoal: "Enter a whole amount such as 50000 (dollars may have cents).",
+      unknownFund: "Choose one of the funds listed.",
+    },
     columns: {
       date: "Date",
       donor: "Donor",

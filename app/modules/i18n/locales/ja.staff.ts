@@ -252,8 +252,10 @@ export const jaStaff: StaffDictionary = {
       refundStatuses: { pending: "Stripe の確認待ち", succeeded: "完了", failed: "失敗" },
       compHint: "この日（日本時間）の終わりまで請求しません。カードでお支払いの方は Stripe の請求を停止し、翌日から再開します。",
       endComp: "無償期間を今すぐ終了",
-      endCompHint: "今すぐ請求を再開します。カードでお支払いの方は次回の更新から Stripe で請求されます。それ以外の会員資格は支払済みの期間が続く間は有効で、その後は失効します。",
-      offlineHint: "個人の会員資格を有効にするか、支払済みの期間の終わりから1期間（1年または1か月）延長します。Stripe でカード請求している会員資格には使えません。",
+      endCompHint:
+        "今すぐ請求を再開します。カードでお支払いの方は次回の更新から Stripe で請求されます。それ以外の会員資格は支払済みの期間が続く間は有効で、その後は失効します。",
+      offlineHint:
+        "個人の会員資格を有効にするか、支払済みの期間の終わりから1期間（1年または1か月）延長します。Stripe でカード請求している会員資格には使えません。",
       done: {
         edit: "プロフィールを保存しました。",
         comp: "無償会員にしました。",
@@ -288,7 +290,8 @@ export const jaStaff: StaffDictionary = {
         amountTooLarge: "金額が大きすぎます。",
         refundTooMuch: "この支払いで返金できる額を超えています。",
         refundNotLinked: "この支払いの決済情報がまだ Stripe から届いていません。1分ほどしてからもう一度お試しください。",
-        refundFailed: "Stripe が返金を受け付けなかったため、返金していません。しばらくしてからもう一度お試しいただくか、Stripe のダッシュボードで返金してください。",
+        refundFailed:
+          "Stripe が返金を受け付けなかったため、返金していません。しばらくしてからもう一度お試しいただくか、Stripe のダッシュボードで返金してください。",
         reason: "理由を選んでください。",
         noteRequired: "メモに理由を記入してください。",
         payment: "この会員の支払いを選んでください。",
@@ -322,7 +325,8 @@ export const jaStaff: StaffDictionary = {
       restore: "募集を再開",
       edit: "編集",
       saved: "会員種別を保存しました。",
-      unsynced: "会員種別を保存しましたが、Stripe に接続できず新しい価格を作成できませんでした。後で npm run stripe:sync を実行してください（その間も決済は利用できます）。",
+      unsynced:
+        "会員種別を保存しましたが、Stripe に接続できず新しい価格を作成できませんでした。後で npm run stripe:sync を実行してください（その間も決済は利用できます）。",
       archived: "会員種別をアーカイブしました。",
       errors: {
         slug: "半角英小文字・数字・ハイフンで入力してください。",
@@ -428,7 +432,11 @@ export const jaStaff: StaffDictionary = {
     goal: "目標",
     saveGoal: "目標を保存",
     goalSaved: "目標を保存しました。",
-    goalErrors: { required: "基金と通貨を選んでください。", invalidGoal: "50000 のように金額を入力してください（ドルはセントまで可）。", unknownFund: "一覧から基金を選んでください。" },
+    goalErrors: {
+      required: "基金と通貨を選んでください。",
+      invalidGoal: "50000 のように金額を入力してください（ドルはセントまで可）。",
+      unknownFund: "一覧から基金を選んでください。",
+    },
     columns: {
       date: "日付",
       donor: "寄付者",

@@ -50,7 +50,7 @@ export const strings = {
       required: "This field is required.",
       tooLong: "This is too long.",
       invalidEmail: "Enter an email address such as name@example.com.",
-      invalidName: "Use letters only: symbols such as < > \" { } are not allowed.",
+      invalidName: 'Use letters only: symbols such as < > " { } are not allowed.',
       invalidKana: "Enter the reading in katakana (or hiragana).",
       invalidPostalJp: "Enter a 7-digit Japanese postal code, e.g. 123-4567.",
       invalidZip: "Enter a US ZIP code, e.g. 55102 or 55102-1234.",

@@ -14,8 +14,7 @@ export const strings = {
     method: "Payment method",
     issuer: "Issued by",
     ein: "US Employer Identification Number (EIN)",
-    corrects: (original: string, refunded: string) =>
-      `This corrected receipt replaces receipt ${original} after a refund of ${refunded}.`,
+    corrects: (original: string, refunded: string) => `This corrected receipt replaces receipt ${original} after a refund of ${refunded}.`,
     membershipPurpose: (tier: string) => `${tier} membership dues`,
     period: (from: string, to: string) => `${from} – ${to}`,
     donationPurpose: (fund: string) => `Gift to the ${fund}`,
@@ -28,7 +27,16 @@ export const strings = {
     goodsProvided: (benefits: string, value: string, deductible: string) =>
       `In exchange for this payment you received ${benefits}, with a good-faith estimated fair-market value of ${value}. The amount deductible for US federal income tax purposes is limited to the excess of the amount paid over that value: ${deductible}.`,
     quidProQuo: "Quid pro quo disclosure",
-    methods: { card: "Card", bank_transfer: "Bank transfer", stripe_bank_transfer: "Bank transfer (via Stripe)", check: "Check", cash: "Cash", konbini: "Convenience store", other: "Other", stripe: "Paid through Stripe" } as Record<string, string>,
+    methods: {
+      card: "Card",
+      bank_transfer: "Bank transfer",
+      stripe_bank_transfer: "Bank transfer (via Stripe)",
+      check: "Check",
+      cash: "Cash",
+      konbini: "Convenience store",
+      other: "Other",
+      stripe: "Paid through Stripe",
+    } as Record<string, string>,
     print: "Print",
     downloadPdf: "Download PDF",
     invalidLink: "This receipt link is not valid. Please use the link in your receipt email.",

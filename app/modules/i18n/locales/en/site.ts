@@ -3,8 +3,7 @@ export const strings = {
   meta: {
     siteName: "JUSSCA — Japan–United States Sister City Association",
     homeTitle: "JUSSCA — Japan–United States Sister City Association",
-    homeDescription:
-      "People-to-people exchange between American and Japanese sister cities since 1955. Join, sponsor or give.",
+    homeDescription: "People-to-people exchange between American and Japanese sister cities since 1955. Join, sponsor or give.",
     membershipTitle: "Membership — JUSSCA",
     membershipDescription: "Individual and corporate membership tiers, in US dollars and Japanese yen.",
   },
@@ -24,8 +23,7 @@ export const strings = {
   },
   home: {
     heading: "Bonds between cities, friendships between people",
-    lead:
-      "The Japan–United States Sister City Association (JUSSCA) supports the people-to-people exchanges between American and Japanese cities, states and prefectures.",
+    lead: "The Japan–United States Sister City Association (JUSSCA) supports the people-to-people exchanges between American and Japanese cities, states and prefectures.",
     historyHeading: "Where it began",
     history:
       "In 1956 President Eisenhower launched the People-to-People initiative, asking ordinary citizens to build the understanding between nations that governments alone cannot. A year earlier, St. Paul, Minnesota and Nagasaki had become the first US–Japan sister cities.",
@@ -46,8 +44,7 @@ export const strings = {
     sponsorText: "Corporate tiers from Community Partner to Platinum, with employee seats and recognition.",
     sponsorCta: "See corporate tiers",
     donateTitle: "Give to a fund",
-    donateText:
-      "Gifts support the General Fund, Student Exchange and Sister City Grants, once or monthly.",
+    donateText: "Gifts support the General Fund, Student Exchange and Sister City Grants, once or monthly.",
     donateCta: "Ways to give",
   },
   membership: {
@@ -62,8 +59,7 @@ export const strings = {
     priceJpy: "Japanese yen",
     seats: (n: number) => (n === 1 ? "1 employee seat" : `${n} employee seats`),
     benefitsHeading: "Benefits",
-    benefitsValue: (usd: string, jpy: string) =>
-      `Fair-market value of benefits: ${usd} / ${jpy} (not tax-deductible in the US).`,
+    benefitsValue: (usd: string, jpy: string) => `Fair-market value of benefits: ${usd} / ${jpy} (not tax-deductible in the US).`,
     none: "No tiers are on offer right now.",
   },
   footer: {
@@ -87,10 +83,22 @@ export const strings = {
     becomeSponsor: "Become a sponsor",
   },
   requestRefused: {
-    crossOrigin: { title: "This form was sent from another site", text: "For your safety we only accept forms sent from this site's own pages. Nothing was changed. Please open the page on this site and send the form again." },
-    unsupportedType: { title: "This request could not be read", text: "The page sent something other than a form. Nothing was changed. Please go back, reload the page and try again." },
-    unreadable: { title: "This form could not be read", text: "The form arrived incomplete or damaged. Nothing was changed. Please go back, reload the page and try again." },
-    tooLarge: { title: "This form is too large", text: "What was sent is larger than this form accepts (a logo may be up to 1 MB). Nothing was changed. Please send less and try again." },
+    crossOrigin: {
+      title: "This form was sent from another site",
+      text: "For your safety we only accept forms sent from this site's own pages. Nothing was changed. Please open the page on this site and send the form again.",
+    },
+    unsupportedType: {
+      title: "This request could not be read",
+      text: "The page sent something other than a form. Nothing was changed. Please go back, reload the page and try again.",
+    },
+    unreadable: {
+      title: "This form could not be read",
+      text: "The form arrived incomplete or damaged. Nothing was changed. Please go back, reload the page and try again.",
+    },
+    tooLarge: {
+      title: "This form is too large",
+      text: "What was sent is larger than this form accepts (a logo may be up to 1 MB). Nothing was changed. Please send less and try again.",
+    },
     backHome: "Back to the home page",
   },
 };

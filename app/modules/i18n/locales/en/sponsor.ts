@@ -54,7 +54,7 @@ export const strings = {
       required: "This field is required.",
       tooLong: "This is too long.",
       invalidEmail: "Enter an email address such as name@example.com.",
-      invalidName: "Symbols such as < > \" { } are not allowed.",
+      invalidName: 'Symbols such as < > " { } are not allowed.',
       invalidKana: "Enter the reading in katakana (or hiragana).",
       invalidWebsite: "Enter a web address such as https://www.example.com.",
       invalidCorporateNumber: "A corporate number has exactly 13 digits.",

@@ -65,7 +65,7 @@ export const strings: typeof en = {
       required: "入力してください。",
       tooLong: "長すぎます。",
       invalidEmail: "name@example.com のような形式でメールアドレスを入力してください。",
-      invalidName: "< > \" { } などの記号は使えません。",
+      invalidName: '< > " { } などの記号は使えません。',
       invalidPostalJp: "7桁の郵便番号を入力してください（例：123-4567）。",
       invalidZip: "米国の ZIP コードを入力してください（例：55102）。",
       invalidPrefecture: "一覧から都道府県を選んでください。",

@@ -52,7 +52,7 @@ export const strings: typeof en = {
       required: "入力してください。",
       tooLong: "長すぎます。",
       invalidEmail: "name@example.com のような形式で入力してください。",
-      invalidName: "記号（< > \" { } など）は使えません。",
+      invalidName: '記号（< > " { } など）は使えません。',
       invalidKana: "フリガナはカタカナ（またはひらがな）で入力してください。",
       invalidPostalJp: "郵便番号は7桁で入力してください（例：123-4567）。",
       invalidZip: "ZIPコードを入力してください（例：55102 または 55102-1234）。",

@@ -29,7 +29,16 @@ export const strings: typeof en = {
     goodsProvided: (benefits: string, value: string, deductible: string) =>
       `本お支払いの対価として${benefits}（公正市場価値の見積額 ${value}）を提供しました。米国連邦所得税上の控除対象額は、お支払額からこの価値を差し引いた ${deductible} です。`,
     quidProQuo: "対価の開示（Quid pro quo disclosure）",
-    methods: { card: "クレジットカード", bank_transfer: "銀行振込", stripe_bank_transfer: "銀行振込（Stripe経由）", check: "小切手", cash: "現金", konbini: "コンビニ払い", other: "その他", stripe: "Stripe決済" },
+    methods: {
+      card: "クレジットカード",
+      bank_transfer: "銀行振込",
+      stripe_bank_transfer: "銀行振込（Stripe経由）",
+      check: "小切手",
+      cash: "現金",
+      konbini: "コンビニ払い",
+      other: "その他",
+      stripe: "Stripe決済",
+    },
     print: "印刷する",
     downloadPdf: "PDFをダウンロード",
     invalidLink: "この領収書のリンクは無効です。領収書メールのリンクをご利用ください。",

@@ -56,7 +56,7 @@ export const strings: typeof en = {
       required: "入力してください。",
       tooLong: "長すぎます。",
       invalidEmail: "name@example.jp のようなメールアドレスを入力してください。",
-      invalidName: "< > \" { } などの記号は使えません。",
+      invalidName: '< > " { } などの記号は使えません。',
       invalidKana: "フリガナはカタカナ（またはひらがな）で入力してください。",
       invalidWebsite: "https://www.example.co.jp のようなURLを入力してください。",
       invalidCorporateNumber: "法人番号は13桁の数字です。",

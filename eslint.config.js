@@ -1,0 +1,49 @@
+// `npm run lint` (with Prettier and knip): typescript-eslint's recommended rules, React's and its
+// hooks' rules, import hygiene, and no route talking to the database directly.
+import importX from "eslint-plugin-import-x";
+import react from "eslint-plugin-react";
+import reactHooks from "eslint-plugin-react-hooks";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["build/**", "public/build/**", "node_modules/**", ".cache/**", "tests/.artifacts/**"] },
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.{ts,tsx,js}"],
+    plugins: { react, "react-hooks": reactHooks, "import-x": importX },
+    settings: { react: { version: "18.3" }, "import-x/resolver-next": [createTypeScriptImportResolver()] },
+    rules: {
+      ...react.configs.recommended.rules,
+      ...react.configs["jsx-runtime"].rules,
+      ...reactHooks.configs.recommended.rules,
+      "react/prop-types": "off",
+      "import-x/no-duplicates": "error",
+      "import-x/first": "error",
+      "import-x/no-self-import": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // Routes reach the database through the domain modules, never directly.
+    files: ["app/routes/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/db/client", "**/db/schema", "drizzle-orm", "drizzle-orm/*", "postgres"],
+              message: "Routes use app/modules; only they talk to the database.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Test helpers named use… (useTestDatabase) are not React hooks.
+    files: ["tests/**/*.{ts,tsx}"],
+    rules: { "react-hooks/rules-of-hooks": "off" },
+  },
+);
