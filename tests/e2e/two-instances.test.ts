@@ -312,11 +312,13 @@ describe("two instances on one database", () => {
     // Both instances sent (the work was shared) …
     const byInstance = instances.map((i) => i.output());
     expect(byInstance.join("\n")).not.toMatch(/email worker:/);
-    // … and together never faster than the shared rate: N sends take at least N - 1 intervals
-    // (less a margin for when each request reaches the network; two instances each pacing
-    // itself alone would take half as long).
+    // … and together never faster than the shared rate: N sends take N - 1 intervals of the
+    // shared clock. Arrival times here are measured at the stand-in, after each instance has
+    // woken and sent: on a loaded machine the first request can arrive an interval late while
+    // the last is on time, so the check allows one interval and 150 ms of that (two instances
+    // each pacing itself alone would take half as long, far below this).
     const at = sends.map((s) => s.at).sort((a, b) => a - b);
-    expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual(((at.length - 1) * 1000) / RATE - 150);
+    expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual(((at.length - 2) * 1000) / RATE - 150);
   });
 
   it("behind a proxy (TRUST_PROXY), the client's address is the forwarded one; without it, the connecting one", async () => {
