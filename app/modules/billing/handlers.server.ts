@@ -12,10 +12,9 @@ import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Tx } from "../../../db/client";
 import { corporateInvoices, payments, people, refunds, type Currency, type Membership, type MembershipStatus } from "../../../db/schema";
-import type { Env } from "../config/env.server";
-import { queueEmail, type QueueEmail } from "../email/outbox.server";
+import { queueEmail } from "../email/outbox.server";
 import { queueDetailsConfirmation } from "../members/details.server";
-import { personPayer, type IssueReceipt } from "../receipts/receipts.server";
+import { personPayer } from "../receipts/receipts.server";
 import { getMembershipBySubscriptionForUpdate, getMembershipForUpdate, updateMembership } from "./billing.queries.server";
 import {
   idOf,
@@ -29,6 +28,7 @@ import {
   type StripePaymentFacts,
 } from "./payment-links.server";
 import type { StatementBatch } from "./statement-batch.server";
+import type { Handler, HandlerContext } from "./handler-context.server";
 import type { MembershipParties } from "./billing.queries.server";
 import { issueRefundReceipt } from "../receipts/refund-receipt.server";
 import {
@@ -46,40 +46,6 @@ import { findCorporateInvoice, getOrganisationParties, organisationRecipient, re
 import { graceEnd, membershipEmailTarget, queueLapsedEmail, transition } from "./lifecycle.server";
 import { UUID } from "../ids";
 import type { CurrencyCode } from "../i18n/format";
-
-/** An event to apply. `stateAt` (ms) orders its object against the state already applied. */
-export interface AppliedEvent {
-  id: string;
-  type: string;
-  created: number;
-  object: unknown;
-  /** When the object was as it is: Stripe's `created` (in ms), or the moment we re-read it from Stripe. */
-  stateAt: number;
-}
-
-export type HandlerOutcome = "applied" | "parked";
-
-export interface HandlerContext {
-  tx: Tx;
-  env: Env;
-  event: AppliedEvent;
-  /** Statements shared with the other events of the batch (see statement-batch.server.ts). */
-  batch: StatementBatch;
-  /** What `earlyLookups` started for this event before its handler ran, if anything. */
-  early?: Promise<unknown>;
-  /**
-   * Issues a receipt (and queues its email) at the end of the transaction, after every event
-   * in it, all receipts in one block. The year's counter row is locked from allocation to
-   * commit, so allocating last keeps that serialised stretch short, and no other lock is
-   * waited for while it is held.
-   */
-  issueReceiptAtCommit: (receipt: IssueReceipt & { id: string }, email: QueueEmail) => void;
-  /** Issues the receipts waiting for the commit now (a corrected receipt needs its original's number). */
-  flushReceipts: () => Promise<void>;
-  /** Applies another stored event in this transaction (a parked one whose payment has come). */
-  reapply: (event: AppliedEvent) => Promise<HandlerOutcome>;
-}
-type Handler = (ctx: HandlerContext) => Promise<HandlerOutcome | void>;
 
 function currencyOf(value: string): Currency | null {
   const upper = value.toUpperCase();

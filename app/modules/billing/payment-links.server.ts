@@ -18,7 +18,7 @@ import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { DbOrTx } from "../../../db/client";
 import { payments, receipts, stripeEvents, type Payment } from "../../../db/schema";
-import type { HandlerContext } from "./handlers.server";
+import type { HandlerContext } from "./handler-context.server";
 
 /** What linking a payment needs of the handler's context: its transaction, and a way to apply a parked event in it. */
 type Relinking = Pick<HandlerContext, "tx" | "reapply">;

@@ -21,7 +21,8 @@ import {
   storeRefusedEvent,
 } from "./billing.queries.server";
 import { getGateway } from "./gateway.server";
-import { earlyLookups, handlers, type AppliedEvent, type HandlerOutcome } from "./handlers.server";
+import { earlyLookups, handlers } from "./handlers.server";
+import type { AppliedEvent, HandlerOutcome } from "./handler-context.server";
 import { statementBatch, type StatementBatch } from "./statement-batch.server";
 import { getWebhookSecret, stripeWebhooks, WEBHOOK_TOLERANCE_SECONDS } from "./stripe.server";
 

@@ -12,7 +12,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Tx } from "../../../db/client";
 import { donations, funds, payments, people, type Donation } from "../../../db/schema";
-import type { HandlerContext } from "../billing/handlers.server";
+import type { HandlerContext } from "../billing/handler-context.server";
 import { reapplyParked, stripePaymentFacts } from "../billing/payment-links.server";
 import { DONATION_REF_PREFIX } from "../billing/gateway.server";
 import { appUrl, recipientOf } from "../billing/links.server";
