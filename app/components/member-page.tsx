@@ -10,14 +10,14 @@ import { formatMoney, formatPersonName, minorUnitDigits } from "~/modules/i18n/f
 import { dictionary } from "~/modules/i18n/i18n";
 import { countryName, regionName } from "~/modules/members/regions";
 import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
-import type { loader } from "~/routes/staff.members.$memberId";
+import type { action, loader } from "~/routes/staff.members.$memberId";
 
 /** What the action answers when it refuses: the intent, each field's message, the values sent. */
 export type MemberActionData = { intent: string | null; errors: FieldErrors; values: Record<string, string> };
 
 export function useMemberView() {
   const data = useLoaderData<typeof loader>();
-  const failed = useActionData<MemberActionData>();
+  const failed = useActionData<typeof action>();
   const t = useStaffT();
   const { locale } = useStaffLayout();
   const [params] = useSearchParams();

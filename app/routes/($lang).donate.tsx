@@ -2,13 +2,13 @@ import { RouteError } from "~/components/route-error";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { formValues, keepValues } from "~/modules/forms";
 import { useEffect, useState, type ReactNode } from "react";
 import {
   coverFeeAmount,
   DONATE_FIELDS,
   DONATION_LIMITS,
   DONATION_PRESETS,
-  keepDonateValues,
   parseAmount,
   type DonateField,
   type DonateFieldErrors,
@@ -60,18 +60,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = requireLocale(params);
   const form = await request.formData();
-  const values: Record<string, string> = {};
-  for (const field of DONATE_FIELDS) {
-    const v = form.get(field);
-    if (typeof v === "string") values[field] = v;
-  }
+  const values = formValues(form, DONATE_FIELDS);
   const options = await getDonateOptions(context.db, context.env);
   const parsed = parseDonateForm(values, options);
-  if (!parsed.ok) return data({ errors: parsed.errors, formError: null as DonationFailure | null, values: keepDonateValues(values) }, { status: 400 });
+  if (!parsed.ok) return data({ errors: parsed.errors, formError: null as DonationFailure | null, values: keepValues(values, DONATE_FIELDS) }, { status: 400 });
   const result = await startDonationCheckout(context, parsed.data, locale, await getSignedInPersonId(request, context));
   if (!result.ok) {
     return data(
-      { errors: (result.fieldErrors ?? {}) as DonateFieldErrors, formError: result.formError ?? null, values: keepDonateValues(values) },
+      { errors: (result.fieldErrors ?? {}) as DonateFieldErrors, formError: result.formError ?? null, values: keepValues(values, DONATE_FIELDS) },
       { status: result.fieldErrors ? 400 : 503 },
     );
   }

@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { formValues, keepValues } from "~/modules/forms";
 import { getSignedInPersonId } from "~/modules/auth/auth.server";
 import { getResumableJoin, startCheckout, type CheckoutFailure } from "~/modules/billing/checkout.server";
 import { getCatalogue, getPartnerships } from "~/modules/catalog/catalog.server";
 import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
-import { JOIN_FIELDS, keepValues, type JoinFieldErrors, type JoinTierOption, type JoinValues } from "~/modules/members/join.fields";
+import { JOIN_FIELDS, type JoinFieldErrors, type JoinTierOption, type JoinValues } from "~/modules/members/join.fields";
 import { parseJoinForm } from "~/modules/members/join.schema.server";
 import { RouteError } from "~/components/route-error";
 import { ErrorSummary } from "~/components/form-fields";
@@ -50,18 +51,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = requireLocale(params);
   const form = await request.formData();
-  const values: Record<string, string> = {};
-  for (const field of JOIN_FIELDS) {
-    const v = form.get(field);
-    if (typeof v === "string") values[field] = v;
-  }
+  const values = formValues(form, JOIN_FIELDS);
   const tiers = tierOptions(await individualTiers(context.db));
   const parsed = parseJoinForm(values, { pageLocale: locale, tiers });
-  if (!parsed.ok) return data({ errors: parsed.errors, formError: null as CheckoutFailure | null, values: keepValues(values) }, { status: 400 });
+  if (!parsed.ok) return data({ errors: parsed.errors, formError: null as CheckoutFailure | null, values: keepValues(values, JOIN_FIELDS) }, { status: 400 });
   const result = await startCheckout(context, parsed.data, locale, await getSignedInPersonId(request, context));
   if (!result.ok) {
     const status = result.fieldErrors ? 400 : result.formError === "alreadyMember" ? 409 : 503;
-    return data({ errors: result.fieldErrors ?? {}, formError: result.formError ?? null, values: keepValues(values) }, { status });
+    return data({ errors: result.fieldErrors ?? {}, formError: result.formError ?? null, values: keepValues(values, JOIN_FIELDS) }, { status });
   }
   return redirect(result.url, 303);
 }

@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { formValues, keepValues } from "~/modules/forms";
 import { RouteError } from "~/components/route-error";
 import { useEffect, useState, type FormEvent } from "react";
 import { getCatalogue } from "~/modules/catalog/catalog.server";
 import {
-  keepSponsorValues,
   LOGO_MAX_BYTES,
   SPONSOR_FIELDS,
   type SponsorField,
@@ -68,11 +68,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch {
     return data({ errors: { legalNameEn: "required" } as SponsorFieldErrors, formError: null, values: {} as SponsorValues }, { status: 400 });
   }
-  const values: Record<string, string> = {};
-  for (const field of SPONSOR_FIELDS) {
-    const v = form.get(field);
-    if (typeof v === "string") values[field] = v;
-  }
+  const values = formValues(form, SPONSOR_FIELDS);
   const catalogue = await getCatalogue(context.db);
   const parsed = parseSponsorForm(values, { tiers: tierOptions(catalogue) });
   const errors: SponsorFieldErrors = parsed.ok ? {} : { ...parsed.errors };
@@ -87,12 +83,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
   }
   if (!parsed.ok || Object.keys(errors).length > 0) {
-    return data({ errors, formError: null, values: keepSponsorValues(values) }, { status: 400 });
+    return data({ errors, formError: null, values: keepValues(values, SPONSOR_FIELDS) }, { status: 400 });
   }
   const result = await applyForSponsorship(context, parsed.data, logo, locale);
   if (!result.ok) {
     return data(
-      { errors: result.fieldErrors ?? {}, formError: result.formError ?? null, values: keepSponsorValues(values) },
+      { errors: result.fieldErrors ?? {}, formError: result.formError ?? null, values: keepValues(values, SPONSOR_FIELDS) },
       { status: result.fieldErrors ? 400 : 503 },
     );
   }

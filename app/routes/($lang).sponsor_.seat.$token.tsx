@@ -2,6 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { fieldMessages } from "~/modules/forms";
 import { RouteError } from "~/components/route-error";
 import { z } from "zod";
 import { acceptSeatInvitation, getSeatInvitation } from "~/modules/corporate/seats.server";
@@ -40,7 +41,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = AcceptSchema.safeParse(form);
   const values = { familyName: String(form.familyName ?? "").slice(0, 100), givenName: String(form.givenName ?? "").slice(0, 100) };
   if (!parsed.success) {
-    const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), true]));
+    const fields = fieldMessages(parsed.error.issues, () => true);
     return data({ accepted: false as const, fields, error: null, seats: null as number | null, values }, { status: 400 });
   }
   const result = await acceptSeatInvitation(context, params.token ?? "", { ...parsed.data, preferredLocale: locale });

@@ -1,7 +1,8 @@
 /** /staff/members/:memberId: a person or organisation, with confirmed, audited actions (one handler per intent). */
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
+import { fieldMessages } from "~/modules/forms";
 import {
   AuditSection,
   ContactsSection,
@@ -12,6 +13,7 @@ import {
   ProfileSection,
   SeatsSection,
   useMemberView,
+  type MemberActionData,
 } from "~/components/member-page";
 import { StaffErrorBoundary, type FieldErrors } from "~/components/staff-ui";
 import type { StaffActor } from "~/modules/audit/audit.server";
@@ -75,19 +77,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData()) as Record<string, string>;
   const parsed = MemberActionSchema.safeParse(form);
   if (!parsed.success) {
-    const errors: FieldErrors = {};
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? "form");
-      errors[field] ??= field === "confirm" ? t.confirmRequired : message(issue.message);
-    }
-    return Response.json({ intent: form.intent ?? null, errors, values: form }, { status: 400 });
+    const errors: FieldErrors = fieldMessages<string, string | undefined>(
+      parsed.error.issues,
+      (key, field) => (field === "confirm" ? t.confirmRequired : message(key)),
+      "form",
+    );
+    return data({ intent: form.intent ?? null, errors, values: form } satisfies MemberActionData, { status: 400 });
   }
   const input = parsed.data;
   try {
     await (HANDLERS[input.intent] as Handler<typeof input>)(context, { staff, ip: context.clientIp ?? null }, memberId, input);
   } catch (error) {
     if (error instanceof ActionError) {
-      return Response.json({ intent: input.intent, errors: { [error.field]: message(error.key) }, values: form }, { status: 400 });
+      return data({ intent: input.intent, errors: { [error.field]: message(error.key) }, values: form } satisfies MemberActionData, { status: 400 });
     }
     throw error;
   }

@@ -1,7 +1,8 @@
 /** /staff/members/new: add a member by hand, with /join's fields and validation; their payment is recorded on their page. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { formValues, keepValues } from "~/modules/forms";
 import { ErrorSummary } from "~/components/form-fields";
 import { JoinFields } from "~/components/join-fields";
 import { StaffErrorBoundary } from "~/components/staff-ui";
@@ -9,7 +10,7 @@ import { requireStaff } from "~/modules/auth/auth.server";
 import { getCatalogue, getPartnerships } from "~/modules/catalog/catalog.server";
 import { dictionary } from "~/modules/i18n/i18n";
 import { addMemberByHand } from "~/modules/members/add-member.server";
-import { JOIN_FIELDS, keepValues, type JoinFieldErrors, type JoinValues } from "~/modules/members/join.fields";
+import { JOIN_FIELDS, type JoinFieldErrors, type JoinValues } from "~/modules/members/join.fields";
 import { parseJoinForm } from "~/modules/members/join.schema.server";
 import { useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
 
@@ -33,23 +34,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const staff = await requireStaff(request, context, "members:write");
   const form = await request.formData();
-  const values: Record<string, string> = {};
-  for (const field of JOIN_FIELDS) {
-    const v = form.get(field);
-    if (typeof v === "string") values[field] = v;
-  }
+  const values = formValues(form, JOIN_FIELDS);
   const tiers = (await individualTiers(context.db)).map((tier) => ({
     slug: tier.slug,
     prices: tier.prices.map(({ currency, interval }) => ({ currency, interval })),
   }));
   // As /join asks it: kana readings are required for a member whose language is Japanese.
   const parsed = parseJoinForm(values, { pageLocale: values.preferredLocale === "ja" ? "ja" : "en", tiers });
-  if (!parsed.ok) return Response.json({ errors: parsed.errors, existing: null, values: keepValues(values) } satisfies Failed, { status: 400 });
+  if (!parsed.ok) return data({ errors: parsed.errors, existing: null, values: keepValues(values, JOIN_FIELDS) } satisfies Failed, { status: 400 });
   const result = await addMemberByHand(context.db, { staff, ip: context.clientIp ?? null }, parsed.data);
   if (!result.ok) {
     if ("existingPersonId" in result)
-      return Response.json({ errors: {}, existing: result.existingPersonId, values: keepValues(values) } satisfies Failed, { status: 409 });
-    return Response.json({ errors: result.fieldErrors, existing: null, values: keepValues(values) } satisfies Failed, { status: 400 });
+      return data({ errors: {}, existing: result.existingPersonId, values: keepValues(values, JOIN_FIELDS) } satisfies Failed, { status: 409 });
+    return data({ errors: result.fieldErrors, existing: null, values: keepValues(values, JOIN_FIELDS) } satisfies Failed, { status: 400 });
   }
   return redirect(`/staff/members/${result.personId}?done=created`);
 }
@@ -59,7 +56,7 @@ type Failed = { errors: JoinFieldErrors; existing: string | null; values: JoinVa
 
 export default function NewMember() {
   const { tiers, partnerships, defaults } = useLoaderData<typeof loader>();
-  const failed = useActionData<Failed>();
+  const failed = useActionData<typeof action>();
   const t = useStaffT();
   const { locale } = useStaffLayout();
   const d = dictionary(locale);

@@ -2,8 +2,9 @@
 import { syncStripeCatalogue } from "~/modules/billing/stripe-sync.server";
 import { getStripe } from "~/modules/billing/stripe.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { fieldMessages } from "~/modules/forms";
 import { Field, StaffErrorBoundary, type FieldErrors } from "~/components/staff-ui";
 import { requireStaff } from "~/modules/auth/auth.server";
 import { can } from "~/modules/auth/permissions";
@@ -24,20 +25,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData()) as Record<string, string>;
   if (form.intent === "archive" || form.intent === "restore") {
     const parsed = TierArchiveSchema.safeParse(form);
-    if (!parsed.success) return Response.json({ errors: { form: t.errors.required }, values: form }, { status: 400 });
+    if (!parsed.success) return data({ errors: { form: t.errors.required }, values: form } satisfies Failed, { status: 400 });
     await setTierActive(context.db, staff, parsed.data.id, parsed.data.intent === "restore", context.clientIp ?? null);
     return redirect("/staff/tiers?done=archived");
   }
   const parsed = TierFormSchema.safeParse(form);
   if (!parsed.success) {
-    const errors: FieldErrors = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "slug")] ??= t.errors[issue.message] ?? t.errors.required;
-    return Response.json({ errors, values: form }, { status: 400 });
+    const errors: FieldErrors = fieldMessages(parsed.error.issues, (key) => t.errors[key] ?? t.errors.required, "slug");
+    return data({ errors, values: form } satisfies Failed, { status: 400 });
   }
   try {
     await saveTier(context.db, staff, parsed.data, context.clientIp ?? null);
   } catch (error) {
-    if (error instanceof TierError) return Response.json({ errors: { [error.field]: t.errors[error.key] }, values: form }, { status: 400 });
+    if (error instanceof TierError) return data({ errors: { [error.field]: t.errors[error.key] }, values: form } satisfies Failed, { status: 400 });
     throw error;
   }
   // New prices become Stripe Prices now (the same idempotent sync as `npm run stripe:sync`),
@@ -57,7 +57,7 @@ type Failed = { errors: FieldErrors; values: Record<string, string> };
 
 export default function Tiers() {
   const { tiers, canWrite } = useLoaderData<typeof loader>();
-  const failed = useActionData<Failed>();
+  const failed = useActionData<typeof action>();
   const t = useStaffT();
   const { locale } = useStaffLayout();
   const [params] = useSearchParams();

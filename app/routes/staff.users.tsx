@@ -1,7 +1,8 @@
 /** /staff/users: admins add staff users, change their role or language, and deactivate them. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { fieldMessages } from "~/modules/forms";
 import { Field, StaffErrorBoundary, type FieldErrors } from "~/components/staff-ui";
 import { requireStaff } from "~/modules/auth/auth.server";
 import { dictionary } from "~/modules/i18n/i18n";
@@ -19,16 +20,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData()) as Record<string, string>;
   if (form.intent === "deactivate" || form.intent === "reactivate") {
     const parsed = StaffUserActiveSchema.safeParse(form);
-    if (!parsed.success) return Response.json({ errors: { form: t.errors.required }, values: form }, { status: 400 });
-    if (parsed.data.id === staff.id) return Response.json({ errors: { form: t.selfLockout }, values: form }, { status: 400 });
+    if (!parsed.success) return data({ errors: { form: t.errors.required }, values: form }, { status: 400 });
+    if (parsed.data.id === staff.id) return data({ errors: { form: t.selfLockout }, values: form }, { status: 400 });
     await setStaffUserActive(context.db, staff, parsed.data.id, parsed.data.intent === "reactivate", context.clientIp ?? null);
     return redirect("/staff/users?done=1");
   }
   const parsed = StaffUserFormSchema.safeParse(form);
   if (!parsed.success) {
-    const errors: FieldErrors = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "email")] ??= t.errors[issue.message] ?? t.errors.required;
-    return Response.json({ errors, values: form }, { status: 400 });
+    const errors: FieldErrors = fieldMessages(parsed.error.issues, (key) => t.errors[key] ?? t.errors.required, "email");
+    return data({ errors, values: form }, { status: 400 });
   }
   await saveStaffUser(context.db, staff, parsed.data, context.clientIp ?? null);
   return redirect("/staff/users?done=1");
@@ -36,7 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function StaffUsers() {
   const { users, me } = useLoaderData<typeof loader>();
-  const failed = useActionData<{ errors: FieldErrors; values: Record<string, string> }>();
+  const failed = useActionData<typeof action>();
   const t = useStaffT();
   const [params] = useSearchParams();
   return (

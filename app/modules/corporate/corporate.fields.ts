@@ -1,21 +1,23 @@
 /** The sponsor form's fields, limits and error keys, without zod: safe (and light) for the browser. */
 
-export type SponsorErrorKey =
-  | "required"
-  | "tooLong"
-  | "invalidEmail"
-  | "invalidName"
-  | "invalidKana"
-  | "invalidWebsite"
-  | "invalidCorporateNumber"
-  | "invalidCountry"
-  | "invalidChoice"
-  | "unknownTier"
-  | "individualTier"
-  | "currencyNotOffered"
-  | "invalidPoNumber"
-  | "logoType"
-  | "logoTooLarge";
+export const SPONSOR_ERROR_KEYS = [
+  "required",
+  "tooLong",
+  "invalidEmail",
+  "invalidName",
+  "invalidKana",
+  "invalidWebsite",
+  "invalidCorporateNumber",
+  "invalidCountry",
+  "invalidChoice",
+  "unknownTier",
+  "individualTier",
+  "currencyNotOffered",
+  "invalidPoNumber",
+  "logoType",
+  "logoTooLarge",
+] as const;
+export type SponsorErrorKey = (typeof SPONSOR_ERROR_KEYS)[number];
 
 /** Purchase-order numbers longer than this are refused (Stripe allows 140 per custom field; real POs are short). */
 export const PO_NUMBER_MAX = 40;
@@ -57,13 +59,3 @@ export const SPONSOR_FIELDS = [
 export type SponsorField = (typeof SPONSOR_FIELDS)[number] | "logo";
 export type SponsorValues = Partial<Record<(typeof SPONSOR_FIELDS)[number], string>>;
 export type SponsorFieldErrors = Partial<Record<SponsorField, SponsorErrorKey>>;
-
-/** The submitted values to show again, each cut to a sane length. */
-export function keepSponsorValues(values: Record<string, unknown>): SponsorValues {
-  const kept: SponsorValues = {};
-  for (const field of SPONSOR_FIELDS) {
-    const v = values[field];
-    if (typeof v === "string") kept[field] = v.slice(0, 1000);
-  }
-  return kept;
-}

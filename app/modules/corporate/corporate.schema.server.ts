@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import { normaliseDigits, str, toKatakana, UNSAFE } from "../members/join.schema.server";
-import { PO_NUMBER_MAX, type SponsorErrorKey, type SponsorField, type SponsorFieldErrors, type SponsorTierOption } from "./corporate.fields";
+import { parseForm, type FormResult } from "../forms";
+import { PO_NUMBER_MAX, SPONSOR_ERROR_KEYS, type SponsorErrorKey, type SponsorField, type SponsorTierOption } from "./corporate.fields";
 
 export * from "./corporate.fields";
 
@@ -121,35 +122,9 @@ export function sponsorFormSchema(options: { tiers: SponsorTierOption[] }) {
 
 export type SponsorInput = z.output<ReturnType<typeof sponsorFormSchema>>;
 
-const KEYS = new Set<string>([
-  "required",
-  "tooLong",
-  "invalidEmail",
-  "invalidName",
-  "invalidKana",
-  "invalidWebsite",
-  "invalidCorporateNumber",
-  "invalidCountry",
-  "invalidChoice",
-  "unknownTier",
-  "individualTier",
-  "currencyNotOffered",
-  "invalidPoNumber",
-  "logoType",
-  "logoTooLarge",
-]);
-
 export function parseSponsorForm(
   values: Record<string, unknown>,
   options: { tiers: SponsorTierOption[] },
-): { ok: true; data: SponsorInput } | { ok: false; errors: SponsorFieldErrors } {
-  const result = sponsorFormSchema(options).safeParse(values);
-  if (result.success) return { ok: true, data: result.data };
-  const errors: SponsorFieldErrors = {};
-  for (const issue of result.error.issues) {
-    const field = issue.path[0] as SponsorField | undefined;
-    if (!field || errors[field]) continue;
-    errors[field] = (KEYS.has(issue.message) ? issue.message : "invalidChoice") as SponsorErrorKey;
-  }
-  return { ok: false, errors };
+): FormResult<SponsorInput, SponsorField, SponsorErrorKey> {
+  return parseForm(sponsorFormSchema(options), values, { keys: SPONSOR_ERROR_KEYS, fallback: "invalidChoice" });
 }

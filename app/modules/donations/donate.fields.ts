@@ -15,28 +15,30 @@ export const DONATION_LIMITS: Record<DonationCurrency, { min: number; max: numbe
   JPY: { min: 500, max: 5_000_000 },
 };
 
-export type DonateErrorKey =
-  | "required"
-  | "tooLong"
-  | "invalidEmail"
-  | "invalidName"
-  | "invalidPostalJp"
-  | "invalidZip"
-  | "invalidPrefecture"
-  | "invalidState"
-  | "invalidChoice"
-  | "invalidAmount"
-  | "wholeYen"
-  | "tooManyDecimals"
-  | "amountNotPositive"
-  | "otherCurrency"
-  | "belowMinimum"
-  | "aboveMaximum"
-  | "unknownFund"
-  | "monthlyNotOffered"
-  | "tributeNameRequired"
-  | "tributeKindRequired"
-  | "notifyNeedsTribute";
+export const DONATE_ERROR_KEYS = [
+  "required",
+  "tooLong",
+  "invalidEmail",
+  "invalidName",
+  "invalidPostalJp",
+  "invalidZip",
+  "invalidPrefecture",
+  "invalidState",
+  "invalidChoice",
+  "invalidAmount",
+  "wholeYen",
+  "tooManyDecimals",
+  "amountNotPositive",
+  "otherCurrency",
+  "belowMinimum",
+  "aboveMaximum",
+  "unknownFund",
+  "monthlyNotOffered",
+  "tributeNameRequired",
+  "tributeKindRequired",
+  "notifyNeedsTribute",
+] as const;
+export type DonateErrorKey = (typeof DONATE_ERROR_KEYS)[number];
 
 export const DONATE_FIELDS = [
   "currency",
@@ -97,14 +99,4 @@ export function coverFeeAmount(minor: number, currency: DonationCurrency, percen
   const basisPoints = Math.round(percent * 100);
   void currency; // both currencies round to their minor unit (cents, whole yen)
   return Math.round((minor * basisPoints) / 10_000);
-}
-
-/** The submitted values to show again, each cut to a sane length. */
-export function keepDonateValues(values: Record<string, unknown>): DonateValues {
-  const kept: DonateValues = {};
-  for (const field of DONATE_FIELDS) {
-    const v = values[field];
-    if (typeof v === "string") kept[field] = v.slice(0, 1000);
-  }
-  return kept;
 }

@@ -9,7 +9,17 @@ import { z } from "zod";
 import type { Locale } from "../i18n/i18n";
 import { name, normaliseDigits, optionalText, required, str, UNSAFE } from "../members/join.schema.server";
 import { PREFECTURES, US_STATES } from "../members/regions";
-import { coverFeeAmount, DONATE_FIELDS, parseAmount, type DonateErrorKey, type DonateField, type DonateFieldErrors, type DonateOptions } from "./donate.fields";
+import { parseForm } from "../forms";
+import {
+  coverFeeAmount,
+  DONATE_ERROR_KEYS,
+  DONATE_FIELDS,
+  parseAmount,
+  type DonateErrorKey,
+  type DonateField,
+  type DonateFieldErrors,
+  type DonateOptions,
+} from "./donate.fields";
 
 export * from "./donate.fields";
 
@@ -132,43 +142,14 @@ const trimmed = (v: unknown) => (typeof v === "string" ? v.replace(/^[\s\u3000]+
 
 export type DonateInput = z.output<ReturnType<typeof donateFormSchema>>;
 
-const KEYS = new Set<string>([
-  "required",
-  "tooLong",
-  "invalidEmail",
-  "invalidName",
-  "invalidPostalJp",
-  "invalidZip",
-  "invalidPrefecture",
-  "invalidState",
-  "invalidChoice",
-  "invalidAmount",
-  "wholeYen",
-  "tooManyDecimals",
-  "amountNotPositive",
-  "otherCurrency",
-  "belowMinimum",
-  "aboveMaximum",
-  "unknownFund",
-  "monthlyNotOffered",
-  "tributeNameRequired",
-  "tributeKindRequired",
-  "notifyNeedsTribute",
-]);
-
 /** Parses submitted values; on failure the first error key of each field. */
 export function parseDonateForm(
   values: Record<string, unknown>,
   options: DonateOptions,
 ): { ok: true; data: DonateInput } | { ok: false; errors: DonateFieldErrors } {
-  const result = donateFormSchema(options).safeParse(values);
-  if (result.success) return { ok: true, data: result.data };
-  const errors: DonateFieldErrors = {};
-  for (const issue of result.error.issues) {
-    const field = issue.path[0] as DonateField | undefined;
-    if (!field || errors[field]) continue;
-    errors[field] = (KEYS.has(issue.message) ? issue.message : "invalidChoice") as DonateErrorKey;
-  }
+  const result = parseForm(donateFormSchema(options), values, { keys: DONATE_ERROR_KEYS, fallback: "invalidChoice" });
+  if (result.ok) return result;
+  const errors: DonateFieldErrors = result.errors;
   // When a single field fails, zod skips the cross-field checks: run them on the raw values so
   // every problem is shown at once.
   const raw = Object.fromEntries(DONATE_FIELDS.map((f) => [f, trimmed(values[f])])) as unknown as CrossValues;

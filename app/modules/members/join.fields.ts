@@ -1,19 +1,21 @@
 /** The join form's fields, error keys and value helpers, without zod: safe (and light) for the browser. */
 
-export type JoinErrorKey =
-  | "required"
-  | "tooLong"
-  | "invalidEmail"
-  | "invalidName"
-  | "invalidKana"
-  | "invalidPostalJp"
-  | "invalidZip"
-  | "invalidPrefecture"
-  | "invalidState"
-  | "invalidChoice"
-  | "unknownTier"
-  | "currencyNotOffered"
-  | "intervalNotOffered";
+export const JOIN_ERROR_KEYS = [
+  "required",
+  "tooLong",
+  "invalidEmail",
+  "invalidName",
+  "invalidKana",
+  "invalidPostalJp",
+  "invalidZip",
+  "invalidPrefecture",
+  "invalidState",
+  "invalidChoice",
+  "unknownTier",
+  "currencyNotOffered",
+  "intervalNotOffered",
+] as const;
+export type JoinErrorKey = (typeof JOIN_ERROR_KEYS)[number];
 
 /** Tiers on offer, as the form needs them (from the catalogue). */
 export interface JoinTierOption {
@@ -52,14 +54,4 @@ export function normaliseDigits(value: string): string {
 /** Hiragana to katakana (やまだ → ヤマダ), full-width space to ASCII. */
 export function toKatakana(value: string): string {
   return value.replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60)).replace(/\u3000/g, " ");
-}
-
-/** The submitted values to show again, each cut to a sane length. */
-export function keepValues(values: Record<string, unknown>): JoinValues {
-  const kept: JoinValues = {};
-  for (const field of JOIN_FIELDS) {
-    const v = values[field];
-    if (typeof v === "string") kept[field] = v.slice(0, 1000);
-  }
-  return kept;
 }

@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import type { Locale } from "../i18n/i18n";
-import { normaliseDigits, toKatakana, type JoinErrorKey, type JoinField, type JoinFieldErrors, type JoinTierOption } from "./join.fields";
+import { parseForm, type FormResult } from "../forms";
+import { JOIN_ERROR_KEYS, normaliseDigits, toKatakana, type JoinErrorKey, type JoinField, type JoinTierOption } from "./join.fields";
 import { PREFECTURES, US_STATES } from "./regions";
 
 export * from "./join.fields";
@@ -96,33 +97,6 @@ export type JoinInput = z.output<ReturnType<typeof joinFormSchema>>;
 export function parseJoinForm(
   values: Record<string, unknown>,
   options: { pageLocale: Locale; tiers: JoinTierOption[] },
-): { ok: true; data: JoinInput } | { ok: false; errors: JoinFieldErrors } {
-  const result = joinFormSchema(options).safeParse(values);
-  if (result.success) return { ok: true, data: result.data };
-  const errors: JoinFieldErrors = {};
-  for (const issue of result.error.issues) {
-    const field = issue.path[0] as JoinField | undefined;
-    if (!field || errors[field]) continue;
-    errors[field] = (isErrorKey(issue.message) ? issue.message : "invalidChoice") as JoinErrorKey;
-  }
-  return { ok: false, errors };
-}
-
-const KEYS = new Set<string>([
-  "required",
-  "tooLong",
-  "invalidEmail",
-  "invalidName",
-  "invalidKana",
-  "invalidPostalJp",
-  "invalidZip",
-  "invalidPrefecture",
-  "invalidState",
-  "invalidChoice",
-  "unknownTier",
-  "currencyNotOffered",
-  "intervalNotOffered",
-]);
-function isErrorKey(value: string): value is JoinErrorKey {
-  return KEYS.has(value);
+): FormResult<JoinInput, JoinField, JoinErrorKey> {
+  return parseForm(joinFormSchema(options), values, { keys: JOIN_ERROR_KEYS, fallback: "invalidChoice" });
 }
