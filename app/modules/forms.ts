@@ -24,6 +24,13 @@ export function formValues<F extends string>(form: FormData, fields: readonly F[
   return values;
 }
 
+/** Every string a form sent, by name (the first of a repeated name; files left out): for forms whose schema names the fields. */
+export function formStrings(form: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of form) if (typeof value === "string" && !(name in values)) values[name] = value;
+  return values;
+}
+
 /** The submitted values to show again, each cut to a sane length. */
 export function keepValues<F extends string>(values: Record<string, unknown>, fields: readonly F[]): Partial<Record<F, string>> {
   const kept: Partial<Record<F, string>> = {};

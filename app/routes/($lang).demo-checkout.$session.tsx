@@ -11,6 +11,7 @@ import { dictionary, localePath, type StringsHandle, withStrings } from "~/modul
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 import { RouteError } from "~/components/route-error";
+import { formStrings } from "~/modules/forms";
 
 // This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
 export const handle: StringsHandle = { strings: ["checkout", "donate", "join"] };
@@ -60,7 +61,7 @@ const ActionSchema = z.object({ outcome: z.enum(["pay", "decline", "authenticate
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = requireLocale(params);
   if (!isDemo(context)) throw new Response("Not Found", { status: 404 });
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = ActionSchema.safeParse(formStrings(await request.formData()));
   if (!parsed.success) return data({ step: "choose" as const, message: null }, { status: 400 });
   const session = params.session ?? "";
   switch (parsed.data.outcome) {

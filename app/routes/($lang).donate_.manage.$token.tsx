@@ -13,6 +13,7 @@ import { formatMoney } from "~/modules/i18n/format";
 import { dictionary, localePath, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
+import { formStrings } from "~/modules/forms";
 
 // This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
 export const handle: StringsHandle = { strings: ["donate"] };
@@ -34,7 +35,7 @@ const ActionSchema = z.object({ intent: z.enum(["portal", "demo-cancel"]) });
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = requireLocale(params);
   const token = params.token ?? "";
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = ActionSchema.safeParse(formStrings(await request.formData()));
   const gift = await getManagedDonation(context, token);
   if (!parsed.success || !gift) return data({ message: "invalid" as const }, { status: 400 });
   if (parsed.data.intent === "demo-cancel") {

@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { fieldMessages } from "~/modules/forms";
+import { fieldMessages, formStrings } from "~/modules/forms";
 import { RouteError } from "~/components/route-error";
 import { z } from "zod";
 import { acceptSeatInvitation, getSeatInvitation } from "~/modules/corporate/seats.server";
@@ -37,7 +37,7 @@ const AcceptSchema = z.object({ familyName: name, givenName: name });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = requireLocale(params);
-  const form = Object.fromEntries(await request.formData());
+  const form = formStrings(await request.formData());
   const parsed = AcceptSchema.safeParse(form);
   const values = { familyName: String(form.familyName ?? "").slice(0, 100), givenName: String(form.givenName ?? "").slice(0, 100) };
   if (!parsed.success) {

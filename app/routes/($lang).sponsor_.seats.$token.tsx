@@ -10,6 +10,7 @@ import { formatPersonName } from "~/modules/i18n/format";
 import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
+import { formStrings } from "~/modules/forms";
 
 // This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
 export const handle: StringsHandle = { strings: ["sponsor"] };
@@ -48,7 +49,7 @@ type ActionResult =
 export async function action({ request, params, context }: ActionFunctionArgs) {
   requireLocale(params);
   const membershipId = requireCompany(context.env, params.token);
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = ActionSchema.safeParse(formStrings(await request.formData()));
   if (!parsed.success) return data<ActionResult>({ kind: "error", error: "invalidEmail" }, { status: 400 });
   if (parsed.data.intent === "remove") {
     const ok = await removeSeat(context, membershipId, parsed.data.seat);

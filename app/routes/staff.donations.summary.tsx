@@ -12,6 +12,7 @@ import { FundGoalSchema, fundMonthlySummary, getFundsWithProgress, saveFundGoal 
 import { formatMoney } from "~/modules/i18n/format";
 import { dictionary } from "~/modules/i18n/i18n";
 import { useStaffLayout } from "~/modules/staff/use-staff";
+import { formStrings } from "~/modules/forms";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, context, "read");
@@ -23,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const staff = await requireStaff(request, context, "tiers:write");
-  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  const form = formStrings(await request.formData());
   const parsed = FundGoalSchema.safeParse(form);
   if (!parsed.success) {
     const key = parsed.error.issues.some((i) => i.message === "invalidGoal") ? "invalidGoal" : "required";

@@ -3,6 +3,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
 import { requireStaff, safeNext, setStaffLocale } from "~/modules/auth/auth.server";
+import { formStrings } from "~/modules/forms";
 
 const LanguageSchema = z.object({ to: z.enum(["en", "ja"]), next: z.string().max(2000).optional() });
 
@@ -12,7 +13,7 @@ export function loader() {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const staff = await requireStaff(request, context, "read");
-  const parsed = LanguageSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = LanguageSchema.safeParse(formStrings(await request.formData()));
   if (!parsed.success) return new Response("to=en or to=ja / to=en または to=ja", { status: 400 });
   await setStaffLocale(context.db, staff.id, parsed.data.to);
   return redirect(safeNext(parsed.data.next));

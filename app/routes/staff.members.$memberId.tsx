@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
-import { fieldMessages } from "~/modules/forms";
+import { fieldMessages, formStrings } from "~/modules/forms";
 import {
   AuditSection,
   ContactsSection,
@@ -74,7 +74,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const t = dictionary(staff.locale).staff.member;
   const tc = dictionary(staff.locale).staffCorporate;
   const message = (key: string) => t.errors[key] ?? tc.errors[key] ?? t.errors.required;
-  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  const form = formStrings(await request.formData());
   const parsed = MemberActionSchema.safeParse(form);
   if (!parsed.success) {
     const errors: FieldErrors = fieldMessages<string, string | undefined>(

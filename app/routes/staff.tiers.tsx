@@ -4,7 +4,7 @@ import { getStripe } from "~/modules/billing/stripe.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { fieldMessages } from "~/modules/forms";
+import { fieldMessages, formStrings } from "~/modules/forms";
 import { Field, StaffErrorBoundary, type FieldErrors } from "~/components/staff-ui";
 import { requireStaff } from "~/modules/auth/auth.server";
 import { can } from "~/modules/auth/permissions";
@@ -22,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const staff = await requireStaff(request, context, "tiers:write");
   const t = dictionary(staff.locale).staff.tiers_;
-  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  const form = formStrings(await request.formData());
   if (form.intent === "archive" || form.intent === "restore") {
     const parsed = TierArchiveSchema.safeParse(form);
     if (!parsed.success) return data({ errors: { form: t.errors.required }, values: form } satisfies Failed, { status: 400 });

@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { fieldMessages } from "~/modules/forms";
+import { fieldMessages, formStrings } from "~/modules/forms";
 import { Field, StaffErrorBoundary, type FieldErrors } from "~/components/staff-ui";
 import { requireStaff } from "~/modules/auth/auth.server";
 import { dictionary } from "~/modules/i18n/i18n";
@@ -17,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const staff = await requireStaff(request, context, "staff:manage");
   const t = dictionary(staff.locale).staff.users_;
-  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  const form = formStrings(await request.formData());
   if (form.intent === "deactivate" || form.intent === "reactivate") {
     const parsed = StaffUserActiveSchema.safeParse(form);
     if (!parsed.success) return data({ errors: { form: t.errors.required }, values: form }, { status: 400 });

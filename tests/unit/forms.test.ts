@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dictionary } from "~/modules/i18n/i18n";
-import { formValues, keepValues } from "~/modules/forms";
+import { formStrings, formValues, keepValues } from "~/modules/forms";
 import { JOIN_ERROR_KEYS } from "~/modules/members/join.fields";
 import { parseJoinForm } from "~/modules/members/join.schema.server";
 import { DONATE_ERROR_KEYS } from "~/modules/donations/donate.fields";
@@ -57,5 +57,15 @@ describe("one form helper", () => {
       for (const key of DONATE_ERROR_KEYS) expect(t.donate.errors[key], `${locale} donate ${key}`).toBeTruthy();
       for (const key of SPONSOR_ERROR_KEYS) expect(t.sponsor.errors[key], `${locale} sponsor ${key}`).toBeTruthy();
     }
+  });
+});
+
+describe("formStrings", () => {
+  it("takes each name's first string and leaves files out, so a file cannot pass as a value", () => {
+    const form = new FormData();
+    form.append("intent", "archive");
+    form.append("intent", "restore");
+    form.append("slug", new Blob(["x"]), "slug.txt");
+    expect(formStrings(form)).toEqual({ intent: "archive" });
   });
 });
