@@ -253,4 +253,18 @@ describe("public forms and a person we already know", () => {
     const [membership] = await t.db.select().from(memberships).where(eq(memberships.personId, jiro!.id));
     expect(membership!.submittedDetails).toBeNull();
   });
+
+  it("a join and a gift naming the same new address at once both go to checkout, with one person", async () => {
+    const email = "hanako@example.jp";
+    const statuses = await Promise.all([
+      post(joinAction, "/join", { ...strangerJoin, email, familyName: "鈴木", givenName: "花子" }),
+      post(donateAction, "/donate", { ...strangerGift, email: email.toUpperCase(), familyName: "鈴木", givenName: "花子" }),
+      post(joinAction, "/join", { ...strangerJoin, email, familyName: "鈴木", givenName: "花子" }),
+    ]);
+    expect(statuses).toEqual([303, 303, 303]);
+    const rows = await t.db.select().from(people).where(eq(people.email, email));
+    expect(rows).toHaveLength(1);
+    expect(await t.db.select().from(memberships).where(eq(memberships.personId, rows[0]!.id))).toHaveLength(2);
+    expect(await t.db.select().from(donations).where(eq(donations.personId, rows[0]!.id))).toHaveLength(1);
+  });
 });

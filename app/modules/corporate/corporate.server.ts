@@ -7,13 +7,14 @@
  */
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, DbOrTx, Tx } from "../../../db/client";
-import { corporateInvoices, memberships, organisationContacts, organisations, people, tierPrices, tiers, type Person } from "../../../db/schema";
+import { corporateInvoices, memberships, organisationContacts, organisations, tierPrices, tiers, type Person } from "../../../db/schema";
 import { classifyStripeError, type CheckoutFailure } from "../billing/checkout.server";
 import { getGateway } from "../billing/gateway.server";
 import { appUrl, tierNameOf } from "../billing/links.server";
 import type { Env } from "../config/env.server";
 import { queueEmail } from "../email/outbox.server";
 import type { Locale } from "../i18n/i18n";
+import { findOrCreatePerson } from "../members/people.queries.server";
 import type { SponsorFieldErrors, SponsorInput } from "./corporate.schema.server";
 import { organisationRecipient } from "./corporate-billing.server";
 import { rasteriseSvg } from "./logo.server";
@@ -49,22 +50,14 @@ async function findCorporatePrice(db: DbOrTx, slug: string, currency: "USD" | "J
 
 /** A contact by email: the existing person (their own details are left as they are) or a new one. */
 async function contactPerson(tx: Tx, contact: SponsorInput["primary"], input: SponsorInput): Promise<Person> {
-  const [existing] = await tx
-    .select()
-    .from(people)
-    .where(sql`lower(${people.email}) = ${contact.email}`);
-  if (existing) return existing;
-  const [created] = await tx
-    .insert(people)
-    .values({
-      email: contact.email,
-      familyName: contact.familyName,
-      givenName: contact.givenName,
-      preferredLocale: input.preferredLocale,
-      country: input.organisation.country,
-    })
-    .returning();
-  return created!;
+  const { person } = await findOrCreatePerson(tx, {
+    email: contact.email,
+    familyName: contact.familyName,
+    givenName: contact.givenName,
+    preferredLocale: input.preferredLocale,
+    country: input.organisation.country,
+  });
+  return person;
 }
 
 export async function applyForSponsorship(

@@ -12,6 +12,7 @@ import { transition } from "../billing/lifecycle.server";
 import { tierNameOf } from "../billing/links.server";
 import { queueEmail } from "../email/outbox.server";
 import type { Locale } from "../i18n/i18n";
+import { findOrCreatePerson, findPersonByEmail } from "../members/people.queries.server";
 import { BENEFIT_STATUSES, type CorporateContext } from "./corporate.server";
 import { seatInviteUrl, verifySeatInviteToken } from "./tokens.server";
 
@@ -126,31 +127,23 @@ export async function acceptSeatInvitation(
     const company = await companyMembership(tx, invite.membershipId, true);
     if (!company) return { ok: false as const, error: "notFound" as const };
     if (!hasBenefits(company.membership.status)) return { ok: false as const, error: "notActive" as const };
-    let [person] = await tx
-      .select()
-      .from(people)
-      .where(sql`lower(${people.email}) = ${invite.email}`);
-    if (person) {
+    const known = await findPersonByEmail(tx, invite.email);
+    if (known) {
       const [seat] = await tx
         .select({ id: memberships.id })
         .from(memberships)
-        .where(and(eq(memberships.seatOfMembershipId, invite.membershipId), eq(memberships.personId, person.id), ne(memberships.status, "canceled")));
+        .where(and(eq(memberships.seatOfMembershipId, invite.membershipId), eq(memberships.personId, known.id), ne(memberships.status, "canceled")));
       if (seat) return { ok: true as const, seatMembershipId: seat.id };
     }
     const seats = company.tier.seats ?? 0;
     if ((await seatsUsed(tx, invite.membershipId)) >= seats) return { ok: false as const, error: "seatsFull" as const, seats };
-    if (!person) {
-      [person] = await tx
-        .insert(people)
-        .values({
-          email: invite.email,
-          familyName: details.familyName,
-          givenName: details.givenName,
-          preferredLocale: details.preferredLocale,
-          country: company.organisation.country,
-        })
-        .returning();
-    }
+    const { person } = await findOrCreatePerson(tx, {
+      email: invite.email,
+      familyName: details.familyName,
+      givenName: details.givenName,
+      preferredLocale: details.preferredLocale,
+      country: company.organisation.country,
+    });
     await tx
       .insert(organisationContacts)
       .values({ organisationId: company.organisation.id, personId: person!.id, role: "seat", invitedAt: invite.invitedAt, acceptedAt: new Date() })

@@ -13,6 +13,7 @@ import { getGateway } from "../billing/gateway.server";
 import type { Env } from "../config/env.server";
 import { ActionError } from "../members/member-page.server";
 import type { ContactSchema, RenewalInvoiceSchema, RenewalTierSchema } from "../members/member-actions.schema";
+import { findOrCreatePerson } from "../members/people.queries.server";
 import { corporateYearPrice, issueRenewalInvoice } from "./renewals.server";
 
 interface Actor {
@@ -93,18 +94,14 @@ export async function changeOrganisationContact(db: Database, actor: Actor, orga
     if (!organisation) throw new ActionError("personId", "unknownContact");
     let person: Person | undefined;
     if (input.personId === "new") {
-      const email = input.email.toLowerCase();
-      [person] = await tx
-        .select()
-        .from(people)
-        .where(sql`lower(${people.email}) = ${email}`);
       // Someone already known keeps their own details; only a new person is created here.
-      person ??= (
-        await tx
-          .insert(people)
-          .values({ email, familyName: input.familyName, givenName: input.givenName, preferredLocale: input.preferredLocale!, country: organisation.country })
-          .returning()
-      )[0];
+      ({ person } = await findOrCreatePerson(tx, {
+        email: input.email.toLowerCase(),
+        familyName: input.familyName,
+        givenName: input.givenName,
+        preferredLocale: input.preferredLocale!,
+        country: organisation.country,
+      }));
     } else {
       // Only someone already linked to this company (a contact or a seat holder) can be picked.
       [person] = await tx

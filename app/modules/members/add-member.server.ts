@@ -4,12 +4,12 @@
  * row. Their first payment, recorded on their page, activates the membership (and sends the
  * welcome email); nothing is charged.
  */
-import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { memberships, people } from "../../../db/schema";
+import { memberships } from "../../../db/schema";
 import { writeAudit, type StaffActor } from "../audit/audit.server";
 import { resolveJoinChoices } from "../billing/checkout.server";
 import type { JoinFieldErrors, JoinInput } from "./join.schema.server";
+import { findOrCreatePerson } from "./people.queries.server";
 
 export type AddMemberResult =
   { ok: true; personId: string; membershipId: string } | { ok: false; fieldErrors: JoinFieldErrors } | { ok: false; existingPersonId: string };
@@ -20,16 +20,12 @@ export async function addMemberByHand(db: DbOrTx, actor: StaffActor, input: Join
   const { found, details } = choices;
   return db.transaction(async (tx) => {
     // Someone already known by this address is added to from their own page, never overwritten.
-    const [existing] = await tx
-      .select({ id: people.id })
-      .from(people)
-      .where(sql`lower(${people.email}) = ${input.email}`);
-    if (existing) return { ok: false as const, existingPersonId: existing.id };
-    const [person] = await tx.insert(people).values(details).returning({ id: people.id });
+    const { person, created } = await findOrCreatePerson(tx, details);
+    if (!created) return { ok: false as const, existingPersonId: person.id };
     const [membership] = await tx
       .insert(memberships)
       .values({
-        personId: person!.id,
+        personId: person.id,
         tierId: found.tier.id,
         priceId: found.price.id,
         currency: found.price.currency,
@@ -41,10 +37,10 @@ export async function addMemberByHand(db: DbOrTx, actor: StaffActor, input: Join
       actorStaffUserId: actor.staff.id,
       action: "member.create",
       subjectType: "person",
-      subjectId: person!.id,
+      subjectId: person.id,
       details: { membershipId: membership!.id, tier: input.tier, currency: input.currency, interval: input.interval, email: input.email },
       ip: actor.ip,
     });
-    return { ok: true as const, personId: person!.id, membershipId: membership!.id };
+    return { ok: true as const, personId: person.id, membershipId: membership!.id };
   });
 }

@@ -9,7 +9,7 @@
  *   applies them (a link a mail scanner fetches changes nothing). Anything else: nothing changes.
  * A new address simply creates its person.
  */
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db/client";
 import { donations, memberships, people, type NewPerson, type Person, type SubmittedDetails } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
@@ -18,6 +18,7 @@ import { appUrl, recipientOf } from "../billing/links.server";
 import type { Env } from "../config/env.server";
 import { queueEmail } from "../email/outbox.server";
 import { PREFECTURES, US_STATES } from "./regions";
+import { findOrCreatePerson } from "./people.queries.server";
 
 export const DETAIL_FIELDS = [
   "familyName",
@@ -56,15 +57,8 @@ export async function personForPublicForm(
   details: Details & { email: string },
   signedInPersonId: string | null,
 ): Promise<{ person: Person; pending: SubmittedDetails | null; known: boolean }> {
-  const [existing] = await tx
-    .select()
-    .from(people)
-    .where(sql`lower(${people.email}) = ${details.email.toLowerCase()}`)
-    .for("update");
-  if (!existing) {
-    const [created] = await tx.insert(people).values(details).returning();
-    return { person: created!, pending: null, known: false };
-  }
+  const { person: existing, created } = await findOrCreatePerson(tx, details);
+  if (created) return { person: existing, pending: null, known: false };
   const changes = changedDetails(existing, details);
   if (signedInPersonId === existing.id) {
     const own = { ...changes, ...("partnershipId" in details ? { partnershipId: details.partnershipId ?? null } : {}) };
