@@ -4,7 +4,7 @@
  * from useMemberView.
  */
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { ActionPanel, AuditDetails, ConfirmBox, Field, StatusBadge, type FieldErrors } from "~/components/staff-ui";
+import { ActionPanel, AuditActionName, AuditDetails, ConfirmBox, Field, StatusBadge, type FieldErrors } from "~/components/staff-ui";
 import { formatPostalAddress } from "~/modules/exports/regions";
 import { formatMoney, formatPersonName, minorUnitDigits } from "~/modules/i18n/format";
 import { dictionary } from "~/modules/i18n/i18n";
@@ -718,7 +718,9 @@ export function AuditSection({ v }: { v: MemberView }) {
             {data.audits.map((a) => (
               <tr key={a.id}>
                 <td>{dtt(a.at)}</td>
-                <td>{a.action}</td>
+                <td>
+                  <AuditActionName action={a.action} />
+                </td>
                 <td>{a.actorName ?? "—"}</td>
                 <td>
                   <AuditDetails details={a.details} />

@@ -1,7 +1,9 @@
 /** Small building blocks of the staff console: accessible fields, confirmations, errors. */
 import { Form, isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { useStaffT } from "~/modules/staff/use-staff";
+import { formatMoney } from "~/modules/i18n/format";
+import type { Locale } from "~/modules/i18n/i18n";
+import { useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
 
 export type FieldErrors = Record<string, string | undefined>;
 
@@ -151,6 +153,37 @@ const STATUS_TONES: Record<string, string> = {
   kept_locally: "neutral",
 };
 
+/** What a list shows when it has nothing: a sentence in a quiet box, announced to screen readers. */
+export function EmptyState({ children }: { children: ReactNode }) {
+  return (
+    <p className="empty-state" role="status">
+      {children}
+    </p>
+  );
+}
+
+/** Moves through a long list: back and on, with where the reader is ("page 2 of 6") between. */
+export function Pager(props: { label: string; back?: { to: string; text: string } | null; on?: { to: string; text: string } | null; status?: string }) {
+  if (!props.back && !props.on && !props.status) return null;
+  return (
+    <nav aria-label={props.label} className="pager">
+      {props.back ? (
+        <Link to={props.back.to} rel="prev" className="btn btn--quiet">
+          <span aria-hidden="true">← </span>
+          {props.back.text}
+        </Link>
+      ) : null}
+      {props.status ? <span className="pager__status">{props.status}</span> : null}
+      {props.on ? (
+        <Link to={props.on.to} rel="next" className="btn btn--quiet">
+          {props.on.text}
+          <span aria-hidden="true"> →</span>
+        </Link>
+      ) : null}
+    </nav>
+  );
+}
+
 /** A status in words, with a colour that repeats (never replaces) the words. */
 export function StatusBadge({ status, label }: { status: string; label: string }) {
   return (
@@ -160,27 +193,52 @@ export function StatusBadge({ status, label }: { status: string; label: string }
   );
 }
 
-function detailValue(value: unknown): string {
+type StaffT = ReturnType<typeof useStaffT>;
+
+/** A detail's value in words: money as money (minor units with their currency), yes/no, lists, nested objects. */
+function detailValue(value: unknown, t: StaffT, locale: Locale): string {
   if (value === null || value === undefined || value === "") return "—";
-  if (Array.isArray(value)) return value.map(detailValue).join(", ");
+  if (typeof value === "boolean") return value ? t.yes : t.no;
+  if (Array.isArray(value)) return value.map((v) => detailValue(v, t, locale)).join(", ");
   if (typeof value === "object")
-    return Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${k}: ${detailValue(v)}`)
+    return detailEntries(value as Record<string, unknown>, locale)
+      .map(([k, v]) => `${detailKey(k, t)}: ${detailValue(v, t, locale)}`)
       .join("; ");
   return String(value);
 }
 
+const detailKey = (key: string, t: StaffT) => (t.audit_.detailKeys as Record<string, string>)[key] ?? key;
+
+/** An object's entries, with `amount` and `currency` shown as one amount of money. */
+function detailEntries(details: Record<string, unknown>, locale: Locale): [string, unknown][] {
+  const { amount, currency } = details;
+  if (Number.isSafeInteger(amount) && (currency === "USD" || currency === "JPY"))
+    return Object.entries(details)
+      .filter(([k]) => k !== "currency")
+      .map(([k, v]) => [k, k === "amount" ? formatMoney(amount as number, currency, locale) : v]);
+  return Object.entries(details);
+}
+
+/** An audit entry's action in words, in the console's language (its code on hover). */
+export function AuditActionName({ action }: { action: string }) {
+  const t = useStaffT();
+  const actions: Record<string, string> = t.audit_.actions;
+  return <span title={action}>{actions[action] ?? action}</span>;
+}
+
 /** An audit entry's details as a short list of name: value lines (not raw JSON). */
 export function AuditDetails({ details }: { details: unknown }) {
-  if (details === null || typeof details !== "object" || Array.isArray(details)) return <>{detailValue(details)}</>;
-  const entries = Object.entries(details as Record<string, unknown>);
+  const t = useStaffT();
+  const { locale } = useStaffLayout();
+  if (details === null || typeof details !== "object" || Array.isArray(details)) return <>{detailValue(details, t, locale)}</>;
+  const entries = detailEntries(details as Record<string, unknown>, locale);
   if (!entries.length) return <>—</>;
   return (
     <dl className="kv">
       {entries.map(([key, value]) => (
         <div key={key}>
-          <dt>{key}</dt>
-          <dd>{detailValue(value)}</dd>
+          <dt title={key}>{detailKey(key, t)}</dt>
+          <dd>{detailValue(value, t, locale)}</dd>
         </div>
       ))}
     </dl>

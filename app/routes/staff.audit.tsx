@@ -2,21 +2,18 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { AuditDetails, Field, StaffErrorBoundary } from "~/components/staff-ui";
-import { listAudit, listAuditActors } from "~/modules/audit/audit.server";
+import { AuditActionName, AuditDetails, EmptyState, Field, Pager, StaffErrorBoundary } from "~/components/staff-ui";
+import { AUDIT_ACTIONS } from "~/modules/audit/audit-actions";
+import { listAudit, listAuditActors, type AuditSubject } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/auth.server";
 import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
+import { formatPersonName } from "~/modules/i18n/format";
 import { isoDate } from "~/modules/i18n/iso-date";
 
 const date = isoDate();
 const QuerySchema = z.object({
   actor: z.uuid().optional().catch(undefined),
-  action: z
-    .string()
-    .max(60)
-    .regex(/^[a-z._]*$/)
-    .optional()
-    .catch(undefined),
+  action: z.enum(AUDIT_ACTIONS).optional().catch(undefined),
   from: date.optional().catch(undefined),
   to: date.optional().catch(undefined),
   before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
@@ -43,8 +40,18 @@ export default function Audit() {
   const t = useStaffT();
   const { locale } = useStaffLayout();
   const dtt = (d: string | Date) =>
-    new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "short", timeStyle: "medium", timeZone: "Asia/Tokyo" }).format(new Date(d));
+    new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Tokyo" }).format(new Date(d));
   const last = entries.at(-1);
+  // The filters as they are, with the page's starting point (none: the newest).
+  const pageQuery = (before?: string) =>
+    new URLSearchParams({
+      ...Object.fromEntries(
+        Object.entries(query)
+          .filter(([k, v]) => v !== undefined && k !== "before")
+          .map(([k, v]) => [k, String(v)]),
+      ),
+      ...(before ? { before } : {}),
+    }).toString();
   return (
     <div className="staff-page">
       <h1>{t.audit_.title}</h1>
@@ -57,7 +64,14 @@ export default function Audit() {
             </option>
           ))}
         </Field>
-        <Field name="action" label={t.audit_.action} defaultValue={query.action} hint="export.members, membership.comp, member.edit…" />
+        <Field name="action" label={t.audit_.action} defaultValue={query.action}>
+          <option value="">{t.audit_.anyAction}</option>
+          {AUDIT_ACTIONS.map((a) => (
+            <option key={a} value={a}>
+              {t.audit_.actions[a]}
+            </option>
+          ))}
+        </Field>
         <Field name="from" type="date" label={t.audit_.from} defaultValue={query.from} />
         <Field name="to" type="date" label={t.audit_.to} defaultValue={query.to} />
         <div className="filters__actions">
@@ -65,11 +79,11 @@ export default function Audit() {
         </div>
       </Form>
       {entries.length === 0 ? (
-        <p>{t.audit_.empty}</p>
+        <EmptyState>{Object.values(query).some((v) => v !== undefined) ? t.audit_.empty : t.audit_.none}</EmptyState>
       ) : (
         <div className="table-wrap">
           <table className="audit-table">
-            <caption>{t.audit_.title}</caption>
+            <caption className="visually-hidden">{t.audit_.title}</caption>
             <thead>
               <tr>
                 <th scope="col">{t.audit_.at}</th>
@@ -85,9 +99,11 @@ export default function Audit() {
                   <td data-label={t.audit_.at}>{dtt(e.at)}</td>
                   <td data-label={t.audit_.actor}>{e.actorName ?? "—"}</td>
                   <td data-label={t.audit_.action}>
-                    <code>{e.action}</code>
+                    <AuditActionName action={e.action} />
                   </td>
-                  <td data-label={t.audit_.subject}>{e.subjectType ? <code>{`${e.subjectType} ${e.subjectId ?? ""}`}</code> : "—"}</td>
+                  <td data-label={t.audit_.subject}>
+                    <AuditSubjectCell type={e.subjectType} id={e.subjectId} subject={e.subject} />
+                  </td>
                   <td data-label={t.audit_.details}>
                     <AuditDetails details={e.details} />
                   </td>
@@ -97,23 +113,27 @@ export default function Audit() {
           </table>
         </div>
       )}
-      {last && entries.length === 100 ? (
-        <p>
-          <Link
-            to={`?${new URLSearchParams({
-              ...Object.fromEntries(
-                Object.entries(query)
-                  .filter(([k, v]) => v !== undefined && k !== "before")
-                  .map(([k, v]) => [k, String(v)]),
-              ),
-              before: String(last.id),
-            })}`}
-          >
-            {t.audit_.older}
-          </Link>
-        </p>
-      ) : null}
+      <Pager
+        label={t.audit_.pages}
+        back={query.before !== undefined ? { to: `?${pageQuery()}`, text: t.audit_.newest } : null}
+        on={last && entries.length === 100 ? { to: `?${pageQuery(String(last.id))}`, text: t.audit_.older } : null}
+      />
     </div>
+  );
+}
+
+/** What a row is about, in words: its kind, then the member, company, tier or staff user by name (a member's page linked). */
+function AuditSubjectCell({ type, id, subject }: { type: string | null; id: string | null; subject: AuditSubject | null }) {
+  const t = useStaffT();
+  const { locale } = useStaffLayout();
+  if (!type) return <>—</>;
+  const kind = t.audit_.subjects[type] ?? type;
+  if (!subject) return <span title={id ?? undefined}>{kind}</span>;
+  const name = "familyName" in subject.name ? formatPersonName(subject.name, locale) : (locale === "ja" && subject.name.ja) || subject.name.en;
+  return (
+    <span className="audit-subject">
+      <span className="audit-subject__kind">{kind}</span> {subject.memberId ? <Link to={`/staff/members/${subject.memberId}`}>{name}</Link> : name}
+    </span>
   );
 }
 

@@ -2,7 +2,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { Field, StaffErrorBoundary } from "~/components/staff-ui";
+import { EmptyState, Field, Pager, StaffErrorBoundary, StatusBadge } from "~/components/staff-ui";
 import { requireStaff } from "~/modules/auth/auth.server";
 import { listOutbox } from "~/modules/staff/emails.server";
 import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
@@ -28,6 +28,9 @@ export default function Emails() {
   const dtt = (d: string | Date | null) =>
     d ? new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Tokyo" }).format(new Date(d)) : "—";
   const last = emails.at(-1);
+  // The filters as they are, with the page's starting point (none: the newest).
+  const pageQuery = (before?: string) =>
+    new URLSearchParams({ ...(query.status ? { status: query.status } : {}), ...(query.to ? { to: query.to } : {}), ...(before ? { before } : {}) }).toString();
   return (
     <div className="staff-page">
       <h1>{t.emails_.title}</h1>
@@ -45,48 +48,53 @@ export default function Emails() {
           <button type="submit">{t.list.apply}</button>
         </div>
       </Form>
-      <table>
-        <caption>{t.emails_.title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t.emails_.created}</th>
-            <th scope="col">{t.emails_.to}</th>
-            <th scope="col">{t.emails_.template}</th>
-            <th scope="col">{t.emails_.subject}</th>
-            <th scope="col">{t.emails_.status}</th>
-            <th scope="col">{t.emails_.attempts}</th>
-            <th scope="col">{t.emails_.lastError}</th>
-            <th scope="col">{t.emails_.sent}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {emails.map((e) => (
-            <tr key={e.id}>
-              <td>{dtt(e.createdAt)}</td>
-              <td>{e.toEmail}</td>
-              <td>
-                {e.template} ({e.locale})
-              </td>
-              <td>
-                <Link to={`/staff/emails/${e.id}`}>{e.subject ?? t.emails_.view}</Link>
-              </td>
-              <td>{t.emails_.statuses[e.status] ?? e.status}</td>
-              <td>{e.attempts}</td>
-              <td>{e.lastError ?? ""}</td>
-              <td>{dtt(e.sentAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {last && emails.length === 100 ? (
-        <p>
-          <Link
-            to={`?${new URLSearchParams({ ...(query.status ? { status: query.status } : {}), ...(query.to ? { to: query.to } : {}), before: new Date(last.createdAt).toISOString() })}`}
-          >
-            {t.emails_.older}
-          </Link>
-        </p>
-      ) : null}
+      {emails.length === 0 ? (
+        <EmptyState>{query.status || query.to || query.before ? t.emails_.empty : t.emails_.none}</EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="emails-table">
+            <caption className="visually-hidden">{t.emails_.title}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.emails_.created}</th>
+                <th scope="col">{t.emails_.to}</th>
+                <th scope="col">{t.emails_.template}</th>
+                <th scope="col">{t.emails_.subject}</th>
+                <th scope="col">{t.emails_.status}</th>
+                <th scope="col">{t.emails_.attempts}</th>
+                <th scope="col">{t.emails_.lastError}</th>
+                <th scope="col">{t.emails_.sent}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {emails.map((e) => (
+                <tr key={e.id}>
+                  <td className="nowrap">{dtt(e.createdAt)}</td>
+                  <td>{e.toEmail}</td>
+                  <td className="nowrap" title={e.template}>
+                    {t.emails_.templates[e.template] ?? e.template}
+                    <span className="cell-note">{t.languages[e.locale] ?? e.locale}</span>
+                  </td>
+                  <td>
+                    <Link to={`/staff/emails/${e.id}`}>{e.subject ?? t.emails_.view}</Link>
+                  </td>
+                  <td data-label={t.emails_.status}>
+                    <StatusBadge status={e.status} label={t.emails_.statuses[e.status] ?? e.status} />
+                  </td>
+                  <td>{e.attempts}</td>
+                  <td>{e.lastError ?? ""}</td>
+                  <td className="nowrap">{dtt(e.sentAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager
+        label={t.emails_.pages}
+        back={query.before ? { to: `?${pageQuery()}`, text: t.emails_.newest } : null}
+        on={last && emails.length === 100 ? { to: `?${pageQuery(new Date(last.createdAt).toISOString())}`, text: t.emails_.older } : null}
+      />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 /** /staff/members: search, filter, sort and page through members; export what is shown. */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Field, StaffErrorBoundary, StatusBadge } from "~/components/staff-ui";
+import { EmptyState, Field, Pager, StaffErrorBoundary, StatusBadge } from "~/components/staff-ui";
 import { requireStaff } from "~/modules/auth/auth.server";
 import { can } from "~/modules/auth/permissions";
 import { formatPersonName } from "~/modules/i18n/format";
@@ -139,7 +139,7 @@ export default function Members() {
       ) : null}
 
       {rows.length === 0 ? (
-        <p>{t.list.empty}</p>
+        <EmptyState>{t.list.empty}</EmptyState>
       ) : (
         <div className="table-wrap">
           <table className="members-table">
@@ -188,10 +188,12 @@ export default function Members() {
           </table>
         </div>
       )}
-      <nav aria-label={t.list.title} className="pager">
-        {query.page > 1 ? <Link to={`?${memberQueryString(query, { page: query.page - 1 })}`}>{t.list.prev}</Link> : null}
-        {query.page < pages ? <Link to={`?${memberQueryString(query, { page: query.page + 1 })}`}>{t.list.next}</Link> : null}
-      </nav>
+      <Pager
+        label={t.list.pages}
+        back={query.page > 1 ? { to: `?${memberQueryString(query, { page: query.page - 1 })}`, text: t.list.prev } : null}
+        status={pages > 1 ? t.list.pageOf(query.page, pages) : undefined}
+        on={query.page < pages ? { to: `?${memberQueryString(query, { page: query.page + 1 })}`, text: t.list.next } : null}
+      />
     </div>
   );
 }

@@ -166,6 +166,22 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     await expect(page.locator("tr[data-payment] [data-refunded]").first().textContent()).resolves.toBe("￥3,000");
     await expect(page.locator("tr[data-payment]").first().textContent()).resolves.toContain("訂正：");
     expect(await axeSerious(page)).toEqual([]);
+
+    // The audit log says what was done, to whom and for how much in words, and its action filter is exact.
+    await page.getByRole("link", { name: "監査ログ" }).click();
+    await page.getByRole("heading", { level: 1, name: "監査ログ" }).waitFor();
+    const refund = page.locator("table.audit-table tbody tr", { hasText: "支払いを返金" }).first();
+    expect(await refund.textContent()).toContain("￥3,000");
+    expect(await refund.textContent()).not.toContain("payment.refund");
+    await refund.getByRole("link", { name: "手塚 治子" }).waitFor();
+    await page.getByLabel("操作").selectOption({ label: "入金を手動で記録" });
+    await page.getByRole("button", { name: "適用" }).click();
+    await page.waitForURL(/action=payment\.record_offline/);
+    const rows = page.locator("table.audit-table tbody tr");
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain("入金を手動で記録");
+    expect(await rows.first().textContent()).toContain("￥8,000");
+    expect(await axeSerious(page)).toEqual([]);
     await context.close();
   });
 });

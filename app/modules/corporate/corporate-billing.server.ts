@@ -8,7 +8,6 @@
 import { and, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Database, DbOrTx, Tx } from "../../../db/client";
 import {
-  auditLog,
   corporateInvoices,
   type CorporateInvoice,
   memberships,
@@ -22,6 +21,7 @@ import {
   type Membership,
   type Payment,
 } from "../../../db/schema";
+import { writeAudit } from "../audit/audit.server";
 import { getGateway } from "../billing/gateway.server";
 import { addInterval } from "../billing/stripe-shapes.server";
 import type { Env } from "../config/env.server";
@@ -347,7 +347,7 @@ export async function recordOfflineInvoicePayment(ctx: { db: Database; env: Env 
           .where(eq(receipts.paymentId, updated[0].id));
       }
     }
-    await tx.insert(auditLog).values({
+    await writeAudit(tx, {
       actorStaffUserId: input.staffUserId,
       action: "organisation.invoice.record_offline_payment",
       subjectType: "membership",

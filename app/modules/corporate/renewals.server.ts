@@ -16,7 +16,8 @@
  */
 import { and, eq, exists, inArray, isNotNull, isNull, lte, ne, notExists, or, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db/client";
-import { auditLog, corporateInvoices, memberships, organisations, tierPrices, tiers, type CorporateInvoice } from "../../../db/schema";
+import { corporateInvoices, memberships, organisations, tierPrices, tiers, type CorporateInvoice } from "../../../db/schema";
+import { writeAudit } from "../audit/audit.server";
 import { getGateway } from "../billing/gateway.server";
 import { tierNameOf } from "../billing/links.server";
 import { addInterval } from "../billing/stripe-shapes.server";
@@ -195,7 +196,7 @@ export async function issueRenewalInvoice(
       dedupeKey: `corporate-renewal-invoice:${created.invoiceId}`,
     });
     if (options.staff) {
-      await tx.insert(auditLog).values({
+      await writeAudit(tx, {
         actorStaffUserId: options.staff.id,
         action: "organisation.invoice.issue_renewal",
         subjectType: "membership",
