@@ -9,4 +9,4 @@
  * webhook ingestion unchanged (825 vs 797 events/s, the same app CPU per delivery). 1 MB
  * halves cost the webhooks 15% more CPU.
  */
-export const SERVER_NODE_FLAGS = ["--max-semi-space-size=4"] as const;
+export const SERVER_NODE_FLAGS = ["--max-semi-space-size=4", "--import", "./app/server/preload-build.mjs"] as const;

@@ -2,6 +2,7 @@
 import { benchBackup } from "./backup";
 import { benchEmails } from "./emails";
 import { benchMembers } from "./members";
+import { benchPages } from "./pages";
 import { benchStartup } from "./startup";
 import { benchStatements } from "./statements";
 import { benchWebhooks } from "./webhooks";
@@ -13,6 +14,7 @@ const benches: [string, () => Promise<void>][] = [
   ["statements", benchStatements],
   ["members", benchMembers],
   ["backup", benchBackup],
+  ["pages", benchPages],
 ];
 
 const only = process.argv.slice(2);

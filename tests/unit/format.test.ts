@@ -15,6 +15,8 @@ describe("money", () => {
   it("knows each currency's minor unit, so ¥8,000 is 8000 and $60.00 is 6000", () => {
     expect(minorUnitDigits("JPY")).toBe(0);
     expect(minorUnitDigits("USD")).toBe(2);
+    for (const currency of ["JPY", "USD"] as const)
+      expect(minorUnitDigits(currency)).toBe(new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits);
     expect(toMinorUnits(8000, "JPY")).toBe(8000);
     expect(toMinorUnits(60, "USD")).toBe(6000);
     expect(toMinorUnits(19.99, "USD")).toBe(1999);
