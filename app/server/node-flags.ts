@@ -9,4 +9,7 @@
  * webhook ingestion unchanged (825 vs 797 events/s, the same app CPU per delivery). 1 MB
  * halves cost the webhooks 15% more CPU.
  */
-export const SERVER_NODE_FLAGS = ["--max-semi-space-size=4", "--import", "./app/server/preload-build.mjs"] as const;
+export const NODE_HEAP_FLAGS = ["--max-semi-space-size=4"] as const;
+
+/** The app server's: the heap flags, and the Remix build loaded before tsx (see preload-build.mjs). */
+export const SERVER_NODE_FLAGS = [...NODE_HEAP_FLAGS, "--import", "./app/server/preload-build.mjs"] as const;

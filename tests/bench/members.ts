@@ -21,7 +21,7 @@ import { PRESET_COLUMNS } from "../../app/modules/exports/exports.server";
 import { memberSelectSql } from "../../app/modules/members/members.queries.server";
 import { getMemberList } from "../../app/modules/members/members.server";
 import { startTestPgServer } from "../setup/pg-server";
-import { SERVER_NODE_FLAGS } from "../../app/server/node-flags";
+import { NODE_HEAP_FLAGS } from "../../app/server/node-flags";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const run = promisify(execFile);
@@ -38,7 +38,7 @@ interface ChildResult {
 
 function exportInChild(url: string, staffId: string, format: string): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "tests/bench/export-child.ts", url, staffId, format], {
+    const child = spawn(process.execPath, [...NODE_HEAP_FLAGS, "--import", "tsx", "tests/bench/export-child.ts", url, staffId, format], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });
