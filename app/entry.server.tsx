@@ -5,6 +5,8 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
+// Every domain's Stripe event handlers, registered before the first request.
+import "./modules/stripe-handlers.server";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
@@ -72,10 +74,3 @@ export default function handleRequest(request: Request, responseStatusCode: numb
     setTimeout(abort, ABORT_DELAY);
   });
 }
-
-/**
- * The server (app/server/main.ts) answers POST /webhooks/stripe itself, ahead of Remix's
- * router, with this function from this build: one module instance, so one group-commit queue
- * with the demo gateway's deliveries. app/routes/webhooks.stripe.ts calls the same code.
- */
-export { answerStripeWebhook } from "./modules/billing/webhook.server";

@@ -8,8 +8,8 @@ import type { CatalogueTier, CataloguePartnership } from "~/modules/catalog/cata
 import { formatMoney } from "~/modules/i18n/format";
 import type { Locale } from "~/modules/i18n/i18n";
 import type { Dictionary } from "~/modules/i18n/locales/en";
-import type { JoinField, JoinFieldErrors, JoinValues } from "~/modules/members/join.fields";
-import { PREFECTURES, US_STATES } from "~/modules/members/regions";
+import type { JoinField, JoinFieldErrors, JoinValues } from "~/modules/people/join.fields";
+import { PREFECTURES, US_STATES } from "~/modules/people/regions";
 import { FieldError, RadioGroup, TextField } from "./form-fields";
 
 export function JoinFields(props: {

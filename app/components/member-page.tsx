@@ -8,7 +8,7 @@ import { ActionPanel, AuditActionName, AuditDetails, ConfirmBox, Field, StatusBa
 import { formatPostalAddress } from "~/modules/exports/regions";
 import { formatMoney, formatPersonName, minorUnitDigits } from "~/modules/i18n/format";
 import { dictionary } from "~/modules/i18n/i18n";
-import { countryName, regionName } from "~/modules/members/regions";
+import { countryName, regionName } from "~/modules/people/regions";
 import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
 import type { action, loader } from "~/routes/staff.members.$memberId";
 

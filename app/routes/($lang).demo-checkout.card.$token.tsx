@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { isDemo, simulateRenewal } from "~/modules/billing/demo.server";
-import { verifyPortalToken } from "~/modules/billing/links.server";
+import { verifyPortalToken } from "~/modules/billing/portal-links.server";
 import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useT } from "~/modules/i18n/use-locale";

@@ -10,7 +10,7 @@ import { RouteError } from "~/components/route-error";
 import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useT } from "~/modules/i18n/use-locale";
-import { confirmDetails, getDetailsConfirmation } from "~/modules/members/details.server";
+import { confirmDetails, getDetailsConfirmation } from "~/modules/people/details.server";
 import { strings } from "../../emails/locales";
 
 // This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.

@@ -22,7 +22,7 @@ import { formatMoney } from "~/modules/i18n/format";
 import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
-import { PREFECTURES, US_STATES } from "~/modules/members/regions";
+import { PREFECTURES, US_STATES } from "~/modules/people/regions";
 import { ErrorSummary, FieldError } from "~/components/form-fields";
 
 // This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.

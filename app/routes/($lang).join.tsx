@@ -8,8 +8,8 @@ import { getCatalogue, getPartnerships } from "~/modules/catalog/catalog.server"
 import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
-import { JOIN_FIELDS, type JoinFieldErrors, type JoinTierOption, type JoinValues } from "~/modules/members/join.fields";
-import { parseJoinForm } from "~/modules/members/join.schema.server";
+import { JOIN_FIELDS, type JoinFieldErrors, type JoinTierOption, type JoinValues } from "~/modules/people/join.fields";
+import { parseJoinForm } from "~/modules/people/join.schema.server";
 import { RouteError } from "~/components/route-error";
 import { ErrorSummary } from "~/components/form-fields";
 import { JoinFields } from "~/components/join-fields";

@@ -5,7 +5,7 @@ import { EmptyState, Field, Pager, StaffErrorBoundary, StatusBadge } from "~/com
 import { requireStaff } from "~/modules/auth/auth.server";
 import { can } from "~/modules/auth/permissions";
 import { formatPersonName } from "~/modules/i18n/format";
-import { placeName } from "~/modules/members/regions";
+import { placeName } from "~/modules/people/regions";
 import { getMemberList } from "~/modules/members/members.server";
 import { EXPORT_PRESETS, MEMBERSHIP_STATUSES, memberQueryString, type MemberQuery } from "~/modules/members/members.schema";
 import { useStaffLayout, useStaffT } from "~/modules/staff/use-staff";

@@ -10,8 +10,8 @@ import { requireStaff } from "~/modules/auth/auth.server";
 import { getCatalogue, getPartnerships } from "~/modules/catalog/catalog.server";
 import { dictionary } from "~/modules/i18n/i18n";
 import { addMemberByHand } from "~/modules/members/add-member.server";
-import { JOIN_FIELDS, type JoinFieldErrors, type JoinValues } from "~/modules/members/join.fields";
-import { parseJoinForm } from "~/modules/members/join.schema.server";
+import { JOIN_FIELDS, type JoinFieldErrors, type JoinValues } from "~/modules/people/join.fields";
+import { parseJoinForm } from "~/modules/people/join.schema.server";
 import { useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
 
 async function individualTiers(db: Parameters<typeof getCatalogue>[0]) {

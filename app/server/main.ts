@@ -11,24 +11,24 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import http from "node:http";
-import getRawBody from "raw-body";
 import { connect, redactUrl, type DatabaseHandle } from "../../db/client";
 import { ensureDatabase, startEmbedded, type EmbeddedServer } from "../../db/embedded";
 import { applyMigrations } from "../../db/migrate";
 import { seed } from "../../db/seed";
-import { scheduleMembershipTerms } from "../modules/billing/comps.server";
+import { scheduleMembershipTerms } from "../modules/members/comps.server";
 import { demoAdmin } from "../../db/seed-data";
 import { signInLinkFor } from "../modules/auth/auth.server";
 import { describeServices, EnvError, parseEnv, type Env } from "../modules/config/env.server";
 import { startRenewalReminderSchedule } from "../modules/email/reminders.server";
 import { startCorporateRenewalSchedule } from "../modules/corporate/renewals.server";
 import { startGivingStatementSchedule } from "../modules/donations/statements.server";
-import { startEmailWorker } from "../modules/email/worker.server";
+import { startEmailWorker } from "../modules/mailer/worker.server";
 import { guardRequests } from "./request-guard";
+import { isStripeWebhook, stripeWebhookHandler } from "./stripe-webhook";
+// Every domain's Stripe event handlers, for the webhook above (the Remix build registers its own).
+import "../modules/stripe-handlers.server";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const WEBHOOK_BODY_LIMIT = "2mb";
-type WebhookEntry = { answerStripeWebhook: typeof import("../modules/billing/webhook.server").answerStripeWebhook };
 
 export interface Running {
   url: string;
@@ -99,35 +99,9 @@ export async function main(env: Env): Promise<Running> {
     }),
   );
 
-  // Stripe's webhooks skip Express and Remix (their per-request set-up and route matching
-  // were a fifth of the app's CPU per delivery under load): the same verify, store and apply
-  // function the Remix route (app/routes/webhooks.stripe.ts) calls, from the same build.
-  const { answerStripeWebhook } = build.entry.module as unknown as WebhookEntry;
-  const answerWebhook = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const send = (status: number, body: string) =>
-      res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "X-Content-Type-Options": "nosniff" }).end(body);
-    let body: string;
-    try {
-      body = await getRawBody(req, { limit: WEBHOOK_BODY_LIMIT, encoding: "utf-8" });
-    } catch (error) {
-      // The rest of the body is not read: the connection closes after this answer.
-      const tooLarge = (error as { type?: string }).type === "entity.too.large";
-      res.setHeader("Connection", "close");
-      return send(tooLarge ? 413 : 400, JSON.stringify({ error: tooLarge ? `body larger than ${WEBHOOK_BODY_LIMIT}` : "unreadable body" }));
-    }
-    try {
-      const answer = await answerStripeWebhook({ db, env }, body, (req.headers["stripe-signature"] as string | undefined) ?? null);
-      send(answer.status, answer.body);
-    } catch (error) {
-      // answerStripeWebhook answers every failure itself; this is a last resort.
-      console.error("stripe webhook:", error);
-      send(500, JSON.stringify({ error: "internal error" }));
-    }
-  };
-  const isWebhook = (req: http.IncomingMessage) => req.method === "POST" && (req.url === "/webhooks/stripe" || req.url?.startsWith("/webhooks/stripe?"));
-
+  const answerWebhook = stripeWebhookHandler({ db, env });
   const server = await new Promise<http.Server>((resolve, reject) => {
-    const s = http.createServer((req, res) => (isWebhook(req) ? void answerWebhook(req, res) : app(req, res)));
+    const s = http.createServer((req, res) => (isStripeWebhook(req) ? void answerWebhook(req, res) : app(req, res)));
     s.listen(env.PORT, env.HOST);
     s.once("listening", () => resolve(s));
     s.once("error", reject);

@@ -1,7 +1,7 @@
 /**
  * POST /webhooks/stripe on the running server, as Stripe reaches it: the server answers it
- * ahead of Remix's router, so this checks that path end to end (the integration tests call
- * the same function through the Remix route).
+ * ahead of Express and Remix (app/server/stripe-webhook.ts), so this checks that door end to
+ * end (the integration tests call the function behind it directly).
  */
 import postgres from "postgres";
 import { afterAll, describe, expect, inject, it } from "vitest";

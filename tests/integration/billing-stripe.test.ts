@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { memberships, tierPrices, tiers } from "../../db/schema";
 import { getStripe } from "~/modules/billing/stripe.server";
 import { syncStripeCatalogue } from "~/modules/billing/stripe-sync.server";
-import { updateCardUrl } from "~/modules/billing/links.server";
+import { updateCardUrl } from "~/modules/billing/portal-links.server";
 import { loader as portalLoader } from "~/routes/billing.portal.$token";
 import { catalogueHandlers, fakeCatalogue, stripeCalls, stripeServer, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
@@ -93,7 +93,7 @@ describe("npm run stripe:sync on a database that is not ready", () => {
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
         const child = execFile(
           process.execPath,
-          ["--import", "tsx", "app/modules/billing/commands/stripe-sync.ts"],
+          ["--import", "tsx", "app/server/commands/stripe-sync.ts"],
           {
             env: { ...process.env, DATABASE_URL: databaseUrl, STRIPE_SECRET_KEY: "sk_test_fake", NODE_ENV: "test" },
             timeout: 30_000,

@@ -5,7 +5,8 @@ import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { connect } from "../../db/client";
 import { emailOutbox, membershipStatusHistory, payments, receipts, stripeEvents } from "../../db/schema";
-import { handlers } from "~/modules/billing/handlers.server";
+import { membershipHandlers } from "~/modules/billing/handlers.server";
+import type { Handler } from "~/modules/billing/handler-registry.server";
 import { expireGracePeriods } from "~/modules/billing/lifecycle.server";
 import { replayStripeEvent } from "~/modules/billing/webhook.server";
 import { getDashboard } from "~/modules/staff/dashboard.server";
@@ -27,6 +28,9 @@ import { STRIPE, stripeCalls, stripeError, stripeHas, stripeServer, useStripeMoc
 import { expectConsoleError } from "../setup/console";
 import { useTestDatabase } from "../setup/test-db";
 import { billingEnv, createPendingMembership, deliver, getMembership } from "../fixtures/billing";
+
+/** The memberships' table, for tests that hold or break one handler (restored after each). */
+const handlers = membershipHandlers as Record<string, Handler>;
 
 const t = useTestDatabase();
 const env = billingEnv();
@@ -634,10 +638,10 @@ describe("Stripe webhooks: the billing core", () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const original = handlers["invoice.paid"]!;
-    handlers["invoice.paid"] = async (ctx) => {
-      started.push(ctx.event.id);
-      if (ctx.event.id === a.id) await gate;
-      await original(ctx);
+    handlers["invoice.paid"] = async (tx, event, env) => {
+      started.push(event.id);
+      if (event.id === a.id) await gate;
+      return original(tx, event, env);
     };
     try {
       const deliveringA = deliver(t.db, env, a);
@@ -667,9 +671,9 @@ describe("Stripe webhooks: the billing core", () => {
     const events = members.map(({ refs }, i) => invoiceEvent("invoice.paid", refs, T0 + 700 + i));
     const bad = events[3]!;
     const original = handlers["invoice.paid"]!;
-    handlers["invoice.paid"] = async (ctx) => {
-      if (ctx.event.id === bad.id) throw new Error("this one cannot be applied");
-      await original(ctx);
+    handlers["invoice.paid"] = async (tx, event, env) => {
+      if (event.id === bad.id) throw new Error("this one cannot be applied");
+      return original(tx, event, env);
     };
     // The shared transaction fails, then each event is applied alone: the bad one fails once more.
     expectConsoleError(1);
@@ -729,8 +733,8 @@ describe("Stripe webhooks: the billing core", () => {
     await deliver(t.db, env, checkoutCompleted(refs, T0));
     const paid = invoiceEvent("invoice.paid", refs, T0 + 1);
     const original = handlers["invoice.paid"]!;
-    handlers["invoice.paid"] = async (ctx) => {
-      await original(ctx);
+    handlers["invoice.paid"] = async (tx, event, env) => {
+      await original(tx, event, env);
       throw new Error("database hiccup");
     };
     expectConsoleError(1);

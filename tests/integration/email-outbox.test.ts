@@ -5,7 +5,7 @@ import * as s from "../../db/schema";
 import { templates } from "../../emails";
 import { parseEnv } from "~/modules/config/env.server";
 import { queueEmail, QueueEmailError, type QueueEmail } from "~/modules/email/outbox.server";
-import { EmailWorker, retryDelayMs, type WorkerOptions } from "~/modules/email/worker.server";
+import { EmailWorker, retryDelayMs, type WorkerOptions } from "~/modules/mailer/worker.server";
 import { issueReceiptForPayment } from "~/modules/receipts/receipts.server";
 import { createMembership, createPayment, createPerson } from "../fixtures/members";
 import { fakeResend, RESEND_TEST_BASE_URL, RESEND_TEST_KEY } from "../mocks/resend";
@@ -287,7 +287,7 @@ describe("staff view of the outbox", () => {
 
 describe("the worker loop", () => {
   it("delivers what is queued while it runs, and stops cleanly", async () => {
-    const { startEmailWorker } = await import("~/modules/email/worker.server");
+    const { startEmailWorker } = await import("~/modules/mailer/worker.server");
     const loop = startEmailWorker({ db: t.db, env, pollMs: 20 });
     const id = await queue("loop@example.com");
     for (let i = 0; i < 200 && (await row(id)).status !== "sent"; i++) await new Promise((r) => setTimeout(r, 20));

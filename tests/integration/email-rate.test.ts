@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { connect } from "../../db/client";
-import { SharedRateLimiter } from "~/modules/email/worker.server";
+import { SharedRateLimiter } from "~/modules/mailer/worker.server";
 import { parseEnv } from "~/modules/config/env.server";
 import { useTestDatabase } from "../setup/test-db";
 

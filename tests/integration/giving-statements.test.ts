@@ -4,7 +4,7 @@ import { donations, emailOutbox, funds, payments, people, type Person } from "..
 import { renderEmail } from "../../emails";
 import { parseEnv } from "~/modules/config/env.server";
 import { buildGivingStatement, dueStatementPeriod, queueGivingStatements, startGivingStatementSchedule } from "~/modules/donations/statements.server";
-import { renderOutboxRow } from "~/modules/email/render.server";
+import { renderOutboxRow } from "~/modules/mailer/render.server";
 import { issueReceiptForPayment } from "~/modules/receipts/receipts.server";
 import { useTestDatabase } from "../setup/test-db";
 

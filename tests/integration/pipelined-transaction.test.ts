@@ -3,9 +3,12 @@
  * the last ones. What must hold: all or nothing, whichever statement fails, and the connection
  * goes back to the pool with no transaction open.
  */
+import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
+import { PostgresJsSession, PostgresJsTransaction } from "drizzle-orm/postgres-js/session";
 import { beforeAll, describe, expect, it } from "vitest";
 import { pipelinedTransaction } from "../../db/client";
+import { people } from "../../db/schema";
 import { useTestDatabase } from "../setup/test-db";
 
 const t = useTestDatabase({ seed: false });
@@ -28,6 +31,31 @@ const insert = (tx: Parameters<Parameters<typeof pipelinedTransaction>[1]>[0], v
 describe("pipelinedTransaction", () => {
   beforeAll(async () => {
     await t.db.execute(sql`create table pipelined (v int primary key check (v > 0))`);
+  });
+
+  // db/client.ts builds drizzle's transaction object itself, from drizzle's private session
+  // (dialect, schema, options) and its postgres.js client. Any other drizzle-orm version must be
+  // read again before it is used here: this fails first, naming what changed.
+  it("is pinned to drizzle-orm 0.45.4, whose private session it reuses", async () => {
+    const manifest = JSON.parse(readFileSync(new URL("../../node_modules/drizzle-orm/package.json", import.meta.url), "utf8")) as { version: string };
+    expect(manifest.version).toBe("0.45.4");
+    const internals = t.db as unknown as { $client?: unknown; session?: { dialect?: unknown; schema?: unknown; options?: unknown } };
+    expect(typeof internals.$client).toBe("function");
+    expect(internals.session?.dialect).toBeDefined();
+    expect(internals.session?.schema).toBeDefined();
+    expect(internals.session).toBeInstanceOf(PostgresJsSession);
+    expect(String(PostgresJsSession)).toContain("constructor(client, dialect, schema, options = {})");
+    expect(String(PostgresJsTransaction)).toContain("constructor(dialect, session, schema, nestedIndex = 0)");
+    // The transaction it builds does what drizzle's own does: builders, relational queries, SQL.
+    const found = await pipelinedTransaction(t.db, async (tx) => ({
+      result: [
+        await tx.select({ id: people.id }).from(people).limit(1),
+        await tx.query.people.findFirst(),
+        (await tx.execute<{ one: number }>(sql`select 1 as one`))[0],
+      ],
+      last: [],
+    }));
+    expect(found).toEqual([[], undefined, { one: 1 }]);
   });
 
   it("commits every statement, the last ones with the COMMIT, and returns the result", async () => {

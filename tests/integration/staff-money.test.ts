@@ -9,7 +9,7 @@ import { and, eq } from "drizzle-orm";
 import { http } from "msw";
 import { describe, expect, it } from "vitest";
 import { auditLog, emailOutbox, memberships, membershipStatusHistory, payments, people, receipts, refunds } from "../../db/schema";
-import { endDueComps } from "~/modules/billing/comps.server";
+import { endDueComps } from "~/modules/members/comps.server";
 import { completeDemoCheckout, simulateRenewal } from "~/modules/billing/demo.server";
 import { startCheckout } from "~/modules/billing/checkout.server";
 import { addInterval, chargeShape, invoicePaidEvents, invoiceShape, stripeEvent, subscriptionShape } from "~/modules/billing/stripe-shapes.server";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countryName, placeName, regionCode, regionName } from "~/modules/members/regions";
+import { countryName, placeName, regionCode, regionName } from "~/modules/people/regions";
 import { formatDate, formatMoney, formatOrganisationName, formatPersonName, minorUnitDigits, parseMoney, toMinorUnits } from "~/modules/i18n/format";
 
 describe("money", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { dictionary } from "~/modules/i18n/i18n";
 import { formStrings, formValues, keepValues } from "~/modules/forms";
-import { JOIN_ERROR_KEYS } from "~/modules/members/join.fields";
-import { parseJoinForm } from "~/modules/members/join.schema.server";
+import { JOIN_ERROR_KEYS } from "~/modules/people/join.fields";
+import { parseJoinForm } from "~/modules/people/join.schema.server";
 import { DONATE_ERROR_KEYS } from "~/modules/donations/donate.fields";
 import { SPONSOR_ERROR_KEYS } from "~/modules/corporate/corporate.fields";
 

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseEnv } from "~/modules/config/env.server";
-import { portalToken, verifyPortalToken } from "~/modules/billing/links.server";
+import { portalToken, verifyPortalToken } from "~/modules/billing/portal-links.server";
 import { donationManageToken, verifyDonationManageToken } from "~/modules/donations/links.server";
 import { seatManageToken, verifySeatManageToken } from "~/modules/corporate/tokens.server";
 import { receiptToken, verifyReceiptToken } from "~/modules/receipts/receipts.server";

@@ -5,7 +5,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { auditLog, funds, memberships, organisations, people, staffUsers, tiers } from "../../../db/schema";
-import { isUuid } from "../ids";
+import { isUuid } from "../shared/ids";
 import type { AuditAction } from "./audit-actions";
 
 /** Who does a staff action, as the use-cases receive it: the staff user, and the request's IP for the audit row. */

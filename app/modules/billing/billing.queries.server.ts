@@ -1,6 +1,7 @@
 /** Drizzle only: the rows billing reads and writes. `db` may be a transaction. */
 import { createHash } from "node:crypto";
 import { and, eq, inArray, isNull, lte, sql, type QueryPromise } from "drizzle-orm";
+import { batchedPerTransaction } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
 import { memberships, payments, stripeEvents, type Membership, type Payment } from "../../../db/schema";
 
@@ -294,3 +295,13 @@ export async function paymentForInvoice(db: DbOrTx, invoiceId: string) {
   const rows = await db.select({ id: payments.id }).from(payments).where(eq(payments.stripeInvoiceId, invoiceId));
   return rows[0] ?? null;
 }
+
+/** One membership locked with its person and tier (or null), in a statement shared with the transaction's other lookups of the tick. */
+export const lockMembershipParty = batchedPerTransaction(lockMembershipParties);
+/** Records one invoice's payment (null when that invoice has one), in a statement shared with the tick's others. */
+export const insertMembershipPayment = batchedPerTransaction(insertMembershipPayments);
+/** Moves one membership to a new period, in a statement shared with the tick's others. */
+export const setMembershipPeriod = batchedPerTransaction(async (tx: DbOrTx, rows: readonly { id: string; start: Date; end: Date }[]) => {
+  await setMembershipPeriods(tx, rows);
+  return rows.map(() => undefined);
+});

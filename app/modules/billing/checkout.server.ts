@@ -8,11 +8,11 @@ import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { memberships, partnerships, people, tierPrices, tiers, type NewPerson } from "../../../db/schema";
 import type { Locale } from "../i18n/i18n";
-import type { JoinFieldErrors, JoinInput } from "../members/join.schema.server";
+import type { JoinFieldErrors, JoinInput } from "../people/join.schema.server";
 import { getGateway } from "./gateway.server";
-import { appUrl } from "./links.server";
+import { appUrl } from "../shared/links.server";
 import type { BillingContext } from "./webhook.server";
-import { personForPublicForm } from "../members/details.server";
+import { personForPublicForm } from "../people/details.server";
 
 export type CheckoutFailure = "alreadyMember" | "cardDeclined" | "rateLimited" | "unavailable";
 

@@ -9,7 +9,7 @@ import { corporateInvoices, memberships, organisations, payments, people, tierPr
 import type { Locale } from "../i18n/i18n";
 import { paymentForInvoice } from "./billing.queries.server";
 import { getGateway, membershipIdFromDemoSession } from "./gateway.server";
-import { appUrl } from "./links.server";
+import { appUrl } from "../shared/links.server";
 import {
   addInterval,
   chargeShape,

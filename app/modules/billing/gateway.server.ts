@@ -5,7 +5,7 @@
 import type Stripe from "stripe";
 import type { Env } from "../config/env.server";
 import type { Locale } from "../i18n/i18n";
-import { appUrl } from "./links.server";
+import { appUrl } from "../shared/links.server";
 import { getStripe } from "./stripe.server";
 
 export interface CheckoutRequest {

@@ -19,7 +19,7 @@ import {
 import type { Env } from "../config/env.server";
 import { queueEmail } from "../email/outbox.server";
 import { lockExpiredGrace, updateMembership } from "./billing.queries.server";
-import { appUrl, recipientOf, tierNameOf } from "./links.server";
+import { appUrl, recipientOf, tierNameOf } from "../shared/links.server";
 
 export type Cause =
   | { cause: "stripe_event"; stripeEventId: string }

@@ -12,16 +12,13 @@
  *
  * A refund or dispute naming a charge no payment of ours has yet is parked: the event stays
  * unprocessed, `waiting_for` that charge's payment intent (or charge), and is applied when a
- * payment is linked to it (`reapplyParked`).
+ * payment is linked to it (a handler's `unpark` effect; the ingest applies them).
  */
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { DbOrTx } from "../../../db/client";
 import { payments, receipts, stripeEvents, type Payment } from "../../../db/schema";
-import type { HandlerContext } from "./handler-context.server";
-
-/** What linking a payment needs of the handler's context: its transaction, and a way to apply a parked event in it. */
-type Relinking = Pick<HandlerContext, "tx" | "reapply">;
+import type { Effects } from "./handler-registry.server";
 
 type Method = Payment["method"];
 
@@ -178,26 +175,14 @@ export async function unparkEvent(tx: DbOrTx, eventId: string) {
 }
 
 /**
- * Applies the events parked on a payment's payment intent or charge (a refund or dispute that
- * came before the payment), now that the payment is linked to it.
- */
-export async function reapplyParked(ctx: Relinking, ids: (string | null | undefined)[]) {
-  for (const row of await lockParkedEvents(ctx.tx, ids)) {
-    await unparkEvent(ctx.tx, row.id);
-    const event = row.payload as Stripe.Event;
-    await ctx.reapply({ id: row.id, type: row.type, created: event.created, object: event.data.object, stateAt: event.created * 1000 });
-  }
-}
-
-/**
  * A payment learns its payment intent, charge and method (whichever event brought them), and
  * the refund or dispute waiting for it is applied.
  */
-export async function settlePayment(ctx: Relinking, payment: Payment, facts: StripePaymentFacts) {
+export async function settlePayment(tx: DbOrTx, payment: Payment, facts: StripePaymentFacts): Promise<Effects> {
   const ids: Partial<Payment> = {};
   if (facts.paymentIntentId && !payment.stripePaymentIntentId) ids.stripePaymentIntentId = facts.paymentIntentId;
   if (facts.chargeId && !payment.stripeChargeId) ids.stripeChargeId = facts.chargeId;
-  if (Object.keys(ids).length > 0) await ctx.tx.update(payments).set(ids).where(eq(payments.id, payment.id));
-  if (facts.paidWith) await setPaidWith(ctx.tx, payment, facts.paidWith);
-  await reapplyParked(ctx, [payment.stripePaymentIntentId ?? facts.paymentIntentId, payment.stripeChargeId ?? facts.chargeId]);
+  if (Object.keys(ids).length > 0) await tx.update(payments).set(ids).where(eq(payments.id, payment.id));
+  if (facts.paidWith) await setPaidWith(tx, payment, facts.paidWith);
+  return { unpark: [payment.stripePaymentIntentId ?? facts.paymentIntentId, payment.stripeChargeId ?? facts.chargeId] };
 }

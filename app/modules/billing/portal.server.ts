@@ -3,7 +3,8 @@ import { eq } from "drizzle-orm";
 import { memberships, organisations, people } from "../../../db/schema";
 import { organisationBillingContact } from "./lifecycle.server";
 import { getGateway } from "./gateway.server";
-import { appUrl, verifyPortalToken } from "./links.server";
+import { appUrl } from "../shared/links.server";
+import { verifyPortalToken } from "./portal-links.server";
 import type { BillingContext } from "./webhook.server";
 
 export async function openCardUpdate(

@@ -21,9 +21,9 @@ import {
   storeRefusedEvent,
 } from "./billing.queries.server";
 import { getGateway } from "./gateway.server";
-import { earlyLookups, handlers } from "./handlers.server";
-import type { AppliedEvent, HandlerOutcome } from "./handler-context.server";
-import { statementBatch, type StatementBatch } from "./statement-batch.server";
+import { handlersFor, type AppliedEvent, type Effects } from "./handler-registry.server";
+import { lockParkedEvents, parkEvent, unparkEvent } from "./payment-links.server";
+import { issueRefundReceipt } from "./refund-receipt.server";
 import { getWebhookSecret, stripeWebhooks, WEBHOOK_TOLERANCE_SECONDS } from "./stripe.server";
 
 export interface BillingContext {
@@ -102,10 +102,10 @@ export function stripeEventIssues(parsed: unknown): string[] {
   return object && !object.success ? listed(object.error.issues, ["data", "object"]) : [];
 }
 
-export type WebhookOutcome = HandlerOutcome | "ignored" | "duplicate";
+export type WebhookOutcome = "applied" | "parked" | "ignored" | "duplicate";
 
 /** A webhook answer: its status and its JSON body. */
-export interface WebhookAnswer {
+interface WebhookAnswer {
   status: number;
   body: string;
 }
@@ -148,17 +148,14 @@ function failureMessage(error: unknown): string {
   return error.cause instanceof Error ? error.cause.message : error.message;
 }
 
-/** Verifies, stores and applies one delivery, as a Response (the Remix route, the demo gateway). Never throws. */
+/** Verifies, stores and applies one delivery, as a Response (the demo gateway's in-process deliveries, the tests). Never throws. */
 export async function receiveStripeWebhook(ctx: BillingContext, rawBody: string, signature: string | null): Promise<Response> {
   const answer = await answerStripeWebhook(ctx, rawBody, signature);
-  return new Response(answer.body, { status: answer.status, headers: { "Content-Type": "application/json" } });
+  const headers = { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(answer.body)) };
+  return new Response(answer.body, { status: answer.status, headers });
 }
 
-/**
- * Verifies, stores and applies one delivery. Never throws: answers 400, 200 or 500. The server
- * (app/server/main.ts) writes this answer itself: a web Response and its body stream cost a
- * tenth of the app's CPU per delivery under load.
- */
+/** Verifies, stores and applies one delivery (app/server/stripe-webhook.ts, Stripe's door). Never throws: answers 400, 200 or 500. */
 export async function answerStripeWebhook(ctx: BillingContext, rawBody: string, signature: string | null): Promise<WebhookAnswer> {
   if (!signature) return json(400, { error: "missing Stripe-Signature header" });
   let parsed: unknown;
@@ -201,43 +198,43 @@ export async function answerStripeWebhook(ctx: BillingContext, rawBody: string, 
   }
 }
 
-/** Receipts to issue at the commit (or sooner, when flushed) and the outbox rows that name them. */
-type AtCommit = { receipts: (IssueReceipt & { id: string })[]; emails: QueueEmail[] };
+/** What the handlers of one transaction left for its end: receipts to number (with their emails), then corrected receipts. */
+type AtCommit = { receipts: (IssueReceipt & { id: string })[]; emails: QueueEmail[]; refundReceipts: NonNullable<Effects["refundReceipts"]> };
 /** An event to apply: a delivery in hand, or (a replay) the id of a stored one, with its object as Stripe has it now. */
 type Work = IncomingEvent | { id: string; stored: true; current?: CurrentState | null };
 type ToApply = AppliedEvent;
 
-/** Runs one event's handler inside `tx`. */
-async function runHandler(
-  tx: Tx,
-  env: Env,
-  batch: StatementBatch,
-  event: ToApply,
-  early: Promise<unknown> | undefined,
-  atCommit: AtCommit,
-): Promise<WebhookOutcome> {
-  const handler = handlers[event.type];
-  if (!handler) return "ignored";
-  const outcome = await handler({
-    tx,
-    env,
-    event,
-    batch,
-    early,
-    issueReceiptAtCommit: (receipt, email) => {
-      atCommit.receipts.push(receipt);
-      atCommit.emails.push(email);
-    },
-    flushReceipts: async () => {
-      const due = atCommit.receipts.splice(0);
-      for (const { statement } of receiptStatements(tx, due)) await statement;
-    },
-    reapply: async (parked) => {
-      const result = await runHandler(tx, env, batch, parked, undefined, atCommit);
-      return result === "parked" ? "parked" : "applied";
-    },
-  });
-  return outcome ?? "applied";
+/**
+ * Applies one event inside `tx`: the first registered handler of its type that takes it, then
+ * what it asks for (parked until its payment comes; the events parked on the payment it linked
+ * applied now, in the same transaction; receipts kept for the end of the transaction).
+ */
+async function runHandler(tx: Tx, env: Env, event: ToApply, atCommit: AtCommit): Promise<WebhookOutcome> {
+  const handlers = handlersFor(event.type);
+  if (handlers.length === 0) return "ignored";
+  let effects: Effects | null = null;
+  for (const handler of handlers) {
+    effects = await handler(tx, event, env);
+    if (effects) break;
+  }
+  if (!effects) return "applied";
+  for (const { receipt, email } of effects.receipts ?? []) {
+    atCommit.receipts.push(receipt);
+    atCommit.emails.push(email);
+  }
+  atCommit.refundReceipts.push(...(effects.refundReceipts ?? []));
+  if (effects.parkUntil) {
+    await parkEvent(tx, event.id, effects.parkUntil);
+    return "parked";
+  }
+  if (effects.unpark?.some(Boolean)) {
+    for (const row of await lockParkedEvents(tx, effects.unpark)) {
+      await unparkEvent(tx, row.id);
+      const parked = row.payload as Stripe.Event;
+      await runHandler(tx, env, { id: row.id, type: row.type, created: parked.created, object: parked.data.object, stateAt: parked.created * 1000 }, atCommit);
+    }
+  }
+  return "applied";
 }
 
 /**
@@ -257,31 +254,15 @@ function sequenceKey(event: { object: unknown }): string {
  * before (a retry, a replay, a delivery another instance holds) is locked and skipped when
  * processed. Receipts come last, as one block with their outbox rows, then the commit.
  *
- * Round trips: BEGIN, the event rows and each customer's first lookups (earlyLookups) go
- * together; then the handlers' rounds; then the receipts, outbox rows and COMMIT together.
+ * Round trips: BEGIN and the event rows go together; then the handlers' own; then the
+ * receipts, outbox rows and COMMIT together (corrected receipts, rare, before the COMMIT).
  */
 async function applyBatch(ctx: BillingContext, work: Work[]): Promise<WebhookOutcome[]> {
   return pipelinedTransaction(
     ctx.db,
     async (tx) => {
-      const batch = statementBatch(tx);
       const incoming = work.filter((w): w is IncomingEvent => !("stored" in w));
-      const inserting = insertProcessedEvents(tx, incoming);
-      const early = new Map<string, Promise<unknown>>();
-      const seen = new Set<string>();
-      for (const w of work) {
-        if ("stored" in w) break; // a replay is applied alone, and without early lookups
-        const key = sequenceKey(w);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const lookup = earlyLookups[w.type];
-        if (!lookup) continue;
-        const started = lookup(batch, w.object);
-        // Unused when the event turns out to be a duplicate; a failure fails the transaction anyway.
-        started.catch(() => {});
-        early.set(w.id, started);
-      }
-      const inserted = await inserting;
+      const inserted = await insertProcessedEvents(tx, incoming);
       const earlier = work.filter((w) => !inserted.has(w.id)).map((w) => w.id);
       const stored = new Map((await lockStripeEvents(tx, earlier)).map((row) => [row.id, row]));
 
@@ -318,16 +299,21 @@ async function applyBatch(ctx: BillingContext, work: Work[]): Promise<WebhookOut
         sequences.set(key, sequence);
       });
 
-      const atCommit: AtCommit = { receipts: [], emails: [] };
+      const atCommit: AtCommit = { receipts: [], emails: [], refundReceipts: [] };
       // Every sequence settles before the transaction ends (one failure aborts it for all).
       const settled = await Promise.allSettled(
         [...sequences.values()].map(async (sequence) => {
-          for (const { index, event } of sequence) outcomes[index] = await runHandler(tx, ctx.env, batch, event, early.get(event.id), atCommit);
+          for (const { index, event } of sequence) outcomes[index] = await runHandler(tx, ctx.env, event, atCommit);
         }),
       );
       const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
       if (failure) throw failure.reason;
 
+      // A corrected receipt needs its original's number, which may be one of this transaction's.
+      if (atCommit.refundReceipts.length > 0) {
+        for (const { statement } of receiptStatements(tx, atCommit.receipts.splice(0))) await statement;
+        for (const refund of atCommit.refundReceipts) await issueRefundReceipt(tx, refund.payment, refund.refundedTotal, refund.issuedAt);
+      }
       // With the COMMIT: the processed marks, the outbox rows (they name the receipts by their
       // already chosen ids) and the receipts, whose numbers are taken last.
       return {

@@ -28,9 +28,9 @@ import type { Env } from "../config/env.server";
 import { queueEmail } from "../email/outbox.server";
 import { issueReceiptForPayment } from "../receipts/receipts.server";
 import { transition, type Cause } from "../billing/lifecycle.server";
-import { appUrl, tierNameOf } from "../billing/links.server";
+import { appUrl, tierNameOf } from "../shared/links.server";
 import { seatManageUrl } from "./tokens.server";
-import { UUID } from "../ids";
+import { UUID } from "../shared/ids";
 
 export async function getOrganisationParties(db: DbOrTx, organisationId: string) {
   const [organisation] = await db.select().from(organisations).where(eq(organisations.id, organisationId));

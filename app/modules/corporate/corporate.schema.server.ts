@@ -5,7 +5,7 @@
  * The logo file is checked on the server by its content (logo.server.ts), not here.
  */
 import { z } from "zod";
-import { normaliseDigits, str, toKatakana, UNSAFE } from "../members/join.schema.server";
+import { normaliseDigits, str, toKatakana, UNSAFE } from "../people/join.schema.server";
 import { parseForm, type FormResult } from "../forms";
 import { PO_NUMBER_MAX, SPONSOR_ERROR_KEYS, type SponsorErrorKey, type SponsorField, type SponsorTierOption } from "./corporate.fields";
 

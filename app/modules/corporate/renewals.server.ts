@@ -19,7 +19,7 @@ import type { Database, DbOrTx } from "../../../db/client";
 import { corporateInvoices, memberships, organisations, tierPrices, tiers, type CorporateInvoice } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
 import { getGateway } from "../billing/gateway.server";
-import { tierNameOf } from "../billing/links.server";
+import { tierNameOf } from "../shared/links.server";
 import { addInterval } from "../billing/stripe-shapes.server";
 import type { Env } from "../config/env.server";
 import { queueEmail } from "../email/outbox.server";

@@ -9,10 +9,10 @@ import { and, count, eq, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { memberships, organisationContacts, organisations, people, tiers } from "../../../db/schema";
 import { transition } from "../billing/lifecycle.server";
-import { tierNameOf } from "../billing/links.server";
+import { tierNameOf } from "../shared/links.server";
 import { queueEmail } from "../email/outbox.server";
 import type { Locale } from "../i18n/i18n";
-import { findOrCreatePerson, findPersonByEmail } from "../members/people.queries.server";
+import { findOrCreatePerson, findPersonByEmail } from "../people/people.queries.server";
 import { BENEFIT_STATUSES, type CorporateContext } from "./corporate.server";
 import { seatInviteUrl, verifySeatInviteToken } from "./tokens.server";
 

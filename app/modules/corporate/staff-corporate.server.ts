@@ -13,7 +13,7 @@ import { getGateway } from "../billing/gateway.server";
 import type { Env } from "../config/env.server";
 import { ActionError } from "../members/member-page.server";
 import type { ContactSchema, RenewalInvoiceSchema, RenewalTierSchema } from "../members/member-actions.schema";
-import { findOrCreatePerson } from "../members/people.queries.server";
+import { findOrCreatePerson } from "../people/people.queries.server";
 import { corporateYearPrice, issueRenewalInvoice } from "./renewals.server";
 
 interface Actor {

@@ -5,8 +5,9 @@
  */
 import type { Env } from "../config/env.server";
 import type { Locale } from "../i18n/i18n";
-import { appUrl } from "../billing/links.server";
-import { readSignedToken as verify, signedToken as sign, UUID } from "../auth/signed-links.server";
+import { appUrl } from "../shared/links.server";
+import { readSignedToken as verify, signedToken as sign } from "../shared/signed-links.server";
+import { UUID } from "../shared/ids";
 
 const MANAGE_DAYS = 400;
 const INVITE_DAYS = 14;

@@ -7,8 +7,8 @@
  */
 import { z } from "zod";
 import type { Locale } from "../i18n/i18n";
-import { name, normaliseDigits, optionalText, required, str, UNSAFE } from "../members/join.schema.server";
-import { PREFECTURES, US_STATES } from "../members/regions";
+import { name, normaliseDigits, optionalText, required, str, UNSAFE } from "../people/join.schema.server";
+import { PREFECTURES, US_STATES } from "../people/regions";
 import { parseForm } from "../forms";
 import {
   coverFeeAmount,

@@ -1,8 +1,9 @@
 /**
- * What a Stripe event does to a gift. Called from the billing handlers (one typed map by
- * event type, app/modules/billing/handlers.server.ts) when the session, subscription or
- * invoice names a donation (`metadata.donationId`, or `client_reference_id` `donation-<uuid>`),
- * inside the same transaction, with the same rules: a payment is keyed by its invoice or
+ * What a Stripe event does to a gift: the gifts' handler table, registered ahead of the
+ * memberships' (app/modules/stripe-handlers.server.ts). A handler here applies an event whose
+ * session, subscription or invoice names a donation (`metadata.donationId`, or
+ * `client_reference_id` `donation-<uuid>`) and answers null for any other, with the rules the
+ * membership handlers follow: a payment is keyed by its invoice or
  * payment intent and the gift row is locked first (one payment, one receipt, one email however
  * often and in whatever order events arrive); a status snapshot older than the newest applied
  * (donations.stripe_state_at) never moves the gift; receipts are issued at commit.
@@ -12,15 +13,16 @@ import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Tx } from "../../../db/client";
 import { donations, funds, payments, people, type Donation } from "../../../db/schema";
-import type { HandlerContext } from "../billing/handler-context.server";
-import { reapplyParked, stripePaymentFacts } from "../billing/payment-links.server";
+import { DONE, type AppliedEvent, type Effects, type Handler, type HandlerTable } from "../billing/handler-registry.server";
+import { stripePaymentFacts } from "../billing/payment-links.server";
+import type { Env } from "../config/env.server";
 import { DONATION_REF_PREFIX } from "../billing/gateway.server";
-import { appUrl, recipientOf } from "../billing/links.server";
+import { appUrl, recipientOf } from "../shared/links.server";
 import { queueEmail } from "../email/outbox.server";
-import { queueDetailsConfirmation } from "../members/details.server";
+import { queueDetailsConfirmation } from "../people/details.server";
 import { personPayer, type ReceiptSnapshot } from "../receipts/receipts.server";
 import { donationManageUrl } from "./links.server";
-import { UUID } from "../ids";
+import { UUID } from "../shared/ids";
 import type { CurrencyCode } from "../i18n/format";
 
 const at = (seconds: number) => new Date(seconds * 1000);
@@ -31,7 +33,7 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
 }
 
 /** The donation an object names, from its metadata or client reference; null when it names none. */
-export function donationRef(object: { metadata?: Stripe.Metadata | null; client_reference_id?: string | null }): string | null {
+function donationRef(object: { metadata?: Stripe.Metadata | null; client_reference_id?: string | null }): string | null {
   const fromMeta = object.metadata?.donationId;
   if (fromMeta && UUID.test(fromMeta)) return fromMeta;
   const ref = object.client_reference_id;
@@ -43,7 +45,7 @@ export function donationRef(object: { metadata?: Stripe.Metadata | null; client_
 }
 
 /** The donation an invoice pays for (its subscription's metadata snapshot, or the invoice's own). */
-export function invoiceDonationRef(invoice: Stripe.Invoice): { donationId: string | null; subscriptionId: string | null } {
+function invoiceDonationRef(invoice: Stripe.Invoice): { donationId: string | null; subscriptionId: string | null } {
   const details = invoice.parent?.subscription_details;
   const id = details?.metadata?.donationId ?? invoice.metadata?.donationId ?? null;
   return { donationId: id && UUID.test(id) ? id : null, subscriptionId: idOf(details?.subscription) };
@@ -61,8 +63,8 @@ async function lockDonation(tx: Tx, where: { id: string } | { subscriptionId: st
 }
 type Locked = NonNullable<Awaited<ReturnType<typeof lockDonation>>>;
 
-/** Is a donation id known here (so the membership handlers can leave the event alone)? */
-export async function findDonationForSubscription(tx: Tx, subscriptionId: string | null, donationId: string | null): Promise<Locked | null> {
+/** The gift an event names, locked, or null (then the event is not a gift's). */
+async function findDonationForSubscription(tx: Tx, subscriptionId: string | null, donationId: string | null): Promise<Locked | null> {
   if (donationId) {
     const found = await lockDonation(tx, { id: donationId });
     if (found) return found;
@@ -71,10 +73,10 @@ export async function findDonationForSubscription(tx: Tx, subscriptionId: string
 }
 
 /** True when the event's object is not older than the newest Stripe state applied to the gift. */
-function isCurrent(donation: Pick<Donation, "stripeStateAt">, ctx: HandlerContext): boolean {
-  return !donation.stripeStateAt || ctx.event.stateAt >= donation.stripeStateAt.getTime();
+function isCurrent(donation: Pick<Donation, "stripeStateAt">, event: AppliedEvent): boolean {
+  return !donation.stripeStateAt || event.stateAt >= donation.stripeStateAt.getTime();
 }
-const stateAt = (ctx: HandlerContext) => new Date(ctx.event.stateAt);
+const stateAt = (event: AppliedEvent) => new Date(event.stateAt);
 
 async function updateDonation(tx: Tx, id: string, values: Partial<Donation>) {
   await tx
@@ -87,23 +89,24 @@ function fundNameOf(fund: Locked["fund"]) {
   return { en: fund.nameEn, ja: fund.nameJa };
 }
 
-/** Records a gift's payment (once: keyed by invoice or payment intent) and issues its receipt and emails at commit. */
+/** Records a gift's payment (once: keyed by invoice or payment intent); its receipt (with its email) is issued at commit. */
 async function recordGiftPayment(
-  ctx: HandlerContext,
+  tx: Tx,
+  env: Env,
   locked: Locked,
   paid: { amount: number; currency: "USD" | "JPY"; paidAt: Date; invoiceId?: string | null; paymentIntentId?: string | null },
-) {
+): Promise<Effects> {
   const { donation, person, fund } = locked;
   if (donation.interval === "once") {
     // A one-time gift has exactly one payment, whichever event recorded it first.
-    const existing = await ctx.tx.select({ id: payments.id }).from(payments).where(eq(payments.donationId, donation.id)).limit(1);
-    if (existing.length > 0) return false;
+    const existing = await tx.select({ id: payments.id }).from(payments).where(eq(payments.donationId, donation.id)).limit(1);
+    if (existing.length > 0) return DONE;
   }
   // The payment intent (a monthly gift's: from invoice_payment.paid) and how it was paid (charge.succeeded), when stored.
   const knownIntent = paid.paymentIntentId?.startsWith("pi_") ? paid.paymentIntentId : null;
-  const facts = await stripePaymentFacts(ctx.tx, { invoiceId: paid.invoiceId, paymentIntentId: knownIntent });
+  const facts = await stripePaymentFacts(tx, { invoiceId: paid.invoiceId, paymentIntentId: knownIntent });
   const method = { type: facts.paidWith?.method ?? ("stripe" as const), brand: facts.paidWith?.brand ?? null, last4: facts.paidWith?.last4 ?? null };
-  const insert = ctx.tx.insert(payments).values({
+  const insert = tx.insert(payments).values({
     cardBrand: method.brand,
     cardLast4: method.last4,
     donationId: donation.id,
@@ -121,7 +124,7 @@ async function recordGiftPayment(
   const [payment] = await (
     paid.invoiceId ? insert.onConflictDoNothing({ target: payments.stripeInvoiceId }) : insert.onConflictDoNothing({ target: payments.stripePaymentIntentId })
   ).returning({ id: payments.id, amount: payments.amount });
-  if (!payment) return false;
+  if (!payment) return DONE;
 
   const receiptId = randomUUID();
   const snapshot: ReceiptSnapshot = {
@@ -133,41 +136,44 @@ async function recordGiftPayment(
     },
     method,
   };
-  ctx.issueReceiptAtCommit(
-    // A gift: no goods or services in return, so the whole amount is deductible.
-    {
-      id: receiptId,
-      paymentId: payment.id,
-      issuedAt: paid.paidAt,
-      amount: payment.amount,
-      currency: paid.currency,
-      benefitsValue: 0,
-      locale: person.preferredLocale,
-      snapshot,
-    },
-    {
-      template: "receipt",
-      locale: person.preferredLocale,
-      to: person.email,
-      personId: person.id,
-      props: {
-        recipient: recipientOf(person),
-        receiptId,
-        ...(donation.interval === "month" ? { manageUrl: donationManageUrl(ctx.env, donation.id) } : {}),
+  await queueTributeNotification(tx, locked);
+  return {
+    receipts: [
+      {
+        // A gift: no goods or services in return, so the whole amount is deductible.
+        receipt: {
+          id: receiptId,
+          paymentId: payment.id,
+          issuedAt: paid.paidAt,
+          amount: payment.amount,
+          currency: paid.currency,
+          benefitsValue: 0,
+          locale: person.preferredLocale,
+          snapshot,
+        },
+        email: {
+          template: "receipt",
+          locale: person.preferredLocale,
+          to: person.email,
+          personId: person.id,
+          props: {
+            recipient: recipientOf(person),
+            receiptId,
+            ...(donation.interval === "month" ? { manageUrl: donationManageUrl(env, donation.id) } : {}),
+          },
+          dedupeKey: `receipt:${receiptId}`,
+        },
       },
-      dedupeKey: `receipt:${receiptId}`,
-    },
-  );
-  await queueTributeNotification(ctx, locked);
-  // A refund or dispute of this payment that came first.
-  await reapplyParked(ctx, [facts.paymentIntentId, facts.chargeId]);
-  return true;
+    ],
+    // A refund or dispute of this payment that came first.
+    unpark: [facts.paymentIntentId, facts.chargeId],
+  };
 }
 
 /** Tells the person the donor named that a gift was made in the honouree's name (never the amount); once per gift. */
-async function queueTributeNotification(ctx: HandlerContext, { donation, person, fund }: Locked) {
+async function queueTributeNotification(tx: Tx, { donation, person, fund }: Locked) {
   if (!donation.tributeKind || !donation.tributeName || !donation.tributeNotifyEmail) return;
-  await queueEmail(ctx.tx, {
+  await queueEmail(tx, {
     template: "tribute-notification",
     locale: donation.tributeNotifyLocale ?? person.preferredLocale,
     to: donation.tributeNotifyEmail,
@@ -182,50 +188,57 @@ async function queueTributeNotification(ctx: HandlerContext, { donation, person,
   });
 }
 
-const paidSession = (ctx: HandlerContext, session: Stripe.Checkout.Session) =>
-  session.payment_status === "paid" || ctx.event.type === "checkout.session.async_payment_succeeded";
+const paidSession = (event: AppliedEvent, session: Stripe.Checkout.Session) =>
+  session.payment_status === "paid" || event.type === "checkout.session.async_payment_succeeded";
 
-export async function onDonationCheckout(ctx: HandlerContext, session: Stripe.Checkout.Session, donationId: string) {
-  const locked = await lockDonation(ctx.tx, { id: donationId });
-  if (!locked) return;
+const onDonationCheckout: Handler = async (tx, event, env) => {
+  const session = event.object as Stripe.Checkout.Session;
+  const donationId = donationRef(session);
+  if (!donationId) return null;
+  const locked = await lockDonation(tx, { id: donationId });
+  if (!locked) return DONE;
   const { donation, person } = locked;
   const customerId = idOf(session.customer);
   if (customerId) {
-    await ctx.tx
+    await tx
       .update(people)
       .set({ stripeCustomerId: customerId, updatedAt: new Date() })
       .where(and(eq(people.id, person.id), isNull(people.stripeCustomerId)));
   }
   const values: Partial<Donation> = { stripeCheckoutSessionId: donation.stripeCheckoutSessionId ?? session.id };
-  const paid = paidSession(ctx, session);
-  if (paid) await queueDetailsConfirmation(ctx.tx, ctx.env, { kind: "gift", id: donation.id, personId: person.id, pending: donation.submittedDetails });
+  const paid = paidSession(event, session);
+  if (paid) await queueDetailsConfirmation(tx, env, { kind: "gift", id: donation.id, personId: person.id, pending: donation.submittedDetails });
   if (session.mode === "subscription") {
     values.stripeSubscriptionId = donation.stripeSubscriptionId ?? idOf(session.subscription);
-    if (paid && donation.status === "pending" && isCurrent(donation, ctx)) {
+    if (paid && donation.status === "pending" && isCurrent(donation, event)) {
       values.status = "active";
-      values.stripeStateAt = stateAt(ctx);
+      values.stripeStateAt = stateAt(event);
     }
-    await updateDonation(ctx.tx, donation.id, values);
-    return; // each month's payment is recorded from invoice.paid
+    await updateDonation(tx, donation.id, values);
+    return DONE; // each month's payment is recorded from invoice.paid
   }
   if (!paid) {
-    await updateDonation(ctx.tx, donation.id, values);
-    return;
+    await updateDonation(tx, donation.id, values);
+    return DONE;
   }
   const currency = (session.currency ?? donation.currency).toUpperCase() === "JPY" ? "JPY" : "USD";
-  await recordGiftPayment(ctx, locked, {
+  const effects = await recordGiftPayment(tx, env, locked, {
     amount: session.amount_total ?? donation.amount,
     currency,
-    paidAt: at(ctx.event.created),
+    paidAt: at(event.created),
     paymentIntentId: idOf(session.payment_intent) ?? `cs:${session.id}`,
   });
-  await updateDonation(ctx.tx, donation.id, { ...values, status: "completed", stripeStateAt: stateAt(ctx) });
-}
+  await updateDonation(tx, donation.id, { ...values, status: "completed", stripeStateAt: stateAt(event) });
+  return effects;
+};
 
-export async function onDonationCheckoutFailed(ctx: HandlerContext, donationId: string) {
-  const locked = await lockDonation(ctx.tx, { id: donationId });
-  if (locked?.donation.status === "pending") await updateDonation(ctx.tx, donationId, { status: "failed", stripeStateAt: stateAt(ctx) });
-}
+const onDonationCheckoutFailed: Handler = async (tx, event) => {
+  const donationId = donationRef(event.object as Stripe.Checkout.Session);
+  if (!donationId) return null;
+  const locked = await lockDonation(tx, { id: donationId });
+  if (locked?.donation.status === "pending") await updateDonation(tx, donationId, { status: "failed", stripeStateAt: stateAt(event) });
+  return DONE;
+};
 
 /** Our status for a monthly gift, from its subscription's status (the membership mapping's counterpart). */
 export function donationStatusForSubscription(status: Stripe.Subscription.Status | "deleted", current: Donation["status"]): Donation["status"] {
@@ -246,13 +259,17 @@ export function donationStatusForSubscription(status: Stripe.Subscription.Status
   }
 }
 
-export async function onDonationSubscription(ctx: HandlerContext, sub: Stripe.Subscription, locked: Locked) {
+const onDonationSubscription: Handler = async (tx, event, env) => {
+  const sub = event.object as Stripe.Subscription;
+  const giftId = donationRef(sub);
+  const locked = giftId ? await findDonationForSubscription(tx, sub.id, giftId) : null;
+  if (!locked) return null;
   const { donation } = locked;
-  if (!isCurrent(donation, ctx)) return;
-  const deleted = ctx.event.type === "customer.subscription.deleted";
+  if (!isCurrent(donation, event)) return DONE;
+  const deleted = event.type === "customer.subscription.deleted";
   const values: Partial<Donation> = {
     status: donationStatusForSubscription(deleted ? "deleted" : sub.status, donation.status),
-    stripeStateAt: stateAt(ctx),
+    stripeStateAt: stateAt(event),
     stripeSubscriptionId: donation.stripeSubscriptionId ?? sub.id,
   };
   // The donor changed the amount in the Customer Portal: later receipts follow the invoices, the gift shows the new amount.
@@ -261,11 +278,11 @@ export async function onDonationSubscription(ctx: HandlerContext, sub: Stripe.Su
     values.amount = unitAmount;
     values.feeAmount = donation.feeAmount < unitAmount ? donation.feeAmount : 0;
   }
-  await updateDonation(ctx.tx, donation.id, values);
+  await updateDonation(tx, donation.id, values);
   if (values.status === "canceled" && donation.status !== "canceled") {
     const { person, fund } = locked;
     // Once per gift, however the stop reached us (the portal, staff, Stripe giving up, a replay).
-    await queueEmail(ctx.tx, {
+    await queueEmail(tx, {
       template: "gift-canceled",
       locale: person.preferredLocale,
       to: person.email,
@@ -275,44 +292,59 @@ export async function onDonationSubscription(ctx: HandlerContext, sub: Stripe.Su
         fundName: fundNameOf(fund),
         amount: values.amount ?? donation.amount,
         currency: donation.currency,
-        donateUrl: appUrl(ctx.env, person.preferredLocale, "/donate"),
+        donateUrl: appUrl(env, person.preferredLocale, "/donate"),
       },
       dedupeKey: `gift-canceled:${donation.id}`,
     });
   }
+  return DONE;
+};
+
+/** The gift an invoice pays for, locked, or null when it pays for none. */
+async function invoiceGift(tx: Tx, invoice: Stripe.Invoice) {
+  const ref = invoiceDonationRef(invoice);
+  return ref.donationId ? findDonationForSubscription(tx, ref.subscriptionId, ref.donationId) : null;
 }
 
-export async function onDonationInvoicePaid(ctx: HandlerContext, invoice: Stripe.Invoice, locked: Locked) {
+const onDonationInvoicePaid: Handler = async (tx, event, env) => {
+  const invoice = event.object as Stripe.Invoice;
+  const locked = await invoiceGift(tx, invoice);
+  if (!locked) return null;
   const currency = invoice.currency.toUpperCase();
-  if ((currency === "USD" || currency === "JPY") && invoice.amount_paid > 0) {
-    await recordGiftPayment(ctx, locked, {
-      amount: invoice.amount_paid,
-      currency,
-      paidAt: at(invoice.status_transitions?.paid_at ?? ctx.event.created),
-      invoiceId: invoice.id,
-    });
-  }
+  const effects =
+    (currency === "USD" || currency === "JPY") && invoice.amount_paid > 0
+      ? await recordGiftPayment(tx, env, locked, {
+          amount: invoice.amount_paid,
+          currency,
+          paidAt: at(invoice.status_transitions?.paid_at ?? event.created),
+          invoiceId: invoice.id,
+        })
+      : DONE;
   const { donation } = locked;
   const restorable = donation.status === "pending" || donation.status === "past_due";
   const values: Partial<Donation> = { stripeSubscriptionId: donation.stripeSubscriptionId ?? invoiceDonationRef(invoice).subscriptionId };
-  if (restorable && isCurrent(donation, ctx)) {
+  if (restorable && isCurrent(donation, event)) {
     values.status = "active";
-    values.stripeStateAt = stateAt(ctx);
+    values.stripeStateAt = stateAt(event);
   }
-  await updateDonation(ctx.tx, donation.id, values);
-}
+  await updateDonation(tx, donation.id, values);
+  return effects;
+};
 
 /**
  * A monthly gift's payment failed: past due unless a newer state is applied already, and the
  * donor is told, unless the invoice has been paid since.
  */
-export async function onDonationInvoiceFailed(ctx: HandlerContext, invoice: Stripe.Invoice, locked: Locked) {
+const onDonationInvoiceFailed: Handler = async (tx, event, env) => {
+  const invoice = event.object as Stripe.Invoice;
+  const locked = await invoiceGift(tx, invoice);
+  if (!locked) return null;
   const { donation, person, fund } = locked;
-  if (donation.status !== "active" && donation.status !== "past_due") return;
-  const [paidSince] = await ctx.tx.select({ id: payments.id }).from(payments).where(eq(payments.stripeInvoiceId, invoice.id));
-  if (paidSince) return;
-  if (isCurrent(donation, ctx)) await updateDonation(ctx.tx, donation.id, { status: "past_due", stripeStateAt: stateAt(ctx) });
-  await queueEmail(ctx.tx, {
+  if (donation.status !== "active" && donation.status !== "past_due") return DONE;
+  const [paidSince] = await tx.select({ id: payments.id }).from(payments).where(eq(payments.stripeInvoiceId, invoice.id));
+  if (paidSince) return DONE;
+  if (isCurrent(donation, event)) await updateDonation(tx, donation.id, { status: "past_due", stripeStateAt: stateAt(event) });
+  await queueEmail(tx, {
     template: "gift-payment-failed",
     locale: person.preferredLocale,
     to: person.email,
@@ -322,8 +354,22 @@ export async function onDonationInvoiceFailed(ctx: HandlerContext, invoice: Stri
       fundName: fundNameOf(fund),
       amount: invoice.amount_due,
       currency: invoice.currency.toUpperCase() as CurrencyCode,
-      manageUrl: donationManageUrl(ctx.env, donation.id, person.preferredLocale),
+      manageUrl: donationManageUrl(env, donation.id, person.preferredLocale),
     },
     dedupeKey: `gift-payment-failed:${invoice.id}:${invoice.attempt_count ?? 0}`,
   });
-}
+  return DONE;
+};
+
+/** Gifts' handlers, by event type: each answers null for an event that names no gift of ours. */
+export const donationHandlers: HandlerTable = {
+  "checkout.session.completed": onDonationCheckout,
+  "checkout.session.async_payment_succeeded": onDonationCheckout,
+  "checkout.session.async_payment_failed": onDonationCheckoutFailed,
+  "checkout.session.expired": onDonationCheckoutFailed,
+  "customer.subscription.created": onDonationSubscription,
+  "customer.subscription.updated": onDonationSubscription,
+  "customer.subscription.deleted": onDonationSubscription,
+  "invoice.paid": onDonationInvoicePaid,
+  "invoice.payment_failed": onDonationInvoiceFailed,
+};

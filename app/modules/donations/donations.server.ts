@@ -10,7 +10,7 @@ import { donations, fundGoals, funds, payments, people, type Currency } from "..
 import { classifyStripeError } from "../billing/checkout.server";
 import { deliverAll, DemoError } from "../billing/demo.server";
 import { donationIdFromDemoSession, getGateway } from "../billing/gateway.server";
-import { appUrl } from "../billing/links.server";
+import { appUrl } from "../shared/links.server";
 import {
   addInterval,
   chargeShape,
@@ -28,8 +28,8 @@ import type { Env } from "../config/env.server";
 import type { Locale } from "../i18n/i18n";
 import type { DonateInput, DonateOptions, DonationCurrency } from "./donate.schema.server";
 import { verifyDonationManageToken, donationManageToken } from "./links.server";
-import { personForPublicForm } from "../members/details.server";
-import { UUID } from "../ids";
+import { personForPublicForm } from "../people/details.server";
+import { UUID } from "../shared/ids";
 
 export type DonationFailure = "cardDeclined" | "rateLimited" | "unavailable";
 

@@ -4,8 +4,9 @@
  * with its own purpose string, so neither kind of token opens the other's page.
  */
 import type { Env } from "../config/env.server";
-import { baseUrl } from "../billing/links.server";
-import { readSignedToken, signedToken, UUID } from "../auth/signed-links.server";
+import { baseUrl } from "../shared/links.server";
+import { readSignedToken, signedToken } from "../shared/signed-links.server";
+import { UUID } from "../shared/ids";
 import { localePath, type Locale } from "../i18n/i18n";
 
 /** Each monthly receipt carries a fresh link; a link stays valid for 400 days. */

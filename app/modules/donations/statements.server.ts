@@ -11,7 +11,7 @@ import type { Database, DbOrTx } from "../../../db/client";
 import { emailOutbox, funds, payments, people, receipts, type Currency, type Locale } from "../../../db/schema";
 import type { GivingStatementProps, StatementGift } from "../../../emails/giving-statement";
 import type { Env } from "../config/env.server";
-import { recipientOf } from "../billing/links.server";
+import { recipientOf } from "../shared/links.server";
 
 export type FiscalKind = "calendar" | "april";
 const TOKYO_OFFSET_MS = 9 * 3600_000; // Asia/Tokyo has no daylight saving time

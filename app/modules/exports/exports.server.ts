@@ -22,7 +22,7 @@ import { dictionary } from "../i18n/i18n";
 import { memberSelectSql } from "../members/members.queries.server";
 import type { MemberFilter } from "../members/members.schema";
 import { CsvRecordEnds, inlineParams, labelSql, neutralisedSql, postalAddressSql, sqlLiteral } from "./csv-copy.server";
-import { regionName, regionNamesByCountry } from "../members/regions";
+import { regionName, regionNamesByCountry } from "../people/regions";
 import { formatPostalAddress, PREFECTURES_JA } from "./regions";
 
 export type ExportFormat = "csv" | "xlsx";

@@ -1,4 +1,4 @@
-import { PREFECTURES } from "../members/regions";
+import { PREFECTURES } from "../people/regions";
 
 /** JIS X 0401 prefectures' Japanese names by code ("01"–"47"), for addresses written in the Japanese order. */
 export const PREFECTURES_JA: readonly string[] = PREFECTURES.map((p) => p.ja);

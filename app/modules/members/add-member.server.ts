@@ -8,8 +8,8 @@ import type { DbOrTx } from "../../../db/client";
 import { memberships } from "../../../db/schema";
 import { writeAudit, type StaffActor } from "../audit/audit.server";
 import { resolveJoinChoices } from "../billing/checkout.server";
-import type { JoinFieldErrors, JoinInput } from "./join.schema.server";
-import { findOrCreatePerson } from "./people.queries.server";
+import type { JoinFieldErrors, JoinInput } from "../people/join.schema.server";
+import { findOrCreatePerson } from "../people/people.queries.server";
 
 export type AddMemberResult =
   { ok: true; personId: string; membershipId: string } | { ok: false; fieldErrors: JoinFieldErrors } | { ok: false; existingPersonId: string };

@@ -24,7 +24,7 @@ import {
 } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
 import { membershipEmailTarget, transition } from "../billing/lifecycle.server";
-import { appUrl } from "../billing/links.server";
+import { appUrl } from "../shared/links.server";
 import { addInterval } from "../billing/stripe-shapes.server";
 import type { Env } from "../config/env.server";
 import { queueEmail } from "../email/outbox.server";
@@ -32,7 +32,7 @@ import { parseMoney } from "../i18n/format";
 import { issueReceiptForPayment } from "../receipts/receipts.server";
 import { moneyErrorKey, type CancelSchema, type CompSchema, type EditProfileSchema, type OfflinePaymentSchema } from "./member-actions.schema";
 import type { z } from "zod";
-import { isUuid } from "../ids";
+import { isUuid } from "../shared/ids";
 
 export async function getMemberPage(db: DbOrTx, memberId: string) {
   if (!isUuid(memberId)) return null;

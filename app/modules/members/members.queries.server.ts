@@ -11,7 +11,7 @@ import { JAPANESE_SCRIPT } from "../../../emails/components/format";
 import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import type { Locale } from "../../../db/schema";
-import { regionCode } from "./regions";
+import { regionCode } from "../people/regions";
 import { normaliseSearch, PAGE_SIZE, type MemberFilter, type MemberQuery } from "./members.schema";
 
 const TZ = "Asia/Tokyo";

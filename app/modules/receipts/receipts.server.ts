@@ -3,7 +3,7 @@
  * incremented inside the transaction that records the payment, so a rolled-back payment
  * rolls its number back too, and concurrent payments queue on the year's counter row.
  */
-import { linkMac, sameMac } from "../auth/signed-links.server";
+import { linkMac, sameMac } from "../shared/signed-links.server";
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import {

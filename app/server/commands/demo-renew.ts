@@ -4,8 +4,8 @@
  * the Stripe-shaped events and feeds them through its webhook code; this command signs its
  * request with the same local secret (DATA_DIR/demo-webhook-secret or STRIPE_WEBHOOK_SECRET).
  */
-import { baseUrl } from "../links.server";
-import { getWebhookSecret, signPayload } from "../stripe.server";
+import { baseUrl } from "../../modules/shared/links.server";
+import { getWebhookSecret, signPayload } from "../../modules/billing/stripe.server";
 import { commandEnv, fail } from "./shared";
 
 const args = process.argv.slice(2);

@@ -11,12 +11,12 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { payments, refunds, type Payment, type Refund } from "../../../db/schema";
 import { writeAudit, type StaffActor } from "../audit/audit.server";
 import { parseMoney } from "../i18n/format";
-import { moneyErrorKey, type RefundSchema } from "../members/member-actions.schema";
-import { ActionError, refundsThroughStripe } from "../members/member-page.server";
-import { issueRefundReceipt } from "../receipts/refund-receipt.server";
-import { isDemo, refundDemoPayment } from "./demo.server";
-import { getGateway } from "./gateway.server";
-import type { BillingContext } from "./webhook.server";
+import { moneyErrorKey, type RefundSchema } from "./member-actions.schema";
+import { ActionError, refundsThroughStripe } from "./member-page.server";
+import { issueRefundReceipt } from "../billing/refund-receipt.server";
+import { isDemo, refundDemoPayment } from "../billing/demo.server";
+import { getGateway } from "../billing/gateway.server";
+import type { BillingContext } from "../billing/webhook.server";
 import type { z } from "zod";
 
 type Context = BillingContext;

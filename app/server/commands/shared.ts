@@ -1,7 +1,7 @@
 /** What the billing commands share: configuration and a database connection. */
-import { connect, type DatabaseHandle } from "../../../../db/client";
-import { embeddedDatabaseUrl } from "../../../../db/embedded";
-import { EnvError, parseEnv, type Env } from "../../config/env.server";
+import { connect, type DatabaseHandle } from "../../../db/client";
+import { embeddedDatabaseUrl } from "../../../db/embedded";
+import { EnvError, parseEnv, type Env } from "../../modules/config/env.server";
 
 export function commandEnv(): Env {
   try {

@@ -40,5 +40,3 @@ export function readSignedToken(env: Env, purpose: string, token: string, now = 
   if (Number(expires) * 1000 < now) return null;
   return { payload: payload!, expires: Number(expires) };
 }
-
-export { UUID } from "../ids";

@@ -12,12 +12,12 @@ import type { Database } from "../../../db/client";
 import { memberships, type Membership } from "../../../db/schema";
 import { writeAudit, type StaffActor } from "../audit/audit.server";
 import type { Env } from "../config/env.server";
-import type { CompSchema } from "../members/member-actions.schema";
-import { ActionError, compMembership } from "../members/member-page.server";
-import { getGateway } from "./gateway.server";
-import { statusForSubscription } from "./handlers.server";
-import { endInvoiceTerms, expireGracePeriods, graceEnd, queueLapsedEmail, transition } from "./lifecycle.server";
-import type { BillingContext } from "./webhook.server";
+import type { CompSchema } from "./member-actions.schema";
+import { ActionError, compMembership } from "./member-page.server";
+import { getGateway } from "../billing/gateway.server";
+import { statusForSubscription } from "../billing/handlers.server";
+import { endInvoiceTerms, expireGracePeriods, graceEnd, queueLapsedEmail, transition } from "../billing/lifecycle.server";
+import type { BillingContext } from "../billing/webhook.server";
 import type { z } from "zod";
 
 type Context = BillingContext;

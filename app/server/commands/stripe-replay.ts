@@ -2,7 +2,8 @@
  * `npm run stripe:replay -- <event id> [--force]`: applies a stored Stripe event again (one that
  * failed, say). A processed event is a no-op unless --force; handlers are idempotent either way.
  */
-import { replayStripeEvent } from "../webhook.server";
+import "../../modules/stripe-handlers.server";
+import { replayStripeEvent } from "../../modules/billing/webhook.server";
 import { commandDatabase, commandEnv, fail } from "./shared";
 
 const args = process.argv.slice(2);

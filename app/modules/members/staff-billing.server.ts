@@ -6,11 +6,11 @@
 import { eq } from "drizzle-orm";
 import { memberships } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
-import type { CancelSchema, SimulateRenewalSchema } from "../members/member-actions.schema";
-import { ActionError, cancelMembershipLocally } from "../members/member-page.server";
-import { isDemo, simulateRenewal } from "./demo.server";
-import { getStripe } from "./stripe.server";
-import type { BillingContext } from "./webhook.server";
+import type { CancelSchema, SimulateRenewalSchema } from "./member-actions.schema";
+import { ActionError, cancelMembershipLocally } from "./member-page.server";
+import { isDemo, simulateRenewal } from "../billing/demo.server";
+import { getStripe } from "../billing/stripe.server";
+import type { BillingContext } from "../billing/webhook.server";
 import type { z } from "zod";
 
 interface Actor {

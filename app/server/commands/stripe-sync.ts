@@ -1,6 +1,6 @@
 /** `npm run stripe:sync`: Stripe Products and Prices for every tier, currency and interval (see stripe-sync.server.ts). */
-import { getStripe } from "../stripe.server";
-import { syncStripeCatalogue } from "../stripe-sync.server";
+import { getStripe } from "../../modules/billing/stripe.server";
+import { syncStripeCatalogue } from "../../modules/billing/stripe-sync.server";
 import { commandDatabase, commandEnv, fail } from "./shared";
 
 const env = commandEnv();

@@ -6,7 +6,7 @@
  */
 import type { DbOrTx } from "../../../db/client";
 import type { EmailOutboxRow } from "../../../db/schema";
-import { EmailDataError, renderEmail, type ReceiptEmailData, type Site } from "../../../emails";
+import { EmailDataError, renderEmail, type ReceiptEmailData, type Site } from "../../../emails/index";
 import type { Env } from "../config/env.server";
 import { renderReceiptPdf } from "../receipts/receipt-pdf.server";
 import { renderStatementPdf } from "../donations/statement-pdf.server";

@@ -6,10 +6,10 @@
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { people, receipts, type Payment } from "../../../db/schema";
-import { organisationBillingContact } from "../billing/lifecycle.server";
-import { recipientOf } from "../billing/links.server";
+import { organisationBillingContact } from "./lifecycle.server";
+import { recipientOf } from "../shared/links.server";
 import { queueEmail } from "../email/outbox.server";
-import { issueCorrectedReceipt } from "./receipts.server";
+import { issueCorrectedReceipt } from "../receipts/receipts.server";
 
 export async function issueRefundReceipt(tx: DbOrTx, payment: Pick<Payment, "id" | "personId" | "organisationId">, refundedTotal: number, issuedAt: Date) {
   const [original] = await tx

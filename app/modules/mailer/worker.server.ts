@@ -19,7 +19,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client";
 import { emailOutbox, type EmailOutboxRow } from "../../../db/schema";
-import { EmailDataError } from "../../../emails";
+import { EmailDataError } from "../../../emails/index";
 import type { Env } from "../config/env.server";
 import { renderOutboxRow } from "./render.server";
 import { createResendClient, type Resend } from "./resend.server";
