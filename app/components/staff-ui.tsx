@@ -2,7 +2,7 @@
 import { Form, isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { formatMoney } from "~/modules/i18n/format";
-import type { Locale } from "~/modules/i18n/i18n";
+import { dictionary, type Locale } from "~/modules/i18n/i18n";
 import { useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
 
 export type FieldErrors = Record<string, string | undefined>;
@@ -196,15 +196,31 @@ export function StatusBadge({ status, label }: { status: string; label: string }
 type StaffT = ReturnType<typeof useStaffT>;
 
 /** A detail's value in words: money as money (minor units with their currency), yes/no, lists, nested objects. */
-function detailValue(value: unknown, t: StaffT, locale: Locale): string {
+/** A detail's coded value in words (a status, language, role, method, format, preset or column), or undefined. */
+function valueName(key: string, value: string, t: StaffT, locale: Locale): string | undefined {
+  const names: Record<string, Record<string, string> | undefined> = {
+    status: { ...t.statuses, ...t.audit_.exportStatuses },
+    statusAfter: t.statuses,
+    locale: t.languages,
+    preferredLocale: t.languages,
+    role: t.roles,
+    method: dictionary(locale).receipt.methods,
+    format: t.audit_.formats,
+    preset: { ...t.list.presets, donations: t.audit_.subjects.donations! },
+    columns: t.columns as Record<string, string>,
+  };
+  return names[key]?.[value];
+}
+
+function detailValue(value: unknown, t: StaffT, locale: Locale, key = ""): string {
   if (value === null || value === undefined || value === "") return "—";
   if (typeof value === "boolean") return value ? t.yes : t.no;
-  if (Array.isArray(value)) return value.map((v) => detailValue(v, t, locale)).join(", ");
+  if (Array.isArray(value)) return value.map((v) => detailValue(v, t, locale, key)).join(", ");
   if (typeof value === "object")
     return detailEntries(value as Record<string, unknown>, locale)
-      .map(([k, v]) => `${detailKey(k, t)}: ${detailValue(v, t, locale)}`)
+      .map(([k, v]) => `${detailKey(k, t)}: ${detailValue(v, t, locale, k)}`)
       .join("; ");
-  return String(value);
+  return (typeof value === "string" ? valueName(key, value, t, locale) : undefined) ?? String(value);
 }
 
 const detailKey = (key: string, t: StaffT) => (t.audit_.detailKeys as Record<string, string>)[key] ?? key;
@@ -238,7 +254,7 @@ export function AuditDetails({ details }: { details: unknown }) {
       {entries.map(([key, value]) => (
         <div key={key}>
           <dt title={key}>{detailKey(key, t)}</dt>
-          <dd>{detailValue(value, t, locale)}</dd>
+          <dd>{detailValue(value, t, locale, key)}</dd>
         </div>
       ))}
     </dl>

@@ -167,9 +167,26 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     await expect(page.locator("tr[data-payment]").first().textContent()).resolves.toContain("訂正：");
     expect(await axeSerious(page)).toEqual([]);
 
+    // An export, downloaded with this staff user's session: its audit entry is read below.
+    const exported = await page.request.get(`${appUrl}/staff/members/export?format=csv&preset=roll`);
+    expect(exported.status()).toBe(200);
+    await exported.body();
+
     // The audit log says what was done, to whom and for how much in words, and its action filter is exact.
     await page.getByRole("link", { name: "監査ログ" }).click();
     await page.getByRole("heading", { level: 1, name: "監査ログ" }).waitFor();
+    // Its entry is completed just after the last byte: the page is read again until it says so.
+    const exportRow = page.locator("table.audit-table tbody tr", { hasText: "会員データを書き出し" }).first();
+    await expect
+      .poll(async () => {
+        const text = (await exportRow.textContent()) ?? "";
+        if (!text.includes("完了")) await page.reload();
+        return text;
+      })
+      .toContain("完了");
+    const exportText = (await exportRow.textContent()) ?? "";
+    for (const words of ["CSV", "名簿", "姓"]) expect(exportText).toContain(words);
+    expect(exportText).not.toMatch(/completed|\broll\b|familyName/);
     const refund = page.locator("table.audit-table tbody tr", { hasText: "支払いを返金" }).first();
     expect(await refund.textContent()).toContain("￥3,000");
     expect(await refund.textContent()).not.toContain("payment.refund");

@@ -1,7 +1,7 @@
 /**
  * The outbox as staff see it (the staff console lists, reads and retries emails through these).
  */
-import { and, desc, eq, type SQL } from "drizzle-orm";
+import { and, desc, eq, sql, type QueryPromise, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { emailOutbox, type EmailOutboxRow } from "../../../db/schema";
 
@@ -66,4 +66,27 @@ export async function retryFailedEmail(db: DbOrTx, id: string, values: { toEmail
     .set({ lastError: `${old.lastError ?? "failed"} (retried as ${created!.id})` })
     .where(eq(emailOutbox.id, id));
   return created!.id;
+}
+
+/** An outbox row as queueEmails builds it (snake_case: it travels as one JSON parameter). */
+export interface OutboxRowValues {
+  template: string;
+  locale: string;
+  to_email: string;
+  props: unknown;
+  person_id: string | null;
+  organisation_id: string | null;
+  dedupe_key: string | null;
+  next_attempt_at: string;
+}
+
+/** Inserts outbox rows (a repeated dedupe key is ignored), returning the new ids; the statement is sent when first awaited. */
+export function insertOutboxRows(tx: DbOrTx, rows: OutboxRowValues[]): QueryPromise<{ id: string }[]> {
+  return tx.execute<{ id: string }>(sql`
+    insert into email_outbox (template, locale, to_email, props, person_id, organisation_id, dedupe_key, next_attempt_at)
+    select x.template, x.locale, x.to_email, x.props, x.person_id, x.organisation_id, x.dedupe_key, x.next_attempt_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(template text, locale text, to_email text, props jsonb, person_id uuid,
+         organisation_id uuid, dedupe_key text, next_attempt_at timestamptz)
+    on conflict (dedupe_key) do nothing
+    returning id`);
 }

@@ -3,8 +3,9 @@
  * caused it. The worker (email issue) renders and delivers rows after commit, with the row id
  * as Resend's idempotency key. Nothing here talks to Resend.
  */
-import { sql, type QueryPromise } from "drizzle-orm";
+import type { QueryPromise } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
+import { insertOutboxRows, type OutboxRowValues } from "./outbox.queries.server";
 import type { Locale } from "../../../db/schema";
 import { templateSchemas, type TemplateName } from "../../../emails";
 import { z } from "zod";
@@ -62,7 +63,7 @@ export async function queueEmail(tx: DbOrTx, email: QueueEmail): Promise<string 
  */
 export function queueEmails(tx: DbOrTx, emails: QueueEmail[]): QueryPromise<{ id: string }[]> | null {
   if (emails.length === 0) return null;
-  const rows = emails.map(checked).map((email) => ({
+  const rows = emails.map(checked).map((email): OutboxRowValues => ({
     template: email.template,
     locale: email.locale,
     to_email: email.to,
@@ -72,11 +73,5 @@ export function queueEmails(tx: DbOrTx, emails: QueueEmail[]): QueryPromise<{ id
     dedupe_key: email.dedupeKey ?? null,
     next_attempt_at: (email.notBefore ?? new Date()).toISOString(),
   }));
-  return tx.execute<{ id: string }>(sql`
-    insert into email_outbox (template, locale, to_email, props, person_id, organisation_id, dedupe_key, next_attempt_at)
-    select x.template, x.locale, x.to_email, x.props, x.person_id, x.organisation_id, x.dedupe_key, x.next_attempt_at
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(template text, locale text, to_email text, props jsonb, person_id uuid,
-         organisation_id uuid, dedupe_key text, next_attempt_at timestamptz)
-    on conflict (dedupe_key) do nothing
-    returning id`);
+  return insertOutboxRows(tx, rows);
 }

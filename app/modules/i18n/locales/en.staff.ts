@@ -398,6 +398,8 @@ export const enStaff = {
     },
     audit_: {
       title: "Audit log",
+      exportStatuses: { started: "Started (not finished)", completed: "Complete", failed: "Failed" } as Record<string, string>,
+      formats: { csv: "CSV", xlsx: "Excel (XLSX)" } as Record<string, string>,
       actor: "Staff user",
       action: "Action",
       from: "From",

@@ -396,6 +396,8 @@ export const jaStaff: StaffDictionary = {
     },
     audit_: {
       title: "監査ログ",
+      exportStatuses: { started: "開始（未完了）", completed: "完了", failed: "失敗" },
+      formats: { csv: "CSV", xlsx: "Excel（XLSX）" },
       actor: "スタッフ",
       action: "操作",
       from: "開始日",
