@@ -10,11 +10,27 @@
 import { createHash, randomBytes } from "node:crypto";
 import { redirect } from "@remix-run/node";
 import type { AppLoadContext } from "@remix-run/node";
-import { and, count, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { sessions, signInRequests, signInTokens, staffUsers, type StaffUser } from "../../../db/schema";
+import type { StaffUser } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
 import { queueEmail } from "../email/outbox.server";
+import {
+  countRecentSignInRequests,
+  deleteExpiredSessions,
+  deleteOldSignInRequests,
+  getActiveStaffUser,
+  getLiveSession,
+  getPendingSignInToken,
+  getStaffUserByEmail,
+  insertSession,
+  insertSignInRequest,
+  insertSignInToken,
+  insertStaffUser,
+  updateSessionRevoked,
+  updateSignInTokenUsed,
+  updateStaffSessionsRevoked,
+  updateStaffUser,
+} from "./auth.queries.server";
 import { can, type Permission } from "./permissions";
 import { commitSession, destroySession, getSession, SESSION_MAX_AGE_SECONDS } from "./session.server";
 
@@ -39,7 +55,7 @@ export function appUrlOf(context: Pick<AppLoadContext, "env">, request: Request)
 export async function createSignInLink(tx: DbOrTx, staffUserId: string, appUrl: string, ip: string | null = null) {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + LINK_TTL_MINUTES * 60_000);
-  await tx.insert(signInTokens).values({ staffUserId, tokenHash: hashToken(token), expiresAt, requestedIp: ip });
+  await insertSignInToken(tx, { staffUserId, tokenHash: hashToken(token), expiresAt, requestedIp: ip });
   return { token, url: signInUrl(appUrl, token), expiresAt };
 }
 
@@ -52,25 +68,13 @@ export type SignInRequestResult = { status: "sent" } | { status: "rate_limited" 
 export async function requestSignInLink(db: DbOrTx, input: { email: string; ip: string | null; appUrl: string }): Promise<SignInRequestResult> {
   const email = input.email.trim().toLowerCase();
   return db.transaction(async (tx) => {
-    const since = sql`now() - make_interval(mins => ${LIMIT_WINDOW_MINUTES})`;
-    await tx.delete(signInRequests).where(lt(signInRequests.at, sql`now() - interval '1 day'`));
-    const [byAddress] = await tx
-      .select({ n: count() })
-      .from(signInRequests)
-      .where(and(eq(signInRequests.email, email), gt(signInRequests.at, since)));
-    const [byIp] = input.ip
-      ? await tx
-          .select({ n: count() })
-          .from(signInRequests)
-          .where(and(eq(signInRequests.ip, input.ip), gt(signInRequests.at, since)))
-      : [{ n: 0 }];
-    await tx.insert(signInRequests).values({ email, ip: input.ip });
-    if ((byAddress?.n ?? 0) >= LIMIT_PER_ADDRESS || (byIp?.n ?? 0) >= LIMIT_PER_IP) return { status: "rate_limited" as const };
+    await deleteOldSignInRequests(tx);
+    const byAddress = await countRecentSignInRequests(tx, { email }, LIMIT_WINDOW_MINUTES);
+    const byIp = input.ip ? await countRecentSignInRequests(tx, { ip: input.ip }, LIMIT_WINDOW_MINUTES) : 0;
+    await insertSignInRequest(tx, { email, ip: input.ip });
+    if (byAddress >= LIMIT_PER_ADDRESS || byIp >= LIMIT_PER_IP) return { status: "rate_limited" as const };
 
-    const [staff] = await tx
-      .select()
-      .from(staffUsers)
-      .where(and(sql`lower(${staffUsers.email}) = ${email}`, eq(staffUsers.active, true)));
+    const staff = await getStaffUserByEmail(tx, email, { activeOnly: true });
     if (!staff) return { status: "sent" as const };
     const link = await createSignInLink(tx, staff.id, input.appUrl, input.ip);
     // A staff user's name is one field: addressed as a person when it has a family and a given
@@ -94,27 +98,15 @@ export async function requestSignInLink(db: DbOrTx, input: { email: string; ip: 
 
 /** The staff user a token would sign in, without using it (null when unknown, used or expired). */
 export async function peekSignInLink(db: DbOrTx, token: string) {
-  const [row] = await db
-    .select({ staffUserId: signInTokens.staffUserId })
-    .from(signInTokens)
-    .innerJoin(staffUsers, eq(staffUsers.id, signInTokens.staffUserId))
-    .where(and(eq(signInTokens.tokenHash, hashToken(token)), isNull(signInTokens.usedAt), gt(signInTokens.expiresAt, sql`now()`), eq(staffUsers.active, true)));
-  return row ?? null;
+  return getPendingSignInToken(db, hashToken(token));
 }
 
 /** Uses a token: marks it used and returns its staff user, or null when unknown, used or expired. */
 export async function consumeSignInLink(db: DbOrTx, token: string, ip: string | null): Promise<StaffUser | null> {
   return db.transaction(async (tx) => {
-    const [used] = await tx
-      .update(signInTokens)
-      .set({ usedAt: sql`now()` })
-      .where(and(eq(signInTokens.tokenHash, hashToken(token)), isNull(signInTokens.usedAt), gt(signInTokens.expiresAt, sql`now()`)))
-      .returning({ staffUserId: signInTokens.staffUserId });
+    const used = await updateSignInTokenUsed(tx, hashToken(token));
     if (!used?.staffUserId) return null;
-    const [staff] = await tx
-      .select()
-      .from(staffUsers)
-      .where(and(eq(staffUsers.id, used.staffUserId), eq(staffUsers.active, true)));
+    const staff = await getActiveStaffUser(tx, used.staffUserId);
     if (!staff) return null;
     await writeAudit(tx, { actorStaffUserId: staff.id, action: "staff.sign_in", subjectType: "staff_user", subjectId: staff.id, ip });
     return staff;
@@ -172,8 +164,8 @@ export async function startSession(
 ) {
   const token = randomBytes(32).toString("base64url");
   // Sessions over a day past their end are of no further use.
-  await context.db.delete(sessions).where(lt(sessions.expiresAt, sql`now() - interval '1 day'`));
-  await context.db.insert(sessions).values({ id: hashToken(token), ...subject, expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000), ip });
+  await deleteExpiredSessions(context.db);
+  await insertSession(context.db, { id: hashToken(token), ...subject, expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000), ip });
   const session = await getSession(request, context.env);
   session.set("sid", token);
   return commitSession(session, context.env);
@@ -186,11 +178,7 @@ export async function sessionOf(
 ): Promise<{ staff: StaffUser | null; personId: string | null } | null> {
   const token = (await getSession(request, context.env)).get("sid");
   if (!token || token.length > 100) return null;
-  const [row] = await context.db
-    .select({ personId: sessions.personId, staff: staffUsers })
-    .from(sessions)
-    .leftJoin(staffUsers, and(eq(staffUsers.id, sessions.staffUserId), eq(staffUsers.active, true)))
-    .where(and(eq(sessions.id, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())));
+  const row = await getLiveSession(context.db, hashToken(token));
   if (!row) return null;
   return { staff: row.staff, personId: row.personId };
 }
@@ -235,55 +223,39 @@ export async function startStaffSession(request: Request, context: Pick<AppLoadC
 export async function endStaffSession(request: Request, context: Pick<AppLoadContext, "db" | "env">) {
   const session = await getSession(request, context.env);
   const token = session.get("sid");
-  if (token)
-    await context.db
-      .update(sessions)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(sessions.id, hashToken(token)), isNull(sessions.revokedAt)));
+  if (token) await updateSessionRevoked(context.db, hashToken(token));
   return redirect("/staff/sign-in", { headers: { "Set-Cookie": await destroySession(session, context.env) } });
 }
 
 /** Ends every session of a staff user at once (deactivated, or given another role). */
 export async function revokeStaffSessions(db: DbOrTx, staffUserId: string) {
-  await db
-    .update(sessions)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(sessions.staffUserId, staffUserId), isNull(sessions.revokedAt)));
+  await updateStaffSessionsRevoked(db, staffUserId);
 }
 
 /** The staff user's language for the console. */
 export async function setStaffLocale(db: DbOrTx, staffUserId: string, locale: "en" | "ja") {
-  await db.update(staffUsers).set({ locale }).where(eq(staffUsers.id, staffUserId));
+  await updateStaffUser(db, staffUserId, { locale });
 }
 
 /** Creates a staff user, or gives an existing one (same address) the role and re-activates them. */
 export async function addStaffUser(db: DbOrTx, input: { email: string; name: string; role: StaffUser["role"]; locale?: "en" | "ja" }) {
   return db.transaction(async (tx) => {
     const email = input.email.trim();
-    const [existing] = await tx
-      .select()
-      .from(staffUsers)
-      .where(sql`lower(${staffUsers.email}) = ${email.toLowerCase()}`);
+    const existing = await getStaffUserByEmail(tx, email.toLowerCase());
     if (existing) {
-      const [row] = await tx.update(staffUsers).set({ role: input.role, active: true }).where(eq(staffUsers.id, existing.id)).returning();
+      const row = await updateStaffUser(tx, existing.id, { role: input.role, active: true });
       // A new role takes effect at once: the user signs in again under it.
       if (existing.role !== input.role) await revokeStaffSessions(tx, existing.id);
       return { user: row!, created: false };
     }
-    const [row] = await tx
-      .insert(staffUsers)
-      .values({ email, name: input.name, role: input.role, locale: input.locale ?? "en" })
-      .returning();
-    return { user: row!, created: true };
+    const row = await insertStaffUser(tx, { email, name: input.name, role: input.role, locale: input.locale ?? "en" });
+    return { user: row, created: true };
   });
 }
 
 /** A fresh sign-in link for an active staff user by address (start-up demo link, staff:add). */
 export async function signInLinkFor(db: DbOrTx, email: string, appUrl: string) {
-  const [staff] = await db
-    .select()
-    .from(staffUsers)
-    .where(and(sql`lower(${staffUsers.email}) = ${email.toLowerCase()}`, eq(staffUsers.active, true)));
+  const staff = await getStaffUserByEmail(db, email.toLowerCase(), { activeOnly: true });
   if (!staff) return null;
   return createSignInLink(db, staff.id, appUrl);
 }

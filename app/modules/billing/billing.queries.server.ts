@@ -1,9 +1,27 @@
 /** Drizzle only: the rows billing reads and writes. `db` may be a transaction. */
 import { createHash } from "node:crypto";
-import { and, eq, inArray, isNull, lte, sql, type QueryPromise } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, ne, sql, type QueryPromise } from "drizzle-orm";
 import { batchedPerTransaction } from "../../../db/batch";
 import type { DbOrTx } from "../../../db/client";
-import { memberships, payments, stripeEvents, type Membership, type Payment } from "../../../db/schema";
+import {
+  corporateInvoices,
+  memberships,
+  membershipStatusHistory,
+  organisationContacts,
+  organisations,
+  partnerships,
+  payments,
+  people,
+  receipts,
+  stripeEvents,
+  tierPrices,
+  tiers,
+  type Membership,
+  type MembershipStatus,
+  type NewMembership,
+  type Payment,
+} from "../../../db/schema";
+import type { JoinInput } from "../people/join.schema.server";
 
 export async function getMembershipForUpdate(tx: DbOrTx, id: string) {
   const rows = await tx.select().from(memberships).where(eq(memberships.id, id)).for("update");
@@ -279,6 +297,11 @@ export async function markEventFailed(db: DbOrTx, id: string, error: string) {
     .where(and(eq(stripeEvents.id, id), isNull(stripeEvents.processedAt)));
 }
 
+/** A processed event made unprocessed again (a forced replay). */
+export async function markEventUnprocessed(db: DbOrTx, id: string) {
+  await db.update(stripeEvents).set({ processedAt: null }).where(eq(stripeEvents.id, id));
+}
+
 /** Past-due memberships whose grace period is over, locked, oldest first. */
 export async function lockExpiredGrace(tx: DbOrTx, now: Date, limit: number) {
   return tx
@@ -305,3 +328,249 @@ export const setMembershipPeriod = batchedPerTransaction(async (tx: DbOrTx, rows
   await setMembershipPeriods(tx, rows);
   return rows.map(() => undefined);
 });
+
+/** A person learns their Stripe customer, unless they have one already. */
+export async function updatePersonStripeCustomerIfUnset(tx: DbOrTx, personId: string, customerId: string) {
+  await tx
+    .update(people)
+    .set({ stripeCustomerId: customerId, updatedAt: new Date() })
+    .where(and(eq(people.id, personId), isNull(people.stripeCustomerId)));
+}
+
+/** A person by id, or null. */
+export async function getPerson(db: DbOrTx, id: string) {
+  const [row] = await db.select().from(people).where(eq(people.id, id));
+  return row ?? null;
+}
+
+// ---------------------------------------------------------------- lifecycle
+
+/** Records status changes of memberships. */
+export async function insertStatusHistory(tx: DbOrTx, rows: (typeof membershipStatusHistory.$inferInsert)[]) {
+  await tx.insert(membershipStatusHistory).values(rows);
+}
+
+/** Moves a company membership's seats (those not canceled and not already there) to `to`; returns the seats moved. */
+export async function updateSeatsStatus(tx: DbOrTx, companyMembershipId: string, to: MembershipStatus, values: Partial<Membership> = {}) {
+  return tx
+    .update(memberships)
+    .set({ status: to, updatedAt: new Date(), ...values })
+    .where(and(eq(memberships.seatOfMembershipId, companyMembershipId), ne(memberships.status, "canceled"), ne(memberships.status, to)))
+    .returning({ id: memberships.id });
+}
+
+/** A membership with its tier, person and organisation (either may be null), or null. */
+export async function getMembershipWithHolder(tx: DbOrTx, membershipId: string) {
+  const [row] = await tx
+    .select({ membership: memberships, tier: tiers, person: people, organisation: organisations })
+    .from(memberships)
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .leftJoin(people, eq(people.id, memberships.personId))
+    .leftJoin(organisations, eq(organisations.id, memberships.organisationId))
+    .where(eq(memberships.id, membershipId));
+  return row ?? null;
+}
+
+/** An organisation by id, or null. */
+export async function getOrganisation(tx: DbOrTx, organisationId: string) {
+  const [row] = await tx.select().from(organisations).where(eq(organisations.id, organisationId));
+  return row ?? null;
+}
+
+/** An organisation's billing and primary contacts, with their people. */
+export async function listBillingContacts(tx: DbOrTx, organisationId: string) {
+  return tx
+    .select({ role: organisationContacts.role, person: people })
+    .from(organisationContacts)
+    .innerJoin(people, eq(people.id, organisationContacts.personId))
+    .where(and(eq(organisationContacts.organisationId, organisationId), inArray(organisationContacts.role, ["billing", "primary"])));
+}
+
+/** Active company memberships paid by invoice (no subscription, not a seat) whose period has ended, locked (SKIP LOCKED). */
+export async function lockEndedInvoiceTerms(tx: DbOrTx, now: Date, limit: number) {
+  return tx
+    .select()
+    .from(memberships)
+    .where(
+      and(
+        isNotNull(memberships.organisationId),
+        isNull(memberships.stripeSubscriptionId),
+        isNull(memberships.seatOfMembershipId),
+        eq(memberships.status, "active"),
+        lte(memberships.currentPeriodEnd, now),
+      ),
+    )
+    .limit(limit)
+    .for("update", { skipLocked: true });
+}
+
+/** A membership's newest open renewal invoice, or null. */
+export async function getOpenRenewalInvoice(tx: DbOrTx, membershipId: string) {
+  const [row] = await tx
+    .select()
+    .from(corporateInvoices)
+    .where(and(eq(corporateInvoices.membershipId, membershipId), eq(corporateInvoices.kind, "renewal"), eq(corporateInvoices.status, "open")))
+    .orderBy(desc(corporateInvoices.createdAt))
+    .limit(1);
+  return row ?? null;
+}
+
+// ---------------------------------------------------------------- joining
+
+/** The active price of an individual tier in a currency and interval, with its tier; null when none is offered. */
+export async function findPrice(db: DbOrTx, input: Pick<JoinInput, "tier" | "currency" | "interval">) {
+  const rows = await db
+    .select({ tier: tiers, price: tierPrices })
+    .from(tierPrices)
+    .innerJoin(tiers, eq(tiers.id, tierPrices.tierId))
+    .where(
+      and(
+        eq(tiers.slug, input.tier),
+        eq(tiers.active, true),
+        eq(tiers.kind, "individual"),
+        eq(tierPrices.active, true),
+        eq(tierPrices.currency, input.currency),
+        eq(tierPrices.interval, input.interval),
+      ),
+    );
+  return rows[0] ?? null;
+}
+
+/** An active partnership by slug (its id), or null. */
+export async function getActivePartnership(db: DbOrTx, slug: string) {
+  const [row] = await db
+    .select({ id: partnerships.id })
+    .from(partnerships)
+    .where(and(eq(partnerships.slug, slug), eq(partnerships.active, true)));
+  return row ?? null;
+}
+
+/** A person's own current memberships (active, past due or comped; company seats left out). */
+export async function listOwnCurrentMemberships(tx: DbOrTx, personId: string) {
+  return tx
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.personId, personId), isNull(memberships.seatOfMembershipId), inArray(memberships.status, ["active", "past_due", "comped"])));
+}
+
+/** A new membership row. */
+export async function insertMembership(tx: DbOrTx, values: NewMembership) {
+  const [row] = await tx.insert(memberships).values(values).returning();
+  return row!;
+}
+
+/** Removes a membership that is still pending. */
+export async function deletePendingMembership(db: DbOrTx, id: string) {
+  await db.delete(memberships).where(and(eq(memberships.id, id), eq(memberships.status, "pending")));
+}
+
+/** A pending membership with its person, tier and the person's partnership, or null. */
+export async function getPendingJoin(db: DbOrTx, membershipId: string) {
+  const rows = await db
+    .select({ membership: memberships, person: people, tier: tiers, partnership: partnerships })
+    .from(memberships)
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .leftJoin(partnerships, eq(partnerships.id, people.partnershipId))
+    .where(and(eq(memberships.id, membershipId), eq(memberships.status, "pending")));
+  return rows[0] ?? null;
+}
+
+/** A person's membership with its tier and person, or null. */
+export async function getMembershipWithTier(db: DbOrTx, membershipId: string) {
+  const rows = await db
+    .select({ membership: memberships, tier: tiers, person: people })
+    .from(memberships)
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .where(eq(memberships.id, membershipId));
+  return rows[0] ?? null;
+}
+
+// ---------------------------------------------------------------- Stripe catalogue, portal, refunds
+
+/** Active prices of active tiers with their tiers, in the tiers' order. */
+export async function listActiveTierPrices(db: DbOrTx) {
+  return db
+    .select({ tier: tiers, price: tierPrices })
+    .from(tierPrices)
+    .innerJoin(tiers, eq(tiers.id, tierPrices.tierId))
+    .where(and(eq(tierPrices.active, true), eq(tiers.active, true)))
+    .orderBy(asc(tiers.sortOrder), asc(tierPrices.id));
+}
+
+/** Records a tier price's Stripe Price. */
+export async function updateTierPriceStripeId(db: DbOrTx, id: number, stripePriceId: string) {
+  await db.update(tierPrices).set({ stripePriceId }).where(eq(tierPrices.id, id));
+}
+
+/** The Stripe customers a membership could be billed through (its own, its person's, its organisation's), or null. */
+export async function getMembershipCustomers(db: DbOrTx, membershipId: string) {
+  const rows = await db
+    .select({
+      customerId: memberships.stripeCustomerId,
+      personCustomerId: people.stripeCustomerId,
+      locale: people.preferredLocale,
+      organisationId: organisations.id,
+      organisationCustomerId: organisations.stripeCustomerId,
+    })
+    .from(memberships)
+    .leftJoin(people, eq(people.id, memberships.personId))
+    .leftJoin(organisations, eq(organisations.id, memberships.organisationId))
+    .where(eq(memberships.id, membershipId));
+  return rows[0] ?? null;
+}
+
+/** The original receipt of a payment (its id), or null. */
+export async function getOriginalReceipt(tx: DbOrTx, paymentId: string) {
+  const [row] = await tx
+    .select({ id: receipts.id })
+    .from(receipts)
+    .where(and(eq(receipts.paymentId, paymentId), eq(receipts.kind, "original")));
+  return row ?? null;
+}
+
+// ---------------------------------------------------------------- demo gateway
+
+/** A membership with its person or organisation, tier and price, or null. */
+export async function getMembershipWithPrice(db: DbOrTx, membershipId: string) {
+  const rows = await db
+    .select({ membership: memberships, owner: people, organisation: organisations, tier: tiers, price: tierPrices })
+    .from(memberships)
+    .leftJoin(people, eq(people.id, memberships.personId))
+    .leftJoin(organisations, eq(organisations.id, memberships.organisationId))
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .innerJoin(tierPrices, eq(tierPrices.id, memberships.priceId))
+    .where(eq(memberships.id, membershipId));
+  return rows[0] ?? null;
+}
+
+/** The newest membership (not pending) of the person with this email (any case), its id; or null. */
+export async function findNewestMembershipByEmail(db: DbOrTx, email: string) {
+  const rows = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .where(and(sql`lower(${people.email}) = ${email.toLowerCase()}`, sql`${memberships.status} <> 'pending'`))
+    .orderBy(sql`${memberships.createdAt} desc`)
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+/** A corporate invoice by its Stripe id, with its membership, organisation and tier; or null. */
+export async function getCorporateInvoiceWithMembership(db: DbOrTx, stripeInvoiceId: string) {
+  const rows = await db
+    .select({ membership: memberships, organisation: organisations, tier: tiers, invoice: corporateInvoices })
+    .from(corporateInvoices)
+    .innerJoin(memberships, eq(memberships.id, corporateInvoices.membershipId))
+    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+    .innerJoin(tiers, eq(tiers.id, corporateInvoices.tierId))
+    .where(eq(corporateInvoices.stripeInvoiceId, stripeInvoiceId));
+  return rows[0] ?? null;
+}
+
+/** A payment by id, or null. */
+export async function getPayment(db: DbOrTx, id: string) {
+  const [row] = await db.select().from(payments).where(eq(payments.id, id));
+  return row ?? null;
+}

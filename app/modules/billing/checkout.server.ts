@@ -4,38 +4,28 @@
  * pending membership is removed, so a retry starts clean with a new id (and a new key:
  * Stripe replays a key's first answer, even an error, for 24 hours).
  */
-import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { memberships, partnerships, people, tierPrices, tiers, type NewPerson } from "../../../db/schema";
+import type { NewPerson } from "../../../db/schema";
 import type { Locale } from "../i18n/i18n";
 import type { JoinFieldErrors, JoinInput } from "../people/join.schema.server";
 import { getGateway } from "./gateway.server";
 import { appUrl } from "../shared/links.server";
 import type { BillingContext } from "./webhook.server";
 import { personForPublicForm } from "../people/details.server";
+import {
+  deletePendingMembership,
+  findPrice,
+  getActivePartnership,
+  getMembershipWithTier,
+  getPendingJoin,
+  insertMembership,
+  listOwnCurrentMemberships,
+  updateMembership,
+} from "./billing.queries.server";
 
 export type CheckoutFailure = "alreadyMember" | "cardDeclined" | "rateLimited" | "unavailable";
 
 export type StartCheckoutResult = { ok: true; url: string; membershipId: string } | { ok: false; fieldErrors?: JoinFieldErrors; formError?: CheckoutFailure };
-
-/** The active price of an individual tier in a currency and interval, with its tier; null when none is offered. */
-export async function findPrice(db: DbOrTx, input: Pick<JoinInput, "tier" | "currency" | "interval">) {
-  const rows = await db
-    .select({ tier: tiers, price: tierPrices })
-    .from(tierPrices)
-    .innerJoin(tiers, eq(tiers.id, tierPrices.tierId))
-    .where(
-      and(
-        eq(tiers.slug, input.tier),
-        eq(tiers.active, true),
-        eq(tiers.kind, "individual"),
-        eq(tierPrices.active, true),
-        eq(tierPrices.currency, input.currency),
-        eq(tierPrices.interval, input.interval),
-      ),
-    );
-  return rows[0] ?? null;
-}
 
 /** Stripe's error classes carry `type`; anything else (our own bugs included) is "unavailable". */
 export function classifyStripeError(error: unknown): Exclude<CheckoutFailure, "alreadyMember"> {
@@ -56,10 +46,7 @@ export async function resolveJoinChoices(
   if (!found) return { ok: false, fieldErrors: { interval: "intervalNotOffered" } };
   let partnershipId: number | null = null;
   if (input.partnership) {
-    const [p] = await db
-      .select({ id: partnerships.id })
-      .from(partnerships)
-      .where(and(eq(partnerships.slug, input.partnership), eq(partnerships.active, true)));
+    const p = await getActivePartnership(db, input.partnership);
     if (!p) return { ok: false, fieldErrors: { partnership: "invalidChoice" } };
     partnershipId = p.id;
   }
@@ -98,26 +85,20 @@ export async function startCheckout(
   const created = await ctx.db.transaction(async (tx) => {
     const { person, pending, known } = await personForPublicForm(tx, details, signedInPersonId);
     if (known) {
-      const current = await tx
-        .select({ id: memberships.id })
-        .from(memberships)
-        // A company seat is not the person's own membership: a seat holder may still join in their own right.
-        .where(and(eq(memberships.personId, person.id), isNull(memberships.seatOfMembershipId), inArray(memberships.status, ["active", "past_due", "comped"])));
+      // A company seat is not the person's own membership: a seat holder may still join in their own right.
+      const current = await listOwnCurrentMemberships(tx, person.id);
       if (current.length > 0) return null;
     }
-    const [membership] = await tx
-      .insert(memberships)
-      .values({
-        personId: person.id,
-        tierId: found.tier.id,
-        priceId: found.price.id,
-        currency: found.price.currency,
-        interval: found.price.interval,
-        status: "pending",
-        submittedDetails: pending,
-      })
-      .returning();
-    return { person, membership: membership! };
+    const membership = await insertMembership(tx, {
+      personId: person.id,
+      tierId: found.tier.id,
+      priceId: found.price.id,
+      currency: found.price.currency,
+      interval: found.price.interval,
+      status: "pending",
+      submittedDetails: pending,
+    });
+    return { person, membership };
   });
   if (!created) return { ok: false, formError: "alreadyMember" };
   const { person, membership } = created;
@@ -139,12 +120,12 @@ export async function startCheckout(
       },
       `membership-${membership.id}-checkout`,
     );
-    await ctx.db.update(memberships).set({ stripeCheckoutSessionId: session.id, updatedAt: new Date() }).where(eq(memberships.id, membership.id));
+    await updateMembership(ctx.db, membership.id, { stripeCheckoutSessionId: session.id });
     return { ok: true, url: session.url, membershipId: membership.id };
   } catch (error) {
     const failure = classifyStripeError(error);
     console.warn(`billing: checkout for membership ${membership.id} failed (${failure}):`, (error as Error)?.message ?? error);
-    await ctx.db.delete(memberships).where(and(eq(memberships.id, membership.id), eq(memberships.status, "pending")));
+    await deletePendingMembership(ctx.db, membership.id);
     return { ok: false, formError: failure };
   }
 }
@@ -152,14 +133,7 @@ export async function startCheckout(
 /** What the join page shows again after Checkout's cancel: the details of a still-pending membership. */
 export async function getResumableJoin(db: DbOrTx, membershipId: string) {
   if (!/^[0-9a-f-]{36}$/.test(membershipId)) return null;
-  const rows = await db
-    .select({ membership: memberships, person: people, tier: tiers, partnership: partnerships })
-    .from(memberships)
-    .innerJoin(people, eq(people.id, memberships.personId))
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .leftJoin(partnerships, eq(partnerships.id, people.partnershipId))
-    .where(and(eq(memberships.id, membershipId), eq(memberships.status, "pending")));
-  const row = rows[0];
+  const row = await getPendingJoin(db, membershipId);
   if (!row) return null;
   const { person, membership, tier, partnership } = row;
   return {
@@ -186,13 +160,7 @@ export async function getResumableJoin(db: DbOrTx, membershipId: string) {
 /** The success page: the membership's state, once the webhook has landed. */
 export async function getMembershipSummary(db: DbOrTx, membershipId: string) {
   if (!/^[0-9a-f-]{36}$/.test(membershipId)) return null;
-  const rows = await db
-    .select({ membership: memberships, tier: tiers, person: people })
-    .from(memberships)
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .innerJoin(people, eq(people.id, memberships.personId))
-    .where(eq(memberships.id, membershipId));
-  const row = rows[0];
+  const row = await getMembershipWithTier(db, membershipId);
   if (!row) return null;
   return {
     status: row.membership.status,

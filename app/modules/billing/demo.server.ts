@@ -3,11 +3,15 @@
  * build Stripe-shaped events in the pinned API version, sign them with the webhook secret and
  * feed them to the same webhook code Stripe's deliveries go through.
  */
-import { and, eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import { corporateInvoices, memberships, organisations, payments, people, tierPrices, tiers } from "../../../db/schema";
 import type { Locale } from "../i18n/i18n";
-import { paymentForInvoice } from "./billing.queries.server";
+import {
+  findNewestMembershipByEmail,
+  getCorporateInvoiceWithMembership,
+  getMembershipWithPrice,
+  getPayment,
+  paymentForInvoice,
+} from "./billing.queries.server";
 import { getGateway, membershipIdFromDemoSession } from "./gateway.server";
 import { appUrl } from "../shared/links.server";
 import {
@@ -35,15 +39,7 @@ export function isDemo(ctx: Pick<BillingContext, "env">): boolean {
 const hex = (uuid: string) => uuid.replaceAll("-", "");
 
 async function loadMembership(ctx: BillingContext, membershipId: string) {
-  const rows = await ctx.db
-    .select({ membership: memberships, owner: people, organisation: organisations, tier: tiers, price: tierPrices })
-    .from(memberships)
-    .leftJoin(people, eq(people.id, memberships.personId))
-    .leftJoin(organisations, eq(organisations.id, memberships.organisationId))
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .innerJoin(tierPrices, eq(tierPrices.id, memberships.priceId))
-    .where(eq(memberships.id, membershipId));
-  const row = rows[0];
+  const row = await getMembershipWithPrice(ctx.db, membershipId);
   if (!row) return null;
   // A company's membership (card path) pays like a person's; the company's billing email stands in.
   const person = row.owner ?? { email: row.organisation!.billingEmail, stripeCustomerId: row.organisation!.stripeCustomerId };
@@ -112,14 +108,8 @@ export async function completeDemoCheckout(ctx: BillingContext, sessionId: strin
 /** Finds a membership by id or by its member's email (the newest one). */
 export async function findDemoMembership(ctx: BillingContext, ref: string): Promise<string | null> {
   if (/^[0-9a-f-]{36}$/i.test(ref)) return ref;
-  const rows = await ctx.db
-    .select({ id: memberships.id })
-    .from(memberships)
-    .innerJoin(people, eq(people.id, memberships.personId))
-    .where(and(sql`lower(${people.email}) = ${ref.toLowerCase()}`, sql`${memberships.status} <> 'pending'`))
-    .orderBy(sql`${memberships.createdAt} desc`)
-    .limit(1);
-  return rows[0]?.id ?? null;
+  const row = await findNewestMembershipByEmail(ctx.db, ref);
+  return row?.id ?? null;
 }
 
 /**
@@ -157,14 +147,7 @@ export async function simulateRenewal(ctx: BillingContext, membershipId: string,
 
 async function loadInvoicedMembership(ctx: BillingContext, invoiceId: string) {
   if (!/^in_demo_r?[0-9a-f]{32}$/.test(invoiceId)) return null;
-  const rows = await ctx.db
-    .select({ membership: memberships, organisation: organisations, tier: tiers, invoice: corporateInvoices })
-    .from(corporateInvoices)
-    .innerJoin(memberships, eq(memberships.id, corporateInvoices.membershipId))
-    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-    .innerJoin(tiers, eq(tiers.id, corporateInvoices.tierId))
-    .where(eq(corporateInvoices.stripeInvoiceId, invoiceId));
-  const row = rows[0];
+  const row = await getCorporateInvoiceWithMembership(ctx.db, invoiceId);
   if (!row) return null;
   return { ...row, price: { amount: row.invoice.amount, currency: row.invoice.currency } };
 }
@@ -220,7 +203,7 @@ export async function payDemoInvoice(ctx: BillingContext, invoiceId: string, pai
  * total refunded so far, this refund included), through the same webhook code.
  */
 export async function refundDemoPayment(ctx: BillingContext, paymentId: string, amount: number) {
-  const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, paymentId));
+  const payment = await getPayment(ctx.db, paymentId);
   if (!payment?.stripeChargeId && !payment?.stripePaymentIntentId) throw new DemoError(`payment ${paymentId} has no demo charge`);
   const now = Math.floor(Date.now() / 1000);
   const charge = chargeShape(

@@ -13,10 +13,9 @@
  * A membership handler answers null for a company's invoice, which the corporate table applies.
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Tx } from "../../../db/client";
-import { payments, people, refunds, type Currency, type Membership, type MembershipStatus } from "../../../db/schema";
+import type { Currency, Membership, MembershipStatus } from "../../../db/schema";
 import { queueEmail } from "../email/outbox.server";
 import { queueDetailsConfirmation } from "../people/details.server";
 import { personPayer } from "../receipts/receipts.server";
@@ -27,8 +26,10 @@ import {
   lockMembershipParty,
   setMembershipPeriod,
   updateMembership,
+  updatePersonStripeCustomerIfUnset,
 } from "./billing.queries.server";
-import { idOf, lockPaymentFor, lockStripeIds, paidWithOf, settlePayment, stripePaymentFacts, type StripePaymentFacts } from "./payment-links.server";
+import { idOf, paidWithOf, settlePayment, stripePaymentFacts, type StripePaymentFacts } from "./payment-links.server";
+import { lockPaymentFor, lockStripeIds, markStripeRefundsSucceeded, updatePayment } from "./payment-links.queries.server";
 import { DONE, type AppliedEvent, type Handler, type HandlerTable } from "./handler-registry.server";
 import { appUrl, recipientOf, tierNameOf } from "../shared/links.server";
 import { updateCardUrl } from "./portal-links.server";
@@ -111,12 +112,7 @@ const onCheckoutCompleted: Handler = async (tx, event, env) => {
     stripeCustomerId: membership.stripeCustomerId ?? customerId,
     stripeSubscriptionId: membership.stripeSubscriptionId ?? subscriptionId,
   };
-  if (customerId && membership.personId) {
-    await tx
-      .update(people)
-      .set({ stripeCustomerId: customerId, updatedAt: new Date() })
-      .where(and(eq(people.id, membership.personId), isNull(people.stripeCustomerId)));
-  }
+  if (customerId && membership.personId) await updatePersonStripeCustomerIfUnset(tx, membership.personId, customerId);
   const paid = session.payment_status === "paid" || event.type === "checkout.session.async_payment_succeeded";
   if (paid && membership.personId) {
     await queueDetailsConfirmation(tx, env, {
@@ -395,15 +391,12 @@ const onChargeRefunded: Handler = async (tx, event) => {
   await lockStripeIds(tx, [charge.id, paymentIntentId]);
   const payment = await lockPaymentFor(tx, { chargeId: charge.id, paymentIntentId });
   if (!payment) return { parkUntil: paymentIntentId ?? charge.id };
-  if (!payment.stripeChargeId) await tx.update(payments).set({ stripeChargeId: charge.id }).where(eq(payments.id, payment.id));
+  if (!payment.stripeChargeId) await updatePayment(tx, payment.id, { stripeChargeId: charge.id });
   const refunded = Math.min(payment.amount, Math.max(payment.refundedAmount, charge.amount_refunded));
   if (refunded <= payment.refundedAmount) return DONE; // an older or repeated refund event: nothing new
-  await tx.update(payments).set({ refundedAmount: refunded }).where(eq(payments.id, payment.id));
+  await updatePayment(tx, payment.id, { refundedAmount: refunded });
   // The refunds staff asked of Stripe are done (Stripe reports the charge's total, not each refund).
-  await tx
-    .update(refunds)
-    .set({ status: "succeeded", updatedAt: new Date() })
-    .where(and(eq(refunds.paymentId, payment.id), eq(refunds.via, "stripe"), eq(refunds.status, "pending")));
+  await markStripeRefundsSucceeded(tx, payment.id);
   // After the receipts this transaction issues (the original may be one of them).
   return { refundReceipts: [{ payment, refundedTotal: refunded, issuedAt: at(event.created) }] };
 };
@@ -416,7 +409,7 @@ const onDisputeCreated: Handler = async (tx, event) => {
   await lockStripeIds(tx, [chargeId, paymentIntentId]);
   const payment = await lockPaymentFor(tx, { chargeId, paymentIntentId });
   if (!payment) return { parkUntil: paymentIntentId ?? chargeId };
-  await tx.update(payments).set({ disputed: true }).where(eq(payments.id, payment.id));
+  await updatePayment(tx, payment.id, { disputed: true });
   return DONE;
 };
 

@@ -3,22 +3,21 @@
  *   pending → active → past_due (grace keeps benefits) → lapsed,  or canceled;  comped by staff.
  * Every change of status writes a history row naming its cause (Stripe event, staff, system).
  */
-import { and, desc, eq, inArray, isNotNull, isNull, lte, ne } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db/client";
-import {
-  corporateInvoices,
-  memberships,
-  membershipStatusHistory,
-  organisationContacts,
-  organisations,
-  people,
-  tiers,
-  type Membership,
-  type MembershipStatus,
-} from "../../../db/schema";
+import type { Membership, MembershipStatus } from "../../../db/schema";
 import type { Env } from "../config/env.server";
 import { queueEmail } from "../email/outbox.server";
-import { lockExpiredGrace, updateMembership } from "./billing.queries.server";
+import {
+  getMembershipWithHolder,
+  getOpenRenewalInvoice,
+  getOrganisation,
+  insertStatusHistory,
+  listBillingContacts,
+  lockEndedInvoiceTerms,
+  lockExpiredGrace,
+  updateMembership,
+  updateSeatsStatus,
+} from "./billing.queries.server";
 import { appUrl, recipientOf, tierNameOf } from "../shared/links.server";
 
 export type Cause =
@@ -38,15 +37,17 @@ export async function transition<M extends Pick<Membership, "id" | "status">>(
   const next = { ...membership, ...values, status: to };
   await updateMembership(tx, membership.id, { ...values, status: to });
   if (membership.status !== to) {
-    await tx.insert(membershipStatusHistory).values({
-      membershipId: membership.id,
-      fromStatus: membership.status,
-      toStatus: to,
-      cause: cause.cause,
-      stripeEventId: cause.cause === "stripe_event" ? cause.stripeEventId : null,
-      staffUserId: cause.cause === "staff" ? cause.staffUserId : null,
-      note: "note" in cause ? (cause.note ?? null) : null,
-    });
+    await insertStatusHistory(tx, [
+      {
+        membershipId: membership.id,
+        fromStatus: membership.status,
+        toStatus: to,
+        cause: cause.cause,
+        stripeEventId: cause.cause === "stripe_event" ? cause.stripeEventId : null,
+        staffUserId: cause.cause === "staff" ? cause.staffUserId : null,
+        note: "note" in cause ? (cause.note ?? null) : null,
+      },
+    ]);
     const organisationId = (membership as Partial<Membership>).organisationId;
     if (organisationId) await followSeats(tx, membership.id, to, cause);
   }
@@ -61,14 +62,11 @@ export async function transition<M extends Pick<Membership, "id" | "status">>(
  */
 async function followSeats(tx: DbOrTx, companyMembershipId: string, to: MembershipStatus, cause: Cause) {
   if (to === "pending") return;
-  const moved = await tx
-    .update(memberships)
-    .set({ status: to, updatedAt: new Date(), ...(to === "canceled" ? { canceledAt: new Date() } : {}) })
-    .where(and(eq(memberships.seatOfMembershipId, companyMembershipId), ne(memberships.status, "canceled"), ne(memberships.status, to)))
-    .returning({ id: memberships.id });
+  const moved = await updateSeatsStatus(tx, companyMembershipId, to, to === "canceled" ? { canceledAt: new Date() } : {});
   if (moved.length === 0) return;
   // The previous status is not returned by UPDATE; seats only ever hold their company's status.
-  await tx.insert(membershipStatusHistory).values(
+  await insertStatusHistory(
+    tx,
     moved.map((seat) => ({
       membershipId: seat.id,
       fromStatus: null,
@@ -91,13 +89,7 @@ export function graceEnd(from: Date, env: Pick<Env, "MEMBERSHIP_GRACE_DAYS">): D
  * company (the templates add 御中 in Japanese). Null when there is nobody to write to.
  */
 export async function membershipEmailTarget(tx: DbOrTx, membershipId: string) {
-  const [row] = await tx
-    .select({ membership: memberships, tier: tiers, person: people, organisation: organisations })
-    .from(memberships)
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .leftJoin(people, eq(people.id, memberships.personId))
-    .leftJoin(organisations, eq(organisations.id, memberships.organisationId))
-    .where(eq(memberships.id, membershipId));
+  const row = await getMembershipWithHolder(tx, membershipId);
   if (!row) return null;
   if (row.person) {
     const p = row.person;
@@ -129,13 +121,9 @@ type EmailRecipient = { kind: "person"; familyName: string; givenName: string } 
 
 /** A company's billing contact (or primary contact, or billing address) as an email recipient. */
 export async function organisationBillingContact(tx: DbOrTx, organisationId: string) {
-  const [organisation] = await tx.select().from(organisations).where(eq(organisations.id, organisationId));
+  const organisation = await getOrganisation(tx, organisationId);
   if (!organisation) return null;
-  const contacts = await tx
-    .select({ role: organisationContacts.role, person: people })
-    .from(organisationContacts)
-    .innerJoin(people, eq(people.id, organisationContacts.personId))
-    .where(and(eq(organisationContacts.organisationId, organisationId), inArray(organisationContacts.role, ["billing", "primary"])));
+  const contacts = await listBillingContacts(tx, organisationId);
   const person = contacts.find((c) => c.role === "billing")?.person ?? contacts.find((c) => c.role === "primary")?.person ?? null;
   const locale = person?.preferredLocale ?? (organisation.country === "JP" ? "ja" : "en");
   const name = locale === "ja" && organisation.legalNameJa ? organisation.legalNameJa : organisation.legalNameEn;
@@ -195,20 +183,7 @@ export async function endInvoiceTerms(db: Database, env: Env, now = new Date(), 
   let total = 0;
   for (;;) {
     const count = await db.transaction(async (tx) => {
-      const due = await tx
-        .select()
-        .from(memberships)
-        .where(
-          and(
-            isNotNull(memberships.organisationId),
-            isNull(memberships.stripeSubscriptionId),
-            isNull(memberships.seatOfMembershipId),
-            eq(memberships.status, "active"),
-            lte(memberships.currentPeriodEnd, now),
-          ),
-        )
-        .limit(batch)
-        .for("update", { skipLocked: true });
+      const due = await lockEndedInvoiceTerms(tx, now, batch);
       for (const membership of due) {
         if (membership.cancelAtPeriodEnd) {
           await transition(tx, membership, "canceled", { cause: "system", note: "paid term ended (cancelled at period end)" }, { canceledAt: now });
@@ -227,12 +202,7 @@ export async function endInvoiceTerms(db: Database, env: Env, now = new Date(), 
 
 /** The open renewal invoice's overdue reminder (the same once-per-invoice key as Stripe's invoice.overdue). */
 async function queueRenewalUnpaidEmail(tx: DbOrTx, membershipId: string, organisationId: string) {
-  const [invoice] = await tx
-    .select()
-    .from(corporateInvoices)
-    .where(and(eq(corporateInvoices.membershipId, membershipId), eq(corporateInvoices.kind, "renewal"), eq(corporateInvoices.status, "open")))
-    .orderBy(desc(corporateInvoices.createdAt))
-    .limit(1);
+  const invoice = await getOpenRenewalInvoice(tx, membershipId);
   if (!invoice?.stripeInvoiceId || !invoice.hostedInvoiceUrl) return;
   const contact = await organisationBillingContact(tx, organisationId);
   if (!contact) return;

@@ -1,6 +1,5 @@
 /** Opens the Customer Portal for the membership a signed link names (Stripe call outside any transaction). */
-import { eq } from "drizzle-orm";
-import { memberships, organisations, people } from "../../../db/schema";
+import { getMembershipCustomers } from "./billing.queries.server";
 import { organisationBillingContact } from "./lifecycle.server";
 import { getGateway } from "./gateway.server";
 import { appUrl } from "../shared/links.server";
@@ -13,19 +12,7 @@ export async function openCardUpdate(
 ): Promise<{ ok: true; url: string } | { ok: false; reason: "invalid" | "unavailable" }> {
   const membershipId = verifyPortalToken(ctx.env, token);
   if (!membershipId) return { ok: false, reason: "invalid" };
-  const rows = await ctx.db
-    .select({
-      customerId: memberships.stripeCustomerId,
-      personCustomerId: people.stripeCustomerId,
-      locale: people.preferredLocale,
-      organisationId: organisations.id,
-      organisationCustomerId: organisations.stripeCustomerId,
-    })
-    .from(memberships)
-    .leftJoin(people, eq(people.id, memberships.personId))
-    .leftJoin(organisations, eq(organisations.id, memberships.organisationId))
-    .where(eq(memberships.id, membershipId));
-  const found = rows[0];
+  const found = await getMembershipCustomers(ctx.db, membershipId);
   // A company's card: its billing contact follows the link, in the contact's language.
   const contact = found?.organisationId ? await organisationBillingContact(ctx.db, found.organisationId) : null;
   const row = found ? { ...found, locale: found.locale ?? contact?.locale ?? "en" } : null;

@@ -3,24 +3,21 @@
  * corrected receipt for what the payer finally paid, naming the original, and its email to the
  * payer (a person, or a company's billing contact addressed 御中). Once per refund total.
  */
-import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { people, receipts, type Payment } from "../../../db/schema";
+import type { Payment } from "../../../db/schema";
+import { getOriginalReceipt, getPerson } from "./billing.queries.server";
 import { organisationBillingContact } from "./lifecycle.server";
 import { recipientOf } from "../shared/links.server";
 import { queueEmail } from "../email/outbox.server";
 import { issueCorrectedReceipt } from "../receipts/receipts.server";
 
 export async function issueRefundReceipt(tx: DbOrTx, payment: Pick<Payment, "id" | "personId" | "organisationId">, refundedTotal: number, issuedAt: Date) {
-  const [original] = await tx
-    .select({ id: receipts.id })
-    .from(receipts)
-    .where(and(eq(receipts.paymentId, payment.id), eq(receipts.kind, "original")));
+  const original = await getOriginalReceipt(tx, payment.id);
   if (!original) throw new Error(`payment ${payment.id} has no receipt to correct`);
   const corrected = await issueCorrectedReceipt(tx, { originalReceiptId: original.id, refundedAmount: refundedTotal, issuedAt });
   const email = { template: "receipt" as const, props: { receiptId: corrected.id }, dedupeKey: `receipt:${corrected.id}` };
   if (payment.personId) {
-    const [payer] = await tx.select().from(people).where(eq(people.id, payment.personId));
+    const payer = await getPerson(tx, payment.personId);
     if (!payer) return corrected;
     await queueEmail(tx, {
       ...email,

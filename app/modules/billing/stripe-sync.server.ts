@@ -4,10 +4,9 @@
  * on tier_prices. Prices are immutable: a changed amount makes a new Price that takes over the
  * lookup key, and the old one is archived. Running it twice changes nothing.
  */
-import { and, asc, eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "../../../db/client";
-import { tierPrices, tiers } from "../../../db/schema";
+import { listActiveTierPrices, updateTierPriceStripeId } from "./billing.queries.server";
 
 export interface SyncReport {
   products: { created: number; updated: number; unchanged: number };
@@ -20,12 +19,7 @@ export function productIdFor(slug: string): string {
 
 export async function syncStripeCatalogue(db: Database, stripe: Stripe, log: (line: string) => void = () => {}): Promise<SyncReport> {
   const report: SyncReport = { products: { created: 0, updated: 0, unchanged: 0 }, prices: { created: 0, replaced: 0, unchanged: 0 } };
-  const rows = await db
-    .select({ tier: tiers, price: tierPrices })
-    .from(tierPrices)
-    .innerJoin(tiers, eq(tiers.id, tierPrices.tierId))
-    .where(and(eq(tierPrices.active, true), eq(tiers.active, true)))
-    .orderBy(asc(tiers.sortOrder), asc(tierPrices.id));
+  const rows = await listActiveTierPrices(db);
 
   const products = new Map<string, string>();
   for (const { tier } of rows) {
@@ -92,7 +86,7 @@ export async function syncStripeCatalogue(db: Database, stripe: Stripe, log: (li
       }
     }
     if (price.stripePriceId !== stripePriceId) {
-      await db.update(tierPrices).set({ stripePriceId }).where(eq(tierPrices.id, price.id));
+      await updateTierPriceStripeId(db, price.id, stripePriceId);
     }
   }
   return report;

@@ -17,12 +17,13 @@ import {
   lockStripeEvents,
   markEventFailed,
   markEventsProcessed,
+  markEventUnprocessed,
   storeFailedEvent,
   storeRefusedEvent,
 } from "./billing.queries.server";
 import { getGateway } from "./gateway.server";
 import { handlersFor, type AppliedEvent, type Effects } from "./handler-registry.server";
-import { lockParkedEvents, parkEvent, unparkEvent } from "./payment-links.server";
+import { lockParkedEvents, parkEvent, unparkEvent } from "./payment-links.queries.server";
 import { issueRefundReceipt } from "./refund-receipt.server";
 import { getWebhookSecret, stripeWebhooks, WEBHOOK_TOLERANCE_SECONDS } from "./stripe.server";
 
@@ -458,11 +459,7 @@ function applierFor(ctx: BillingContext): EventApplier {
 export async function replayStripeEvent(ctx: BillingContext, eventId: string, options: { force?: boolean } = {}) {
   const stored = await getStripeEvent(ctx.db, eventId);
   if (!stored) return { found: false as const };
-  if (stored.processedAt && options.force) {
-    const { stripeEvents } = await import("../../../db/schema");
-    const { eq } = await import("drizzle-orm");
-    await ctx.db.update(stripeEvents).set({ processedAt: null }).where(eq(stripeEvents.id, eventId));
-  }
+  if (stored.processedAt && options.force) await markEventUnprocessed(ctx.db, eventId);
   try {
     const outcome = await applyStripeEvent(ctx, eventId);
     return { found: true as const, outcome };

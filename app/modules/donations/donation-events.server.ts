@@ -9,10 +9,10 @@
  * (donations.stripe_state_at) never moves the gift; receipts are issued at commit.
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Tx } from "../../../db/client";
-import { donations, funds, payments, people, type Donation } from "../../../db/schema";
+import type { Donation } from "../../../db/schema";
+import { paymentForInvoice, updatePersonStripeCustomerIfUnset } from "../billing/billing.queries.server";
 import { DONE, type AppliedEvent, type Effects, type Handler, type HandlerTable } from "../billing/handler-registry.server";
 import { stripePaymentFacts } from "../billing/payment-links.server";
 import type { Env } from "../config/env.server";
@@ -23,6 +23,7 @@ import { queueDetailsConfirmation } from "../people/details.server";
 import { personPayer, type ReceiptSnapshot } from "../receipts/receipts.server";
 import { donationManageUrl } from "./links.server";
 import { UUID } from "../shared/ids";
+import { findDonationPayment, insertGiftPayment, lockDonation, updateDonation } from "./donations.queries.server";
 import type { CurrencyCode } from "../i18n/format";
 
 const at = (seconds: number) => new Date(seconds * 1000);
@@ -51,16 +52,6 @@ function invoiceDonationRef(invoice: Stripe.Invoice): { donationId: string | nul
   return { donationId: id && UUID.test(id) ? id : null, subscriptionId: idOf(details?.subscription) };
 }
 
-async function lockDonation(tx: Tx, where: { id: string } | { subscriptionId: string }) {
-  const rows = await tx
-    .select({ donation: donations, person: people, fund: funds })
-    .from(donations)
-    .innerJoin(people, eq(people.id, donations.personId))
-    .innerJoin(funds, eq(funds.id, donations.fundId))
-    .where("id" in where ? eq(donations.id, where.id) : eq(donations.stripeSubscriptionId, where.subscriptionId))
-    .for("update", { of: donations });
-  return rows[0] ?? null;
-}
 type Locked = NonNullable<Awaited<ReturnType<typeof lockDonation>>>;
 
 /** The gift an event names, locked, or null (then the event is not a gift's). */
@@ -78,13 +69,6 @@ function isCurrent(donation: Pick<Donation, "stripeStateAt">, event: AppliedEven
 }
 const stateAt = (event: AppliedEvent) => new Date(event.stateAt);
 
-async function updateDonation(tx: Tx, id: string, values: Partial<Donation>) {
-  await tx
-    .update(donations)
-    .set({ ...values, updatedAt: new Date() })
-    .where(eq(donations.id, id));
-}
-
 function fundNameOf(fund: Locked["fund"]) {
   return { en: fund.nameEn, ja: fund.nameJa };
 }
@@ -99,31 +83,31 @@ async function recordGiftPayment(
   const { donation, person, fund } = locked;
   if (donation.interval === "once") {
     // A one-time gift has exactly one payment, whichever event recorded it first.
-    const existing = await tx.select({ id: payments.id }).from(payments).where(eq(payments.donationId, donation.id)).limit(1);
-    if (existing.length > 0) return DONE;
+    if (await findDonationPayment(tx, donation.id)) return DONE;
   }
   // The payment intent (a monthly gift's: from invoice_payment.paid) and how it was paid (charge.succeeded), when stored.
   const knownIntent = paid.paymentIntentId?.startsWith("pi_") ? paid.paymentIntentId : null;
   const facts = await stripePaymentFacts(tx, { invoiceId: paid.invoiceId, paymentIntentId: knownIntent });
   const method = { type: facts.paidWith?.method ?? ("stripe" as const), brand: facts.paidWith?.brand ?? null, last4: facts.paidWith?.last4 ?? null };
-  const insert = tx.insert(payments).values({
-    cardBrand: method.brand,
-    cardLast4: method.last4,
-    donationId: donation.id,
-    personId: person.id,
-    fundId: fund.id,
-    amount: paid.amount,
-    currency: paid.currency,
-    method: method.type,
-    description: `Donation: ${fund.nameEn} / ご寄付：${fund.nameJa}`,
-    stripeInvoiceId: paid.invoiceId ?? null,
-    stripePaymentIntentId: facts.paymentIntentId ?? paid.paymentIntentId ?? null,
-    stripeChargeId: facts.chargeId,
-    paidAt: paid.paidAt,
-  });
-  const [payment] = await (
-    paid.invoiceId ? insert.onConflictDoNothing({ target: payments.stripeInvoiceId }) : insert.onConflictDoNothing({ target: payments.stripePaymentIntentId })
-  ).returning({ id: payments.id, amount: payments.amount });
+  const payment = await insertGiftPayment(
+    tx,
+    {
+      cardBrand: method.brand,
+      cardLast4: method.last4,
+      donationId: donation.id,
+      personId: person.id,
+      fundId: fund.id,
+      amount: paid.amount,
+      currency: paid.currency,
+      method: method.type,
+      description: `Donation: ${fund.nameEn} / ご寄付：${fund.nameJa}`,
+      stripeInvoiceId: paid.invoiceId ?? null,
+      stripePaymentIntentId: facts.paymentIntentId ?? paid.paymentIntentId ?? null,
+      stripeChargeId: facts.chargeId,
+      paidAt: paid.paidAt,
+    },
+    paid.invoiceId ? "invoice" : "paymentIntent",
+  );
   if (!payment) return DONE;
 
   const receiptId = randomUUID();
@@ -199,12 +183,7 @@ const onDonationCheckout: Handler = async (tx, event, env) => {
   if (!locked) return DONE;
   const { donation, person } = locked;
   const customerId = idOf(session.customer);
-  if (customerId) {
-    await tx
-      .update(people)
-      .set({ stripeCustomerId: customerId, updatedAt: new Date() })
-      .where(and(eq(people.id, person.id), isNull(people.stripeCustomerId)));
-  }
+  if (customerId) await updatePersonStripeCustomerIfUnset(tx, person.id, customerId);
   const values: Partial<Donation> = { stripeCheckoutSessionId: donation.stripeCheckoutSessionId ?? session.id };
   const paid = paidSession(event, session);
   if (paid) await queueDetailsConfirmation(tx, env, { kind: "gift", id: donation.id, personId: person.id, pending: donation.submittedDetails });
@@ -341,8 +320,7 @@ const onDonationInvoiceFailed: Handler = async (tx, event, env) => {
   if (!locked) return null;
   const { donation, person, fund } = locked;
   if (donation.status !== "active" && donation.status !== "past_due") return DONE;
-  const [paidSince] = await tx.select({ id: payments.id }).from(payments).where(eq(payments.stripeInvoiceId, invoice.id));
-  if (paidSince) return DONE;
+  if (await paymentForInvoice(tx, invoice.id)) return DONE;
   if (isCurrent(donation, event)) await updateDonation(tx, donation.id, { status: "past_due", stripeStateAt: stateAt(event) });
   await queueEmail(tx, {
     template: "gift-payment-failed",

@@ -4,9 +4,9 @@
  * monthly ones) with an idempotency key from the gift's id. When Stripe fails the pending gift
  * is removed, like a pending membership, so a retry starts clean with a new id and key.
  */
-import { and, asc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { donations, fundGoals, funds, payments, people, type Currency } from "../../../db/schema";
+import type { Currency } from "../../../db/schema";
+import { getPerson } from "../billing/billing.queries.server";
 import { classifyStripeError } from "../billing/checkout.server";
 import { deliverAll, DemoError } from "../billing/demo.server";
 import { donationIdFromDemoSession, getGateway } from "../billing/gateway.server";
@@ -30,6 +30,21 @@ import type { DonateInput, DonateOptions, DonationCurrency } from "./donate.sche
 import { verifyDonationManageToken, donationManageToken } from "./links.server";
 import { personForPublicForm } from "../people/details.server";
 import { UUID } from "../shared/ids";
+import {
+  countDonationPayments,
+  deleteFundGoal,
+  deletePendingDonation,
+  getActiveFund,
+  getDonationWithDonor,
+  getFundIdBySlug,
+  insertDonation,
+  listActiveFunds,
+  listActiveFundSlugs,
+  listFundGoals,
+  listFundsRaised,
+  updateDonation,
+  upsertFundGoal,
+} from "./donations.queries.server";
 
 export type DonationFailure = "cardDeclined" | "rateLimited" | "unavailable";
 
@@ -39,7 +54,7 @@ export type StartDonationResult =
 
 /** What the form offers, from the configuration and the funds table. */
 export async function getDonateOptions(db: DbOrTx, env: Env): Promise<DonateOptions> {
-  const rows = await db.select({ slug: funds.slug }).from(funds).where(eq(funds.active, true));
+  const rows = await listActiveFundSlugs(db);
   return { funds: rows.map((r) => r.slug), monthlyCurrencies: env.DONATION_MONTHLY_CURRENCIES, feePercent: env.DONATION_FEE_PERCENT };
 }
 
@@ -48,19 +63,7 @@ export async function getDonateOptions(db: DbOrTx, env: Env): Promise<DonateOpti
  * refunds, never summed across currencies. Names no donor (anonymous or not).
  */
 export async function getFundsWithProgress(db: DbOrTx) {
-  const [fundRows, goalRows, raisedRows] = await Promise.all([
-    db.select().from(funds).where(eq(funds.active, true)).orderBy(asc(funds.sortOrder), asc(funds.id)),
-    db.select().from(fundGoals),
-    db
-      .select({
-        fundId: payments.fundId,
-        currency: payments.currency,
-        raised: sql<number>`sum(${payments.amount} - ${payments.refundedAmount})::bigint`.mapWith(Number),
-      })
-      .from(payments)
-      .where(sql`${payments.fundId} is not null and ${payments.donationId} is not null`)
-      .groupBy(payments.fundId, payments.currency),
-  ]);
+  const [fundRows, goalRows, raisedRows] = await Promise.all([listActiveFunds(db), listFundGoals(db), listFundsRaised(db)]);
   return fundRows.map((fund) => {
     const currencies: Currency[] = ["USD", "JPY"];
     return {
@@ -80,16 +83,13 @@ export async function getFundsWithProgress(db: DbOrTx) {
 
 /** Sets (or with null, removes) a fund's goal in one currency. */
 export async function setFundGoal(db: DbOrTx, fundSlug: string, currency: Currency, amount: number | null) {
-  const [fund] = await db.select({ id: funds.id }).from(funds).where(eq(funds.slug, fundSlug));
+  const fund = await getFundIdBySlug(db, fundSlug);
   if (!fund) throw new Error(`no fund ${fundSlug}`);
   if (amount === null) {
-    await db.delete(fundGoals).where(and(eq(fundGoals.fundId, fund.id), eq(fundGoals.currency, currency)));
+    await deleteFundGoal(db, fund.id, currency);
     return;
   }
-  await db
-    .insert(fundGoals)
-    .values({ fundId: fund.id, currency, amount })
-    .onConflictDoUpdate({ target: [fundGoals.fundId, fundGoals.currency], set: { amount } });
+  await upsertFundGoal(db, { fundId: fund.id, currency, amount });
 }
 
 /** `signedInPersonId` as for joining: a form never changes someone else's details (members/details.server.ts). */
@@ -99,10 +99,7 @@ export async function startDonationCheckout(
   pageLocale: Locale,
   signedInPersonId: string | null = null,
 ): Promise<StartDonationResult> {
-  const [fund] = await ctx.db
-    .select()
-    .from(funds)
-    .where(and(eq(funds.slug, input.fund), eq(funds.active, true)));
+  const fund = await getActiveFund(ctx.db, input.fund);
   if (!fund) return { ok: false, fieldErrors: { fund: "unknownFund" } };
   if (input.interval === "month" && !ctx.env.DONATION_MONTHLY_CURRENCIES.includes(input.currency)) {
     return { ok: false, fieldErrors: { interval: "monthlyNotOffered" } };
@@ -122,26 +119,23 @@ export async function startDonationCheckout(
 
   const { person, donation } = await ctx.db.transaction(async (tx) => {
     const { person, pending } = await personForPublicForm(tx, details, signedInPersonId);
-    const [donation] = await tx
-      .insert(donations)
-      .values({
-        personId: person.id,
-        fundId: fund.id,
-        amount: input.amount,
-        feeAmount: input.feeAmount,
-        currency: input.currency,
-        interval: input.interval,
-        status: "pending",
-        tributeKind: input.tribute?.kind ?? null,
-        tributeName: input.tribute?.name ?? null,
-        tributeNotifyEmail: input.tribute?.notify?.email ?? null,
-        tributeNotifyName: input.tribute?.notify?.name ?? null,
-        tributeNotifyLocale: input.tribute?.notify?.locale ?? null,
-        anonymous: input.anonymous,
-        submittedDetails: pending,
-      })
-      .returning();
-    return { person, donation: donation! };
+    const donation = await insertDonation(tx, {
+      personId: person.id,
+      fundId: fund.id,
+      amount: input.amount,
+      feeAmount: input.feeAmount,
+      currency: input.currency,
+      interval: input.interval,
+      status: "pending",
+      tributeKind: input.tribute?.kind ?? null,
+      tributeName: input.tribute?.name ?? null,
+      tributeNotifyEmail: input.tribute?.notify?.email ?? null,
+      tributeNotifyName: input.tribute?.notify?.name ?? null,
+      tributeNotifyLocale: input.tribute?.notify?.locale ?? null,
+      anonymous: input.anonymous,
+      submittedDetails: pending,
+    });
+    return { person, donation };
   });
 
   try {
@@ -161,39 +155,30 @@ export async function startDonationCheckout(
       },
       `donation-${donation.id}-checkout`,
     );
-    await ctx.db.update(donations).set({ stripeCheckoutSessionId: session.id, updatedAt: new Date() }).where(eq(donations.id, donation.id));
+    await updateDonation(ctx.db, donation.id, { stripeCheckoutSessionId: session.id });
     return { ok: true, url: session.url, donationId: donation.id };
   } catch (error) {
     const failure = classifyStripeError(error);
     console.warn(`donations: checkout for donation ${donation.id} failed (${failure}):`, (error as Error)?.message ?? error);
-    await ctx.db.delete(donations).where(and(eq(donations.id, donation.id), eq(donations.status, "pending")));
+    await deletePendingDonation(ctx.db, donation.id);
     return { ok: false, formError: failure };
   }
 }
 
 async function loadDonation(db: DbOrTx, donationId: string) {
   if (!UUID.test(donationId)) return null;
-  const rows = await db
-    .select({ donation: donations, person: people, fund: funds })
-    .from(donations)
-    .innerJoin(people, eq(people.id, donations.personId))
-    .innerJoin(funds, eq(funds.id, donations.fundId))
-    .where(eq(donations.id, donationId));
-  return rows[0] ?? null;
+  return getDonationWithDonor(db, donationId);
 }
 
 /** The thank-you page: the gift's state once the webhook has landed (no address, no email). */
 export async function getDonationSummary(db: DbOrTx, donationId: string) {
   const row = await loadDonation(db, donationId);
   if (!row) return null;
-  const [paid] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(payments)
-    .where(eq(payments.donationId, donationId));
+  const paid = await countDonationPayments(db, donationId);
   const { donation, fund } = row;
   return {
     status: donation.status,
-    paid: (paid?.n ?? 0) > 0,
+    paid: paid > 0,
     amount: donation.amount,
     currency: donation.currency as DonationCurrency,
     interval: donation.interval,
@@ -205,7 +190,7 @@ export async function getDonationSummary(db: DbOrTx, donationId: string) {
 /** A signed-in member's details for the form (name, email, address, language), or null. */
 export async function getDonorDefaults(db: DbOrTx, personId: string | undefined) {
   if (!personId || !UUID.test(personId)) return null;
-  const [p] = await db.select().from(people).where(eq(people.id, personId));
+  const p = await getPerson(db, personId);
   if (!p) return null;
   return {
     familyName: p.familyName,

@@ -5,8 +5,6 @@
  * per-fund summary by month and currency (paid minus refunded; months in the association's
  * time zone). Anonymous gifts are listed for staff, marked anonymous.
  */
-import { sql, type SQL } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Database, DbOrTx } from "../../../db/client";
 import type { Locale, StaffUser } from "../../../db/schema";
@@ -15,9 +13,9 @@ import { streamExport, type ExportFormat, type ExportStream } from "../exports/e
 import { ASSOCIATION_TIME_ZONE, formatPersonName } from "../i18n/format";
 import { dictionary } from "../i18n/i18n";
 import { getFundsWithProgress, setFundGoal } from "./donations.server";
+import { getFundIdBySlug, listFundMonthlyTotals, listFundNames, listStaffDonations, staffDonationsExportQuery } from "./donations.queries.server";
 import { isoDate } from "../i18n/iso-date";
 
-const dialect = new PgDialect({ casing: "snake_case" });
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
 const date = isoDate("must be a real date YYYY-MM-DD");
 const major = z.string().regex(/^\d{1,9}(\.\d{1,2})?$/, "must be an amount such as 100 or 25.50");
@@ -46,42 +44,6 @@ export function parseDonationQuery(params: URLSearchParams): { query: DonationQu
   return { query: kept, problems };
 }
 
-/** A typed major amount in the row's currency's minor units, as SQL (dollars ×100, yen ×1). */
-function minorOf(value: string): SQL {
-  const [whole, fraction = ""] = value.split(".");
-  const cents = Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
-  return sql`(case d.currency when 'USD' then ${cents}::int else ${Number(whole)}::int end)`;
-}
-
-function whereOf(q: DonationQuery): SQL {
-  const parts: SQL[] = [sql`d.status <> 'pending'`];
-  if (q.fund) parts.push(sql`f.slug = ${q.fund}`);
-  if (q.currency) parts.push(sql`d.currency = ${q.currency}`);
-  if (q.from) parts.push(sql`d.created_at >= (${q.from}::date::timestamp at time zone 'Asia/Tokyo')`);
-  if (q.to) parts.push(sql`d.created_at < ((${q.to}::date + 1)::timestamp at time zone 'Asia/Tokyo')`);
-  if (q.interval) parts.push(sql`d.interval = ${q.interval}`);
-  if (q.min) parts.push(sql`d.amount >= ${minorOf(q.min)}`);
-  if (q.max) parts.push(sql`d.amount <= ${minorOf(q.max)}`);
-  if (q.tribute) parts.push(q.tribute === "yes" ? sql`d.tribute_kind is not null` : sql`d.tribute_kind is null`);
-  if (q.anonymous) parts.push(sql`d.anonymous = ${q.anonymous === "yes"}`);
-  if (q.donor) parts.push(sql`d.person_id = ${q.donor}`);
-  return sql.join(parts, sql` and `);
-}
-
-function selectSql(q: DonationQuery, limit?: number): SQL {
-  return sql`
-    select d.id, d.created_at as "createdAt", d.amount, d.fee_amount as "feeAmount", d.currency, d.interval, d.status,
-           d.anonymous, d.tribute_kind as "tributeKind", d.tribute_name as "tributeName",
-           p.id as "personId", p.family_name as "familyName", p.given_name as "givenName", p.email,
-           f.slug as "fundSlug", f.name_en as "fundEn", f.name_ja as "fundJa",
-           coalesce((select sum(x.amount - x.refunded_amount) from payments x where x.donation_id = d.id), 0)::bigint as "paidNet",
-           (select string_agg(r.number, ' ' order by r.number) from receipts r join payments x on x.id = r.payment_id where x.donation_id = d.id and r.kind = 'original') as "receipts"
-      from donations d join people p on p.id = d.person_id join funds f on f.id = d.fund_id
-     where ${whereOf(q)}
-     order by d.created_at desc, d.id
-     ${limit ? sql`limit ${limit}` : sql``}`;
-}
-
 export interface StaffDonationRow {
   id: string;
   createdAt: string;
@@ -106,17 +68,13 @@ export interface StaffDonationRow {
 
 export async function listDonations(db: DbOrTx, params: URLSearchParams, limit = 200) {
   const { query, problems } = parseDonationQuery(params);
-  const result = await db.execute(selectSql(query, limit));
-  const rows = (result as unknown as Record<string, unknown>[]).map((r) => ({
+  const result = await listStaffDonations(db, query, limit);
+  const rows = result.map((r) => ({
     ...(r as unknown as StaffDonationRow),
     createdAt: new Date(r.createdAt as string).toISOString(),
     paidNet: Number(r.paidNet),
   }));
-  const funds = (await db.execute(sql`select slug, name_en as "nameEn", name_ja as "nameJa" from funds order by sort_order, id`)) as unknown as {
-    slug: string;
-    nameEn: string;
-    nameJa: string;
-  }[];
+  const funds = await listFundNames(db);
   return { query, problems, rows, funds: [...funds] };
 }
 
@@ -141,7 +99,7 @@ export async function exportDonations(
   const tokyoDay = new Intl.DateTimeFormat("en-CA", { timeZone: ASSOCIATION_TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" });
   const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
   return streamExport(db, {
-    query: dialect.sqlToQuery(selectSql(query)),
+    query: staffDonationsExportQuery(query),
     header: COLUMNS.map((c) => t.columns[c]),
     cells: (r) => {
       const row = r as unknown as StaffDonationRow;
@@ -172,16 +130,7 @@ export async function exportDonations(
 export { getFundsWithProgress };
 
 export async function fundMonthlySummary(db: DbOrTx, year: number) {
-  const rows = (await db.execute(sql`
-    select f.slug, f.name_en as "nameEn", f.name_ja as "nameJa",
-           to_char(p.paid_at at time zone 'Asia/Tokyo', 'YYYY-MM') as month, p.currency,
-           count(*)::int as gifts, sum(p.amount)::bigint as gross, sum(p.refunded_amount)::bigint as refunded
-      from payments p join funds f on f.id = p.fund_id
-     where p.donation_id is not null
-       and p.paid_at >= (make_date(${year}, 1, 1)::timestamp at time zone 'Asia/Tokyo')
-       and p.paid_at < (make_date(${year + 1}, 1, 1)::timestamp at time zone 'Asia/Tokyo')
-     group by f.slug, f.name_en, f.name_ja, f.sort_order, month, p.currency
-     order by f.sort_order, f.slug, month, p.currency`)) as unknown as Record<string, unknown>[];
+  const rows = await listFundMonthlyTotals(db, year);
   return rows.map((r) => ({
     slug: r.slug as string,
     name: { en: r.nameEn as string, ja: r.nameJa as string },
@@ -218,8 +167,7 @@ export async function saveFundGoal(
     minor = input.currency === "JPY" ? Number(whole) : Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
     if (!(minor > 0) || !Number.isSafeInteger(minor) || minor > 2_000_000_000) return "invalidGoal";
   }
-  const found = (await db.execute(sql`select id from funds where slug = ${input.fund}`)) as unknown as { id: number }[];
-  if (!found[0]) return "unknownFund";
+  if (!(await getFundIdBySlug(db, input.fund))) return "unknownFund";
   await db.transaction(async (tx) => {
     await setFundGoal(tx, input.fund, input.currency, minor);
     await writeAudit(tx, {

@@ -6,12 +6,13 @@
  * which queues one `giving-statement` email per donor and period (dedupe key), with a PDF
  * attached when the worker renders it.
  */
-import { and, asc, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db/client";
-import { emailOutbox, funds, payments, people, receipts, type Currency, type Locale } from "../../../db/schema";
+import type { Currency, Locale } from "../../../db/schema";
 import type { GivingStatementProps, StatementGift } from "../../../emails/giving-statement";
 import type { Env } from "../config/env.server";
+import { getPerson } from "../billing/billing.queries.server";
 import { recipientOf } from "../shared/links.server";
+import { insertStatementEmails, listStatementDonors, listStatementGifts } from "./donations.queries.server";
 
 export type FiscalKind = "calendar" | "april";
 const TOKYO_OFFSET_MS = 9 * 3600_000; // Asia/Tokyo has no daylight saving time
@@ -33,31 +34,6 @@ interface GiftRow {
   fundEn: string;
   fundJa: string;
   receiptNumber: string | null;
-}
-
-function giftQuery(db: DbOrTx, start: Date, end: Date, personId?: string) {
-  return db
-    .select({
-      personId: sql<string>`${payments.personId}`,
-      paidAt: payments.paidAt,
-      amount: payments.amount,
-      refundedAmount: payments.refundedAmount,
-      currency: payments.currency,
-      fundEn: funds.nameEn,
-      fundJa: funds.nameJa,
-      receiptNumber: receipts.number,
-    })
-    .from(payments)
-    .innerJoin(funds, eq(funds.id, payments.fundId))
-    .leftJoin(receipts, and(eq(receipts.paymentId, payments.id), eq(receipts.kind, "original")))
-    .where(
-      and(
-        isNotNull(payments.donationId),
-        personId ? eq(payments.personId, personId) : isNotNull(payments.personId),
-        gte(payments.paidAt, start),
-        lt(payments.paidAt, end),
-      ),
-    );
 }
 
 function assemble(rows: GiftRow[]): { gifts: StatementGift[]; totals: StatementData["totals"] } {
@@ -84,10 +60,10 @@ export async function buildGivingStatement(
   year: number,
   fiscal: FiscalKind,
 ): Promise<{ data: StatementData; locale: Locale; email: string } | null> {
-  const [person] = await db.select().from(people).where(eq(people.id, personId));
+  const person = await getPerson(db, personId);
   if (!person) return null;
   const { start, end } = statementPeriod(year, fiscal);
-  const rows = await giftQuery(db, start, end, personId).orderBy(asc(payments.paidAt));
+  const rows = await listStatementGifts(db, start, end, personId);
   return {
     data: { recipient: recipientOf(person), period: { year, fiscal, start: start.toISOString(), end: end.toISOString() }, ...assemble(rows) },
     locale: person.preferredLocale,
@@ -110,13 +86,8 @@ export function dueStatementPeriod(now: Date, fiscalStartMonth: 1 | 4 | number):
  */
 export async function queueGivingStatements(db: Database, year: number, fiscal: FiscalKind, batchSize = 500): Promise<number> {
   const { start, end } = statementPeriod(year, fiscal);
-  const rows = await giftQuery(db, start, end).orderBy(asc(payments.personId), asc(payments.paidAt));
-  const donors = await db
-    .select({ id: people.id, email: people.email, locale: people.preferredLocale, familyName: people.familyName, givenName: people.givenName })
-    .from(people)
-    .where(
-      sql`${people.id} in (select distinct ${payments.personId} from ${payments} where ${payments.donationId} is not null and ${payments.paidAt} >= ${start.toISOString()} and ${payments.paidAt} < ${end.toISOString()})`,
-    );
+  const rows = await listStatementGifts(db, start, end);
+  const donors = await listStatementDonors(db, start, end);
   const byPerson = new Map<string, GiftRow[]>();
   for (const row of rows) {
     const list = byPerson.get(row.personId);
@@ -142,7 +113,7 @@ export async function queueGivingStatements(db: Database, year: number, fiscal: 
       ];
     });
     if (values.length === 0) continue;
-    const inserted = await db.insert(emailOutbox).values(values).onConflictDoNothing({ target: emailOutbox.dedupeKey }).returning({ id: emailOutbox.id });
+    const inserted = await insertStatementEmails(db, values);
     queued += inserted.length;
   }
   return queued;

@@ -4,31 +4,17 @@
  * dedupe key (`renewal-30:<membership>:<period end>`) makes each reminder once per period,
  * however often the schedule runs and on however many instances.
  */
-import { and, eq, gt, lte } from "drizzle-orm";
 import type { Database } from "../../../db/client";
-import { memberships, organisationContacts, organisations, people, tierPrices, tiers, type Locale } from "../../../db/schema";
+import type { Locale, Membership } from "../../../db/schema";
 import type { Env } from "../config/env.server";
 import { queueEmail } from "./outbox.server";
+import { getActiveYearlyPrice, getBillingContactLocale, getTierPrice, listMembershipsRenewingBetween } from "./reminders.queries.server";
 import type { Recipient } from "../../../emails";
 
 const DAY = 24 * 3600_000;
 
 export async function queueRenewalReminders(db: Database, env: Env, now = new Date()): Promise<number> {
-  const rows = await db
-    .select({ membership: memberships, tier: tiers, person: people, organisation: organisations })
-    .from(memberships)
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .leftJoin(people, eq(people.id, memberships.personId))
-    .leftJoin(organisations, eq(organisations.id, memberships.organisationId))
-    .where(
-      and(
-        eq(memberships.status, "active"),
-        eq(memberships.interval, "year"),
-        eq(memberships.cancelAtPeriodEnd, false),
-        gt(memberships.currentPeriodEnd, now),
-        lte(memberships.currentPeriodEnd, new Date(now.getTime() + 30 * DAY)),
-      ),
-    );
+  const rows = await listMembershipsRenewingBetween(db, now, new Date(now.getTime() + 30 * DAY));
   const appUrl = (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, "");
   let queued = 0;
   for (const { membership: m, tier, person, organisation } of rows) {
@@ -49,11 +35,7 @@ export async function queueRenewalReminders(db: Database, env: Env, now = new Da
       locale = person.preferredLocale;
       recipient = { kind: "person", familyName: person.familyName, givenName: person.givenName };
     } else if (organisation) {
-      const [contact] = await db
-        .select({ locale: people.preferredLocale })
-        .from(organisationContacts)
-        .innerJoin(people, eq(people.id, organisationContacts.personId))
-        .where(and(eq(organisationContacts.organisationId, organisation.id), eq(organisationContacts.role, "billing")));
+      const contact = await getBillingContactLocale(db, organisation.id);
       to = organisation.billingEmail;
       locale = contact?.locale ?? (organisation.country === "JP" ? "ja" : "en");
       recipient = { kind: "organisation", name: locale === "ja" ? (organisation.legalNameJa ?? organisation.legalNameEn) : organisation.legalNameEn };
@@ -81,17 +63,13 @@ export async function queueRenewalReminders(db: Database, env: Env, now = new Da
   return queued;
 }
 
-async function priceFor(db: Database, m: typeof memberships.$inferSelect) {
+async function priceFor(db: Database, m: Membership) {
   if (m.priceId) {
-    const [p] = await db.select().from(tierPrices).where(eq(tierPrices.id, m.priceId));
+    const p = await getTierPrice(db, m.priceId);
     if (p) return p;
   }
   if (!m.currency) return null;
-  const [p] = await db
-    .select()
-    .from(tierPrices)
-    .where(and(eq(tierPrices.tierId, m.tierId), eq(tierPrices.currency, m.currency), eq(tierPrices.interval, "year"), eq(tierPrices.active, true)));
-  return p ?? null;
+  return getActiveYearlyPrice(db, m.tierId, m.currency);
 }
 
 /** Runs the reminders now and then every `intervalMs` (a day); stop() cancels the timer. */

@@ -11,17 +11,15 @@ import { PassThrough, type Readable, type Writable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
 import { stringify as stringifySync } from "csv-stringify/sync";
-import { eq, sql } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
 import type postgres from "postgres";
 import type { Database } from "../../../db/client";
-import { auditLog, type Locale, type StaffUser } from "../../../db/schema";
+import type { Locale, StaffUser } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
 import { minorUnitDigits, type CurrencyCode } from "../i18n/format";
 import { dictionary } from "../i18n/i18n";
-import { memberSelectSql } from "../members/members.queries.server";
 import type { MemberFilter } from "../members/members.schema";
 import { CsvRecordEnds, inlineParams, labelSql, neutralisedSql, postalAddressSql, sqlLiteral } from "./csv-copy.server";
+import { memberExportQuery, updateAuditDetails } from "./exports.queries.server";
 import { regionName, regionNamesByCountry } from "../people/regions";
 import { formatPostalAddress, PREFECTURES_JA } from "./regions";
 
@@ -77,7 +75,6 @@ export const PRESET_COLUMNS: Record<ExportPreset, readonly string[]> = {
 const NUMERIC_COLUMNS = new Set(["seatsUsed", "seatCount"]);
 const DATE_COLUMNS = new Set(["joined", "renews", "lastPaymentDate"]);
 
-const dialect = new PgDialect({ casing: "snake_case" });
 /**
  * Rows per cursor fetch (XLSX and the donations export). Small: a batch lives while the next is
  * fetched and exceljs works through it, long enough to be promoted out of V8's young generation;
@@ -175,15 +172,15 @@ export async function exportMembers(db: Database, request: ExportRequest): Promi
     ip: request.ip ?? null,
   });
 
-  const select = memberSelectSql(filter, locale, { lastPayment: preset === "finance", corporate: preset === "corporate" });
+  const query = memberExportQuery(filter, locale, { lastPayment: preset === "finance", corporate: preset === "corporate" });
   const header = columns.map((c) => dictionary(locale).staff.columns[c] ?? c);
   const filename = exportFilename(format, preset);
   if (format === "csv") {
-    const copySql = `select ${columns.map((c) => csvCellSql(c, locale)).join(", ")} from (${inlineParams(dialect.sqlToQuery(select))}) s`;
+    const copySql = `select ${columns.map((c) => csvCellSql(c, locale)).join(", ")} from (${inlineParams(query)}) s`;
     return copyCsvExport(db, { copySql, header, auditId, filename });
   }
   const cells = cellMaker(preset, locale);
-  return streamExport(db, { query: dialect.sqlToQuery(select), header, cells, format, auditId, filename, sheetName: dictionary(locale).staff.list.title });
+  return streamExport(db, { query, header, cells, format, auditId, filename, sheetName: dictionary(locale).staff.list.title });
 }
 
 /** regionName in SQL: a known prefecture's or state's name in the staff user's language, else the region as stored. */
@@ -345,11 +342,7 @@ function auditFinisher(db: Database, auditId: number) {
   done.catch(() => {});
   const finish = async (rowCount: number, error?: unknown) => {
     const status = error ? "failed" : "completed";
-    await db
-      .update(auditLog)
-      .set({ details: sql`${auditLog.details} || ${JSON.stringify({ rowCount, status, ...(error ? { error: String(error).slice(0, 300) } : {}) })}::jsonb` })
-      .where(eq(auditLog.id, auditId))
-      .catch(() => {});
+    await updateAuditDetails(db, auditId, { rowCount, status, ...(error ? { error: String(error).slice(0, 300) } : {}) }).catch(() => {});
     if (error) rejectDone(error);
     else resolveDone(rowCount);
   };

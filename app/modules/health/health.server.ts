@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
 import type { Database } from "../../../db/client";
+import { pingDatabase } from "./health.queries.server";
 
 export interface Health {
   ok: boolean;
@@ -14,7 +14,7 @@ export async function checkHealth(db: Database, timeoutMs = 2000): Promise<Healt
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      db.execute(sql`select 1`),
+      pingDatabase(db),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       }),

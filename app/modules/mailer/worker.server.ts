@@ -16,11 +16,11 @@
  * - No RESEND_API_KEY: rows are rendered and kept (`kept_locally`).
  * - Sends are spaced to EMAIL_RATE_PER_SECOND per process (Resend's default is 2/s per team).
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client";
-import { emailOutbox, type EmailOutboxRow } from "../../../db/schema";
+import type { EmailOutboxRow } from "../../../db/schema";
 import { EmailDataError } from "../../../emails/index";
 import type { Env } from "../config/env.server";
+import { listOutboxRowsById, updateDueEmailsToSending, updateSendingEmail, upsertRateClockSlot, type EmailOutboxUpdate } from "./mailer.queries.server";
 import { renderOutboxRow } from "./render.server";
 import { createResendClient, type Resend } from "./resend.server";
 
@@ -66,11 +66,7 @@ export class SharedRateLimiter {
   async take(): Promise<number> {
     const interval = `${(1000 / this.perSecond).toFixed(3)} milliseconds`;
     // The slot is PostgreSQL's clock, and so is the wait: instances' clocks need not agree.
-    const [row] = await this.db.execute<{ slot_ms: number; wait_ms: number }>(sql`
-      insert into rate_clocks (name, next_at) values (${this.name}, clock_timestamp() + ${interval}::interval)
-      on conflict (name) do update set next_at = greatest(rate_clocks.next_at, clock_timestamp()) + ${interval}::interval
-      returning extract(epoch from (next_at - ${interval}::interval)) * 1000 as slot_ms,
-                greatest(0, extract(epoch from (next_at - ${interval}::interval - clock_timestamp())) * 1000)::float8 as wait_ms`);
+    const row = await upsertRateClockSlot(this.db, this.name, interval);
     const wait = Number(row?.wait_ms ?? 0);
     if (wait > 0) await this.sleep(wait);
     return Number(row!.slot_ms);
@@ -96,19 +92,10 @@ function parseRetryAfter(value: string | undefined, now: Date): number | null {
 /** Claims up to `limit` due rows: pending and due, or `sending` whose lease ran out. */
 export async function claimDueEmails(db: Database, now: Date, limit: number, leaseMs: number): Promise<EmailOutboxRow[]> {
   const leaseUntil = new Date(now.getTime() + leaseMs);
-  const claimed = await db.execute<{ id: string }>(sql`
-    update email_outbox set status = 'sending', attempts = attempts + 1, next_attempt_at = ${leaseUntil.toISOString()}::timestamptz
-    where id in (
-      select id from email_outbox
-      where status in ('pending', 'sending') and next_attempt_at <= ${now.toISOString()}::timestamptz
-      order by next_attempt_at, created_at, id
-      limit ${limit}
-      for update skip locked
-    )
-    returning id`);
+  const claimed = await updateDueEmailsToSending(db, now, leaseUntil, limit);
   if (claimed.length === 0) return [];
   const ids = claimed.map((r) => r.id);
-  const rows = await db.select().from(emailOutbox).where(inArray(emailOutbox.id, ids));
+  const rows = await listOutboxRowsById(db, ids);
   return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }
 
@@ -157,11 +144,8 @@ export class EmailWorker {
     }
   }
 
-  private async mark(row: EmailOutboxRow, values: Partial<typeof emailOutbox.$inferInsert>) {
-    await this.options.db
-      .update(emailOutbox)
-      .set(values)
-      .where(and(eq(emailOutbox.id, row.id), eq(emailOutbox.status, "sending")));
+  private async mark(row: EmailOutboxRow, values: EmailOutboxUpdate) {
+    await updateSendingEmail(this.options.db, row.id, values);
   }
 
   private async deliver(row: EmailOutboxRow): Promise<"sent" | "kept" | "retried" | "failed"> {

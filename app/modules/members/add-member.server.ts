@@ -5,8 +5,8 @@
  * welcome email); nothing is charged.
  */
 import type { DbOrTx } from "../../../db/client";
-import { memberships } from "../../../db/schema";
 import { writeAudit, type StaffActor } from "../audit/audit.server";
+import { insertMembership } from "../billing/billing.queries.server";
 import { resolveJoinChoices } from "../billing/checkout.server";
 import type { JoinFieldErrors, JoinInput } from "../people/join.schema.server";
 import { findOrCreatePerson } from "../people/people.queries.server";
@@ -22,25 +22,22 @@ export async function addMemberByHand(db: DbOrTx, actor: StaffActor, input: Join
     // Someone already known by this address is added to from their own page, never overwritten.
     const { person, created } = await findOrCreatePerson(tx, details);
     if (!created) return { ok: false as const, existingPersonId: person.id };
-    const [membership] = await tx
-      .insert(memberships)
-      .values({
-        personId: person.id,
-        tierId: found.tier.id,
-        priceId: found.price.id,
-        currency: found.price.currency,
-        interval: found.price.interval,
-        status: "pending",
-      })
-      .returning({ id: memberships.id });
+    const membership = await insertMembership(tx, {
+      personId: person.id,
+      tierId: found.tier.id,
+      priceId: found.price.id,
+      currency: found.price.currency,
+      interval: found.price.interval,
+      status: "pending",
+    });
     await writeAudit(tx, {
       actorStaffUserId: actor.staff.id,
       action: "member.create",
       subjectType: "person",
       subjectId: person.id,
-      details: { membershipId: membership!.id, tier: input.tier, currency: input.currency, interval: input.interval, email: input.email },
+      details: { membershipId: membership.id, tier: input.tier, currency: input.currency, interval: input.interval, email: input.email },
       ip: actor.ip,
     });
-    return { ok: true as const, personId: person.id, membershipId: membership!.id };
+    return { ok: true as const, personId: person.id, membershipId: membership.id };
   });
 }

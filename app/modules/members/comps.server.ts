@@ -7,13 +7,14 @@
  * no subscription stays active while its paid period lasts, else it lapses. Each step writes the
  * status history and an audit row.
  */
-import { and, eq, isNotNull, lte } from "drizzle-orm";
 import type { Database } from "../../../db/client";
-import { memberships, type Membership } from "../../../db/schema";
+import type { Membership } from "../../../db/schema";
 import { writeAudit, type StaffActor } from "../audit/audit.server";
 import type { Env } from "../config/env.server";
 import type { CompSchema } from "./member-actions.schema";
 import { ActionError, compMembership } from "./member-page.server";
+import { getMembership, listDueComps } from "./members.queries.server";
+import { getMembershipForUpdate } from "../billing/billing.queries.server";
 import { getGateway } from "../billing/gateway.server";
 import { statusForSubscription } from "../billing/handlers.server";
 import { endInvoiceTerms, expireGracePeriods, graceEnd, queueLapsedEmail, transition } from "../billing/lifecycle.server";
@@ -33,7 +34,7 @@ const billedByStripe = (m: Pick<Membership, "stripeSubscriptionId" | "status">) 
 export async function compMembershipAsStaff(ctx: Context, actor: Actor, memberId: string, input: z.infer<typeof CompSchema>) {
   const until = compEnd(input.until);
   if (until.getTime() <= Date.now()) throw new ActionError("until", "futureDate");
-  const [membership] = await ctx.db.select().from(memberships).where(eq(memberships.id, input.membershipId));
+  const membership = await getMembership(ctx.db, input.membershipId);
   if (!membership || (membership.personId !== memberId && membership.organisationId !== memberId)) throw new ActionError("membershipId", "membership");
   const pause = billedByStripe(membership);
   if (pause) {
@@ -54,7 +55,7 @@ export async function compMembershipAsStaff(ctx: Context, actor: Actor, memberId
  */
 export async function endComp(ctx: Context, membershipId: string, by: { actor: Actor | null; now?: Date }): Promise<Membership["status"] | null> {
   const now = by.now ?? new Date();
-  const [membership] = await ctx.db.select().from(memberships).where(eq(memberships.id, membershipId));
+  const membership = await getMembership(ctx.db, membershipId);
   if (!membership || membership.status !== "comped") return null;
   const resume = billedByStripe(membership);
   // Stripe resumes by itself at the comp's end (resumes_at); asking again is harmless, and covers an early end.
@@ -65,7 +66,7 @@ export async function endComp(ctx: Context, membershipId: string, by: { actor: A
       )
     : null;
   return ctx.db.transaction(async (tx) => {
-    const [locked] = await tx.select().from(memberships).where(eq(memberships.id, membershipId)).for("update");
+    const locked = await getMembershipForUpdate(tx, membershipId);
     // Changed meanwhile (comped again to a new date, or ended by another instance): leave it.
     if (!locked || locked.status !== "comped" || locked.compedUntil?.getTime() !== membership.compedUntil?.getTime()) return null;
     const paidOn = locked.currentPeriodEnd !== null && locked.currentPeriodEnd.getTime() > now.getTime();
@@ -92,11 +93,7 @@ export async function endComp(ctx: Context, membershipId: string, by: { actor: A
 
 /** Ends every comp whose date has passed. Any number of instances may run it (each end re-checks under a lock). */
 export async function endDueComps(ctx: Context, now = new Date()): Promise<number> {
-  const due = await ctx.db
-    .select({ id: memberships.id })
-    .from(memberships)
-    .where(and(eq(memberships.status, "comped"), isNotNull(memberships.compedUntil), lte(memberships.compedUntil, now)))
-    .limit(200);
+  const due = await listDueComps(ctx.db, now, 200);
   let ended = 0;
   for (const { id } of due) {
     try {
@@ -137,7 +134,7 @@ export function scheduleMembershipTerms(db: Database, env: Env, everyMs = 60_000
 
 /** Staff end a comp before its date: billing resumes now (Stripe first), as it would on the date. */
 export async function endCompAsStaff(ctx: Context, actor: Actor, memberId: string, input: { membershipId: string }) {
-  const [membership] = await ctx.db.select().from(memberships).where(eq(memberships.id, input.membershipId));
+  const membership = await getMembership(ctx.db, input.membershipId);
   if (!membership || (membership.personId !== memberId && membership.organisationId !== memberId)) throw new ActionError("membershipId", "membership");
   if (membership.status !== "comped") throw new ActionError("membershipId", "notComped");
   try {

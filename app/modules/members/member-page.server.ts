@@ -4,25 +4,10 @@
  * a membership_status_history row.
  */
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db/client";
-import {
-  auditLog,
-  emailOutbox,
-  memberships,
-  membershipStatusHistory,
-  organisations,
-  payments,
-  people,
-  receipts,
-  refunds,
-  staffUsers,
-  tiers,
-  type Membership,
-  type Payment,
-  type StaffUser,
-} from "../../../db/schema";
+import type { Membership, Payment, StaffUser } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
+import { getOrganisation, insertStatusHistory, updateMembership } from "../billing/billing.queries.server";
 import { membershipEmailTarget, transition } from "../billing/lifecycle.server";
 import { appUrl } from "../shared/links.server";
 import { addInterval } from "../billing/stripe-shapes.server";
@@ -33,75 +18,41 @@ import { issueReceiptForPayment } from "../receipts/receipts.server";
 import { moneyErrorKey, type CancelSchema, type CompSchema, type EditProfileSchema, type OfflinePaymentSchema } from "./member-actions.schema";
 import type { z } from "zod";
 import { isUuid } from "../shared/ids";
+import { findOtherPersonByEmail, getPersonById, lockPerson, updatePerson } from "../people/people.queries.server";
+import {
+  findPaymentByFormToken,
+  getMemberReceipt,
+  insertPayment,
+  listCorrectedReceipts,
+  listMemberAudits,
+  listMemberEmails,
+  listMemberMemberships,
+  listMemberPayments,
+  listMembershipHistory,
+  listPaymentRefunds,
+  lockMemberMembership,
+  updateMembershipComped,
+  updateMembershipReturning,
+  type MemberOwner,
+} from "./members.queries.server";
 
 export async function getMemberPage(db: DbOrTx, memberId: string) {
   if (!isUuid(memberId)) return null;
-  const [person] = await db.select().from(people).where(eq(people.id, memberId));
-  const [organisation] = person ? [] : await db.select().from(organisations).where(eq(organisations.id, memberId));
+  const person = await getPersonById(db, memberId);
+  const organisation = person ? null : await getOrganisation(db, memberId);
   if (!person && !organisation) return null;
-  const owner = person ? eq(memberships.personId, memberId) : eq(memberships.organisationId, memberId);
-  const membershipRows = await db
-    .select({ membership: memberships, tierNameEn: tiers.nameEn, tierNameJa: tiers.nameJa })
-    .from(memberships)
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .where(owner)
-    .orderBy(desc(memberships.createdAt));
+  const owner: MemberOwner = { kind: person ? "person" : "organisation", id: memberId };
+  const membershipRows = await listMemberMemberships(db, owner);
   const membershipIds = membershipRows.map((m) => m.membership.id);
   const [history, paymentRows, emails, audits] = await Promise.all([
-    membershipIds.length
-      ? db
-          .select({ h: membershipStatusHistory, staffName: staffUsers.name })
-          .from(membershipStatusHistory)
-          .leftJoin(staffUsers, eq(staffUsers.id, membershipStatusHistory.staffUserId))
-          .where(inArray(membershipStatusHistory.membershipId, membershipIds))
-          .orderBy(asc(membershipStatusHistory.at), asc(membershipStatusHistory.id))
-      : [],
-    db
-      .select({ payment: payments, receiptId: receipts.id, receiptNumber: receipts.number })
-      .from(payments)
-      .leftJoin(receipts, and(eq(receipts.paymentId, payments.id), eq(receipts.kind, "original")))
-      .where(person ? eq(payments.personId, memberId) : eq(payments.organisationId, memberId))
-      .orderBy(desc(payments.paidAt)),
-    db
-      .select({
-        id: emailOutbox.id,
-        template: emailOutbox.template,
-        subject: emailOutbox.subject,
-        status: emailOutbox.status,
-        toEmail: emailOutbox.toEmail,
-        createdAt: emailOutbox.createdAt,
-        sentAt: emailOutbox.sentAt,
-      })
-      .from(emailOutbox)
-      .where(
-        person ? or(eq(emailOutbox.personId, memberId), sql`lower(${emailOutbox.toEmail}) = lower(${person.email})`) : eq(emailOutbox.organisationId, memberId),
-      )
-      .orderBy(desc(emailOutbox.createdAt))
-      .limit(100),
-    db
-      .select({ id: auditLog.id, at: auditLog.at, action: auditLog.action, details: auditLog.details, actorName: staffUsers.name })
-      .from(auditLog)
-      .leftJoin(staffUsers, eq(staffUsers.id, auditLog.actorStaffUserId))
-      .where(or(eq(auditLog.subjectId, memberId), membershipIds.length ? inArray(auditLog.subjectId, membershipIds) : sql`false`))
-      .orderBy(desc(auditLog.id))
-      .limit(100),
+    listMembershipHistory(db, membershipIds),
+    listMemberPayments(db, owner),
+    listMemberEmails(db, person ? { personId: memberId, email: person.email } : { organisationId: memberId }),
+    listMemberAudits(db, memberId, membershipIds),
   ]);
   const paymentIds = paymentRows.map((p) => p.payment.id);
-  const corrections = paymentIds.length
-    ? await db
-        .select({ id: receipts.id, number: receipts.number, paymentId: receipts.paymentId, amount: receipts.amount })
-        .from(receipts)
-        .where(and(inArray(receipts.paymentId, paymentIds), eq(receipts.kind, "corrected")))
-        .orderBy(asc(receipts.issuedAt), asc(receipts.seq))
-    : [];
-  const refundRows = paymentIds.length
-    ? await db
-        .select({ refund: refunds, staffName: staffUsers.name })
-        .from(refunds)
-        .leftJoin(staffUsers, eq(staffUsers.id, refunds.staffUserId))
-        .where(inArray(refunds.paymentId, paymentIds))
-        .orderBy(asc(refunds.createdAt))
-    : [];
+  const corrections = await listCorrectedReceipts(db, paymentIds);
+  const refundRows = await listPaymentRefunds(db, paymentIds);
   return {
     /** A one-time token for this page's forms: the same form sent twice records one payment or refund. */
     formToken: randomUUID(),
@@ -149,11 +100,7 @@ interface Actor {
 }
 
 async function membershipOf(tx: DbOrTx, memberId: string, membershipId: string): Promise<Membership> {
-  const [m] = await tx
-    .select()
-    .from(memberships)
-    .where(and(eq(memberships.id, membershipId), or(eq(memberships.personId, memberId), eq(memberships.organisationId, memberId))))
-    .for("update");
+  const m = await lockMemberMembership(tx, memberId, membershipId);
   if (!m) throw new ActionError("membershipId", "membership");
   return m;
 }
@@ -167,18 +114,12 @@ const picked = (m: Membership) => ({
 
 export async function editProfile(db: DbOrTx, actor: Actor, memberId: string, input: z.infer<typeof EditProfileSchema>) {
   return db.transaction(async (tx) => {
-    const [before] = await tx.select().from(people).where(eq(people.id, memberId)).for("update");
+    const before = await lockPerson(tx, memberId);
     if (!before) throw new ActionError("familyName", "required");
     const { intent: _i, confirm: _c, ...values } = input;
-    const [clash] = await tx
-      .select({ id: people.id })
-      .from(people)
-      .where(and(sql`lower(${people.email}) = ${values.email.toLowerCase()}`, sql`${people.id} <> ${memberId}`));
+    const clash = await findOtherPersonByEmail(tx, values.email, memberId);
     if (clash) throw new ActionError("email", "taken");
-    await tx
-      .update(people)
-      .set({ ...values, updatedAt: new Date() })
-      .where(eq(people.id, memberId));
+    await updatePerson(tx, memberId, values);
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const [key, to] of Object.entries(values)) {
       const from = (before as Record<string, unknown>)[key] ?? null;
@@ -205,27 +146,17 @@ export async function compMembership(db: DbOrTx, actor: Actor, memberId: string,
   if (until.getTime() <= Date.now()) throw new ActionError("until", "futureDate");
   return db.transaction(async (tx) => {
     const before = await membershipOf(tx, memberId, input.membershipId);
-    const [after] = await tx
-      .update(memberships)
-      .set({
-        status: "comped",
-        compedUntil: until,
-        startedAt: sql`coalesce(${memberships.startedAt}, now())`,
-        cancelAtPeriodEnd: false,
-        canceledAt: null,
-        graceUntil: null,
-        updatedAt: new Date(),
-      })
-      .where(eq(memberships.id, before.id))
-      .returning();
-    await tx.insert(membershipStatusHistory).values({
-      membershipId: before.id,
-      fromStatus: before.status,
-      toStatus: "comped",
-      cause: "staff",
-      staffUserId: actor.staff.id,
-      note: options.billingPaused ? `comped until ${input.until}; card billing paused in Stripe until then` : `comped until ${input.until}`,
-    });
+    const after = await updateMembershipComped(tx, before.id, until);
+    await insertStatusHistory(tx, [
+      {
+        membershipId: before.id,
+        fromStatus: before.status,
+        toStatus: "comped",
+        cause: "staff",
+        staffUserId: actor.staff.id,
+        note: options.billingPaused ? `comped until ${input.until}; card billing paused in Stripe until then` : `comped until ${input.until}`,
+      },
+    ]);
     await writeAudit(tx, {
       actorStaffUserId: actor.staff.id,
       action: "membership.comp",
@@ -245,15 +176,13 @@ export async function cancelMembershipLocally(db: DbOrTx, actor: Actor, memberId
   return db.transaction(async (tx) => {
     const before = await membershipOf(tx, memberId, input.membershipId);
     const now = input.when === "now";
-    const [after] = await tx
-      .update(memberships)
-      .set(
-        now
-          ? { status: "canceled", canceledAt: new Date(), cancelAtPeriodEnd: false, updatedAt: new Date() }
-          : { cancelAtPeriodEnd: true, updatedAt: new Date() },
-      )
-      .where(eq(memberships.id, before.id))
-      .returning();
+    const after = await updateMembershipReturning(
+      tx,
+      before.id,
+      now
+        ? { status: "canceled", canceledAt: new Date(), cancelAtPeriodEnd: false, updatedAt: new Date() }
+        : { cancelAtPeriodEnd: true, updatedAt: new Date() },
+    );
     // The member hears of it once, whichever comes first: this or Stripe's webhook (same key).
     const target = await membershipEmailTarget(tx, before.id);
     if (target && before.status !== "canceled") {
@@ -272,14 +201,16 @@ export async function cancelMembershipLocally(db: DbOrTx, actor: Actor, memberId
       });
     }
     if (now && before.status !== "canceled") {
-      await tx.insert(membershipStatusHistory).values({
-        membershipId: before.id,
-        fromStatus: before.status,
-        toStatus: "canceled",
-        cause: "staff",
-        staffUserId: actor.staff.id,
-        note: "canceled by staff",
-      });
+      await insertStatusHistory(tx, [
+        {
+          membershipId: before.id,
+          fromStatus: before.status,
+          toStatus: "canceled",
+          cause: "staff",
+          staffUserId: actor.staff.id,
+          note: "canceled by staff",
+        },
+      ]);
     }
     await writeAudit(tx, {
       actorStaffUserId: actor.staff.id,
@@ -305,31 +236,28 @@ export async function recordOfflinePayment(ctx: { db: Database; env: Env }, acto
   const amount = parsed.minor;
   const paidAt = new Date(`${input.paidAt}T12:00:00+09:00`);
   return ctx.db.transaction(async (tx) => {
-    const [again] = await tx.select({ id: payments.id }).from(payments).where(eq(payments.formToken, input.token));
+    const again = await findPaymentByFormToken(tx, input.token);
     if (again) return { paymentId: again.id, repeated: true };
     const membership = await membershipOf(tx, memberId, input.membershipId);
     const own = membership.personId !== null && membership.seatOfMembershipId === null;
     if (own && membership.stripeSubscriptionId && membership.status !== "canceled") throw new ActionError("membershipId", "paysByCard");
-    const [person] = membership.personId ? await tx.select().from(people).where(eq(people.id, membership.personId)) : [];
-    const [org] = membership.organisationId ? await tx.select().from(organisations).where(eq(organisations.id, membership.organisationId)) : [];
-    const [payment] = await tx
-      .insert(payments)
-      .values({
-        membershipId: membership.id,
-        personId: membership.personId,
-        organisationId: membership.organisationId,
-        amount,
-        currency: input.currency,
-        method: input.method,
-        description: input.reference ? `${input.method}: ${input.reference}` : input.method,
-        recordedByStaffUserId: actor.staff.id,
-        formToken: input.token,
-        paidAt,
-      })
-      .returning();
+    const person = membership.personId ? await getPersonById(tx, membership.personId) : null;
+    const org = membership.organisationId ? await getOrganisation(tx, membership.organisationId) : null;
+    const payment = await insertPayment(tx, {
+      membershipId: membership.id,
+      personId: membership.personId,
+      organisationId: membership.organisationId,
+      amount,
+      currency: input.currency,
+      method: input.method,
+      description: input.reference ? `${input.method}: ${input.reference}` : input.method,
+      recordedByStaffUserId: actor.staff.id,
+      formToken: input.token,
+      paidAt,
+    });
     const period = own ? await payPeriod(tx, ctx.env, actor, membership, paidAt, input.method) : null;
     // Issued after the period moved, so the receipt names the period this payment pays for.
-    const receipt = await issueReceiptForPayment(tx, payment!.id, {
+    const receipt = await issueReceiptForPayment(tx, payment.id, {
       issuedAt: new Date(),
       poNumber: org && input.reference ? input.reference : null,
     });
@@ -350,7 +278,7 @@ export async function recordOfflinePayment(ctx: { db: Database; env: Env }, acto
       subjectId: membership.id,
       details: {
         memberId,
-        paymentId: payment!.id,
+        paymentId: payment.id,
         amount,
         currency: input.currency,
         method: input.method,
@@ -360,7 +288,7 @@ export async function recordOfflinePayment(ctx: { db: Database; env: Env }, acto
       },
       ip: actor.ip,
     });
-    return { paymentId: payment!.id, repeated: false };
+    return { paymentId: payment.id, repeated: false };
   });
 }
 
@@ -373,10 +301,7 @@ async function payPeriod(tx: DbOrTx, env: Env, actor: Actor, membership: Members
   const end = new Date(addInterval(Math.floor(start.getTime() / 1000), interval) * 1000);
   const period = { currentPeriodStart: start, currentPeriodEnd: end };
   if (membership.status === "comped") {
-    await tx
-      .update(memberships)
-      .set({ ...period, updatedAt: new Date() })
-      .where(eq(memberships.id, membership.id));
+    await updateMembership(tx, membership.id, period);
     return { status: membership.status, end };
   }
   await transition(
@@ -416,8 +341,8 @@ async function queueWelcome(tx: DbOrTx, env: Env, membershipId: string, periodEn
 }
 
 function recipientOf(
-  person: { familyName: string; givenName: string } | undefined,
-  org: { legalNameEn: string; legalNameJa: string | null } | undefined,
+  person: { familyName: string; givenName: string } | null,
+  org: { legalNameEn: string; legalNameJa: string | null } | null,
   locale: string,
 ) {
   // The email props contract: an organisation is addressed by one name (御中 is added in Japanese).
@@ -429,14 +354,10 @@ function recipientOf(
 /** Queues the receipt email again (a new outbox row; the first stays as it was). */
 export async function resendReceipt(db: DbOrTx, actor: Actor, memberId: string, receiptId: string) {
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ receipt: receipts, payment: payments })
-      .from(receipts)
-      .innerJoin(payments, eq(payments.id, receipts.paymentId))
-      .where(and(eq(receipts.id, receiptId), or(eq(payments.personId, memberId), eq(payments.organisationId, memberId))));
+    const row = await getMemberReceipt(tx, memberId, receiptId);
     if (!row) throw new ActionError("receiptId", "required");
-    const [person] = row.payment.personId ? await tx.select().from(people).where(eq(people.id, row.payment.personId)) : [];
-    const [org] = row.payment.organisationId ? await tx.select().from(organisations).where(eq(organisations.id, row.payment.organisationId)) : [];
+    const person = row.payment.personId ? await getPersonById(tx, row.payment.personId) : null;
+    const org = row.payment.organisationId ? await getOrganisation(tx, row.payment.organisationId) : null;
     const outboxId = await queueEmail(tx, {
       template: "receipt",
       locale: row.receipt.locale,

@@ -8,9 +8,25 @@
  * made from the kana, email, company names): each word of the query must appear.
  */
 import { JAPANESE_SCRIPT } from "../../../emails/components/format";
-import { sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import type { Locale } from "../../../db/schema";
+import {
+  auditLog,
+  emailOutbox,
+  memberships,
+  membershipStatusHistory,
+  partnerships,
+  payments,
+  receipts,
+  refunds,
+  staffUsers,
+  tiers,
+  type Locale,
+  type Membership,
+  type NewPayment,
+  type Payment,
+  type Refund,
+} from "../../../db/schema";
 import { regionCode } from "../people/regions";
 import { normaliseSearch, PAGE_SIZE, type MemberFilter, type MemberQuery } from "./members.schema";
 
@@ -220,4 +236,238 @@ export async function listMembers(db: DbOrTx, query: MemberQuery, locale: Locale
   const rows = (await db.execute(page)) as unknown as (MemberRow & { total: string | number })[];
   const total = rows.length ? Number(rows[0]!.total) : offset === 0 ? 0 : await countMembers(db, query);
   return { rows: rows.map(({ total: _t, ...row }) => row), total };
+}
+
+// ---------------------------------------------------------------- the member list's choices
+
+/** Every tier (active or not) for the list's filter, in display order. */
+export function listTierOptions(db: DbOrTx) {
+  return db.select({ id: tiers.id, kind: tiers.kind, nameEn: tiers.nameEn, nameJa: tiers.nameJa }).from(tiers).orderBy(asc(tiers.sortOrder), asc(tiers.id));
+}
+
+/** Every partnership (active or not) for the list's filter, oldest first. */
+export function listPartnershipOptions(db: DbOrTx) {
+  return db
+    .select({
+      id: partnerships.id,
+      usCityEn: partnerships.usCityEn,
+      usCityJa: partnerships.usCityJa,
+      jpCityEn: partnerships.jpCityEn,
+      jpCityJa: partnerships.jpCityJa,
+    })
+    .from(partnerships)
+    .orderBy(asc(partnerships.establishedYear), asc(partnerships.id));
+}
+
+// ---------------------------------------------------------------- a member's page
+
+/** Who a member is: a person or an organisation, by id. */
+export interface MemberOwner {
+  kind: "person" | "organisation";
+  id: string;
+}
+
+/** A member's memberships with their tier's names, newest first. */
+export function listMemberMemberships(db: DbOrTx, owner: MemberOwner) {
+  return db
+    .select({ membership: memberships, tierNameEn: tiers.nameEn, tierNameJa: tiers.nameJa })
+    .from(memberships)
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .where(owner.kind === "person" ? eq(memberships.personId, owner.id) : eq(memberships.organisationId, owner.id))
+    .orderBy(desc(memberships.createdAt));
+}
+
+/** The status history of these memberships, with the staff member who made each change, oldest first. */
+export async function listMembershipHistory(db: DbOrTx, membershipIds: string[]) {
+  if (!membershipIds.length) return [];
+  return db
+    .select({ h: membershipStatusHistory, staffName: staffUsers.name })
+    .from(membershipStatusHistory)
+    .leftJoin(staffUsers, eq(staffUsers.id, membershipStatusHistory.staffUserId))
+    .where(inArray(membershipStatusHistory.membershipId, membershipIds))
+    .orderBy(asc(membershipStatusHistory.at), asc(membershipStatusHistory.id));
+}
+
+/** A member's payments with their original receipt's id and number, newest first. */
+export function listMemberPayments(db: DbOrTx, owner: MemberOwner) {
+  return db
+    .select({ payment: payments, receiptId: receipts.id, receiptNumber: receipts.number })
+    .from(payments)
+    .leftJoin(receipts, and(eq(receipts.paymentId, payments.id), eq(receipts.kind, "original")))
+    .where(owner.kind === "person" ? eq(payments.personId, owner.id) : eq(payments.organisationId, owner.id))
+    .orderBy(desc(payments.paidAt));
+}
+
+/** The last 100 emails to a member: a person's by their id or address (any case), an organisation's by its id. */
+export function listMemberEmails(db: DbOrTx, member: { personId: string; email: string } | { organisationId: string }) {
+  return db
+    .select({
+      id: emailOutbox.id,
+      template: emailOutbox.template,
+      subject: emailOutbox.subject,
+      status: emailOutbox.status,
+      toEmail: emailOutbox.toEmail,
+      createdAt: emailOutbox.createdAt,
+      sentAt: emailOutbox.sentAt,
+    })
+    .from(emailOutbox)
+    .where(
+      "personId" in member
+        ? or(eq(emailOutbox.personId, member.personId), sql`lower(${emailOutbox.toEmail}) = lower(${member.email})`)
+        : eq(emailOutbox.organisationId, member.organisationId),
+    )
+    .orderBy(desc(emailOutbox.createdAt))
+    .limit(100);
+}
+
+/** The last 100 audit rows about a member or their memberships, with the staff member's name. */
+export function listMemberAudits(db: DbOrTx, memberId: string, membershipIds: string[]) {
+  return db
+    .select({ id: auditLog.id, at: auditLog.at, action: auditLog.action, details: auditLog.details, actorName: staffUsers.name })
+    .from(auditLog)
+    .leftJoin(staffUsers, eq(staffUsers.id, auditLog.actorStaffUserId))
+    .where(or(eq(auditLog.subjectId, memberId), membershipIds.length ? inArray(auditLog.subjectId, membershipIds) : sql`false`))
+    .orderBy(desc(auditLog.id))
+    .limit(100);
+}
+
+/** The corrected receipts of these payments, in the order they were issued. */
+export async function listCorrectedReceipts(db: DbOrTx, paymentIds: string[]) {
+  if (!paymentIds.length) return [];
+  return db
+    .select({ id: receipts.id, number: receipts.number, paymentId: receipts.paymentId, amount: receipts.amount })
+    .from(receipts)
+    .where(and(inArray(receipts.paymentId, paymentIds), eq(receipts.kind, "corrected")))
+    .orderBy(asc(receipts.issuedAt), asc(receipts.seq));
+}
+
+/** The refunds of these payments, with the staff member who made each, oldest first. */
+export async function listPaymentRefunds(db: DbOrTx, paymentIds: string[]) {
+  if (!paymentIds.length) return [];
+  return db
+    .select({ refund: refunds, staffName: staffUsers.name })
+    .from(refunds)
+    .leftJoin(staffUsers, eq(staffUsers.id, refunds.staffUserId))
+    .where(inArray(refunds.paymentId, paymentIds))
+    .orderBy(asc(refunds.createdAt));
+}
+
+// ---------------------------------------------------------------- memberships
+
+/** A membership by id, or null. */
+export async function getMembership(db: DbOrTx, id: string): Promise<Membership | null> {
+  const [row] = await db.select().from(memberships).where(eq(memberships.id, id));
+  return row ?? null;
+}
+
+/** A membership of this member (a person's or an organisation's), locked until the transaction ends, or null. */
+export async function lockMemberMembership(tx: DbOrTx, memberId: string, membershipId: string): Promise<Membership | null> {
+  const [row] = await tx
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.id, membershipId), or(eq(memberships.personId, memberId), eq(memberships.organisationId, memberId))))
+    .for("update");
+  return row ?? null;
+}
+
+/** Comps a membership until `until` (started now if it never started; no cancel, no grace); returns the row. */
+export async function updateMembershipComped(tx: DbOrTx, id: string, until: Date): Promise<Membership | null> {
+  const [row] = await tx
+    .update(memberships)
+    .set({
+      status: "comped",
+      compedUntil: until,
+      startedAt: sql`coalesce(${memberships.startedAt}, now())`,
+      cancelAtPeriodEnd: false,
+      canceledAt: null,
+      graceUntil: null,
+      updatedAt: new Date(),
+    })
+    .where(eq(memberships.id, id))
+    .returning();
+  return row ?? null;
+}
+
+/** Sets exactly these columns of a membership; returns the row. */
+export async function updateMembershipReturning(tx: DbOrTx, id: string, values: Partial<Membership>): Promise<Membership | null> {
+  const [row] = await tx.update(memberships).set(values).where(eq(memberships.id, id)).returning();
+  return row ?? null;
+}
+
+/** Up to `limit` comped memberships whose comp has ended by `now`, as ids. */
+export function listDueComps(db: DbOrTx, now: Date, limit: number) {
+  return db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.status, "comped"), isNotNull(memberships.compedUntil), lte(memberships.compedUntil, now)))
+    .limit(limit);
+}
+
+// ---------------------------------------------------------------- payments, receipts and refunds
+
+/** The payment recorded from this one-time form token, as its id, or null. */
+export async function findPaymentByFormToken(tx: DbOrTx, token: string): Promise<{ id: string } | null> {
+  const [row] = await tx.select({ id: payments.id }).from(payments).where(eq(payments.formToken, token));
+  return row ?? null;
+}
+
+/** A new payment row. */
+export async function insertPayment(tx: DbOrTx, values: NewPayment): Promise<Payment> {
+  const [row] = await tx.insert(payments).values(values).returning();
+  return row!;
+}
+
+/** A payment by id, locked until the transaction ends, or null. */
+export async function lockPayment(tx: DbOrTx, id: string): Promise<Payment | null> {
+  const [row] = await tx.select().from(payments).where(eq(payments.id, id)).for("update");
+  return row ?? null;
+}
+
+/** A receipt with its payment, when the payment is this member's (a person's or an organisation's), or null. */
+export async function getMemberReceipt(tx: DbOrTx, memberId: string, receiptId: string) {
+  const [row] = await tx
+    .select({ receipt: receipts, payment: payments })
+    .from(receipts)
+    .innerJoin(payments, eq(payments.id, receipts.paymentId))
+    .where(and(eq(receipts.id, receiptId), or(eq(payments.personId, memberId), eq(payments.organisationId, memberId))));
+  return row ?? null;
+}
+
+/** A refund by id, or null. */
+export async function getRefund(tx: DbOrTx, id: string): Promise<Refund | null> {
+  const [row] = await tx.select().from(refunds).where(eq(refunds.id, id));
+  return row ?? null;
+}
+
+/** A payment's refunds that are pending or succeeded. */
+export function listLiveRefunds(tx: DbOrTx, paymentId: string) {
+  return tx
+    .select()
+    .from(refunds)
+    .where(and(eq(refunds.paymentId, paymentId), inArray(refunds.status, ["pending", "succeeded"])));
+}
+
+/** A new refund row. */
+export async function insertRefund(tx: DbOrTx, values: typeof refunds.$inferInsert): Promise<Refund> {
+  const [row] = await tx.insert(refunds).values(values).returning();
+  return row!;
+}
+
+/** Records Stripe's refund id and status (a refund already succeeded stays so); returns the row. */
+export async function updateRefundFromStripe(db: DbOrTx, id: string, answer: { stripeRefundId: string; status: Refund["status"] }): Promise<Refund | null> {
+  const [row] = await db
+    .update(refunds)
+    .set({
+      stripeRefundId: answer.stripeRefundId,
+      status: sql`case when ${refunds.status} = 'succeeded' then 'succeeded' else ${answer.status} end`,
+      updatedAt: new Date(),
+    })
+    .where(eq(refunds.id, id))
+    .returning();
+  return row ?? null;
+}
+
+/** Marks a refund failed with its error. */
+export async function updateRefundFailed(db: DbOrTx, id: string, error: string): Promise<void> {
+  await db.update(refunds).set({ status: "failed", error, updatedAt: new Date() }).where(eq(refunds.id, id));
 }

@@ -7,12 +7,14 @@
  * is refunded outside any payment system: the refund, the refunded amount, the corrected receipt
  * and its email are recorded at once, in one transaction. Either way one audit row.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { payments, refunds, type Payment, type Refund } from "../../../db/schema";
+import type { Payment, Refund } from "../../../db/schema";
 import { writeAudit, type StaffActor } from "../audit/audit.server";
 import { parseMoney } from "../i18n/format";
 import { moneyErrorKey, type RefundSchema } from "./member-actions.schema";
 import { ActionError, refundsThroughStripe } from "./member-page.server";
+import { getRefund, insertRefund, listLiveRefunds, lockPayment, updateRefundFailed, updateRefundFromStripe } from "./members.queries.server";
+import { getPayment } from "../billing/billing.queries.server";
+import { updatePayment } from "../billing/payment-links.queries.server";
 import { issueRefundReceipt } from "../billing/refund-receipt.server";
 import { isDemo, refundDemoPayment } from "../billing/demo.server";
 import { getGateway } from "../billing/gateway.server";
@@ -33,7 +35,7 @@ export function refundable(payment: Pick<Payment, "amount" | "refundedAmount">, 
 }
 
 export async function refundPaymentAsStaff(ctx: Context, actor: Actor, memberId: string, input: z.infer<typeof RefundSchema>): Promise<Refund> {
-  const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, input.paymentId));
+  const payment = await getPayment(ctx.db, input.paymentId);
   if (!payment || (payment.personId !== memberId && payment.organisationId !== memberId)) throw new ActionError("paymentId", "payment");
   const parsed = parseMoney(input.amount, payment.currency);
   if (!parsed.ok) throw new ActionError("amount", moneyErrorKey(parsed.error));
@@ -42,31 +44,25 @@ export async function refundPaymentAsStaff(ctx: Context, actor: Actor, memberId:
   if (viaStripe && !payment.stripePaymentIntentId && !payment.stripeChargeId) throw new ActionError("amount", "refundNotLinked");
 
   const refund = await ctx.db.transaction(async (tx) => {
-    const [again] = await tx.select().from(refunds).where(eq(refunds.id, input.token));
+    const again = await getRefund(tx, input.token);
     if (again) return again; // the same form sent twice: one refund
-    const [locked] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for("update");
-    const earlier = await tx
-      .select()
-      .from(refunds)
-      .where(and(eq(refunds.paymentId, payment.id), inArray(refunds.status, ["pending", "succeeded"])));
+    const locked = await lockPayment(tx, payment.id);
+    const earlier = await listLiveRefunds(tx, payment.id);
     if (parsed.minor > refundable(locked!, earlier)) throw new ActionError("amount", "refundTooMuch");
-    const [row] = await tx
-      .insert(refunds)
-      .values({
-        id: input.token,
-        paymentId: payment.id,
-        amount: parsed.minor,
-        currency: payment.currency,
-        reason: input.reason,
-        note: input.note,
-        via: viaStripe ? "stripe" : "offline",
-        status: viaStripe ? "pending" : "succeeded",
-        staffUserId: actor.staff.id,
-      })
-      .returning();
+    const row = await insertRefund(tx, {
+      id: input.token,
+      paymentId: payment.id,
+      amount: parsed.minor,
+      currency: payment.currency,
+      reason: input.reason,
+      note: input.note,
+      via: viaStripe ? "stripe" : "offline",
+      status: viaStripe ? "pending" : "succeeded",
+      staffUserId: actor.staff.id,
+    });
     if (!viaStripe) {
       const total = locked!.refundedAmount + parsed.minor;
-      await tx.update(payments).set({ refundedAmount: total }).where(eq(payments.id, payment.id));
+      await updatePayment(tx, payment.id, { refundedAmount: total });
       await issueRefundReceipt(tx, locked!, total, new Date());
     }
     await writeAudit(tx, {
@@ -76,16 +72,16 @@ export async function refundPaymentAsStaff(ctx: Context, actor: Actor, memberId:
       subjectId: memberId,
       details: {
         paymentId: payment.id,
-        refundId: row!.id,
+        refundId: row.id,
         amount: parsed.minor,
         currency: payment.currency,
         reason: input.reason,
         note: input.note,
-        via: row!.via,
+        via: row.via,
       },
       ip: actor.ip,
     });
-    return row!;
+    return row;
   });
   if (refund.via !== "stripe" || refund.status !== "pending" || refund.stripeRefundId) return refund;
 
@@ -106,19 +102,12 @@ export async function refundPaymentAsStaff(ctx: Context, actor: Actor, memberId:
       `refund-${refund.id}`,
     );
     const status = answer.status === "succeeded" ? "succeeded" : answer.status === "failed" || answer.status === "canceled" ? "failed" : "pending";
-    const [updated] = await ctx.db
-      .update(refunds)
-      .set({ stripeRefundId: answer.id, status: sql`case when ${refunds.status} = 'succeeded' then 'succeeded' else ${status} end`, updatedAt: new Date() })
-      .where(eq(refunds.id, refund.id))
-      .returning();
+    const updated = await updateRefundFromStripe(ctx.db, refund.id, { stripeRefundId: answer.id, status });
     return updated!;
   } catch (error) {
     const message = (error as Error)?.message ?? String(error);
     console.warn(`billing: refund ${refund.id} of payment ${payment.id} failed:`, message);
-    await ctx.db
-      .update(refunds)
-      .set({ status: "failed", error: message.slice(0, 500), updatedAt: new Date() })
-      .where(eq(refunds.id, refund.id));
+    await updateRefundFailed(ctx.db, refund.id, message.slice(0, 500));
     throw new ActionError("amount", "refundFailed");
   }
 }

@@ -3,11 +3,10 @@
  * when Stripe has accepted it is the change recorded (with its audit row). A refusal changes
  * nothing. Stripe's own webhook for the change arrives later and is a no-op by then.
  */
-import { eq } from "drizzle-orm";
-import { memberships } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
 import type { CancelSchema, SimulateRenewalSchema } from "./member-actions.schema";
 import { ActionError, cancelMembershipLocally } from "./member-page.server";
+import { getMembership } from "./members.queries.server";
 import { isDemo, simulateRenewal } from "../billing/demo.server";
 import { getStripe } from "../billing/stripe.server";
 import type { BillingContext } from "../billing/webhook.server";
@@ -19,7 +18,7 @@ interface Actor {
 }
 
 export async function cancelMembershipAsStaff(ctx: BillingContext, actor: Actor, memberId: string, input: z.infer<typeof CancelSchema>) {
-  const [membership] = await ctx.db.select().from(memberships).where(eq(memberships.id, input.membershipId));
+  const membership = await getMembership(ctx.db, input.membershipId);
   const stripe = getStripe(ctx.env);
   if (membership?.stripeSubscriptionId && stripe) {
     try {
@@ -43,7 +42,7 @@ export async function cancelMembershipAsStaff(ctx: BillingContext, actor: Actor,
 /** Demo gateway only: a paid or failed renewal, through the same signed-webhook path as Stripe's. */
 export async function simulateRenewalAsStaff(ctx: BillingContext, actor: Actor, memberId: string, input: z.infer<typeof SimulateRenewalSchema>) {
   if (!isDemo(ctx)) throw new ActionError("outcome", "demoOnly");
-  const [membership] = await ctx.db.select().from(memberships).where(eq(memberships.id, input.membershipId));
+  const membership = await getMembership(ctx.db, input.membershipId);
   if (!membership || (membership.personId !== memberId && membership.organisationId !== memberId)) throw new ActionError("membershipId", "membership");
   if (!membership.stripeSubscriptionId || !membership.currentPeriodEnd || membership.status === "canceled") {
     throw new ActionError("membershipId", "noSubscription");

@@ -9,9 +9,8 @@
  *   applies them (a link a mail scanner fetches changes nothing). Anything else: nothing changes.
  * A new address simply creates its person.
  */
-import { eq } from "drizzle-orm";
 import type { Database, DbOrTx } from "../../../db/client";
-import { donations, memberships, people, type NewPerson, type Person, type SubmittedDetails } from "../../../db/schema";
+import type { NewPerson, Person, SubmittedDetails } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
 import { readSignedToken, signedToken } from "../shared/signed-links.server";
 import { UUID } from "../shared/ids";
@@ -19,7 +18,15 @@ import { appUrl, recipientOf } from "../shared/links.server";
 import type { Env } from "../config/env.server";
 import { queueEmail } from "../email/outbox.server";
 import { PREFECTURES, US_STATES } from "./regions";
-import { findOrCreatePerson } from "./people.queries.server";
+import {
+  clearSubmittedDetails,
+  findOrCreatePerson,
+  getPersonById,
+  getSubmittedDetails,
+  lockPerson,
+  lockSubmittedDetails,
+  updatePerson,
+} from "./people.queries.server";
 
 export const DETAIL_FIELDS = [
   "familyName",
@@ -64,11 +71,7 @@ export async function personForPublicForm(
   if (signedInPersonId === existing.id) {
     const own = { ...changes, ...("partnershipId" in details ? { partnershipId: details.partnershipId ?? null } : {}) };
     if (Object.keys(own).length === 0) return { person: existing, pending: null, known: true };
-    const [updated] = await tx
-      .update(people)
-      .set({ ...own, updatedAt: new Date() })
-      .where(eq(people.id, existing.id))
-      .returning();
+    const updated = await updatePerson(tx, existing.id, own);
     return { person: updated!, pending: null, known: true };
   }
   return { person: existing, pending: changes, known: true };
@@ -99,7 +102,7 @@ function shown(field: keyof SubmittedDetails, value: string | null | undefined, 
  */
 export async function queueDetailsConfirmation(tx: DbOrTx, env: Env, target: { kind: Kind; id: string; personId: string; pending: SubmittedDetails | null }) {
   if (!target.pending || Object.keys(target.pending).length === 0) return;
-  const [person] = await tx.select().from(people).where(eq(people.id, target.personId));
+  const person = await getPersonById(tx, target.personId);
   if (!person) return;
   const locale = person.preferredLocale;
   const changes = DETAIL_FIELDS.filter((f) => f in target.pending!).map((field) => ({
@@ -121,10 +124,9 @@ export async function getDetailsConfirmation(db: DbOrTx, env: Env, token: string
   const read = readSignedToken(env, "details", token);
   const [kind, id] = read?.payload.split(".") ?? [];
   if ((kind !== "membership" && kind !== "gift") || !id || !UUID.test(id)) return null;
-  const table = kind === "membership" ? memberships : donations;
-  const [row] = await db.select({ personId: table.personId, pending: table.submittedDetails }).from(table).where(eq(table.id, id));
+  const row = await getSubmittedDetails(db, kind, id);
   if (!row?.personId) return null;
-  const [person] = await db.select().from(people).where(eq(people.id, row.personId));
+  const person = await getPersonById(db, row.personId);
   if (!person) return null;
   const pending = row.pending ?? null;
   const rows = pending
@@ -142,16 +144,12 @@ export async function confirmDetails(db: Database, env: Env, token: string, ip: 
   const found = await getDetailsConfirmation(db, env, token);
   if (!found) return "invalid";
   return db.transaction(async (tx) => {
-    const table = found.kind === "membership" ? memberships : donations;
-    const [row] = await tx.select({ pending: table.submittedDetails }).from(table).where(eq(table.id, found.id)).for("update");
+    const row = await lockSubmittedDetails(tx, found.kind, found.id);
     const pending = row?.pending;
     if (!pending || Object.keys(pending).length === 0) return "nothing";
-    const [before] = await tx.select().from(people).where(eq(people.id, found.person.id)).for("update");
-    await tx
-      .update(people)
-      .set({ ...pending, updatedAt: new Date() })
-      .where(eq(people.id, found.person.id));
-    await tx.update(table).set({ submittedDetails: null }).where(eq(table.id, found.id));
+    const before = await lockPerson(tx, found.person.id);
+    await updatePerson(tx, found.person.id, pending);
+    await clearSubmittedDetails(tx, found.kind, found.id);
     const changes = Object.fromEntries(Object.entries(pending).map(([k, v]) => [k, { from: (before as Record<string, unknown>)[k] ?? null, to: v }]));
     await writeAudit(tx, {
       actorStaffUserId: null,

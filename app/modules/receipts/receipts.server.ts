@@ -4,26 +4,27 @@
  * rolls its number back too, and concurrent payments queue on the year's counter row.
  */
 import { linkMac, sameMac } from "../shared/signed-links.server";
-import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import {
-  donations,
-  funds,
-  memberships,
-  organisationContacts,
-  organisations,
-  payments,
-  people,
-  receipts,
-  tierBenefitValues,
-  tiers,
-  type Currency,
-  type Locale,
-  type Payment,
-  type Receipt,
-} from "../../../db/schema";
+import type { Currency, Locale, Payment, Receipt } from "../../../db/schema";
 import type { Env } from "../config/env.server";
 import { buildReceiptDocument, type Issuer, type ReceiptDocument } from "./receipt-document";
+import {
+  findCorrectedReceipt,
+  getBillingContact,
+  getDonation,
+  getDonationFundId,
+  getFund,
+  getMembershipWithTier,
+  getOrganisation,
+  getPayment,
+  getPerson,
+  getReceipt,
+  getReceiptByNumber,
+  getTierBenefitValue,
+  insertNumberedReceipts,
+  lockReceipt,
+  type ReceiptRowValues,
+} from "./receipts.queries.server";
 
 export const RECEIPT_TIME_ZONE = "Asia/Tokyo";
 
@@ -110,7 +111,7 @@ export interface IssueReceipt {
 /** Issues a receipt for a payment, allocating its number in the same transaction. */
 export async function issueReceipt(tx: DbOrTx, input: IssueReceipt): Promise<Receipt> {
   const [issued] = await issueReceipts(tx, [input]);
-  const [row] = await tx.select().from(receipts).where(eq(receipts.id, issued!.id));
+  const row = await getReceipt(tx, issued!.id);
   return row!;
 }
 
@@ -128,23 +129,20 @@ export interface IssueCorrectedReceipt {
  * Applying the same refund total twice (a replayed webhook) returns the receipt already issued.
  */
 export async function issueCorrectedReceipt(tx: DbOrTx, input: IssueCorrectedReceipt): Promise<Receipt> {
-  let [original] = await tx.select().from(receipts).where(eq(receipts.id, input.originalReceiptId));
+  let original = await getReceipt(tx, input.originalReceiptId);
   if (!original) throw new Error(`no receipt ${input.originalReceiptId} to correct`);
   while (original.correctsReceiptId) {
-    const [parent] = await tx.select().from(receipts).where(eq(receipts.id, original.correctsReceiptId));
+    const parent = await getReceipt(tx, original.correctsReceiptId);
     if (!parent) break;
     original = parent;
   }
   // Two deliveries of the same refund event at once: the second waits here, then finds the first's receipt.
-  await tx.select({ id: receipts.id }).from(receipts).where(eq(receipts.id, original.id)).for("update");
+  await lockReceipt(tx, original.id);
   if (!Number.isSafeInteger(input.refundedAmount) || input.refundedAmount <= 0 || input.refundedAmount > original.amount) {
     throw new RangeError(`refunded amount must be between 1 and ${original.amount}, got ${input.refundedAmount}`);
   }
-  const existing = await tx
-    .select()
-    .from(receipts)
-    .where(and(eq(receipts.correctsReceiptId, original.id), sql`(${receipts.snapshot} ->> 'refundedAmount')::int = ${input.refundedAmount}`));
-  if (existing[0]) return existing[0];
+  const existing = await findCorrectedReceipt(tx, original.id, input.refundedAmount);
+  if (existing) return existing;
   const amount = original.amount - input.refundedAmount;
   const snapshot = original.snapshot as unknown as ReceiptSnapshot;
   return issueReceipt(tx, {
@@ -205,10 +203,7 @@ export async function getReceiptDocument(
   where: { id: string } | { number: string },
   issuer: Issuer,
 ): Promise<{ receipt: Receipt; document: ReceiptDocument } | null> {
-  const [row] = await db
-    .select()
-    .from(receipts)
-    .where("id" in where ? eq(receipts.id, where.id) : eq(receipts.number, where.number));
+  const row = "id" in where ? await getReceipt(db, where.id) : await getReceiptByNumber(db, where.number);
   if (!row) return null;
   return { receipt: row, document: buildReceiptDocument(row, issuer) };
 }
@@ -225,23 +220,19 @@ export async function issueReceiptForPayment(
   paymentId: string,
   options: { issuedAt?: Date; issuer?: Issuer; poNumber?: string | null } = {},
 ): Promise<Receipt> {
-  const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId));
+  const payment = await getPayment(tx, paymentId);
   if (!payment) throw new Error(`no payment ${paymentId}`);
   let payer: ReceiptSnapshot["payer"];
   let locale: Locale = "en";
   if (payment.personId) {
-    const [person] = await tx.select().from(people).where(eq(people.id, payment.personId));
+    const person = await getPerson(tx, payment.personId);
     if (!person) throw new Error(`payment ${paymentId}: no person ${payment.personId}`);
     payer = personPayer(person);
     locale = person.preferredLocale;
   } else {
-    const [org] = await tx.select().from(organisations).where(eq(organisations.id, payment.organisationId!));
+    const org = await getOrganisation(tx, payment.organisationId!);
     if (!org) throw new Error(`payment ${paymentId}: no organisation ${payment.organisationId}`);
-    const [contact] = await tx
-      .select({ familyName: people.familyName, givenName: people.givenName, email: people.email, locale: people.preferredLocale })
-      .from(organisationContacts)
-      .innerJoin(people, eq(people.id, organisationContacts.personId))
-      .where(and(eq(organisationContacts.organisationId, org.id), eq(organisationContacts.role, "billing")));
+    const contact = await getBillingContact(tx, org.id);
     payer = {
       kind: "organisation",
       nameEn: org.legalNameEn,
@@ -255,16 +246,9 @@ export async function issueReceiptForPayment(
   let purpose: ReceiptSnapshot["purpose"];
   let benefitsValue = 0;
   if (payment.membershipId) {
-    const [m] = await tx
-      .select({ membership: memberships, tier: tiers })
-      .from(memberships)
-      .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-      .where(eq(memberships.id, payment.membershipId));
+    const m = await getMembershipWithTier(tx, payment.membershipId);
     if (!m) throw new Error(`payment ${paymentId}: no membership ${payment.membershipId}`);
-    const [value] = await tx
-      .select()
-      .from(tierBenefitValues)
-      .where(and(eq(tierBenefitValues.tierId, m.tier.id), eq(tierBenefitValues.currency, payment.currency)));
+    const value = await getTierBenefitValue(tx, m.tier.id, payment.currency);
     const yearly = value?.amount ?? 0;
     benefitsValue = Math.min(payment.amount, m.membership.interval === "month" ? Math.round(yearly / 12) : yearly);
     purpose = {
@@ -275,11 +259,9 @@ export async function issueReceiptForPayment(
       benefitsDescription: benefitsValue > 0 ? { en: m.tier.benefitsEn.join("; "), ja: m.tier.benefitsJa.join("、") } : null,
     };
   } else {
-    const fundId =
-      payment.fundId ??
-      (payment.donationId ? (await tx.select({ fundId: donations.fundId }).from(donations).where(eq(donations.id, payment.donationId)))[0]?.fundId : undefined);
-    const [fund] = fundId ? await tx.select().from(funds).where(eq(funds.id, fundId)) : [];
-    const [donation] = payment.donationId ? await tx.select().from(donations).where(eq(donations.id, payment.donationId)) : [];
+    const fundId = payment.fundId ?? (payment.donationId ? await getDonationFundId(tx, payment.donationId) : undefined);
+    const fund = fundId ? await getFund(tx, fundId) : null;
+    const donation = payment.donationId ? await getDonation(tx, payment.donationId) : null;
     purpose = {
       kind: "donation",
       fundName: fund ? { en: fund.nameEn, ja: fund.nameJa } : { en: "General Fund", ja: "一般基金" },
@@ -343,7 +325,7 @@ export function receiptStatements(tx: DbOrTx, inputs: (IssueReceipt & { id?: str
     .sort((a, b) => a[0] - b[0])
     .map(([year, block]) => {
       // One JSON parameter (the statement's text is the same whatever the number of receipts).
-      const rows = block.map(({ input }, i) => ({
+      const rows = block.map(({ input }, i): ReceiptRowValues => ({
         i: i + 1,
         id: input.id ?? null,
         payment_id: input.paymentId,
@@ -357,22 +339,7 @@ export function receiptStatements(tx: DbOrTx, inputs: (IssueReceipt & { id?: str
         snapshot: input.snapshot,
         issued_at: input.issuedAt.toISOString(),
       }));
-      // lpad to at least 6 digits (never truncating): a seventh digit fails the number's check.
-      const statement = tx.execute<{ i: number; id: string; number: string }>(sql`
-        with counter as (
-          insert into receipt_counters (year, last_seq) values (${year}, ${block.length})
-          on conflict (year) do update set last_seq = receipt_counters.last_seq + ${block.length}
-          returning last_seq - ${block.length} as base
-        ), numbered as (
-          select v.*, counter.base + v.i as seq from counter,
-            jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(i int, id uuid, payment_id uuid, kind receipt_kind, corrects_receipt_id uuid,
-              amount int, currency currency, deductible_amount int, benefits_value int, locale locale, snapshot jsonb, issued_at timestamptz)
-        )
-        insert into receipts (id, number, year, seq, payment_id, kind, corrects_receipt_id, amount, currency, deductible_amount, benefits_value, locale, snapshot, issued_at)
-        select coalesce(id, gen_random_uuid()), ${String(year)}::text || '-' || lpad(seq::text, greatest(6, length(seq::text)), '0'), ${year}::smallint, seq,
-               payment_id, kind, corrects_receipt_id, amount, currency, deductible_amount, benefits_value, locale, snapshot, issued_at
-        from numbered
-        returning seq - (select base from counter) as i, id, number`);
+      const statement = insertNumberedReceipts(tx, year, rows);
       return { statement, block: block.map((entry) => entry.index) };
     });
 }

@@ -1,10 +1,11 @@
 /** Staff users, managed by admins: add, change role or language, deactivate. Each change is audited. */
-import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../../db/client";
-import { staffUsers, type StaffUser } from "../../../db/schema";
+import type { StaffUser } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
+import { updateStaffUser } from "../auth/auth.queries.server";
 import { addStaffUser, revokeStaffSessions } from "../auth/auth.server";
+import { listStaffUsersByEmail } from "./staff.queries.server";
 
 export const StaffUserFormSchema = z.object({
   intent: z.literal("save"),
@@ -16,16 +17,13 @@ export const StaffUserFormSchema = z.object({
 export const StaffUserActiveSchema = z.object({ intent: z.enum(["deactivate", "reactivate"]), id: z.uuid() });
 
 export function listStaffUsers(db: DbOrTx) {
-  return db
-    .select({ id: staffUsers.id, email: staffUsers.email, name: staffUsers.name, role: staffUsers.role, locale: staffUsers.locale, active: staffUsers.active })
-    .from(staffUsers)
-    .orderBy(asc(staffUsers.email));
+  return listStaffUsersByEmail(db);
 }
 
 export async function saveStaffUser(db: DbOrTx, actor: Pick<StaffUser, "id">, input: z.infer<typeof StaffUserFormSchema>, ip: string | null) {
   return db.transaction(async (tx) => {
     const { user, created } = await addStaffUser(tx, input);
-    await tx.update(staffUsers).set({ name: input.name, locale: input.locale }).where(eq(staffUsers.id, user.id));
+    await updateStaffUser(tx, user.id, { name: input.name, locale: input.locale });
     await writeAudit(tx, {
       actorStaffUserId: actor.id,
       action: created ? "staff_user.create" : "staff_user.update",
@@ -39,7 +37,7 @@ export async function saveStaffUser(db: DbOrTx, actor: Pick<StaffUser, "id">, in
 
 export async function setStaffUserActive(db: DbOrTx, actor: Pick<StaffUser, "id">, id: string, active: boolean, ip: string | null) {
   return db.transaction(async (tx) => {
-    await tx.update(staffUsers).set({ active }).where(eq(staffUsers.id, id));
+    await updateStaffUser(tx, id, { active });
     if (!active) await revokeStaffSessions(tx, id);
     await writeAudit(tx, {
       actorStaffUserId: actor.id,

@@ -3,19 +3,26 @@
  * place: the old price is deactivated and a new one made (without a Stripe Price id, which
  * the billing sync creates), so existing subscriptions keep the price they were sold.
  */
-import { and, asc, eq, ne } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { tierBenefitValues, tierPrices, tiers, type StaffUser } from "../../../db/schema";
+import type { StaffUser } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
 import { toMinorUnits } from "../i18n/format";
 import type { TierForm } from "./tiers.schema";
+import {
+  findTierBySlug,
+  getActiveTierPrice,
+  insertTier,
+  insertTierPrice,
+  listActiveTierPrices,
+  listTierBenefitValues,
+  listTiersInOrder,
+  updateTier,
+  updateTierPriceInactive,
+  upsertTierBenefitValue,
+} from "./tiers.queries.server";
 
 export async function listTiersForStaff(db: DbOrTx) {
-  const [tierRows, prices, fmv] = await Promise.all([
-    db.select().from(tiers).orderBy(asc(tiers.sortOrder), asc(tiers.id)),
-    db.select().from(tierPrices).where(eq(tierPrices.active, true)),
-    db.select().from(tierBenefitValues),
-  ]);
+  const [tierRows, prices, fmv] = await Promise.all([listTiersInOrder(db), listActiveTierPrices(db), listTierBenefitValues(db)]);
   return tierRows.map((t) => ({
     ...t,
     prices: prices.filter((p) => p.tierId === t.id),
@@ -51,10 +58,7 @@ export async function saveTier(db: DbOrTx, staff: Pick<StaffUser, "id">, input: 
   const fmvUsd = toMinorUnits(input.fmvUsd, "USD");
   if (fmvUsd === null) throw new TierError("fmvUsd", "amount");
   return db.transaction(async (tx) => {
-    const [clash] = await tx
-      .select({ id: tiers.id })
-      .from(tiers)
-      .where(input.id ? and(eq(tiers.slug, input.slug), ne(tiers.id, input.id)) : eq(tiers.slug, input.slug));
+    const clash = await findTierBySlug(tx, input.slug, input.id);
     if (clash) throw new TierError("slug", "slugTaken");
     const values = {
       slug: input.slug,
@@ -70,35 +74,25 @@ export async function saveTier(db: DbOrTx, staff: Pick<StaffUser, "id">, input: 
     };
     let tierId = input.id;
     if (tierId) {
-      const updated = await tx.update(tiers).set(values).where(eq(tiers.id, tierId)).returning({ id: tiers.id });
-      if (!updated.length) throw new TierError("slug", "required");
+      const updated = await updateTier(tx, tierId, values);
+      if (!updated) throw new TierError("slug", "required");
     } else {
-      const [created] = await tx
-        .insert(tiers)
-        .values({ ...values, sortOrder: 1000 })
-        .returning({ id: tiers.id });
-      tierId = created!.id;
+      tierId = await insertTier(tx, { ...values, sortOrder: 1000 });
     }
     for (const [currency, amount] of [
       ["USD", fmvUsd],
       ["JPY", input.fmvJpy],
     ] as const) {
-      await tx
-        .insert(tierBenefitValues)
-        .values({ tierId, currency, amount })
-        .onConflictDoUpdate({ target: [tierBenefitValues.tierId, tierBenefitValues.currency], set: { amount } });
+      await upsertTierBenefitValue(tx, { tierId, currency, amount });
     }
     const priceChanges: unknown[] = [];
     for (const [field, currency, interval] of PRICE_FIELDS) {
       const amount = minor[field];
-      const [current] = await tx
-        .select()
-        .from(tierPrices)
-        .where(and(eq(tierPrices.tierId, tierId), eq(tierPrices.currency, currency), eq(tierPrices.interval, interval), eq(tierPrices.active, true)));
+      const current = await getActiveTierPrice(tx, { tierId, currency, interval });
       if ((current?.amount ?? undefined) === amount) continue;
-      if (current) await tx.update(tierPrices).set({ active: false }).where(eq(tierPrices.id, current.id));
+      if (current) await updateTierPriceInactive(tx, current.id);
       if (amount !== undefined) {
-        await tx.insert(tierPrices).values({
+        await insertTierPrice(tx, {
           tierId,
           currency,
           interval,
@@ -122,7 +116,7 @@ export async function saveTier(db: DbOrTx, staff: Pick<StaffUser, "id">, input: 
 
 export async function setTierActive(db: DbOrTx, staff: Pick<StaffUser, "id">, id: number, active: boolean, ip: string | null) {
   return db.transaction(async (tx) => {
-    await tx.update(tiers).set({ active, updatedAt: new Date() }).where(eq(tiers.id, id));
+    await updateTier(tx, id, { active, updatedAt: new Date() });
     await writeAudit(tx, { actorStaffUserId: staff.id, action: active ? "tier.restore" : "tier.archive", subjectType: "tier", subjectId: String(id), ip });
   });
 }
