@@ -67,7 +67,12 @@ describe("the update-card link", () => {
       locale: "ja",
     });
 
-    for (const bad of [token.slice(0, -2) + "xx", token.replace(/\.\d+\./, ".99999999999."), `${membership.id}.1.${token.split(".")[2]}`, "nonsense"]) {
+    for (const bad of [
+      token.replace(/.$/, (c) => (c === "A" ? "B" : "A")),
+      token.replace(/\.\d+\./, ".99999999999."),
+      `${membership.id}.1.${token.split(".")[2]}`,
+      "nonsense",
+    ]) {
       try {
         await portalLoader({ request: new Request(url), params: { token: bad }, context: { db: t.db, env } });
         throw new Error("expected a 404");
