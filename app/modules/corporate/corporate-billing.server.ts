@@ -5,23 +5,10 @@
  * receipt addressed to the company (御中) with its billing contact and PO number, and the
  * membership active. The seat holders follow through transition().
  */
-import { and, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Database, DbOrTx, Tx } from "../../../db/client";
-import {
-  corporateInvoices,
-  type CorporateInvoice,
-  memberships,
-  organisationContacts,
-  organisations,
-  payments,
-  people,
-  receipts,
-  tierPrices,
-  tiers,
-  type Membership,
-  type Payment,
-} from "../../../db/schema";
+import type { CorporateInvoice, Membership, Payment } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
+import { getMembershipForUpdate, getOrganisation, paymentForInvoice, updateMembership } from "../billing/billing.queries.server";
 import { getGateway } from "../billing/gateway.server";
 import { addInterval } from "../billing/stripe-shapes.server";
 import type { Env } from "../config/env.server";
@@ -29,17 +16,25 @@ import { queueEmail } from "../email/outbox.server";
 import { issueReceiptForPayment } from "../receipts/receipts.server";
 import { transition, type Cause } from "../billing/lifecycle.server";
 import { appUrl, tierNameOf } from "../shared/links.server";
+import { getActiveTierPrice } from "../staff/tiers.queries.server";
+import {
+  findCorporateInvoice,
+  findMembershipWithPrice,
+  getNewestIssuedCorporateInvoice,
+  getNewestOpenCorporateInvoice,
+  getTier,
+  insertOrganisationPayment,
+  updateCorporateInvoiceStatus,
+  updateInvoicePaymentMethod,
+  updateReceiptsMethodType,
+} from "./corporate-billing.queries.server";
+import { listOrganisationContacts } from "./corporate.queries.server";
 import { seatManageUrl } from "./tokens.server";
-import { UUID } from "../shared/ids";
 
 export async function getOrganisationParties(db: DbOrTx, organisationId: string) {
-  const [organisation] = await db.select().from(organisations).where(eq(organisations.id, organisationId));
+  const organisation = await getOrganisation(db, organisationId);
   if (!organisation) return null;
-  const contacts = await db
-    .select({ role: organisationContacts.role, person: people })
-    .from(organisationContacts)
-    .innerJoin(people, eq(people.id, organisationContacts.personId))
-    .where(eq(organisationContacts.organisationId, organisationId));
+  const contacts = await listOrganisationContacts(db, organisationId);
   const primary = contacts.find((c) => c.role === "primary")?.person ?? null;
   const billing = contacts.find((c) => c.role === "billing")?.person ?? primary;
   return { organisation, primary, billing };
@@ -48,21 +43,6 @@ export async function getOrganisationParties(db: DbOrTx, organisationId: string)
 /** The company as an email recipient: its name in the contact's language (御中 is added by the template). */
 export function organisationRecipient(org: { legalNameEn: string; legalNameJa: string | null }, locale: "en" | "ja") {
   return { kind: "organisation" as const, name: locale === "ja" && org.legalNameJa ? org.legalNameJa : org.legalNameEn };
-}
-
-/** The first or renewal invoice a Stripe invoice id (or our row id, from the invoice's metadata) names. */
-export async function findCorporateInvoice(db: DbOrTx, ref: { stripeInvoiceId?: string | null; id?: string | null }, lock = false) {
-  const conditions = [];
-  if (ref.stripeInvoiceId) conditions.push(eq(corporateInvoices.stripeInvoiceId, ref.stripeInvoiceId));
-  if (ref.id && UUID.test(ref.id)) conditions.push(eq(corporateInvoices.id, ref.id));
-  if (conditions.length === 0) return null;
-  const query = db
-    .select()
-    .from(corporateInvoices)
-    .where(or(...conditions))
-    .limit(1);
-  const [row] = lock ? await query.for("update") : await query;
-  return row ?? null;
 }
 
 export type OrganisationPaymentMethod = Payment["method"];
@@ -119,17 +99,7 @@ export async function recordOrganisationPayment(
     end.getTime() > membership.currentPeriodEnd.getTime()
   ) {
     // A card subscription's next year, billed at the price staff switched it to: the tier follows.
-    const [price] = await tx
-      .select({ id: tierPrices.id })
-      .from(tierPrices)
-      .where(
-        and(
-          eq(tierPrices.tierId, membership.renewalTierId),
-          eq(tierPrices.currency, payment.currency),
-          eq(tierPrices.interval, "year"),
-          eq(tierPrices.active, true),
-        ),
-      );
+    const price = await getActiveTierPrice(tx, { tierId: membership.renewalTierId, currency: payment.currency, interval: "year" });
     values.tierId = membership.renewalTierId;
     values.priceId = price?.id ?? null;
     values.renewalTierId = null;
@@ -147,38 +117,28 @@ export async function recordOrganisationPayment(
       ...(options.stripeStateAt ? { stripeStateAt: options.stripeStateAt } : {}),
     });
   } else if (Object.keys(values).length > 0) {
-    await tx
-      .update(memberships)
-      .set({ ...values, updatedAt: new Date() })
-      .where(eq(memberships.id, membership.id));
+    await updateMembership(tx, membership.id, values);
   }
 
   if (invoiceRow && invoiceRow.status !== "paid") {
-    await tx.update(corporateInvoices).set({ status: "paid", updatedAt: new Date() }).where(eq(corporateInvoices.id, invoiceRow.id));
+    await updateCorporateInvoiceStatus(tx, invoiceRow.id, "paid");
   }
-  const [tier] = await tx
-    .select()
-    .from(tiers)
-    .where(eq(tiers.id, values.tierId ?? membership.tierId));
-  const [inserted] = await tx
-    .insert(payments)
-    .values({
-      membershipId: membership.id,
-      organisationId,
-      amount: payment.amount,
-      currency: payment.currency,
-      method: payment.method,
-      cardBrand: payment.cardBrand ?? null,
-      cardLast4: payment.cardLast4 ?? null,
-      description: payment.description ?? `${tier!.nameEn} corporate membership / ${tier!.nameJa}`,
-      stripeInvoiceId: payment.invoiceId,
-      stripeChargeId: payment.chargeId ?? null,
-      stripePaymentIntentId: payment.paymentIntentId ?? null,
-      recordedByStaffUserId: payment.staffUserId ?? null,
-      paidAt: payment.paidAt,
-    })
-    .onConflictDoNothing({ target: payments.stripeInvoiceId })
-    .returning({ id: payments.id });
+  const tier = await getTier(tx, values.tierId ?? membership.tierId);
+  const inserted = await insertOrganisationPayment(tx, {
+    membershipId: membership.id,
+    organisationId,
+    amount: payment.amount,
+    currency: payment.currency,
+    method: payment.method,
+    cardBrand: payment.cardBrand ?? null,
+    cardLast4: payment.cardLast4 ?? null,
+    description: payment.description ?? `${tier!.nameEn} corporate membership / ${tier!.nameJa}`,
+    stripeInvoiceId: payment.invoiceId,
+    stripeChargeId: payment.chargeId ?? null,
+    stripePaymentIntentId: payment.paymentIntentId ?? null,
+    recordedByStaffUserId: payment.staffUserId ?? null,
+    paidAt: payment.paidAt,
+  });
   if (!inserted) return null;
 
   const receipt = await issueReceiptForPayment(tx, inserted.id, { poNumber: membership.poNumber });
@@ -228,39 +188,14 @@ export async function getInvoicedMembership(db: DbOrTx, ref: { membershipId?: st
     named = await findCorporateInvoice(db, { stripeInvoiceId: ref.invoiceId });
     if (named) membershipId = named.membershipId;
   }
-  const where = membershipId ? eq(memberships.id, membershipId) : eq(memberships.stripeInvoiceId, ref.invoiceId ?? "");
-  const query = db
-    .select({ membership: memberships, price: tierPrices })
-    .from(memberships)
-    .leftJoin(tierPrices, eq(tierPrices.id, memberships.priceId))
-    .where(where);
-  const rows = lock ? await query.for("update", { of: memberships }) : await query;
-  const row = rows[0];
+  const row = await findMembershipWithPrice(db, membershipId ? { id: membershipId } : { stripeInvoiceId: ref.invoiceId ?? "" }, lock);
   if (!row) return null;
   if (!named) {
-    const [open] = await db
-      .select()
-      .from(corporateInvoices)
-      .where(and(eq(corporateInvoices.membershipId, row.membership.id), eq(corporateInvoices.status, "open"), isNotNull(corporateInvoices.stripeInvoiceId)))
-      .orderBy(desc(corporateInvoices.createdAt))
-      .limit(1);
-    named = open ?? null;
+    named = await getNewestOpenCorporateInvoice(db, row.membership.id);
   }
   if (!named && !ref.invoiceId) {
     // Nothing open: the newest invoice that is paid or the first year's, so a repeat says "already recorded".
-    const [latest] = await db
-      .select()
-      .from(corporateInvoices)
-      .where(
-        and(
-          eq(corporateInvoices.membershipId, row.membership.id),
-          inArray(corporateInvoices.status, ["open", "paid"]),
-          isNotNull(corporateInvoices.stripeInvoiceId),
-        ),
-      )
-      .orderBy(desc(corporateInvoices.createdAt))
-      .limit(1);
-    named = latest ?? null;
+    named = await getNewestIssuedCorporateInvoice(db, row.membership.id);
   }
   const invoice = named
     ? { stripeInvoiceId: named.stripeInvoiceId!, amount: named.amount, currency: named.currency, row: named }
@@ -297,7 +232,7 @@ export async function recordOfflineInvoicePayment(ctx: { db: Database; env: Env 
   if (!found.invoice) return { ok: false, error: "notInvoiced" };
   const invoice = found.invoice;
   const invoiceId = invoice.stripeInvoiceId;
-  const [existing] = await ctx.db.select({ id: payments.id }).from(payments).where(eq(payments.stripeInvoiceId, invoiceId));
+  const existing = await paymentForInvoice(ctx.db, invoiceId);
   if (!existing) {
     try {
       const key =
@@ -314,7 +249,7 @@ export async function recordOfflineInvoicePayment(ctx: { db: Database; env: Env 
   }
   const description = `${{ check: "Check", bank_transfer: "Bank transfer", cash: "Cash" }[input.method]} ${input.reference}`.trim().slice(0, 200);
   return ctx.db.transaction(async (tx) => {
-    const [m] = await tx.select().from(memberships).where(eq(memberships.id, found.membership.id)).for("update");
+    const m = await getMembershipForUpdate(tx, found.membership.id);
     const row = invoice.row ? await findCorporateInvoice(tx, { id: invoice.row.id }, true) : null;
     const paymentId = await recordOrganisationPayment(
       tx,
@@ -335,16 +270,9 @@ export async function recordOfflineInvoicePayment(ctx: { db: Database; env: Env 
     if (!paymentId) {
       // Stripe's invoice.paid came first and could not say how it was paid (no charge follows a
       // payment out of band): now we know.
-      const updated = await tx
-        .update(payments)
-        .set({ method: input.method, recordedByStaffUserId: input.staffUserId, description })
-        .where(and(eq(payments.stripeInvoiceId, invoiceId), inArray(payments.method, ["other", "stripe"])))
-        .returning({ id: payments.id });
+      const updated = await updateInvoicePaymentMethod(tx, invoiceId, { method: input.method, recordedByStaffUserId: input.staffUserId, description });
       if (updated[0]) {
-        await tx
-          .update(receipts)
-          .set({ snapshot: sql`jsonb_set(${receipts.snapshot}, '{method}', ${JSON.stringify({ type: input.method })}::jsonb)` })
-          .where(eq(receipts.paymentId, updated[0].id));
+        await updateReceiptsMethodType(tx, updated[0].id, input.method);
       }
     }
     await writeAudit(tx, {
@@ -380,7 +308,7 @@ export async function recordStaffPaymentAgainstInvoice(
 ): Promise<OfflineInvoiceResult | null> {
   const found = await getInvoicedMembership(ctx.db, { membershipId: input.membershipId });
   if (!found || found.membership.organisationId !== input.memberId || !found.invoice) return null;
-  const [paid] = await ctx.db.select({ id: payments.id }).from(payments).where(eq(payments.stripeInvoiceId, found.invoice.stripeInvoiceId));
+  const paid = await paymentForInvoice(ctx.db, found.invoice.stripeInvoiceId);
   if (paid) return null;
   return recordOfflineInvoicePayment(ctx, { ...input, membershipId: input.membershipId });
 }

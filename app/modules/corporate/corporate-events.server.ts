@@ -5,15 +5,14 @@
  * handlers (app/modules/stripe-handlers.server.ts): their invoice.paid answers null for a
  * company's membership, and this one applies it.
  */
-import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
-import { corporateInvoices } from "../../../db/schema";
 import { DONE, type Handler, type HandlerTable } from "../billing/handler-registry.server";
 import { at, currencyOf, findMembership, invoiceMembershipRef, isCurrent, receiptMethod, stateAt, stripeCause } from "../billing/handlers.server";
 import { stripePaymentFacts } from "../billing/payment-links.server";
 import { queueEmail } from "../email/outbox.server";
 import type { CurrencyCode } from "../i18n/format";
-import { findCorporateInvoice, getOrganisationParties, organisationRecipient, recordOrganisationPayment } from "./corporate-billing.server";
+import { findCorporateInvoice, updateCorporateInvoiceStatus } from "./corporate-billing.queries.server";
+import { getOrganisationParties, organisationRecipient, recordOrganisationPayment } from "./corporate-billing.server";
 
 /** invoice.paid for a company's membership: one payment per invoice; the receipt is addressed to the company. */
 const onOrganisationInvoicePaid: Handler = async (tx, event, env) => {
@@ -89,7 +88,7 @@ const onInvoiceVoided: Handler = async (tx, event) => {
   const invoice = event.object as Stripe.Invoice;
   const row = await findCorporateInvoice(tx, { stripeInvoiceId: invoice.id, id: invoice.metadata?.corporateInvoiceId }, true);
   if (!row || row.status === "paid" || row.status === "void") return DONE;
-  await tx.update(corporateInvoices).set({ status: "void", updatedAt: new Date() }).where(eq(corporateInvoices.id, row.id));
+  await updateCorporateInvoiceStatus(tx, row.id, "void");
   return DONE;
 };
 

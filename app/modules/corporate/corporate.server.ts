@@ -5,9 +5,9 @@
  * idempotency key from our ids. When Stripe fails, what was just created is removed, so a retry
  * starts clean.
  */
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, DbOrTx, Tx } from "../../../db/client";
-import { corporateInvoices, memberships, organisationContacts, organisations, tierPrices, tiers, type Person } from "../../../db/schema";
+import type { Person } from "../../../db/schema";
+import { deletePendingMembership, insertMembership, updateMembership } from "../billing/billing.queries.server";
 import { classifyStripeError, type CheckoutFailure } from "../billing/checkout.server";
 import { getGateway } from "../billing/gateway.server";
 import { appUrl, tierNameOf } from "../shared/links.server";
@@ -16,7 +16,18 @@ import { queueEmail } from "../email/outbox.server";
 import type { Locale } from "../i18n/i18n";
 import { findOrCreatePerson } from "../people/people.queries.server";
 import type { SponsorFieldErrors, SponsorInput } from "./corporate.schema.server";
+import { findCorporatePrice, insertCorporateInvoice } from "./corporate-billing.queries.server";
 import { organisationRecipient } from "./corporate-billing.server";
+import {
+  deleteOrganisationWithoutCustomer,
+  getShownSponsorLogo,
+  getSponsorMembership,
+  insertOrganisation,
+  insertOrganisationContacts,
+  listSponsorRows,
+  updateOrganisation,
+  updateOrganisationLogoFromSvg,
+} from "./corporate.queries.server";
 import { rasteriseSvg } from "./logo.server";
 
 export interface CorporateContext {
@@ -29,24 +40,6 @@ export const INVOICE_DAYS_UNTIL_DUE = 30;
 export type ApplyResult =
   | { ok: true; membershipId: string; redirectTo: string }
   | { ok: false; fieldErrors?: SponsorFieldErrors; formError?: Exclude<CheckoutFailure, "alreadyMember"> };
-
-async function findCorporatePrice(db: DbOrTx, slug: string, currency: "USD" | "JPY") {
-  const rows = await db
-    .select({ tier: tiers, price: tierPrices })
-    .from(tierPrices)
-    .innerJoin(tiers, eq(tiers.id, tierPrices.tierId))
-    .where(
-      and(
-        eq(tiers.slug, slug),
-        eq(tiers.active, true),
-        eq(tiers.kind, "corporate"),
-        eq(tierPrices.active, true),
-        eq(tierPrices.currency, currency),
-        eq(tierPrices.interval, "year"),
-      ),
-    );
-  return rows[0] ?? null;
-}
 
 /** A contact by email: the existing person (their own details are left as they are) or a new one. */
 async function contactPerson(tx: Tx, contact: SponsorInput["primary"], input: SponsorInput): Promise<Person> {
@@ -72,32 +65,26 @@ export async function applyForSponsorship(
   const created = await ctx.db.transaction(async (tx) => {
     const primary = await contactPerson(tx, input.primary, input);
     const billing = input.billing.email === input.primary.email ? primary : await contactPerson(tx, input.billing, input);
-    const [organisation] = await tx
-      .insert(organisations)
-      .values({
-        ...input.organisation,
-        billingEmail: billing.email,
-        logo: input.organisation.showOnSponsorsPage && logo ? logo.bytes : null,
-        logoMime: input.organisation.showOnSponsorsPage && logo ? logo.mime : null,
-      })
-      .returning();
-    await tx.insert(organisationContacts).values([
-      { organisationId: organisation!.id, personId: primary.id, role: "primary", acceptedAt: new Date() },
-      { organisationId: organisation!.id, personId: billing.id, role: "billing", acceptedAt: new Date() },
+    const organisation = await insertOrganisation(tx, {
+      ...input.organisation,
+      billingEmail: billing.email,
+      logo: input.organisation.showOnSponsorsPage && logo ? logo.bytes : null,
+      logoMime: input.organisation.showOnSponsorsPage && logo ? logo.mime : null,
+    });
+    await insertOrganisationContacts(tx, [
+      { organisationId: organisation.id, personId: primary.id, role: "primary", acceptedAt: new Date() },
+      { organisationId: organisation.id, personId: billing.id, role: "billing", acceptedAt: new Date() },
     ]);
-    const [membership] = await tx
-      .insert(memberships)
-      .values({
-        organisationId: organisation!.id,
-        tierId: found.tier.id,
-        priceId: found.price.id,
-        currency: found.price.currency,
-        interval: "year",
-        status: "pending",
-        poNumber: input.poNumber,
-      })
-      .returning();
-    return { organisation: organisation!, billing, membership: membership! };
+    const membership = await insertMembership(tx, {
+      organisationId: organisation.id,
+      tierId: found.tier.id,
+      priceId: found.price.id,
+      currency: found.price.currency,
+      interval: "year",
+      status: "pending",
+      poNumber: input.poNumber,
+    });
+    return { organisation, billing, membership };
   });
   const { organisation, billing, membership } = created;
   const productName = `${found.tier.nameEn} corporate membership / ${found.tier.nameJa}`;
@@ -121,7 +108,7 @@ export async function applyForSponsorship(
         },
         `membership-${membership.id}-checkout`,
       );
-      await ctx.db.update(memberships).set({ stripeCheckoutSessionId: session.id, updatedAt: new Date() }).where(eq(memberships.id, membership.id));
+      await updateMembership(ctx.db, membership.id, { stripeCheckoutSessionId: session.id });
       return { ok: true, membershipId: membership.id, redirectTo: session.url };
     }
 
@@ -140,12 +127,9 @@ export async function applyForSponsorship(
       daysUntilDue: INVOICE_DAYS_UNTIL_DUE,
     });
     await ctx.db.transaction(async (tx) => {
-      await tx
-        .update(memberships)
-        .set({ stripeInvoiceId: invoice.invoiceId, stripeCustomerId: invoice.customerId, updatedAt: new Date() })
-        .where(eq(memberships.id, membership.id));
-      await tx.update(organisations).set({ stripeCustomerId: invoice.customerId, updatedAt: new Date() }).where(eq(organisations.id, organisation.id));
-      await tx.insert(corporateInvoices).values({
+      await updateMembership(tx, membership.id, { stripeInvoiceId: invoice.invoiceId, stripeCustomerId: invoice.customerId });
+      await updateOrganisation(tx, organisation.id, { stripeCustomerId: invoice.customerId });
+      await insertCorporateInvoice(tx, {
         membershipId: membership.id,
         organisationId: organisation.id,
         kind: "first",
@@ -184,8 +168,8 @@ export async function applyForSponsorship(
     const failure = classifyStripeError(error);
     console.warn(`corporate: ${input.payment} for membership ${membership.id} failed (${failure}):`, (error as Error)?.message ?? error);
     await ctx.db.transaction(async (tx) => {
-      await tx.delete(memberships).where(and(eq(memberships.id, membership.id), eq(memberships.status, "pending")));
-      await tx.delete(organisations).where(and(eq(organisations.id, organisation.id), sql`${organisations.stripeCustomerId} is null`));
+      await deletePendingMembership(tx, membership.id);
+      await deleteOrganisationWithoutCustomer(tx, organisation.id);
     });
     return { ok: false, formError: failure };
   }
@@ -194,14 +178,7 @@ export async function applyForSponsorship(
 /** The thank-you page: the membership's state and, for an invoice, where to pay it. */
 export async function getSponsorSummary(ctx: CorporateContext, membershipId: string) {
   if (!/^[0-9a-f-]{36}$/.test(membershipId)) return null;
-  const rows = await ctx.db
-    .select({ membership: memberships, organisation: organisations, tier: tiers, price: tierPrices })
-    .from(memberships)
-    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .leftJoin(tierPrices, eq(tierPrices.id, memberships.priceId))
-    .where(eq(memberships.id, membershipId));
-  const row = rows[0];
+  const row = await getSponsorMembership(ctx.db, membershipId);
   if (!row) return null;
   const invoiceId = row.membership.stripeInvoiceId;
   const demo = getGateway(ctx.env).kind === "demo";
@@ -225,24 +202,7 @@ export const BENEFIT_STATUSES = ["active", "past_due", "comped"] as const;
 
 /** The sponsors page: companies with a current membership who opted in, by tier, highest first. */
 export async function listSponsors(db: DbOrTx) {
-  const rows = await db
-    .selectDistinctOn([organisations.id], {
-      id: organisations.id,
-      nameEn: organisations.legalNameEn,
-      nameJa: organisations.legalNameJa,
-      website: organisations.website,
-      hasLogo: sql<boolean>`${organisations.logo} is not null`,
-      updatedAt: organisations.updatedAt,
-      tierSlug: tiers.slug,
-      tierNameEn: tiers.nameEn,
-      tierNameJa: tiers.nameJa,
-      sortOrder: tiers.sortOrder,
-    })
-    .from(memberships)
-    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .where(and(eq(organisations.showOnSponsorsPage, true), inArray(memberships.status, [...BENEFIT_STATUSES]), sql`${memberships.seatOfMembershipId} is null`))
-    .orderBy(asc(organisations.id), desc(tiers.sortOrder));
+  const rows = await listSponsorRows(db, BENEFIT_STATUSES);
   const groups: {
     slug: string;
     name: { en: string; ja: string };
@@ -265,26 +225,13 @@ export async function listSponsors(db: DbOrTx) {
 /** A logo, only while its company is shown on the sponsors page. */
 export async function getSponsorLogo(db: DbOrTx, organisationId: string) {
   if (!/^[0-9a-f-]{36}$/.test(organisationId)) return null;
-  const rows = await db
-    .select({ logo: organisations.logo, mime: organisations.logoMime })
-    .from(organisations)
-    .where(
-      and(
-        eq(organisations.id, organisationId),
-        eq(organisations.showOnSponsorsPage, true),
-        sql`exists (select 1 from memberships m where m.organisation_id = ${organisations.id} and m.status in ('active','past_due','comped'))`,
-      ),
-    );
-  const row = rows[0];
+  const row = await getShownSponsorLogo(db, organisationId);
   if (!row?.logo || !row.mime) return null;
   if (row.mime === "image/svg+xml") {
     // Stored before logos were rasterised on upload: converted once, on first read.
     const png = rasteriseSvg(row.logo.toString("utf8"));
     if (!png) return null;
-    await db
-      .update(organisations)
-      .set({ logo: png, logoMime: "image/png" })
-      .where(and(eq(organisations.id, organisationId), eq(organisations.logoMime, "image/svg+xml")));
+    await updateOrganisationLogoFromSvg(db, organisationId, png);
     return { bytes: png, mime: "image/png" };
   }
   return { bytes: row.logo, mime: row.mime };

@@ -14,16 +14,28 @@
  * same membership by the row's period. Unpaid at period end, the membership goes past_due
  * (grace) and then lapses (lifecycle.server.ts); a later payment restores it.
  */
-import { and, eq, exists, inArray, isNotNull, isNull, lte, ne, notExists, or, sql } from "drizzle-orm";
-import type { Database, DbOrTx } from "../../../db/client";
-import { corporateInvoices, memberships, organisations, tierPrices, tiers, type CorporateInvoice } from "../../../db/schema";
+import type { Database } from "../../../db/client";
+import type { CorporateInvoice } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
+import { getMembershipForUpdate } from "../billing/billing.queries.server";
 import { getGateway } from "../billing/gateway.server";
 import { tierNameOf } from "../shared/links.server";
 import { addInterval } from "../billing/stripe-shapes.server";
 import type { Env } from "../config/env.server";
 import { queueEmail } from "../email/outbox.server";
+import {
+  findInvoiceBilledMembership,
+  findRenewalInvoice,
+  getCorporateYearPrice,
+  getTier,
+  insertCorporateInvoice,
+  listDueRenewalMemberships,
+  updateCorporateInvoiceClaimed,
+  updateCorporateInvoiceIssued,
+  updateCorporateInvoiceUnclaimed,
+} from "./corporate-billing.queries.server";
 import { getOrganisationParties, organisationRecipient } from "./corporate-billing.server";
+import { updateOrganisationStripeCustomerIfUnset } from "./corporate.queries.server";
 import { INVOICE_DAYS_UNTIL_DUE } from "./corporate.server";
 
 const DAY = 86_400_000;
@@ -40,24 +52,6 @@ interface Ctx {
 
 const oneYearAfter = (d: Date) => new Date(addInterval(Math.floor(d.getTime() / 1000), "year") * 1000);
 
-/** The active yearly price of a corporate tier in a currency, or null. */
-export async function corporateYearPrice(db: DbOrTx, tierId: number, currency: "USD" | "JPY") {
-  const [row] = await db
-    .select({ tier: tiers, price: tierPrices })
-    .from(tierPrices)
-    .innerJoin(tiers, eq(tiers.id, tierPrices.tierId))
-    .where(
-      and(eq(tiers.id, tierId), eq(tiers.kind, "corporate"), eq(tierPrices.active, true), eq(tierPrices.currency, currency), eq(tierPrices.interval, "year")),
-    );
-  return row ?? null;
-}
-
-/** True when the company's membership is billed by invoice (it has had one), not by a card subscription. */
-const billedByInvoice = or(
-  isNotNull(memberships.stripeInvoiceId),
-  exists(sql`(select 1 from ${corporateInvoices} ci where ci.membership_id = ${memberships.id})`),
-);
-
 /**
  * Issues (or finishes issuing) the invoice for the year after the membership's current period.
  * Idempotent: once issued, calling again returns the same invoice with `created: false`.
@@ -69,55 +63,39 @@ export async function issueRenewalInvoice(
 ): Promise<RenewalResult> {
   const now = options.now ?? new Date();
   const claim = await ctx.db.transaction(async (tx) => {
-    const [m] = await tx.select().from(memberships).where(eq(memberships.id, membershipId)).for("update");
+    const m = await getMembershipForUpdate(tx, membershipId);
     if (!m?.organisationId || m.seatOfMembershipId) return { error: "notFound" as const };
     if (m.stripeSubscriptionId) return { error: "notInvoiced" as const };
-    const [invoiced] = await tx
-      .select({ id: memberships.id })
-      .from(memberships)
-      .where(and(eq(memberships.id, m.id), billedByInvoice));
+    const invoiced = await findInvoiceBilledMembership(tx, m.id);
     if (!invoiced) return { error: "notInvoiced" as const };
     if ((m.status !== "active" && m.status !== "past_due") || m.cancelAtPeriodEnd || !m.currentPeriodEnd || !m.currency) {
       return { error: "notRenewable" as const };
     }
     const periodStart = m.currentPeriodEnd;
-    const [existing] = await tx
-      .select()
-      .from(corporateInvoices)
-      .where(
-        and(
-          eq(corporateInvoices.membershipId, m.id),
-          eq(corporateInvoices.kind, "renewal"),
-          eq(corporateInvoices.periodStart, periodStart),
-          ne(corporateInvoices.status, "void"),
-        ),
-      );
+    const existing = await findRenewalInvoice(tx, m.id, periodStart);
     if (existing && existing.status !== "draft") return { done: existing };
     if (existing?.claimedAt && now.getTime() - existing.claimedAt.getTime() < CLAIM_MS) return { error: "inProgress" as const };
     let row = existing;
     if (row) {
-      [row] = await tx.update(corporateInvoices).set({ claimedAt: now, updatedAt: now }).where(eq(corporateInvoices.id, row.id)).returning();
+      row = await updateCorporateInvoiceClaimed(tx, row.id, now);
     } else {
-      const found = await corporateYearPrice(tx, m.renewalTierId ?? m.tierId, m.currency);
+      const found = await getCorporateYearPrice(tx, m.renewalTierId ?? m.tierId, m.currency);
       if (!found) return { error: "noPrice" as const };
-      [row] = await tx
-        .insert(corporateInvoices)
-        .values({
-          membershipId: m.id,
-          organisationId: m.organisationId,
-          kind: "renewal",
-          periodStart,
-          periodEnd: oneYearAfter(periodStart),
-          tierId: found.tier.id,
-          priceId: found.price.id,
-          amount: found.price.amount,
-          currency: found.price.currency,
-          poNumber: m.poNumber,
-          claimedAt: now,
-        })
-        .returning();
+      row = await insertCorporateInvoice(tx, {
+        membershipId: m.id,
+        organisationId: m.organisationId,
+        kind: "renewal",
+        periodStart,
+        periodEnd: oneYearAfter(periodStart),
+        tierId: found.tier.id,
+        priceId: found.price.id,
+        amount: found.price.amount,
+        currency: found.price.currency,
+        poNumber: m.poNumber,
+        claimedAt: now,
+      });
     }
-    const [tier] = await tx.select().from(tiers).where(eq(tiers.id, row!.tierId));
+    const tier = await getTier(tx, row!.tierId);
     return { row: row!, membership: m, tier: tier! };
   });
   if ("error" in claim) return { ok: false, error: claim.error! };
@@ -126,7 +104,7 @@ export async function issueRenewalInvoice(
   const { row, membership, tier } = claim;
   const parties = await getOrganisationParties(ctx.db, row.organisationId);
   if (!parties?.billing) {
-    await ctx.db.update(corporateInvoices).set({ claimedAt: null }).where(eq(corporateInvoices.id, row.id));
+    await updateCorporateInvoiceUnclaimed(ctx.db, row.id);
     return { ok: false, error: "notFound" };
   }
   const { organisation, billing } = parties;
@@ -151,30 +129,19 @@ export async function issueRenewalInvoice(
     });
   } catch (error) {
     console.warn(`corporate: renewal invoice ${row.id} for membership ${membership.id} failed:`, (error as Error)?.message ?? error);
-    await ctx.db.update(corporateInvoices).set({ claimedAt: null }).where(eq(corporateInvoices.id, row.id));
+    await updateCorporateInvoiceUnclaimed(ctx.db, row.id);
     return { ok: false, error: "stripeFailed" };
   }
 
   const invoice = await ctx.db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(corporateInvoices)
-      .set({
-        stripeInvoiceId: created.invoiceId,
-        number: created.number,
-        hostedInvoiceUrl: created.hostedInvoiceUrl,
-        dueDate: created.dueDate,
-        // invoice.paid may already have landed (it finds the row by the id in the invoice's metadata).
-        status: sql`case when ${corporateInvoices.status} = 'paid' then 'paid' else 'open' end`,
-        claimedAt: null,
-        updatedAt: new Date(),
-      })
-      .where(eq(corporateInvoices.id, row.id))
-      .returning();
+    const updated = await updateCorporateInvoiceIssued(tx, row.id, {
+      stripeInvoiceId: created.invoiceId,
+      number: created.number,
+      hostedInvoiceUrl: created.hostedInvoiceUrl,
+      dueDate: created.dueDate,
+    });
     if (!organisation.stripeCustomerId) {
-      await tx
-        .update(organisations)
-        .set({ stripeCustomerId: created.customerId, updatedAt: new Date() })
-        .where(and(eq(organisations.id, organisation.id), isNull(organisations.stripeCustomerId)));
+      await updateOrganisationStripeCustomerIfUnset(tx, organisation.id, created.customerId);
     }
     await queueEmail(tx, {
       template: "corporate-renewal-invoice",
@@ -226,35 +193,7 @@ export async function issueRenewalInvoice(
  */
 export async function issueDueRenewalInvoices(ctx: Ctx, now = new Date()): Promise<number> {
   const horizon = new Date(now.getTime() + ctx.env.CORPORATE_RENEWAL_INVOICE_DAYS * DAY);
-  const due = await ctx.db
-    .select({ id: memberships.id })
-    .from(memberships)
-    .where(
-      and(
-        isNotNull(memberships.organisationId),
-        isNull(memberships.stripeSubscriptionId),
-        isNull(memberships.seatOfMembershipId),
-        inArray(memberships.status, ["active", "past_due"]),
-        eq(memberships.cancelAtPeriodEnd, false),
-        lte(memberships.currentPeriodEnd, horizon),
-        billedByInvoice,
-        notExists(
-          ctx.db
-            .select({ one: sql`1` })
-            .from(corporateInvoices)
-            .where(
-              and(
-                eq(corporateInvoices.membershipId, memberships.id),
-                eq(corporateInvoices.kind, "renewal"),
-                eq(corporateInvoices.periodStart, memberships.currentPeriodEnd),
-                inArray(corporateInvoices.status, ["open", "paid"]),
-              ),
-            ),
-        ),
-      ),
-    )
-    .orderBy(memberships.currentPeriodEnd)
-    .limit(500);
+  const due = await listDueRenewalMemberships(ctx.db, horizon);
   let created = 0;
   for (const { id } of due) {
     const result = await issueRenewalInvoice(ctx, id, { now });

@@ -5,56 +5,35 @@
  * the company's status (lifecycle.transition). Removing a seat cancels that seat membership and
  * frees the seat. A seat holder's own personal membership is a separate row, never touched here.
  */
-import { and, count, eq, ne, sql } from "drizzle-orm";
-import type { DbOrTx } from "../../../db/client";
-import { memberships, organisationContacts, organisations, people, tiers } from "../../../db/schema";
 import { transition } from "../billing/lifecycle.server";
 import { tierNameOf } from "../shared/links.server";
 import { queueEmail } from "../email/outbox.server";
 import type { Locale } from "../i18n/i18n";
 import { findOrCreatePerson, findPersonByEmail } from "../people/people.queries.server";
+import {
+  countSeatsUsed,
+  deleteSeatContact,
+  findSeatByEmail,
+  findSeatOfPerson,
+  getCompanyMembership,
+  getMembershipOrganisationId,
+  insertSeatMembership,
+  listSeatHolders,
+  lockSeat,
+  upsertSeatContact,
+} from "./corporate.queries.server";
 import { BENEFIT_STATUSES, type CorporateContext } from "./corporate.server";
 import { seatInviteUrl, verifySeatInviteToken } from "./tokens.server";
 
 export type SeatError = "notFound" | "notActive" | "seatsFull" | "alreadySeat" | "invalidEmail" | "invalidLink";
 
-async function companyMembership(db: DbOrTx, membershipId: string, lock = false) {
-  const query = db
-    .select({ membership: memberships, organisation: organisations, tier: tiers })
-    .from(memberships)
-    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .where(and(eq(memberships.id, membershipId), sql`${memberships.seatOfMembershipId} is null`));
-  const rows = lock ? await query.for("update", { of: memberships }) : await query;
-  return rows[0] ?? null;
-}
-
-async function seatsUsed(db: DbOrTx, membershipId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(memberships)
-    .where(and(eq(memberships.seatOfMembershipId, membershipId), ne(memberships.status, "canceled")));
-  return row!.n;
-}
-
 const hasBenefits = (status: string) => (BENEFIT_STATUSES as readonly string[]).includes(status);
 
 /** What the management page shows. */
 export async function getSeatOverview(ctx: CorporateContext, membershipId: string) {
-  const company = await companyMembership(ctx.db, membershipId);
+  const company = await getCompanyMembership(ctx.db, membershipId);
   if (!company) return null;
-  const holders = await ctx.db
-    .select({
-      seatMembershipId: memberships.id,
-      status: memberships.status,
-      familyName: people.familyName,
-      givenName: people.givenName,
-      email: people.email,
-    })
-    .from(memberships)
-    .innerJoin(people, eq(people.id, memberships.personId))
-    .where(and(eq(memberships.seatOfMembershipId, membershipId), ne(memberships.status, "canceled")))
-    .orderBy(memberships.createdAt);
+  const holders = await listSeatHolders(ctx.db, membershipId);
   return {
     status: company.membership.status,
     active: hasBenefits(company.membership.status),
@@ -74,16 +53,12 @@ export async function inviteSeat(
   const email = input.email.trim().toLowerCase();
   if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email) || email.length > 254) return { ok: false, error: "invalidEmail" };
   return ctx.db.transaction(async (tx) => {
-    const company = await companyMembership(tx, membershipId, true);
+    const company = await getCompanyMembership(tx, membershipId, true);
     if (!company) return { ok: false as const, error: "notFound" as const };
     if (!hasBenefits(company.membership.status)) return { ok: false as const, error: "notActive" as const };
     const seats = company.tier.seats ?? 0;
-    if ((await seatsUsed(tx, membershipId)) >= seats) return { ok: false as const, error: "seatsFull" as const, seats };
-    const [already] = await tx
-      .select({ id: memberships.id })
-      .from(memberships)
-      .innerJoin(people, eq(people.id, memberships.personId))
-      .where(and(eq(memberships.seatOfMembershipId, membershipId), ne(memberships.status, "canceled"), sql`lower(${people.email}) = ${email}`));
+    if ((await countSeatsUsed(tx, membershipId)) >= seats) return { ok: false as const, error: "seatsFull" as const, seats };
+    const already = await findSeatByEmail(tx, membershipId, email);
     if (already) return { ok: false as const, error: "alreadySeat" as const };
     await queueEmail(tx, {
       template: "seat-invitation",
@@ -105,7 +80,7 @@ export async function inviteSeat(
 export async function getSeatInvitation(ctx: CorporateContext, token: string) {
   const invite = verifySeatInviteToken(ctx.env, token);
   if (!invite) return null;
-  const company = await companyMembership(ctx.db, invite.membershipId);
+  const company = await getCompanyMembership(ctx.db, invite.membershipId);
   if (!company) return null;
   return {
     email: invite.email,
@@ -124,19 +99,16 @@ export async function acceptSeatInvitation(
   const invite = verifySeatInviteToken(ctx.env, token);
   if (!invite) return { ok: false, error: "invalidLink" };
   return ctx.db.transaction(async (tx) => {
-    const company = await companyMembership(tx, invite.membershipId, true);
+    const company = await getCompanyMembership(tx, invite.membershipId, true);
     if (!company) return { ok: false as const, error: "notFound" as const };
     if (!hasBenefits(company.membership.status)) return { ok: false as const, error: "notActive" as const };
     const known = await findPersonByEmail(tx, invite.email);
     if (known) {
-      const [seat] = await tx
-        .select({ id: memberships.id })
-        .from(memberships)
-        .where(and(eq(memberships.seatOfMembershipId, invite.membershipId), eq(memberships.personId, known.id), ne(memberships.status, "canceled")));
+      const seat = await findSeatOfPerson(tx, invite.membershipId, known.id);
       if (seat) return { ok: true as const, seatMembershipId: seat.id };
     }
     const seats = company.tier.seats ?? 0;
-    if ((await seatsUsed(tx, invite.membershipId)) >= seats) return { ok: false as const, error: "seatsFull" as const, seats };
+    if ((await countSeatsUsed(tx, invite.membershipId)) >= seats) return { ok: false as const, error: "seatsFull" as const, seats };
     const { person } = await findOrCreatePerson(tx, {
       email: invite.email,
       familyName: details.familyName,
@@ -144,26 +116,17 @@ export async function acceptSeatInvitation(
       preferredLocale: details.preferredLocale,
       country: company.organisation.country,
     });
-    await tx
-      .insert(organisationContacts)
-      .values({ organisationId: company.organisation.id, personId: person!.id, role: "seat", invitedAt: invite.invitedAt, acceptedAt: new Date() })
-      .onConflictDoUpdate({
-        target: [organisationContacts.organisationId, organisationContacts.personId, organisationContacts.role],
-        set: { acceptedAt: new Date() },
-      });
-    const [seat] = await tx
-      .insert(memberships)
-      .values({
-        personId: person!.id,
-        seatOfMembershipId: invite.membershipId,
-        tierId: company.tier.id,
-        status: company.membership.status,
-        currentPeriodStart: company.membership.currentPeriodStart,
-        currentPeriodEnd: company.membership.currentPeriodEnd,
-        startedAt: new Date(),
-      })
-      .returning({ id: memberships.id });
-    return { ok: true as const, seatMembershipId: seat!.id };
+    await upsertSeatContact(tx, { organisationId: company.organisation.id, personId: person!.id, invitedAt: invite.invitedAt });
+    const seat = await insertSeatMembership(tx, {
+      personId: person!.id,
+      seatOfMembershipId: invite.membershipId,
+      tierId: company.tier.id,
+      status: company.membership.status,
+      currentPeriodStart: company.membership.currentPeriodStart,
+      currentPeriodEnd: company.membership.currentPeriodEnd,
+      startedAt: new Date(),
+    });
+    return { ok: true as const, seatMembershipId: seat.id };
   });
 }
 
@@ -171,24 +134,12 @@ export async function acceptSeatInvitation(
 export async function removeSeat(ctx: CorporateContext, membershipId: string, seatMembershipId: string): Promise<boolean> {
   if (!/^[0-9a-f-]{36}$/.test(seatMembershipId)) return false;
   return ctx.db.transaction(async (tx) => {
-    const [seat] = await tx
-      .select()
-      .from(memberships)
-      .where(and(eq(memberships.id, seatMembershipId), eq(memberships.seatOfMembershipId, membershipId)))
-      .for("update");
+    const seat = await lockSeat(tx, seatMembershipId, membershipId);
     if (!seat || seat.status === "canceled") return false;
     await transition(tx, seat, "canceled", { cause: "member", note: "seat removed by the company's primary contact" }, { canceledAt: new Date() });
-    const [company] = await tx.select({ organisationId: memberships.organisationId }).from(memberships).where(eq(memberships.id, membershipId));
+    const company = await getMembershipOrganisationId(tx, membershipId);
     if (company?.organisationId && seat.personId) {
-      await tx
-        .delete(organisationContacts)
-        .where(
-          and(
-            eq(organisationContacts.organisationId, company.organisationId),
-            eq(organisationContacts.personId, seat.personId),
-            eq(organisationContacts.role, "seat"),
-          ),
-        );
+      await deleteSeatContact(tx, company.organisationId, seat.personId);
     }
     return true;
   });

@@ -4,17 +4,29 @@
  * issue next year's invoice now. Every change is one transaction with an audit row (before and
  * after); Stripe is called outside it, with an idempotency key from our rows.
  */
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Database, DbOrTx } from "../../../db/client";
-import { corporateInvoices, memberships, organisationContacts, organisations, people, tiers, type Person, type StaffUser } from "../../../db/schema";
+import type { Person, StaffUser } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
+import { updateMembership } from "../billing/billing.queries.server";
 import { getGateway } from "../billing/gateway.server";
 import type { Env } from "../config/env.server";
 import { ActionError } from "../members/member-page.server";
 import type { ContactSchema, RenewalInvoiceSchema, RenewalTierSchema } from "../members/member-actions.schema";
 import { findOrCreatePerson } from "../people/people.queries.server";
-import { corporateYearPrice, issueRenewalInvoice } from "./renewals.server";
+import { getCorporateYearPrice, getTier, listCorporateTiers, listOrganisationInvoices, listTierSlugs } from "./corporate-billing.queries.server";
+import {
+  deleteOrganisationContacts,
+  findOrganisationPerson,
+  getOrganisationContactPerson,
+  getOrganisationMembership,
+  insertOrganisationContacts,
+  listOrganisationContacts,
+  listOrganisationSeats,
+  lockOrganisation,
+  updateOrganisation,
+} from "./corporate.queries.server";
+import { issueRenewalInvoice } from "./renewals.server";
 
 interface Actor {
   staff: Pick<StaffUser, "id">;
@@ -31,32 +43,10 @@ const personSummary = (p: Pick<Person, "id" | "familyName" | "givenName" | "emai
 /** Contacts, seat holders, invoices and the corporate tiers, for the organisation's staff page. */
 export async function getOrganisationExtras(db: DbOrTx, organisationId: string) {
   const [contacts, seats, invoices, corporateTiers] = await Promise.all([
-    db
-      .select({ role: organisationContacts.role, person: people })
-      .from(organisationContacts)
-      .innerJoin(people, eq(people.id, organisationContacts.personId))
-      .where(eq(organisationContacts.organisationId, organisationId)),
-    db
-      .select({
-        membershipId: memberships.id,
-        personId: people.id,
-        familyName: people.familyName,
-        givenName: people.givenName,
-        email: people.email,
-        preferredLocale: people.preferredLocale,
-        status: memberships.status,
-        since: sql<Date>`coalesce(${memberships.startedAt}, ${memberships.createdAt})`,
-      })
-      .from(memberships)
-      .innerJoin(people, eq(people.id, memberships.personId))
-      .where(sql`${memberships.seatOfMembershipId} in (select id from ${memberships} m where m.organisation_id = ${organisationId})`)
-      .orderBy(asc(memberships.createdAt)),
-    db.select().from(corporateInvoices).where(eq(corporateInvoices.organisationId, organisationId)).orderBy(desc(corporateInvoices.createdAt)),
-    db
-      .select({ id: tiers.id, nameEn: tiers.nameEn, nameJa: tiers.nameJa })
-      .from(tiers)
-      .where(and(eq(tiers.kind, "corporate"), eq(tiers.active, true)))
-      .orderBy(asc(tiers.sortOrder)),
+    listOrganisationContacts(db, organisationId),
+    listOrganisationSeats(db, organisationId),
+    listOrganisationInvoices(db, organisationId),
+    listCorporateTiers(db),
   ]);
   const primary = contacts.find((c) => c.role === "primary")?.person ?? null;
   const billing = contacts.find((c) => c.role === "billing")?.person ?? null;
@@ -90,9 +80,9 @@ export async function getOrganisationExtras(db: DbOrTx, organisationId: string) 
 /** Makes an existing contact or seat holder, or someone new, the company's primary or billing contact. */
 export async function changeOrganisationContact(db: Database, actor: Actor, organisationId: string, input: z.infer<typeof ContactSchema>) {
   return db.transaction(async (tx) => {
-    const [organisation] = await tx.select().from(organisations).where(eq(organisations.id, organisationId)).for("update");
+    const organisation = await lockOrganisation(tx, organisationId);
     if (!organisation) throw new ActionError("personId", "unknownContact");
-    let person: Person | undefined;
+    let person: Person | null;
     if (input.personId === "new") {
       // Someone already known keeps their own details; only a new person is created here.
       ({ person } = await findOrCreatePerson(tx, {
@@ -104,27 +94,16 @@ export async function changeOrganisationContact(db: Database, actor: Actor, orga
       }));
     } else {
       // Only someone already linked to this company (a contact or a seat holder) can be picked.
-      [person] = await tx
-        .select({ person: people })
-        .from(people)
-        .innerJoin(organisationContacts, eq(organisationContacts.personId, people.id))
-        .where(and(eq(people.id, input.personId), eq(organisationContacts.organisationId, organisationId)))
-        .limit(1)
-        .then((rows) => rows.map((r) => r.person));
+      person = await findOrganisationPerson(tx, organisationId, input.personId);
       if (!person) throw new ActionError("personId", "unknownContact");
     }
-    const [beforeRow] = await tx
-      .select({ person: people })
-      .from(organisationContacts)
-      .innerJoin(people, eq(people.id, organisationContacts.personId))
-      .where(and(eq(organisationContacts.organisationId, organisationId), eq(organisationContacts.role, input.role)));
-    const before = personSummary(beforeRow?.person ?? null);
+    const before = personSummary(await getOrganisationContactPerson(tx, organisationId, input.role));
     if (before?.personId === person!.id) throw new ActionError("personId", "sameContact");
-    await tx.delete(organisationContacts).where(and(eq(organisationContacts.organisationId, organisationId), eq(organisationContacts.role, input.role)));
-    await tx.insert(organisationContacts).values({ organisationId, personId: person!.id, role: input.role, acceptedAt: new Date() });
+    await deleteOrganisationContacts(tx, organisationId, input.role);
+    await insertOrganisationContacts(tx, [{ organisationId, personId: person!.id, role: input.role, acceptedAt: new Date() }]);
     // Invoices, reminders and receipts go to the billing contact's address.
     if (input.role === "billing") {
-      await tx.update(organisations).set({ billingEmail: person!.email, updatedAt: new Date() }).where(eq(organisations.id, organisationId));
+      await updateOrganisation(tx, organisationId, { billingEmail: person!.email });
     }
     await writeAudit(tx, {
       actorStaffUserId: actor.staff.id,
@@ -138,10 +117,7 @@ export async function changeOrganisationContact(db: Database, actor: Actor, orga
 }
 
 async function companyMembership(db: DbOrTx, organisationId: string, membershipId: string) {
-  const [m] = await db
-    .select()
-    .from(memberships)
-    .where(and(eq(memberships.id, membershipId), eq(memberships.organisationId, organisationId), isNull(memberships.seatOfMembershipId)));
+  const m = await getOrganisationMembership(db, organisationId, membershipId);
   if (!m) throw new ActionError("membershipId", "membership");
   return m;
 }
@@ -153,10 +129,10 @@ async function companyMembership(db: DbOrTx, organisationId: string, membershipI
  */
 export async function setRenewalTier(ctx: Ctx, actor: Actor, organisationId: string, input: z.infer<typeof RenewalTierSchema>) {
   const m = await companyMembership(ctx.db, organisationId, input.membershipId);
-  const [tier] = await ctx.db.select().from(tiers).where(eq(tiers.id, input.tierId));
+  const tier = await getTier(ctx.db, input.tierId);
   if (!tier || tier.kind !== "corporate" || !tier.active) throw new ActionError("tierId", "notCorporate");
   if (!m.currency) throw new ActionError("tierId", "noPrice");
-  const found = await corporateYearPrice(ctx.db, tier.id, m.currency);
+  const found = await getCorporateYearPrice(ctx.db, tier.id, m.currency);
   if (!found) throw new ActionError("tierId", "noPrice");
   const next = tier.id === m.tierId ? null : tier.id;
   if (next === m.renewalTierId) throw new ActionError("tierId", "sameTier");
@@ -174,11 +150,8 @@ export async function setRenewalTier(ctx: Ctx, actor: Actor, organisationId: str
     }
   }
   await ctx.db.transaction(async (tx) => {
-    await tx.update(memberships).set({ renewalTierId: next, updatedAt: new Date() }).where(eq(memberships.id, m.id));
-    const names = await tx
-      .select({ id: tiers.id, slug: tiers.slug })
-      .from(tiers)
-      .where(inArray(tiers.id, [m.tierId, ...(m.renewalTierId ? [m.renewalTierId] : []), tier.id]));
+    await updateMembership(tx, m.id, { renewalTierId: next });
+    const names = await listTierSlugs(tx, [m.tierId, ...(m.renewalTierId ? [m.renewalTierId] : []), tier.id]);
     const slug = (id: number | null) => (id ? (names.find((n) => n.id === id)?.slug ?? String(id)) : null);
     await writeAudit(tx, {
       actorStaffUserId: actor.staff.id,
