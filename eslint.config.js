@@ -1,5 +1,6 @@
 // `npm run lint` (with Prettier and knip): typescript-eslint's recommended rules, React's and its
-// hooks' rules, import hygiene, and no route talking to the database directly.
+// hooks' rules, import hygiene, no route talking to the database directly, and every statement in
+// its domain's *.queries.server.ts.
 import importX from "eslint-plugin-import-x";
 import react from "eslint-plugin-react";
 import reactHooks from "eslint-plugin-react-hooks";
@@ -44,6 +45,26 @@ export default tseslint.config(
             {
               group: ["**/db/client", "**/db/schema", "drizzle-orm", "drizzle-orm/*", "postgres"],
               message: "Routes use app/modules; only they talk to the database.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A domain's statements live in its *.queries.server.ts; use-cases import those functions
+    // (and may name the schema's types).
+    files: ["app/modules/**/*.{ts,tsx}"],
+    ignores: ["app/modules/**/*.queries.server.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/db/schema", "drizzle-orm", "drizzle-orm/*"],
+              allowTypeImports: true,
+              message: "Statements live in the domain's *.queries.server.ts; import the query function instead.",
             },
           ],
         },
