@@ -337,12 +337,6 @@ export async function updatePersonStripeCustomerIfUnset(tx: DbOrTx, personId: st
     .where(and(eq(people.id, personId), isNull(people.stripeCustomerId)));
 }
 
-/** A person by id, or null. */
-export async function getPerson(db: DbOrTx, id: string) {
-  const [row] = await db.select().from(people).where(eq(people.id, id));
-  return row ?? null;
-}
-
 // ---------------------------------------------------------------- lifecycle
 
 /** Records status changes of memberships. */

@@ -5,7 +5,8 @@
  */
 import type { DbOrTx } from "../../../db/client";
 import type { Payment } from "../../../db/schema";
-import { getOriginalReceipt, getPerson } from "./billing.queries.server";
+import { getPersonById as getPerson } from "../people/people.queries.server";
+import { getOriginalReceipt } from "./billing.queries.server";
 import { organisationBillingContact } from "./lifecycle.server";
 import { recipientOf } from "../shared/links.server";
 import { queueEmail } from "../email/outbox.server";

@@ -6,7 +6,7 @@
  */
 import type { DbOrTx } from "../../../db/client";
 import type { Currency } from "../../../db/schema";
-import { getPerson } from "../billing/billing.queries.server";
+import { getPersonById as getPerson } from "../people/people.queries.server";
 import { classifyStripeError } from "../billing/checkout.server";
 import { deliverAll, DemoError } from "../billing/demo.server";
 import { donationIdFromDemoSession, getGateway } from "../billing/gateway.server";

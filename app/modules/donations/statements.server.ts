@@ -10,7 +10,7 @@ import type { Database, DbOrTx } from "../../../db/client";
 import type { Currency, Locale } from "../../../db/schema";
 import type { GivingStatementProps, StatementGift } from "../../../emails/giving-statement";
 import type { Env } from "../config/env.server";
-import { getPerson } from "../billing/billing.queries.server";
+import { getPersonById as getPerson } from "../people/people.queries.server";
 import { recipientOf } from "../shared/links.server";
 import { insertStatementEmails, listStatementDonors, listStatementGifts } from "./donations.queries.server";
 

@@ -51,12 +51,6 @@ export async function getPayment(db: DbOrTx, id: string) {
   return row ?? null;
 }
 
-/** A person by id, or null. */
-export async function getPerson(db: DbOrTx, id: string) {
-  const [row] = await db.select().from(people).where(eq(people.id, id));
-  return row ?? null;
-}
-
 /** An organisation by id, or null. */
 export async function getOrganisation(db: DbOrTx, id: string) {
   const [row] = await db.select().from(organisations).where(eq(organisations.id, id));

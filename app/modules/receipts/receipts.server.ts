@@ -7,6 +7,7 @@ import { linkMac, sameMac } from "../shared/signed-links.server";
 import type { DbOrTx } from "../../../db/client";
 import type { Currency, Locale, Payment, Receipt } from "../../../db/schema";
 import type { Env } from "../config/env.server";
+import { getPersonById as getPerson } from "../people/people.queries.server";
 import { buildReceiptDocument, type Issuer, type ReceiptDocument } from "./receipt-document";
 import {
   findCorrectedReceipt,
@@ -17,7 +18,6 @@ import {
   getMembershipWithTier,
   getOrganisation,
   getPayment,
-  getPerson,
   getReceipt,
   getReceiptByNumber,
   getTierBenefitValue,

@@ -15,11 +15,6 @@ export function listActiveTierPrices(db: DbOrTx) {
   return db.select().from(tierPrices).where(eq(tierPrices.active, true));
 }
 
-/** Every tier's benefit value, per currency. */
-export function listTierBenefitValues(db: DbOrTx) {
-  return db.select().from(tierBenefitValues);
-}
-
 /** A tier with this slug other than `exceptId` (any tier when it is not given), or null. */
 export async function findTierBySlug(db: DbOrTx, slug: string, exceptId?: number) {
   const [row] = await db

@@ -6,6 +6,7 @@
 import type { DbOrTx } from "../../../db/client";
 import type { StaffUser } from "../../../db/schema";
 import { writeAudit } from "../audit/audit.server";
+import { listBenefitValues } from "../catalog/catalog.queries.server";
 import { toMinorUnits } from "../i18n/format";
 import type { TierForm } from "./tiers.schema";
 import {
@@ -14,7 +15,6 @@ import {
   insertTier,
   insertTierPrice,
   listActiveTierPrices,
-  listTierBenefitValues,
   listTiersInOrder,
   updateTier,
   updateTierPriceInactive,
@@ -22,7 +22,7 @@ import {
 } from "./tiers.queries.server";
 
 export async function listTiersForStaff(db: DbOrTx) {
-  const [tierRows, prices, fmv] = await Promise.all([listTiersInOrder(db), listActiveTierPrices(db), listTierBenefitValues(db)]);
+  const [tierRows, prices, fmv] = await Promise.all([listTiersInOrder(db), listActiveTierPrices(db), listBenefitValues(db)]);
   return tierRows.map((t) => ({
     ...t,
     prices: prices.filter((p) => p.tierId === t.id),
