@@ -380,20 +380,15 @@ export async function listBillingContacts(tx: DbOrTx, organisationId: string) {
     .where(and(eq(organisationContacts.organisationId, organisationId), inArray(organisationContacts.role, ["billing", "primary"])));
 }
 
+/** A company's own membership (not a seat) paid by invoice rather than a subscription. */
+export const invoicedCompanyTerm = and(isNotNull(memberships.organisationId), isNull(memberships.stripeSubscriptionId), isNull(memberships.seatOfMembershipId));
+
 /** Active company memberships paid by invoice (no subscription, not a seat) whose period has ended, locked (SKIP LOCKED). */
 export async function lockEndedInvoiceTerms(tx: DbOrTx, now: Date, limit: number) {
   return tx
     .select()
     .from(memberships)
-    .where(
-      and(
-        isNotNull(memberships.organisationId),
-        isNull(memberships.stripeSubscriptionId),
-        isNull(memberships.seatOfMembershipId),
-        eq(memberships.status, "active"),
-        lte(memberships.currentPeriodEnd, now),
-      ),
-    )
+    .where(and(invoicedCompanyTerm, eq(memberships.status, "active"), lte(memberships.currentPeriodEnd, now)))
     .limit(limit)
     .for("update", { skipLocked: true });
 }

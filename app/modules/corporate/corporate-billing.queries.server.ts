@@ -3,7 +3,7 @@
  * its invoices, its payments and their receipts, and the corporate tiers' prices. `db` may be a
  * transaction.
  */
-import { and, asc, desc, eq, exists, inArray, isNotNull, isNull, lte, ne, notExists, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, inArray, isNotNull, lte, ne, notExists, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import {
   corporateInvoices,
@@ -17,6 +17,7 @@ import {
   type Payment,
 } from "../../../db/schema";
 import { UUID } from "../shared/ids";
+import { invoicedCompanyTerm } from "../billing/billing.queries.server";
 
 // ---------------------------------------------------------------- prices and tiers
 
@@ -208,9 +209,7 @@ export function listDueRenewalMemberships(db: DbOrTx, horizon: Date) {
     .from(memberships)
     .where(
       and(
-        isNotNull(memberships.organisationId),
-        isNull(memberships.stripeSubscriptionId),
-        isNull(memberships.seatOfMembershipId),
+        invoicedCompanyTerm,
         inArray(memberships.status, ["active", "past_due"]),
         eq(memberships.cancelAtPeriodEnd, false),
         lte(memberships.currentPeriodEnd, horizon),
