@@ -3,7 +3,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches } from "@re
 import type { ReactNode } from "react";
 import "./context";
 import { SiteFooter, SiteHeader } from "./components/site-header";
-import { localeFromParam } from "./modules/i18n/i18n";
+import { localeFromParam, type Locale } from "./modules/i18n/i18n";
 import { useLocale } from "./modules/i18n/use-locale";
 import { RouteError } from "./components/route-error";
 import { useNonce } from "./components/nonce";
@@ -19,10 +19,13 @@ export function loader({ params }: LoaderFunctionArgs) {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
-  const locale = useLocale();
+  const siteLocale = useLocale();
   const nonce = useNonce();
-  // The staff console (handle.staffConsole) has its own header, navigation and language.
-  const publicChrome = !useMatches().some((m) => (m.handle as { staffConsole?: boolean } | undefined)?.staffConsole);
+  // The staff console (handle.staffConsole) has its own header, navigation and language: the
+  // document's language is the console's, so a screen reader reads a Japanese console in Japanese.
+  const staffConsole = useMatches().find((m) => (m.handle as { staffConsole?: boolean } | undefined)?.staffConsole);
+  const publicChrome = !staffConsole;
+  const locale = (staffConsole?.data as { locale?: Locale } | undefined)?.locale ?? siteLocale;
   return (
     <html lang={locale}>
       <head>

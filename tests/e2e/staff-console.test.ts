@@ -120,6 +120,8 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     await page.goto(await signInLink("e2e-jimukyoku@kizuna.example"));
     await page.getByRole("button", { name: "ログイン" }).click();
     await page.waitForURL(`${appUrl}/staff`);
+    // The document is in the console's language (a screen reader reads it in Japanese), not the site's default.
+    expect(await page.locator("html").getAttribute("lang")).toBe("ja");
 
     await page.goto(`${appUrl}/staff/members?q=Walker`);
     // A Latin name keeps its given-name-first order in the Japanese console; the state by its Japanese name.

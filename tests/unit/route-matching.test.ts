@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { RouteObject } from "@remix-run/router";
+import type { AgnosticRouteObject as RouteObject } from "@remix-run/router";
 import { describe, expect, it } from "vitest";
 
 // The CommonJS build, the one Node's server loads (vite would otherwise resolve the ESM one).
