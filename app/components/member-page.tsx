@@ -6,7 +6,7 @@
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ActionPanel, AuditActionName, AuditDetails, ConfirmBox, Field, StatusBadge, type FieldErrors } from "~/components/staff-ui";
 import { formatPostalAddress } from "~/modules/exports/regions";
-import { formatMoney, formatPersonName, minorUnitDigits } from "~/modules/i18n/format";
+import { formatDateTime, formatMoney, formatPersonName, minorUnitDigits } from "~/modules/i18n/format";
 import { dictionary } from "~/modules/i18n/i18n";
 import { countryName, regionName } from "~/modules/people/regions";
 import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
@@ -27,8 +27,7 @@ export function useMemberView() {
     failed?.intent === intent && failed.values[name] !== undefined ? failed.values[name] : (fallback ?? "");
   const dt = (d: string | Date | null) =>
     d ? new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeZone: "Asia/Tokyo" }).format(new Date(d)) : "—";
-  const dtt = (d: string | Date | null) =>
-    d ? new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Tokyo" }).format(new Date(d)) : "—";
+  const dtt = (d: string | Date | null) => (d ? formatDateTime(d, locale) : "—");
   const p = data.person;
   const o = data.organisation;
   const c = data.corporate;
@@ -668,7 +667,7 @@ export function EmailsSection({ v }: { v: MemberView }) {
       {data.emails.length === 0 ? (
         <p>{t.member.noEmails}</p>
       ) : (
-        <table>
+        <table className="emails-sent">
           <caption>{t.member.emails}</caption>
           <thead>
             <tr>
@@ -681,12 +680,14 @@ export function EmailsSection({ v }: { v: MemberView }) {
           <tbody>
             {data.emails.map((e) => (
               <tr key={e.id}>
-                <td>{dtt(e.createdAt)}</td>
-                <td>{e.template}</td>
-                <td>
-                  <Link to={`/staff/emails/${e.id}`}>{e.subject ?? e.template}</Link>
+                <td data-label={t.member.at}>{dtt(e.createdAt)}</td>
+                <td data-label={t.member.template} title={e.template}>
+                  {t.emails_.templates[e.template] ?? e.template}
                 </td>
-                <td>{t.emails_.statuses[e.status] ?? e.status}</td>
+                <td data-label={t.member.subject}>
+                  <Link to={`/staff/emails/${e.id}`}>{e.subject ?? t.emails_.templates[e.template] ?? e.template}</Link>
+                </td>
+                <td data-label={t.member.status}>{t.emails_.statuses[e.status] ?? e.status}</td>
               </tr>
             ))}
           </tbody>

@@ -6,8 +6,8 @@ import { AuditActionName, AuditDetails, EmptyState, Field, Pager, StaffErrorBoun
 import { AUDIT_ACTIONS } from "~/modules/audit/audit-actions";
 import { listAudit, listAuditActors, type AuditSubject } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/auth.server";
-import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
-import { formatPersonName } from "~/modules/i18n/format";
+import { useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
+import { formatDateTime, formatPersonName } from "~/modules/i18n/format";
 import { isoDate } from "~/modules/i18n/iso-date";
 
 const date = isoDate();
@@ -39,8 +39,7 @@ export default function Audit() {
   const { query, entries, actors } = useLoaderData<typeof loader>();
   const t = useStaffT();
   const { locale } = useStaffLayout();
-  const dtt = (d: string | Date) =>
-    new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Tokyo" }).format(new Date(d));
+  const dtt = (d: string | Date) => formatDateTime(d, locale);
   const last = entries.at(-1);
   // The filters as they are, with the page's starting point (none: the newest).
   const pageQuery = (before?: string) =>

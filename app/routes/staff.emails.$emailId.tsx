@@ -25,7 +25,7 @@ export default function EmailView() {
       <p>
         <Link to="/staff/emails">← {t.emails_.title}</Link>
       </p>
-      <h1>{email.subject ?? email.template}</h1>
+      <h1>{email.subject ?? t.emails_.templates[email.template] ?? email.template}</h1>
       <dl>
         <dt>{t.emails_.to}</dt>
         <dd>{email.toEmail}</dd>

@@ -5,7 +5,8 @@ import { z } from "zod";
 import { EmptyState, Field, Pager, StaffErrorBoundary, StatusBadge } from "~/components/staff-ui";
 import { requireStaff } from "~/modules/auth/auth.server";
 import { listOutbox } from "~/modules/staff/emails.server";
-import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
+import { formatDateTime } from "~/modules/i18n/format";
+import { useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
 
 const STATUSES = ["pending", "sending", "sent", "failed", "kept_locally"] as const;
 const QuerySchema = z.object({
@@ -25,8 +26,7 @@ export default function Emails() {
   const { query, emails } = useLoaderData<typeof loader>();
   const t = useStaffT();
   const { locale } = useStaffLayout();
-  const dtt = (d: string | Date | null) =>
-    d ? new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Tokyo" }).format(new Date(d)) : "—";
+  const dtt = (d: string | Date | null) => (d ? formatDateTime(d, locale) : "—");
   const last = emails.at(-1);
   // The filters as they are, with the page's starting point (none: the newest).
   const pageQuery = (before?: string) =>

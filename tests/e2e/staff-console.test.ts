@@ -168,6 +168,13 @@ describe.skipIf(!hasChromium)("staff console in Chromium", () => {
     await expect(page.locator("tr[data-payment] [data-refunded]").first().textContent()).resolves.toBe("￥3,000");
     await expect(page.locator("tr[data-payment]").first().textContent()).resolves.toContain("訂正：");
     expect(await axeSerious(page)).toEqual([]);
+    // The emails sent name their template in words and the time in the association's named zone.
+    await page.reload();
+    const sent = page.locator("table.emails-sent tbody tr").first();
+    await sent.waitFor();
+    expect(await sent.textContent()).toContain("領収書");
+    expect(await sent.textContent()).not.toContain("receipt");
+    expect(await sent.textContent()).toContain("JST");
 
     // An export, downloaded with this staff user's session: its audit entry is read below.
     const exported = await page.request.get(`${appUrl}/staff/members/export?format=csv&preset=roll`);

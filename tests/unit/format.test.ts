@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { countryName, placeName, regionCode, regionName } from "~/modules/people/regions";
-import { formatDate, formatMoney, formatOrganisationName, formatPersonName, minorUnitDigits, parseMoney, toMinorUnits } from "~/modules/i18n/format";
+import {
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatOrganisationName,
+  formatPersonName,
+  minorUnitDigits,
+  parseMoney,
+  toMinorUnits,
+} from "~/modules/i18n/format";
 
 describe("money", () => {
   it("formats yen without decimals and dollars with cents, in both locales", () => {
@@ -59,6 +68,13 @@ describe("dates", () => {
   it("uses the association's time zone (Japan), not the server's", () => {
     // 2026-11-28 20:00 UTC is already the 29th in Tokyo.
     expect(formatDate("2026-11-28T20:00:00Z", "ja")).toBe("2026年11月29日");
+  });
+
+  it("names the time zone of a moment in the console, so US staff do not read Tokyo's time as theirs", () => {
+    const moment = "2026-12-07T16:50:00Z"; // 1:50 the next morning in Tokyo
+    const plain = (s: string) => s.replace(/\u202f/g, " "); // newer ICU puts a narrow space before AM
+    expect(plain(formatDateTime(moment, "en"))).toBe("Dec 8, 2026, 1:50 AM GMT+9");
+    expect(formatDateTime(moment, "ja")).toBe("2026/12/08 1:50 JST");
   });
 });
 

@@ -95,6 +95,24 @@ export function formatDate(date: Date | string, locale: Locale, timeZone = ASSOC
   return dateTimeFormat(intlLocale[locale], { dateStyle: "long", timeZone }).format(value);
 }
 
+/**
+ * A moment in the association's time zone, which it names: "Dec 8, 2026, 1:50 AM GMT+9" (en) /
+ * "2026/12/08 1:50 JST" (ja, as the console writes dates), so a staff member in the US does not
+ * read Tokyo's time as theirs.
+ */
+export function formatDateTime(date: Date | string, locale: Locale): string {
+  const value = typeof date === "string" ? new Date(date) : date;
+  return dateTimeFormat(intlLocale[locale], {
+    year: "numeric",
+    month: locale === "ja" ? "2-digit" : "short",
+    day: locale === "ja" ? "2-digit" : "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZone: ASSOCIATION_TIME_ZONE,
+    timeZoneName: "short",
+  }).format(value);
+}
+
 export type PersonName = NameParts;
 
 /** A name in its own script's order in either language (山田 太郎, Susan Davis); 様 in Japanese with `honorific`. */
