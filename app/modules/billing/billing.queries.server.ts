@@ -406,8 +406,8 @@ export async function getOpenRenewalInvoice(tx: DbOrTx, membershipId: string) {
 
 // ---------------------------------------------------------------- joining
 
-/** The active price of an individual tier in a currency and interval, with its tier; null when none is offered. */
-export async function findPrice(db: DbOrTx, input: Pick<JoinInput, "tier" | "currency" | "interval">) {
+/** The active price of an active tier of this kind in a currency and interval, with its tier; null when none is offered. */
+export async function findPrice(db: DbOrTx, input: Pick<JoinInput, "tier" | "currency" | "interval">, kind: "individual" | "corporate" = "individual") {
   const rows = await db
     .select({ tier: tiers, price: tierPrices })
     .from(tierPrices)
@@ -416,7 +416,7 @@ export async function findPrice(db: DbOrTx, input: Pick<JoinInput, "tier" | "cur
       and(
         eq(tiers.slug, input.tier),
         eq(tiers.active, true),
-        eq(tiers.kind, "individual"),
+        eq(tiers.kind, kind),
         eq(tierPrices.active, true),
         eq(tierPrices.currency, input.currency),
         eq(tierPrices.interval, input.interval),

@@ -21,25 +21,6 @@ import { invoicedCompanyTerm } from "../billing/billing.queries.server";
 
 // ---------------------------------------------------------------- prices and tiers
 
-/** The active yearly price of an active corporate tier, by the tier's slug, with its tier; or null. */
-export async function findCorporatePrice(db: DbOrTx, slug: string, currency: "USD" | "JPY") {
-  const rows = await db
-    .select({ tier: tiers, price: tierPrices })
-    .from(tierPrices)
-    .innerJoin(tiers, eq(tiers.id, tierPrices.tierId))
-    .where(
-      and(
-        eq(tiers.slug, slug),
-        eq(tiers.active, true),
-        eq(tiers.kind, "corporate"),
-        eq(tierPrices.active, true),
-        eq(tierPrices.currency, currency),
-        eq(tierPrices.interval, "year"),
-      ),
-    );
-  return rows[0] ?? null;
-}
-
 /** The active yearly price of a corporate tier in a currency, with its tier; or null. */
 export async function getCorporateYearPrice(db: DbOrTx, tierId: number, currency: "USD" | "JPY") {
   const [row] = await db

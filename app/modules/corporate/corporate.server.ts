@@ -7,7 +7,7 @@
  */
 import type { Database, DbOrTx, Tx } from "../../../db/client";
 import type { Person } from "../../../db/schema";
-import { deletePendingMembership, insertMembership, updateMembership } from "../billing/billing.queries.server";
+import { deletePendingMembership, insertMembership, updateMembership, findPrice } from "../billing/billing.queries.server";
 import { classifyStripeError, type CheckoutFailure } from "../billing/checkout.server";
 import { getGateway } from "../billing/gateway.server";
 import { appUrl, tierNameOf } from "../shared/links.server";
@@ -16,7 +16,7 @@ import { queueEmail } from "../email/outbox.server";
 import type { Locale } from "../i18n/i18n";
 import { findOrCreatePerson } from "../people/people.queries.server";
 import type { SponsorFieldErrors, SponsorInput } from "./corporate.schema.server";
-import { findCorporatePrice, insertCorporateInvoice } from "./corporate-billing.queries.server";
+import { insertCorporateInvoice } from "./corporate-billing.queries.server";
 import { organisationRecipient } from "./corporate-billing.server";
 import {
   deleteOrganisationWithoutCustomer,
@@ -59,7 +59,7 @@ export async function applyForSponsorship(
   logo: { bytes: Buffer; mime: string } | null,
   pageLocale: Locale,
 ): Promise<ApplyResult> {
-  const found = await findCorporatePrice(ctx.db, input.tier, input.currency);
+  const found = await findPrice(ctx.db, { tier: input.tier, currency: input.currency, interval: "year" }, "corporate");
   if (!found) return { ok: false, fieldErrors: { currency: "currencyNotOffered" } };
 
   const created = await ctx.db.transaction(async (tx) => {
