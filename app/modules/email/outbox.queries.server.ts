@@ -1,19 +1,24 @@
 /**
  * The outbox as staff see it (the staff console lists, reads and retries emails through these).
  */
-import { and, desc, eq, sql, type QueryPromise, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, sql, type QueryPromise, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { emailOutbox, type EmailOutboxRow } from "../../../db/schema";
 
 export type EmailStatus = EmailOutboxRow["status"];
 
-/** Newest first; filter by status (e.g. `failed`, `kept_locally`), person or organisation. */
+/**
+ * Newest first (before `before` when given); filter by status (e.g. `failed`, `kept_locally`), a
+ * part of the address (case-insensitive), person or organisation. The staff console's list.
+ */
 export async function listEmails(
   db: DbOrTx,
-  params: { status?: EmailStatus; personId?: string; organisationId?: string; limit?: number; offset?: number } = {},
+  params: { status?: EmailStatus; to?: string; before?: string; personId?: string; organisationId?: string; limit?: number; offset?: number } = {},
 ) {
   const where: SQL[] = [];
   if (params.status) where.push(eq(emailOutbox.status, params.status));
+  if (params.to) where.push(sql`lower(${emailOutbox.toEmail}) like ${`%${params.to.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`}`);
+  if (params.before) where.push(lt(emailOutbox.createdAt, new Date(params.before)));
   if (params.personId) where.push(eq(emailOutbox.personId, params.personId));
   if (params.organisationId) where.push(eq(emailOutbox.organisationId, params.organisationId));
   return db
@@ -29,6 +34,7 @@ export async function listEmails(
       createdAt: emailOutbox.createdAt,
       sentAt: emailOutbox.sentAt,
       nextAttemptAt: emailOutbox.nextAttemptAt,
+      personId: emailOutbox.personId,
     })
     .from(emailOutbox)
     .where(where.length ? and(...where) : undefined)

@@ -1,10 +1,10 @@
 /**
- * Statements behind the staff console: the staff users list, the email outbox as staff see it,
- * and the dashboard's figures (months and years counted in Japan time, the association's time zone).
+ * Statements behind the staff console: the staff users list, one outbox row (the list is the
+ * outbox's listEmails), and the dashboard's figures (months and years counted in Japan time, the association's time zone).
  */
-import { and, asc, desc, eq, lt, sql, type SQL } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { emailOutbox, staffUsers, type EmailOutboxRow } from "../../../db/schema";
+import { emailOutbox, staffUsers } from "../../../db/schema";
 import type { MemberLine } from "./dashboard.server";
 
 // ---------------------------------------------------------------- staff users
@@ -18,32 +18,6 @@ export function listStaffUsersByEmail(db: DbOrTx) {
 }
 
 // ---------------------------------------------------------------- outbox
-
-/** The newest 100 outbox rows (before `before` when given), by status and a part of the address (case-insensitive). */
-export function listOutboxRows(db: DbOrTx, filter: { status?: EmailOutboxRow["status"]; to?: string; before?: string }) {
-  const where: SQL[] = [];
-  if (filter.status) where.push(eq(emailOutbox.status, filter.status));
-  if (filter.to) where.push(sql`lower(${emailOutbox.toEmail}) like ${`%${filter.to.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`}`);
-  if (filter.before) where.push(lt(emailOutbox.createdAt, new Date(filter.before)));
-  return db
-    .select({
-      id: emailOutbox.id,
-      template: emailOutbox.template,
-      locale: emailOutbox.locale,
-      toEmail: emailOutbox.toEmail,
-      subject: emailOutbox.subject,
-      status: emailOutbox.status,
-      attempts: emailOutbox.attempts,
-      lastError: emailOutbox.lastError,
-      createdAt: emailOutbox.createdAt,
-      sentAt: emailOutbox.sentAt,
-      personId: emailOutbox.personId,
-    })
-    .from(emailOutbox)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(emailOutbox.createdAt))
-    .limit(100);
-}
 
 /** One outbox row, or null. */
 export async function getOutboxRow(db: DbOrTx, id: string) {
