@@ -2,6 +2,15 @@ import { Link, NavLink, useLocation } from "@remix-run/react";
 import { localePath, splitLocalePath } from "~/modules/i18n/i18n";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 
+/** The public site's sections, in the header of every page; the brand links home. */
+const NAV = [
+  { path: "/membership", label: "membership" },
+  { path: "/join", label: "join" },
+  { path: "/sponsor", label: "sponsor" },
+  { path: "/donate", label: "donate" },
+  { path: "/sponsors", label: "sponsors" },
+] as const;
+
 export function SiteHeader() {
   const t = useT();
   const locale = useLocale();
@@ -23,17 +32,11 @@ export function SiteHeader() {
         </Link>
         <nav aria-label={t.nav.primary}>
           <ul className="nav-list">
-            <li>
-              <NavLink to={localePath(locale, "/")} end>
-                {t.nav.home}
-              </NavLink>
-            </li>
-            <li>
-              <NavLink to={localePath(locale, "/membership")}>{t.nav.membership}</NavLink>
-            </li>
-            <li>
-              <NavLink to={localePath(locale, "/donate")}>{t.nav.donate}</NavLink>
-            </li>
+            {NAV.map(({ path, label }) => (
+              <li key={path}>
+                <NavLink to={localePath(locale, path)}>{t.nav[label]}</NavLink>
+              </li>
+            ))}
             <li>
               <a href={switchHref} lang={other} hrefLang={other} aria-label={t.nav.languageSwitchLabel} className="lang-switch">
                 {t.nav.languageSwitch}

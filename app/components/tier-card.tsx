@@ -1,14 +1,25 @@
+import { Link } from "@remix-run/react";
 import type { CatalogueTier } from "~/modules/catalog/catalog";
 import { formatMoney, type CurrencyCode } from "~/modules/i18n/format";
+import { localePath } from "~/modules/i18n/i18n";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 
 const CURRENCIES: CurrencyCode[] = ["USD", "JPY"];
+
+/** Where a tier's call to action goes: /join for an individual tier, /sponsor for a corporate one, with the tier and currency chosen. */
+export function tierFormPath(tier: Pick<CatalogueTier, "slug" | "kind">, currency: CurrencyCode): string {
+  return `${tier.kind === "corporate" ? "/sponsor" : "/join"}?${new URLSearchParams({ tier: tier.slug, currency })}`;
+}
 
 export function TierCard({ tier }: { tier: CatalogueTier }) {
   const t = useT();
   const locale = useLocale();
   const headingId = `tier-${tier.slug}`;
   const value = tier.benefitValue;
+  // The page's language picks the first currency offered (yen in Japanese); the other is a link beside it.
+  const offered = CURRENCIES.filter((c) => tier.prices.some((p) => p.currency === c && (tier.kind === "individual" || p.interval === "year")));
+  const [primary, ...others] = locale === "ja" ? [...offered].reverse() : offered;
+  const name = tier.name[locale];
   return (
     <article className="card tier" aria-labelledby={headingId} data-tier={tier.slug}>
       <h3 id={headingId}>{tier.name[locale]}</h3>
@@ -42,6 +53,23 @@ export function TierCard({ tier }: { tier: CatalogueTier }) {
       </ul>
       {(value.USD ?? 0) > 0 || (value.JPY ?? 0) > 0 ? (
         <p className="small muted">{t.membership.benefitsValue(formatMoney(value.USD ?? 0, "USD", locale), formatMoney(value.JPY ?? 0, "JPY", locale))}</p>
+      ) : null}
+      {primary ? (
+        <p className="tier__actions">
+          <Link
+            className="button"
+            to={localePath(locale, tierFormPath(tier, primary))}
+            aria-label={tier.kind === "corporate" ? t.membership.applyLabel(name) : t.membership.joinLabel(name)}
+          >
+            {tier.kind === "corporate" ? t.membership.apply : t.membership.join}
+          </Link>
+          {others.map((currency) => (
+            <Link key={currency} className="small" to={localePath(locale, tierFormPath(tier, currency))}>
+              {t.membership.payIn(t.membership.currencyName[currency])}
+              <span className="visually-hidden"> ({name})</span>
+            </Link>
+          ))}
+        </p>
       ) : null}
     </article>
   );

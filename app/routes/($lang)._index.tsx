@@ -65,20 +65,31 @@ export default function Home() {
           <article className="card">
             <h3>{t.home.joinTitle}</h3>
             <p>{t.home.joinText}</p>
-            <Link className="button" to={`${localePath(locale, "/membership")}#individual`}>
-              {t.home.joinCta}
-            </Link>
+            <p className="card__actions">
+              <Link className="button" to={localePath(locale, "/join")}>
+                {t.home.joinCta}
+              </Link>
+              <Link to={`${localePath(locale, "/membership")}#individual`}>{t.home.joinCompare}</Link>
+            </p>
           </article>
           <article className="card">
             <h3>{t.home.sponsorTitle}</h3>
             <p>{t.home.sponsorText}</p>
-            <Link className="button" to={`${localePath(locale, "/membership")}#corporate`}>
-              {t.home.sponsorCta}
-            </Link>
+            <p className="card__actions">
+              <Link className="button" to={localePath(locale, "/sponsor")}>
+                {t.home.sponsorCta}
+              </Link>
+              <Link to={`${localePath(locale, "/membership")}#corporate`}>{t.home.sponsorCompare}</Link>
+            </p>
           </article>
           <article className="card">
             <h3>{t.home.donateTitle}</h3>
             <p>{t.home.donateText}</p>
+            <p className="card__actions">
+              <Link className="button" to={localePath(locale, "/donate")}>
+                {t.home.donateCta}
+              </Link>
+            </p>
           </article>
         </div>
       </section>

@@ -37,10 +37,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [tiers, partnerships] = await Promise.all([individualTiers(context.db), getPartnerships(context.db)]);
   const resume = url.searchParams.get("resume");
   const resumed = resume ? await getResumableJoin(context.db, resume) : null;
-  const tierParam = url.searchParams.get("tier");
+  // A tier card's link chooses the tier and currency (?tier=student&currency=JPY); anything else is ignored.
+  const chosen = tiers.find((t) => t.slug === url.searchParams.get("tier"));
+  const currencyParam = url.searchParams.get("currency");
+  const tier = chosen ?? tiers.find((t) => t.slug === "individual") ?? tiers[0];
   const defaults: JoinValues = resumed ?? {
-    tier: tiers.some((t) => t.slug === tierParam) ? tierParam! : (tiers.find((t) => t.slug === "individual")?.slug ?? tiers[0]?.slug ?? ""),
-    currency: locale === "ja" ? "JPY" : "USD",
+    tier: tier?.slug ?? "",
+    currency: tier?.prices.some((p) => p.currency === currencyParam) ? currencyParam! : locale === "ja" ? "JPY" : "USD",
     interval: "year",
     country: locale === "ja" ? "JP" : "US",
     preferredLocale: locale,

@@ -42,12 +42,16 @@ function tierOptions(catalogue: Awaited<ReturnType<typeof getCatalogue>>): Spons
   }));
 }
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const locale = requireLocale(params);
   const tiers = (await getCatalogue(context.db)).filter((tier) => tier.kind === "corporate");
+  // A tier card's link chooses the tier and currency (?tier=gold&currency=JPY); anything else is ignored.
+  const url = new URL(request.url);
+  const tier = tiers.find((t) => t.slug === url.searchParams.get("tier")) ?? tiers[0];
+  const currencyParam = url.searchParams.get("currency");
   const defaults: SponsorValues = {
-    tier: tiers[0]?.slug ?? "",
-    currency: locale === "ja" ? "JPY" : "USD",
+    tier: tier?.slug ?? "",
+    currency: tier?.prices.some((p) => p.currency === currencyParam && p.interval === "year") ? currencyParam! : locale === "ja" ? "JPY" : "USD",
     payment: "invoice",
     country: locale === "ja" ? "JP" : "US",
     billingSame: "on",

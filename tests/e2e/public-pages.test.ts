@@ -95,6 +95,58 @@ describe.skipIf(!hasChromium)("public pages in Chromium", () => {
     await context.close();
   });
 
+  it("a visitor reaches every form from the header and the cards, in both languages: the tier and currency they chose are already picked", async () => {
+    const context = await browser.newContext({ locale: "en-US" });
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/`);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    expect(await nav.getByRole("link").allTextContents()).toEqual(["Membership", "Join", "Sponsor", "Give", "Sponsors", "日本語"]);
+    // Each of the home page's three cards has its call to action.
+    for (const [name, path] of [
+      ["Join now", "/join"],
+      ["Become a sponsor", "/sponsor"],
+      ["Give now", "/donate"],
+    ] as const) {
+      await page.goto(`${appUrl}/`);
+      await page.getByRole("link", { name, exact: true }).click();
+      await page.waitForURL(`${appUrl}${path}`);
+      await expect.poll(() => page.locator("h1").count()).toBe(1);
+    }
+    // A tier card's Join carries its tier and the page's currency; the other currency is the link beside it.
+    await page.goto(`${appUrl}/membership`);
+    await page.getByRole("link", { name: "Join: Student" }).click();
+    await page.waitForURL(`${appUrl}/join?tier=student&currency=USD`);
+    expect(await page.locator('input[name="tier"]:checked').getAttribute("value")).toBe("student");
+    expect(await page.locator('input[name="currency"]:checked').getAttribute("value")).toBe("USD");
+    await page.goto(`${appUrl}/membership`);
+    await page
+      .locator('[data-tier="family"]')
+      .getByRole("link", { name: /or pay in Japanese yen/ })
+      .click();
+    await page.waitForURL(`${appUrl}/join?tier=family&currency=JPY`);
+    expect(await page.locator('input[name="tier"]:checked').getAttribute("value")).toBe("family");
+    expect(await page.locator('input[name="currency"]:checked').getAttribute("value")).toBe("JPY");
+    // In Japanese the card leads with yen, and a corporate tier's button applies for it on /ja/sponsor.
+    await page.goto(`${appUrl}/ja/membership`);
+    expect(await page.getByRole("navigation", { name: "メインメニュー" }).getByRole("link").allTextContents()).toEqual([
+      "会員制度",
+      "入会",
+      "法人協賛",
+      "寄付する",
+      "協賛企業",
+      "English",
+    ]);
+    await page.getByRole("link", { name: "ゴールド法人会員で協賛を申し込む" }).click();
+    await page.waitForURL(`${appUrl}/ja/sponsor?tier=gold&currency=JPY`);
+    expect(await page.locator('input[name="tier"]:checked').getAttribute("value")).toBe("gold");
+    expect(await page.locator('input[name="currency"]:checked').getAttribute("value")).toBe("JPY");
+    // A tier or currency that is not on offer is ignored: the form's own defaults.
+    await page.goto(`${appUrl}/join?tier=nonsense&currency=EUR`);
+    expect(await page.locator('input[name="tier"]:checked').getAttribute("value")).toBe("individual");
+    expect(await page.locator('input[name="currency"]:checked').getAttribute("value")).toBe("USD");
+    await context.close();
+  });
+
   it("the membership page works with JavaScript disabled", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
