@@ -3,6 +3,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches } from "@re
 import type { ReactNode } from "react";
 import "./context";
 import { SiteFooter, SiteHeader } from "./components/site-header";
+import { memberCookieOf } from "./modules/auth/member-auth.server";
 import { localeFromParam, type Locale } from "./modules/i18n/i18n";
 import { useLocale } from "./modules/i18n/use-locale";
 import { RouteError } from "./components/route-error";
@@ -14,8 +15,9 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export function loader({ params }: LoaderFunctionArgs) {
-  return { locale: localeFromParam(params.lang) ?? "en" };
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  // `member` only chooses the header's "Sign in" or "My account" (the cookie alone, no query).
+  return { locale: localeFromParam(params.lang) ?? "en", member: await memberCookieOf(request, context) };
 }
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -648,7 +648,7 @@ export const staffUsers = pgTable(
   (t) => [uniqueIndex("staff_users_email_lower").on(sql`lower(${t.email})`)],
 );
 
-/** One-time sign-in links for staff and members; only the SHA-256 of the token is kept. */
+/** One-time sign-in links for staff and members; only the SHA-256 of the token (and of a member's code) is kept. */
 export const signInTokens = pgTable(
   "sign_in_tokens",
   {
@@ -656,6 +656,10 @@ export const signInTokens = pgTable(
     staffUserId: uuid().references(() => staffUsers.id, { onDelete: "cascade" }),
     personId: uuid().references(() => people.id, { onDelete: "cascade" }),
     tokenHash: text().notNull().unique("sign_in_tokens_token_hash_unique"),
+    /** A member's link also has a 6-digit code for another device: SHA-256 of the token's hash and the code. */
+    codeHash: text(),
+    /** Wrong codes typed; at MEMBER_CODE_ATTEMPTS the link (and its code) is used up. */
+    codeAttempts: integer().notNull().default(0),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     usedAt: tstz(),
     requestedIp: text(),

@@ -68,7 +68,15 @@ export const templateSchemas = {
     daysBefore: z.union([z.literal(30), z.literal(7)]),
     manageUrl: url,
   }),
-  "sign-in-link": z.object({ recipient: recipient.optional(), url, expiresMinutes: z.number().int().positive() }),
+  "sign-in-link": z.object({
+    recipient: recipient.optional(),
+    url,
+    code: z
+      .string()
+      .regex(/^\d{6}$/)
+      .optional(),
+    expiresMinutes: z.number().int().positive(),
+  }),
   "tribute-notification": z.object({
     notifyName: z.string().nullish(),
     tributeKind: z.enum(["honor", "memory"]),

@@ -1,10 +1,12 @@
-import { Cta, EmailLayout, Paragraph, type BaseEmailProps } from "./components/layout";
+import { Cta, EmailLayout, OneTimeCode, Paragraph, type BaseEmailProps } from "./components/layout";
 import type { Recipient } from "./components/format";
 import { strings } from "./locales";
 
 export interface SignInLinkProps extends BaseEmailProps {
   recipient?: Recipient;
   url: string;
+  /** A member's sign-in also has a 6-digit code for another device (staff links have none). */
+  code?: string;
   expiresMinutes: number;
 }
 
@@ -16,6 +18,12 @@ export default function SignInLink(p: SignInLinkProps) {
     <EmailLayout locale={p.locale} site={p.site} preview={t.preview} recipient={p.recipient}>
       <Paragraph>{t.body(p.expiresMinutes)}</Paragraph>
       <Cta href={p.url}>{t.cta}</Cta>
+      {p.code ? (
+        <>
+          <Paragraph>{t.codeIntro(p.expiresMinutes)}</Paragraph>
+          <OneTimeCode code={p.code} label={t.codeLabel} />
+        </>
+      ) : null}
       <Paragraph>{t.ignore}</Paragraph>
     </EmailLayout>
   );
@@ -25,13 +33,15 @@ export const previews: Record<"en" | "ja", SignInLinkProps> = {
   en: {
     locale: "en",
     recipient: { kind: "person", familyName: "Smith", givenName: "Jane" },
-    url: "http://localhost:3000/sign-in/verify?token=example",
+    url: "http://localhost:3000/account/verify?token=example",
+    code: "042917",
     expiresMinutes: 15,
   },
   ja: {
     locale: "ja",
     recipient: { kind: "person", familyName: "山田", givenName: "太郎" },
-    url: "http://localhost:3000/ja/sign-in/verify?token=example",
+    url: "http://localhost:3000/ja/account/verify?token=example",
+    code: "042917",
     expiresMinutes: 15,
   },
 };

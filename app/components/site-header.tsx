@@ -1,4 +1,4 @@
-import { Link, NavLink, useLocation } from "@remix-run/react";
+import { Link, NavLink, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { localePath, splitLocalePath } from "~/modules/i18n/i18n";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 
@@ -15,6 +15,7 @@ export function SiteHeader() {
   const t = useT();
   const locale = useLocale();
   const location = useLocation();
+  const member = useRouteLoaderData<{ member?: boolean }>("root")?.member ?? false;
   const other = locale === "en" ? "ja" : "en";
   const { path } = splitLocalePath(location.pathname + location.search);
   const switchHref = `/language?${new URLSearchParams({ to: other, next: path })}`;
@@ -37,6 +38,11 @@ export function SiteHeader() {
                 <NavLink to={localePath(locale, path)}>{t.nav[label]}</NavLink>
               </li>
             ))}
+            <li>
+              <NavLink to={localePath(locale, member ? "/account" : "/account/sign-in")} className="nav-account">
+                {member ? t.nav.myAccount : t.nav.signIn}
+              </NavLink>
+            </li>
             <li>
               <a href={switchHref} lang={other} hrefLang={other} aria-label={t.nav.languageSwitchLabel} className="lang-switch">
                 {t.nav.languageSwitch}

@@ -83,7 +83,8 @@ export async function main(env: Env): Promise<Running> {
     // Served over HTTPS in production (TLS ends at the load balancer): browsers keep to HTTPS.
     if (env.NODE_ENV === "production") res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     // Staff pages name members and money: never kept by a browser or a shared cache.
-    if (req.path === "/staff" || req.path.startsWith("/staff/")) res.setHeader("Cache-Control", "no-store");
+    // Nor are the member area's (a member's own memberships, payments and receipts).
+    if (/^\/(?:staff|(?:ja\/)?account)(?:[/.]|$)/.test(req.path)) res.setHeader("Cache-Control", "no-store");
     next();
   });
   // HTML, JavaScript, CSS, JSON and CSV go out compressed (brotli or gzip, as the browser asks).

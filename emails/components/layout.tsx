@@ -29,6 +29,8 @@ const styles = {
   button: { backgroundColor: "#7a2e2e", color: "#ffffff", padding: "12px 20px", borderRadius: "4px", fontSize: "15px", textDecoration: "none" },
   footer: { fontSize: "12px", lineHeight: "1.6", color: "#6b6b6b", margin: "4px 0" },
   link: { color: "#7a2e2e" },
+  codeLabel: { fontSize: "13px", color: "#6b6b6b", margin: "0 0 4px" },
+  code: { fontSize: "28px", fontWeight: 700, letterSpacing: "0.3em", fontFamily: "Menlo, Consolas, monospace", color: "#1f1f1f", margin: 0 },
 } as const;
 
 export function EmailLayout(props: {
@@ -87,6 +89,16 @@ export function EmailLayout(props: {
 
 export function Paragraph({ children }: { children: ReactNode }) {
   return <Text style={styles.text}>{children}</Text>;
+}
+
+/** A one-time code, large and spaced so it is easy to read and type (and to select whole). */
+export function OneTimeCode({ code, label }: { code: string; label: string }) {
+  return (
+    <Section style={{ margin: "8px 0 24px" }}>
+      <Text style={styles.codeLabel}>{label}</Text>
+      <Text style={styles.code}>{code}</Text>
+    </Section>
+  );
 }
 
 export function Cta({ href, children }: { href: string; children: ReactNode }) {

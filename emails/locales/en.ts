@@ -80,6 +80,9 @@ export const en = {
     body: (minutes: number) => `Use the button below to sign in. The link works once and expires in ${minutes} minutes.`,
     cta: "Sign in",
     ignore: "If you did not ask to sign in, you can ignore this email.",
+    codeIntro: (minutes: number) =>
+      `Signing in on another device? Type this code on the page where you asked for it (it also works once, for ${minutes} minutes):`,
+    codeLabel: "Your sign-in code",
   },
   corporateInvoice: {
     subject: (tier: string) => `Your invoice: ${tier} corporate membership / 請求書のご案内`,

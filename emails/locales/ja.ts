@@ -80,6 +80,9 @@ export const ja: EmailStrings = {
     body: (minutes: number) => `下のボタンからログインしてください。リンクは1回のみ有効で、${minutes}分後に期限切れとなります。`,
     cta: "ログイン",
     ignore: "お心当たりのない場合は、このメールを破棄してください。",
+    codeIntro: (minutes: number) =>
+      `別の端末でログインする場合は、ログインをお申し込みになった画面で次の確認コードを入力してください（こちらも1回のみ・${minutes}分間有効です）。`,
+    codeLabel: "確認コード",
   },
   corporateInvoice: {
     subject: (tier: string) => `請求書のご案内：${tier} / Your invoice`,

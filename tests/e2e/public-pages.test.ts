@@ -100,7 +100,7 @@ describe.skipIf(!hasChromium)("public pages in Chromium", () => {
     const page = await context.newPage();
     await page.goto(`${appUrl}/`);
     const nav = page.getByRole("navigation", { name: "Main" });
-    expect(await nav.getByRole("link").allTextContents()).toEqual(["Membership", "Join", "Sponsor", "Give", "Sponsors", "日本語"]);
+    expect(await nav.getByRole("link").allTextContents()).toEqual(["Membership", "Join", "Sponsor", "Give", "Sponsors", "Sign in", "日本語"]);
     // Each of the home page's three cards has its call to action.
     for (const [name, path] of [
       ["Join now", "/join"],
@@ -134,6 +134,7 @@ describe.skipIf(!hasChromium)("public pages in Chromium", () => {
       "法人協賛",
       "寄付する",
       "協賛企業",
+      "ログイン",
       "English",
     ]);
     await page.getByRole("link", { name: "ゴールド法人会員で協賛を申し込む" }).click();

@@ -1,13 +1,17 @@
 /**
- * Statements behind staff sign-in and sessions: sign-in links and requests, sessions, staff users.
+ * Statements behind sign-in (staff and members) and sessions: sign-in links and requests, sessions, staff users.
  */
-import { and, count, eq, gt, isNull, lt, sql } from "drizzle-orm";
+import { and, count, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
 import { sessions, signInRequests, signInTokens, staffUsers, type StaffUser } from "../../../db/schema";
 
 /** Stores a sign-in link (only its token's hash). */
-export async function insertSignInToken(db: DbOrTx, values: { staffUserId: string; tokenHash: string; expiresAt: Date; requestedIp: string | null }) {
-  await db.insert(signInTokens).values(values);
+export async function insertSignInToken(
+  db: DbOrTx,
+  values: ({ staffUserId: string } | { personId: string; codeHash: string }) & { tokenHash: string; expiresAt: Date; requestedIp: string | null },
+): Promise<{ id: string }> {
+  const [row] = await db.insert(signInTokens).values(values).returning({ id: signInTokens.id });
+  return row!;
 }
 
 /** Deletes sign-in requests over a day old. */
@@ -49,24 +53,74 @@ export async function getActiveStaffUser(db: DbOrTx, id: string): Promise<StaffU
   return row ?? null;
 }
 
+const pending = and(isNull(signInTokens.usedAt), gt(signInTokens.expiresAt, sql`now()`));
+const subjectOf = (subject: "staff" | "person") => (subject === "staff" ? isNotNull(signInTokens.staffUserId) : isNotNull(signInTokens.personId));
+
 /** The active staff user of an unused, unexpired sign-in token, or null. */
 export async function getPendingSignInToken(db: DbOrTx, tokenHash: string) {
   const [row] = await db
     .select({ staffUserId: signInTokens.staffUserId })
     .from(signInTokens)
     .innerJoin(staffUsers, eq(staffUsers.id, signInTokens.staffUserId))
-    .where(and(eq(signInTokens.tokenHash, tokenHash), isNull(signInTokens.usedAt), gt(signInTokens.expiresAt, sql`now()`), eq(staffUsers.active, true)));
+    .where(and(eq(signInTokens.tokenHash, tokenHash), pending, eq(staffUsers.active, true)));
   return row ?? null;
 }
 
-/** Marks an unused, unexpired sign-in token used; returns its staff user id, or null when there was none. */
-export async function updateSignInTokenUsed(db: DbOrTx, tokenHash: string) {
+/**
+ * Marks an unused, unexpired sign-in token of a staff user (or of a person) used; returns its
+ * subject, or null when there was none. A member's link posted to the staff page is not used up.
+ */
+export async function updateSignInTokenUsed(db: DbOrTx, tokenHash: string, subject: "staff" | "person") {
   const [row] = await db
     .update(signInTokens)
     .set({ usedAt: sql`now()` })
-    .where(and(eq(signInTokens.tokenHash, tokenHash), isNull(signInTokens.usedAt), gt(signInTokens.expiresAt, sql`now()`)))
-    .returning({ staffUserId: signInTokens.staffUserId });
+    .where(and(eq(signInTokens.tokenHash, tokenHash), pending, subjectOf(subject)))
+    .returning({ staffUserId: signInTokens.staffUserId, personId: signInTokens.personId });
   return row ?? null;
+}
+
+/** The person of an unused, unexpired member sign-in token, or null. */
+export async function getPendingMemberToken(db: DbOrTx, tokenHash: string) {
+  const [row] = await db
+    .select({ personId: signInTokens.personId })
+    .from(signInTokens)
+    .where(and(eq(signInTokens.tokenHash, tokenHash), pending, subjectOf("person")));
+  return row?.personId ? { personId: row.personId } : null;
+}
+
+/** An unused, unexpired member sign-in token by id, locked until the transaction ends; null otherwise. */
+export async function lockMemberToken(tx: DbOrTx, id: string) {
+  const [row] = await tx
+    .select({
+      id: signInTokens.id,
+      personId: signInTokens.personId,
+      tokenHash: signInTokens.tokenHash,
+      codeHash: signInTokens.codeHash,
+      codeAttempts: signInTokens.codeAttempts,
+    })
+    .from(signInTokens)
+    .where(and(eq(signInTokens.id, id), pending, subjectOf("person")))
+    .for("update");
+  return row?.personId && row.codeHash ? { ...row, personId: row.personId, codeHash: row.codeHash } : null;
+}
+
+/** Counts a wrong code; at `limit` wrong codes the token is used up. */
+export async function updateMemberTokenAttempt(tx: DbOrTx, id: string, limit: number) {
+  await tx
+    .update(signInTokens)
+    .set({
+      codeAttempts: sql`${signInTokens.codeAttempts} + 1`,
+      usedAt: sql`case when ${signInTokens.codeAttempts} + 1 >= ${limit} then now() else null end`,
+    })
+    .where(eq(signInTokens.id, id));
+}
+
+/** Marks a member token used (its code was right). */
+export async function updateMemberTokenUsed(tx: DbOrTx, id: string) {
+  await tx
+    .update(signInTokens)
+    .set({ usedAt: sql`now()` })
+    .where(eq(signInTokens.id, id));
 }
 
 /** Deletes sessions over a day past their end. */
@@ -103,6 +157,14 @@ export async function updateStaffSessionsRevoked(db: DbOrTx, staffUserId: string
     .update(sessions)
     .set({ revokedAt: new Date() })
     .where(and(eq(sessions.staffUserId, staffUserId), isNull(sessions.revokedAt)));
+}
+
+/** Revokes every session of a person not revoked yet. */
+export async function updatePersonSessionsRevoked(db: DbOrTx, personId: string) {
+  await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.personId, personId), isNull(sessions.revokedAt)));
 }
 
 /** Updates a staff user; returns the row, or null when there is none. */

@@ -62,17 +62,25 @@ export async function createSignInLink(tx: DbOrTx, staffUserId: string, appUrl: 
 export type SignInRequestResult = { status: "sent" } | { status: "rate_limited" };
 
 /**
+ * Records a sign-in request (staff or member) by its lower-cased address and IP; false when the
+ * address or the IP has reached its limit in the window, and nothing should be sent.
+ */
+export async function recordSignInRequest(tx: DbOrTx, email: string, ip: string | null): Promise<boolean> {
+  await deleteOldSignInRequests(tx);
+  const byAddress = await countRecentSignInRequests(tx, { email }, LIMIT_WINDOW_MINUTES);
+  const byIp = ip ? await countRecentSignInRequests(tx, { ip }, LIMIT_WINDOW_MINUTES) : 0;
+  await insertSignInRequest(tx, { email, ip });
+  return byAddress < LIMIT_PER_ADDRESS && byIp < LIMIT_PER_IP;
+}
+
+/**
  * Records the request and, unless a limit is reached, emails a link when the address is an
  * active staff user. The result is "sent" for any address, so the answer reveals nothing.
  */
 export async function requestSignInLink(db: DbOrTx, input: { email: string; ip: string | null; appUrl: string }): Promise<SignInRequestResult> {
   const email = input.email.trim().toLowerCase();
   return db.transaction(async (tx) => {
-    await deleteOldSignInRequests(tx);
-    const byAddress = await countRecentSignInRequests(tx, { email }, LIMIT_WINDOW_MINUTES);
-    const byIp = input.ip ? await countRecentSignInRequests(tx, { ip: input.ip }, LIMIT_WINDOW_MINUTES) : 0;
-    await insertSignInRequest(tx, { email, ip: input.ip });
-    if (byAddress >= LIMIT_PER_ADDRESS || byIp >= LIMIT_PER_IP) return { status: "rate_limited" as const };
+    if (!(await recordSignInRequest(tx, email, input.ip))) return { status: "rate_limited" as const };
 
     const staff = await getStaffUserByEmail(tx, email, { activeOnly: true });
     if (!staff) return { status: "sent" as const };
@@ -104,7 +112,7 @@ export async function peekSignInLink(db: DbOrTx, token: string) {
 /** Uses a token: marks it used and returns its staff user, or null when unknown, used or expired. */
 export async function consumeSignInLink(db: DbOrTx, token: string, ip: string | null): Promise<StaffUser | null> {
   return db.transaction(async (tx) => {
-    const used = await updateSignInTokenUsed(tx, hashToken(token));
+    const used = await updateSignInTokenUsed(tx, hashToken(token), "staff");
     if (!used?.staffUserId) return null;
     const staff = await getActiveStaffUser(tx, used.staffUserId);
     if (!staff) return null;
@@ -162,12 +170,16 @@ export async function startSession(
   subject: { staffUserId: string } | { personId: string },
   ip: string | null = null,
 ) {
+  const kind = "personId" in subject ? "member" : "staff";
   const token = randomBytes(32).toString("base64url");
   // Sessions over a day past their end are of no further use.
   await deleteExpiredSessions(context.db);
   await insertSession(context.db, { id: hashToken(token), ...subject, expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000), ip });
   const session = await getSession(request, context.env);
   session.set("sid", token);
+  // Only for the public header ("My account"): who may do what is always read from `sessions`.
+  session.set("kind", kind);
+  session.unset("pendingSignIn");
   return commitSession(session, context.env);
 }
 

@@ -14,6 +14,10 @@ export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 export interface SessionData {
   /** The token of a signed-in session (a staff user's, or a member's); `sessions` keeps its SHA-256. */
   sid?: string;
+  /** Whose session it is, for the public header only (the sessions row decides what it may do). */
+  kind?: "staff" | "member";
+  /** A member's sign-in asked for on this device: the id of its link, which the typed code must match. */
+  pendingSignIn?: string;
 }
 export interface FlashData {
   flash: string;

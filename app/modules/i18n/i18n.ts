@@ -31,7 +31,7 @@ export function dictionary(locale: Locale): Dictionary {
 }
 
 /** The groups the public strings come in (locales/<lang>/<group>.ts); "site" is on every page. */
-export type StringGroup = "site" | "join" | "donate" | "sponsor" | "checkout" | "receipts" | "details";
+export type StringGroup = "site" | "join" | "donate" | "sponsor" | "checkout" | "receipts" | "details" | "account";
 
 /** What a route's `handle` says about its strings: the groups it reads, and whether it shows both languages. */
 export interface StringsHandle {
@@ -49,6 +49,7 @@ const GROUPS: Record<Locale, Record<StringGroup, () => Promise<{ strings: object
     checkout: () => import("./locales/en/checkout"),
     receipts: () => import("./locales/en/receipts"),
     details: () => import("./locales/en/details"),
+    account: () => import("./locales/en/account"),
   },
   ja: {
     site: () => import("./locales/ja/site"),
@@ -58,6 +59,7 @@ const GROUPS: Record<Locale, Record<StringGroup, () => Promise<{ strings: object
     checkout: () => import("./locales/ja/checkout"),
     receipts: () => import("./locales/ja/receipts"),
     details: () => import("./locales/ja/details"),
+    account: () => import("./locales/ja/account"),
   },
 };
 const STAFF: Record<Locale, () => Promise<object>> = {

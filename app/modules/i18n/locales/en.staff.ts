@@ -485,6 +485,8 @@ export const enStaff = {
         "member.create": "Member added by hand",
         "member.edit": "Member details edited",
         "person.details_confirmed": "New details confirmed by the member",
+        "person.sign_in": "Member signed in to their account",
+        "person.sign_out_everywhere": "Member signed out on every device",
         "membership.comp": "Complimentary membership given",
         "membership.comp_end": "Complimentary membership ended",
         "membership.cancel": "Membership canceled",

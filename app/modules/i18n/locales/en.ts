@@ -9,8 +9,9 @@ import { strings as sponsor } from "./en/sponsor";
 import { strings as checkout } from "./en/checkout";
 import { strings as receipts } from "./en/receipts";
 import { strings as details } from "./en/details";
+import { strings as account } from "./en/account";
 
-export const en = { ...site, ...join, ...donate, ...sponsor, ...checkout, ...receipts, ...details };
+export const en = { ...site, ...join, ...donate, ...sponsor, ...checkout, ...receipts, ...details, ...account };
 
 /** The public site's strings. */
 export type PublicDictionary = typeof en;

@@ -483,6 +483,8 @@ export const jaStaff: StaffDictionary = {
         "member.create": "会員を手動で登録",
         "member.edit": "会員情報を編集",
         "person.details_confirmed": "会員本人が新しい情報を確認",
+        "person.sign_in": "会員本人がマイページにログイン",
+        "person.sign_out_everywhere": "会員本人がすべての端末でログアウト",
         "membership.comp": "無償会員に設定",
         "membership.comp_end": "無償期間を終了",
         "membership.cancel": "会員資格を解約",

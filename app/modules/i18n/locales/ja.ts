@@ -7,5 +7,6 @@ import { strings as sponsor } from "./ja/sponsor";
 import { strings as checkout } from "./ja/checkout";
 import { strings as receipts } from "./ja/receipts";
 import { strings as details } from "./ja/details";
+import { strings as account } from "./ja/account";
 
-export const ja: PublicDictionary = { ...site, ...join, ...donate, ...sponsor, ...checkout, ...receipts, ...details };
+export const ja: PublicDictionary = { ...site, ...join, ...donate, ...sponsor, ...checkout, ...receipts, ...details, ...account };

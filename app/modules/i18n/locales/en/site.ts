@@ -15,6 +15,8 @@ export const strings = {
     sponsor: "Sponsor",
     donate: "Give",
     sponsors: "Sponsors",
+    signIn: "Sign in",
+    myAccount: "My account",
     languageSwitch: "日本語",
     languageSwitchLabel: "このページを日本語で表示",
   },

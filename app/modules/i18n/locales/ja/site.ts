@@ -17,6 +17,8 @@ export const strings: typeof en = {
     sponsor: "法人協賛",
     donate: "寄付する",
     sponsors: "協賛企業",
+    signIn: "ログイン",
+    myAccount: "マイページ",
     languageSwitch: "English",
     languageSwitchLabel: "View this page in English",
   },

@@ -1,0 +1,83 @@
+/**
+ * Statements behind the member area: a signed-in person's memberships (own and company seats)
+ * and payments, each read by the person's id only, so no URL or form can reach another's.
+ */
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { DbOrTx } from "../../../db/client";
+import { funds, memberships, membershipStatusHistory, organisations, payments, receipts, tierPrices, tiers } from "../../../db/schema";
+
+const seatOf = alias(memberships, "seat_of");
+
+/** The person's memberships, newest first, with tier names, the price they renew at, and a seat's company. */
+export function listPersonMemberships(db: DbOrTx, personId: string) {
+  return db
+    .select({
+      id: memberships.id,
+      status: memberships.status,
+      interval: memberships.interval,
+      currentPeriodEnd: memberships.currentPeriodEnd,
+      cancelAtPeriodEnd: memberships.cancelAtPeriodEnd,
+      canceledAt: memberships.canceledAt,
+      compedUntil: memberships.compedUntil,
+      seatOfMembershipId: memberships.seatOfMembershipId,
+      tierNameEn: tiers.nameEn,
+      tierNameJa: tiers.nameJa,
+      priceAmount: tierPrices.amount,
+      priceCurrency: tierPrices.currency,
+      seatOrgNameEn: organisations.legalNameEn,
+      seatOrgNameJa: organisations.legalNameJa,
+    })
+    .from(memberships)
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .leftJoin(tierPrices, eq(tierPrices.id, memberships.priceId))
+    .leftJoin(seatOf, eq(seatOf.id, memberships.seatOfMembershipId))
+    .leftJoin(organisations, eq(organisations.id, seatOf.organisationId))
+    .where(eq(memberships.personId, personId))
+    .orderBy(desc(memberships.createdAt));
+}
+
+/** The status changes of these memberships, oldest first (who made them only as a kind: never a staff name). */
+export async function listPersonMembershipHistory(db: DbOrTx, membershipIds: string[]) {
+  if (!membershipIds.length) return [];
+  return db
+    .select({
+      membershipId: membershipStatusHistory.membershipId,
+      fromStatus: membershipStatusHistory.fromStatus,
+      toStatus: membershipStatusHistory.toStatus,
+      cause: membershipStatusHistory.cause,
+      at: membershipStatusHistory.at,
+    })
+    .from(membershipStatusHistory)
+    .where(inArray(membershipStatusHistory.membershipId, membershipIds))
+    .orderBy(asc(membershipStatusHistory.at), asc(membershipStatusHistory.id));
+}
+
+/** The person's own payments, newest first, with the original receipt's number, the fund given to, and the membership's tier. */
+export function listPersonPayments(db: DbOrTx, personId: string) {
+  return db
+    .select({
+      id: payments.id,
+      membershipId: payments.membershipId,
+      donationId: payments.donationId,
+      amount: payments.amount,
+      refundedAmount: payments.refundedAmount,
+      currency: payments.currency,
+      method: payments.method,
+      cardBrand: payments.cardBrand,
+      cardLast4: payments.cardLast4,
+      paidAt: payments.paidAt,
+      receiptNumber: receipts.number,
+      fundNameEn: funds.nameEn,
+      fundNameJa: funds.nameJa,
+      tierNameEn: tiers.nameEn,
+      tierNameJa: tiers.nameJa,
+    })
+    .from(payments)
+    .leftJoin(receipts, and(eq(receipts.paymentId, payments.id), eq(receipts.kind, "original")))
+    .leftJoin(funds, eq(funds.id, payments.fundId))
+    .leftJoin(memberships, eq(memberships.id, payments.membershipId))
+    .leftJoin(tiers, eq(tiers.id, memberships.tierId))
+    .where(eq(payments.personId, personId))
+    .orderBy(desc(payments.paidAt), desc(payments.createdAt));
+}

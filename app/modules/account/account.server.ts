@@ -1,0 +1,93 @@
+/**
+ * The member area's home: what a signed-in person holds and has paid, in their page's language.
+ * Everything is read by the person's id from their session, never from the URL.
+ */
+import type { DbOrTx } from "../../../db/client";
+import type { Env } from "../config/env.server";
+import { dictionary, type Locale } from "../i18n/i18n";
+import { formatDate, formatMoney, formatPersonName } from "../i18n/format";
+import { getPersonById } from "../people/people.queries.server";
+import { receiptPageUrl, receiptPdfUrl } from "../receipts/receipts.server";
+import { listPersonMembershipHistory, listPersonMemberships, listPersonPayments } from "./account.queries.server";
+
+/** A path of this site from one of its absolute URLs (links on our own pages stay relative). */
+const pathOf = (url: string) => {
+  const u = new URL(url);
+  return u.pathname + u.search;
+};
+
+export async function getMemberHome(db: DbOrTx, env: Env, personId: string, locale: Locale) {
+  const person = await getPersonById(db, personId);
+  if (!person) return null;
+  const t = dictionary(locale).account;
+  const [rows, payments] = await Promise.all([listPersonMemberships(db, personId), listPersonPayments(db, personId)]);
+  const history = await listPersonMembershipHistory(
+    db,
+    rows.map((m) => m.id),
+  );
+  const date = (d: Date | null) => (d ? formatDate(d, locale) : null);
+  const statusWord = (s: keyof typeof t.statuses) => t.statuses[s];
+
+  const memberships = rows.map((m) => {
+    const tierName = locale === "ja" ? m.tierNameJa : m.tierNameEn;
+    const seatOrg = m.seatOrgNameEn ? (locale === "ja" ? (m.seatOrgNameJa ?? m.seatOrgNameEn) : m.seatOrgNameEn) : null;
+    const end = date(m.currentPeriodEnd);
+    const live = m.status === "active" || m.status === "past_due";
+    const term =
+      m.status === "comped" && m.compedUntil
+        ? t.compedUntil(date(m.compedUntil)!)
+        : !end
+          ? t.noDate
+          : seatOrg
+            ? end
+            : live && m.cancelAtPeriodEnd
+              ? t.endsOn(end)
+              : live && m.priceAmount && m.priceCurrency
+                ? t.renews(end, `${formatMoney(m.priceAmount, m.priceCurrency, locale)} ${m.interval ? t.interval[m.interval] : ""}`.trim())
+                : m.status === "lapsed" || m.status === "canceled"
+                  ? t.endedOn(end)
+                  : end;
+    const last = payments.find((p) => p.membershipId === m.id);
+    const payBy = seatOrg
+      ? t.companyPays
+      : !last
+        ? t.notPaidYet
+        : last.method === "card"
+          ? last.cardBrand && last.cardLast4
+            ? t.card(last.cardBrand.toUpperCase(), last.cardLast4)
+            : t.cardUnknown
+          : t.methods[last.method];
+    return {
+      id: m.id,
+      tierName,
+      status: m.status,
+      statusText: statusWord(m.status),
+      seatOf: seatOrg ? t.seatOf(seatOrg) : null,
+      term,
+      payBy,
+      history: history
+        .filter((h) => h.membershipId === m.id)
+        .map((h) => t.history(h.fromStatus ? statusWord(h.fromStatus) : null, statusWord(h.toStatus), formatDate(h.at, locale), h.cause)),
+    };
+  });
+
+  return {
+    name: formatPersonName(person, locale),
+    email: person.email,
+    memberships,
+    payments: payments.map((p) => ({
+      id: p.id,
+      date: formatDate(p.paidAt, locale),
+      purpose: p.fundNameEn
+        ? t.gift(locale === "ja" ? p.fundNameJa! : p.fundNameEn)
+        : p.tierNameEn
+          ? t.membershipPayment(locale === "ja" ? p.tierNameJa! : p.tierNameEn)
+          : t.otherPayment,
+      amount: formatMoney(p.amount, p.currency, locale),
+      refunded: p.refundedAmount > 0 ? t.refunded(formatMoney(p.refundedAmount, p.currency, locale)) : null,
+      receipt: p.receiptNumber
+        ? { number: p.receiptNumber, html: pathOf(receiptPageUrl(env, p.receiptNumber, locale)), pdf: pathOf(receiptPdfUrl(env, p.receiptNumber)) }
+        : null,
+    })),
+  };
+}

@@ -1,0 +1,152 @@
+/** /account: the member area's home: the signed-in person's memberships, payments and receipts, and signing out. */
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { RouteError } from "~/components/route-error";
+import { getMemberHome } from "~/modules/account/account.server";
+import { requireMember } from "~/modules/auth/member-auth.server";
+import { dictionary, localePath, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
+import { requireLocale } from "~/modules/i18n/i18n.server";
+import { useLocale, useT } from "~/modules/i18n/use-locale";
+
+// This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
+export const handle: StringsHandle = { strings: ["account"] };
+export const clientLoader = withStrings(["account"]);
+
+export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
+  { title: dictionary(loaded?.locale ?? "en").account.metaTitle },
+  { name: "robots", content: "noindex" },
+];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const locale = requireLocale(params);
+  const personId = await requireMember(request, context, locale);
+  const home = await getMemberHome(context.db, context.env, personId, locale);
+  if (!home) throw new Response("Not Found", { status: 404 });
+  return data({ locale, ...home }, { headers: { "Cache-Control": "private, no-store" } });
+}
+
+export default function AccountHome() {
+  const home = useLoaderData<typeof loader>();
+  const locale = useLocale();
+  const t = useT().account;
+  return (
+    <div className="page account">
+      <h1>{t.heading}</h1>
+      <p className="muted">{t.signedInAs(home.name, home.email)}</p>
+
+      <section aria-labelledby="memberships-heading">
+        <h2 id="memberships-heading">{t.membershipsHeading}</h2>
+        {home.memberships.length === 0 ? (
+          <p>
+            {t.noMemberships} <Link to={localePath(locale, "/join")}>{t.joinCta}</Link>
+          </p>
+        ) : (
+          <ul className="account-cards">
+            {home.memberships.map((m) => (
+              <li key={m.id} className="card" data-membership={m.id}>
+                <h3>{m.tierName}</h3>
+                {m.seatOf ? <p className="muted">{m.seatOf}</p> : null}
+                <dl className="facts">
+                  <div>
+                    <dt>{t.status}</dt>
+                    <dd data-status={m.status}>{m.statusText}</dd>
+                  </div>
+                  <div>
+                    <dt>{t.term}</dt>
+                    <dd>{m.term}</dd>
+                  </div>
+                  <div>
+                    <dt>{t.payBy}</dt>
+                    <dd>{m.payBy}</dd>
+                  </div>
+                </dl>
+                {m.history.length ? (
+                  <details>
+                    <summary>{t.historyHeading}</summary>
+                    <ol className="history">
+                      {m.history.map((line, i) => (
+                        <li key={i}>{line}</li>
+                      ))}
+                    </ol>
+                  </details>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="payments-heading">
+        <h2 id="payments-heading">{t.paymentsHeading}</h2>
+        {home.payments.length === 0 ? (
+          <p>{t.noPayments}</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="compare payments">
+              <caption>{t.paymentsCaption}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t.date}</th>
+                  <th scope="col">{t.purpose}</th>
+                  <th scope="col" className="num">
+                    {t.amount}
+                  </th>
+                  <th scope="col">{t.receipt}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {home.payments.map((p) => (
+                  <tr key={p.id}>
+                    <td className="nowrap">{p.date}</td>
+                    <td>{p.purpose}</td>
+                    <td className="num nowrap">
+                      {p.amount}
+                      {p.refunded ? <div className="muted small">{p.refunded}</div> : null}
+                    </td>
+                    <td>
+                      {p.receipt ? (
+                        <span className="receipt-links">
+                          <a href={p.receipt.html}>{t.viewReceipt(p.receipt.number)}</a>
+                          <a href={p.receipt.pdf} aria-label={t.receiptPdfLabel(p.receipt.number)}>
+                            {t.receiptPdf}
+                          </a>
+                        </span>
+                      ) : (
+                        <span className="muted">{t.noReceipt}</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="sign-out-heading" className="sign-out">
+        <h2 id="sign-out-heading">{t.signOutHeading}</h2>
+        <div className="card__actions">
+          <Form method="post" action={localePath(locale, "/account/sign-out")} reloadDocument>
+            <button type="submit" className="button secondary">
+              {t.signOut}
+            </button>
+          </Form>
+          <Form method="post" action={localePath(locale, "/account/sign-out")} reloadDocument>
+            <input type="hidden" name="scope" value="everywhere" />
+            <button type="submit" className="button secondary" aria-describedby="everywhere-hint">
+              {t.signOutEverywhere}
+            </button>
+          </Form>
+        </div>
+        <p className="hint" id="everywhere-hint">
+          {t.signOutEverywhereHint}
+        </p>
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError />;
+}

@@ -1,0 +1,124 @@
+/** The member area in Chromium (issue 16 item 1): signing in by the emailed link and by the code, both languages. */
+import { desc, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { connect, type DatabaseHandle } from "../../db/client";
+import { emailOutbox, memberships, people, tiers } from "../../db/schema";
+import { axeSerious, hasChromium, launchBrowser, type Browser } from "./browser";
+
+const appUrl = inject("appUrl");
+
+describe.skipIf(!hasChromium)("member area in Chromium", () => {
+  let browser: Browser;
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    handle = connect(inject("appDatabaseUrl"), { max: 2 });
+    const [tier] = await handle.db.select().from(tiers).where(eq(tiers.slug, "individual"));
+    const rows = [
+      { familyName: "Okafor", givenName: "Grace", email: "grace.member@example.org", country: "US", region: "MN", preferredLocale: "en" as const },
+      { familyName: "長谷川", givenName: "美咲", email: "misaki.member@example.jp", country: "JP", region: "13", preferredLocale: "ja" as const },
+    ];
+    for (const row of rows) {
+      const [person] = await handle.db.insert(people).values(row).returning();
+      await handle.db.insert(memberships).values({
+        personId: person!.id,
+        tierId: tier!.id,
+        status: "active",
+        currency: row.country === "JP" ? "JPY" : "USD",
+        interval: "year",
+        startedAt: new Date("2026-03-01T00:00:00Z"),
+        currentPeriodEnd: new Date("2027-03-01T00:00:00Z"),
+      });
+    }
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await handle?.close();
+  });
+
+  /** The newest sign-in email to an address, as the outbox holds it. */
+  async function signInMail(address: string) {
+    const [email] = await handle.db.select().from(emailOutbox).where(eq(emailOutbox.toEmail, address)).orderBy(desc(emailOutbox.createdAt)).limit(1);
+    expect(email!.template).toBe("sign-in-link");
+    return email!.props as { url: string; code: string };
+  }
+
+  it("signs in with the emailed link (opening it uses nothing up), shows the membership, and signs out", async () => {
+    const context = await browser.newContext({ locale: "en-US" });
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/`);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" }).click();
+    await page.waitForURL(/\/account\/sign-in/);
+    expect(await axeSerious(page)).toEqual([]);
+
+    await page.getByLabel("Email address").fill("grace.member@example.org");
+    await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+    await page.getByText("If grace.member@example.org is the address of a member").waitFor();
+    expect(await axeSerious(page)).toEqual([]);
+
+    const { url } = await signInMail("grace.member@example.org");
+    // A mail scanner fetches the link first: that must not use it up.
+    const scanned = await fetch(url);
+    expect(scanned.status).toBe(200);
+    await page.goto(url);
+    await page.getByText("Press the button to sign in on this device.").waitFor();
+    expect(await axeSerious(page)).toEqual([]);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${appUrl}/account`);
+    await page.getByRole("heading", { name: "My account", level: 1 }).waitFor();
+    expect(await page.getByText("Signed in as Grace Okafor (grace.member@example.org).").isVisible()).toBe(true);
+    const card = page.locator("li.card").first();
+    expect(await card.getByRole("heading", { level: 3 }).textContent()).toBe("Individual");
+    expect(await card.locator("[data-status]").textContent()).toBe("Active");
+    expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My account" }).isVisible()).toBe(true);
+    expect(await axeSerious(page)).toEqual([]);
+
+    // The link, pressed again (say, from another tab), is refused.
+    const again = await context.newPage();
+    await again.goto(url);
+    await again.getByText("This sign-in link has been used or has expired").waitFor();
+    await again.close();
+
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await page.getByText("You have signed out.").waitFor();
+    expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" }).isVisible()).toBe(true);
+    await page.goto(`${appUrl}/account`);
+    expect(new URL(page.url()).pathname).toBe("/account/sign-in");
+    await context.close();
+  });
+
+  it("signs in in Japanese by typing the emailed code on the device that asked", async () => {
+    const context = await browser.newContext({ locale: "ja-JP" });
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/ja/account`);
+    expect(new URL(page.url()).pathname).toBe("/ja/account/sign-in");
+    await page.getByRole("heading", { name: "マイページへのログイン" }).waitFor();
+    expect(await axeSerious(page)).toEqual([]);
+
+    await page.getByLabel("メールアドレス").fill("misaki.member@example.jp");
+    await page.getByRole("button", { name: "ログイン用リンクを送信" }).click();
+    await page.getByRole("heading", { name: "メールをご確認ください" }).waitFor();
+    const { code } = await signInMail("misaki.member@example.jp");
+
+    // A wrong code first: one clear message, next to the field.
+    await page.getByLabel("確認コード（6桁）").fill(code === "000000" ? "111111" : "000000");
+    await page.getByRole("button", { name: "ログイン", exact: true }).click();
+    await page.getByText("確認コードが正しくないか、有効期限が切れています。").waitFor();
+    expect(await page.getByLabel("確認コード（6桁）").getAttribute("aria-invalid")).toBe("true");
+    expect(await axeSerious(page)).toEqual([]);
+
+    await page.getByLabel("確認コード（6桁）").fill(code);
+    await page.getByRole("button", { name: "ログイン", exact: true }).click();
+    await page.waitForURL(`${appUrl}/ja/account`);
+    await page.getByRole("heading", { name: "マイページ", level: 1 }).waitFor();
+    expect(await page.getByText("長谷川 美咲（misaki.member@example.jp）でログインしています。").isVisible()).toBe(true);
+    expect(await page.locator("li.card [data-status]").first().textContent()).toBe("有効");
+    expect(await page.getByRole("navigation", { name: "メインメニュー" }).getByRole("link", { name: "マイページ" }).isVisible()).toBe(true);
+    expect(await axeSerious(page)).toEqual([]);
+
+    await page.getByRole("button", { name: "すべての端末でログアウト" }).click();
+    await page.getByText("すべての端末でログアウトしました。").waitFor();
+    await context.close();
+  });
+});
