@@ -35,7 +35,7 @@ export const previews: Record<"en" | "ja", RenewalReminderProps> = {
     amount: 6000,
     currency: "USD",
     daysBefore: 30,
-    manageUrl: "http://localhost:3000/membership",
+    manageUrl: "http://localhost:3000/account",
   },
   ja: {
     locale: "ja",
@@ -45,7 +45,7 @@ export const previews: Record<"en" | "ja", RenewalReminderProps> = {
     amount: 8000,
     currency: "JPY",
     daysBefore: 7,
-    manageUrl: "http://localhost:3000/ja/membership",
+    manageUrl: "http://localhost:3000/ja/account",
   },
 };
 RenewalReminder.PreviewProps = previews.en;

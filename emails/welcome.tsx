@@ -30,14 +30,14 @@ export const previews: Record<"en" | "ja", WelcomeProps> = {
     recipient: { kind: "person", familyName: "Smith", givenName: "Jane" },
     tierName: { en: "Individual", ja: "個人会員" },
     periodEnd: "2027-11-28T00:00:00.000Z",
-    manageUrl: "http://localhost:3000/membership",
+    manageUrl: "http://localhost:3000/account",
   },
   ja: {
     locale: "ja",
     recipient: { kind: "person", familyName: "山田", givenName: "太郎" },
     tierName: { en: "Individual", ja: "個人会員" },
     periodEnd: "2027-11-28T00:00:00.000Z",
-    manageUrl: "http://localhost:3000/ja/membership",
+    manageUrl: "http://localhost:3000/ja/account",
   },
 };
 Welcome.PreviewProps = previews.en;

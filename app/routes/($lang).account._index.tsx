@@ -124,6 +124,35 @@ export default function AccountHome() {
         )}
       </section>
 
+      <section aria-labelledby="statements-heading">
+        <h2 id="statements-heading">{t.statementsHeading}</h2>
+        <p>{t.statementsLead}</p>
+        <Form method="get" action={localePath(locale, "/account/statement")} reloadDocument className="statement-form">
+          <div className="field">
+            <label htmlFor="statement-year">{t.statementYear}</label>
+            <select id="statement-year" name="year" defaultValue={home.statementYears[0]}>
+              {home.statementYears.map((year) => (
+                <option key={year} value={year}>
+                  {locale === "ja" ? `${year}年` : year}
+                </option>
+              ))}
+            </select>
+          </div>
+          <fieldset className="field">
+            <legend>{t.statementKind}</legend>
+            <label className="choice">
+              <input type="radio" name="fiscal" value="calendar" defaultChecked /> {t.calendarYear}
+            </label>
+            <label className="choice">
+              <input type="radio" name="fiscal" value="april" /> {t.aprilYear}
+            </label>
+          </fieldset>
+          <button type="submit" className="button secondary">
+            {t.statementSubmit}
+          </button>
+        </Form>
+      </section>
+
       <section aria-labelledby="sign-out-heading" className="sign-out">
         <h2 id="sign-out-heading">{t.signOutHeading}</h2>
         <div className="card__actions">

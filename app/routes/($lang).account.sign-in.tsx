@@ -64,7 +64,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const email = String(form.get("email") ?? "").trim();
   const parsed = EmailSchema.safeParse(email);
   if (!parsed.success) return data({ status: "invalid" as const, email }, { status: 400 });
-  const result = await requestMemberSignIn(context.db, { email: parsed.data, ip: context.clientIp ?? null, appUrl: appUrlOf(context, request) });
+  const result = await requestMemberSignIn(context.db, { email: parsed.data, ip: context.clientIp ?? null, appUrl: appUrlOf(context, request), next });
   if (result.status === "rate_limited") return data({ status: "rate_limited" as const, email }, { status: 429 });
   return data({ status: "sent" as const, email }, { headers: { "Set-Cookie": await rememberPendingSignIn(request, context, result.pendingId) } });
 }

@@ -8,7 +8,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { RouteError } from "~/components/route-error";
 import { requireSameOrigin } from "~/modules/auth/auth.server";
-import { consumeMemberLink, peekMemberLink, startMemberSession } from "~/modules/auth/member-auth.server";
+import { consumeMemberLink, peekMemberLink, safeAccountNext, startMemberSession } from "~/modules/auth/member-auth.server";
 import { dictionary, localePath, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
@@ -29,10 +29,12 @@ const TokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const locale = requireLocale(params);
-  const token = TokenSchema.safeParse(new URL(request.url).searchParams.get("token"));
+  const query = new URL(request.url).searchParams;
+  const token = TokenSchema.safeParse(query.get("token"));
   const valid = token.success && (await peekMemberLink(context.db, token.data));
+  const next = safeAccountNext(query.get("next"), locale);
   return data(
-    { locale, valid, token: valid && token.success ? token.data : "" },
+    { locale, valid, token: valid && token.success ? token.data : "", next },
     { headers: { "Referrer-Policy": "same-origin", "Cache-Control": "no-store" } },
   );
 }
@@ -44,11 +46,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const token = TokenSchema.safeParse(form.get("token"));
   const personId = token.success ? await consumeMemberLink(context.db, token.data, context.clientIp ?? null) : null;
   if (!personId) return data({ invalid: true }, { status: 400 });
-  throw await startMemberSession(request, context, personId, localePath(locale, "/account"));
+  throw await startMemberSession(request, context, personId, safeAccountNext(String(form.get("next") ?? ""), locale));
 }
 
 export default function AccountVerify() {
-  const { valid, token } = useLoaderData<typeof loader>();
+  const { valid, token, next } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const locale = useLocale();
@@ -60,6 +62,7 @@ export default function AccountVerify() {
         <Form method="post" className="stack">
           <p>{t.lead}</p>
           <input type="hidden" name="token" value={token} />
+          <input type="hidden" name="next" value={next} />
           <button type="submit" className="button" disabled={busy}>
             {t.submit}
           </button>

@@ -38,7 +38,7 @@ export function EmailLayout(props: {
   site?: Site;
   preview: string;
   recipient?: Recipient;
-  /** Where "manage your membership" leads; defaults to the membership page. */
+  /** Where "manage your membership" leads; defaults to a person's member area (an organisation's: the tiers page). */
   manageUrl?: string;
   /** Skip the greeting (e.g. a sign-in link without a known recipient). */
   children: ReactNode;
@@ -46,7 +46,7 @@ export function EmailLayout(props: {
   const { locale, preview, recipient, children } = props;
   const site = props.site ?? previewSite;
   const t = strings(locale).layout;
-  const manageUrl = props.manageUrl ?? sitePath(site, locale, "/membership");
+  const manageUrl = props.manageUrl ?? sitePath(site, locale, recipient?.kind === "person" ? "/account" : "/membership");
   return (
     <Html lang={locale} dir="ltr">
       <Head />

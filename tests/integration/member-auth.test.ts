@@ -1,11 +1,13 @@
 /** Members' sign-in (issue 16 item 1): link and code, limits, one answer for every address, sessions that end. */
 import { and, desc, eq, sql } from "drizzle-orm";
+import { extractText } from "unpdf";
 import { describe, expect, it } from "vitest";
-import { auditLog, emailOutbox, payments, receipts, sessions, signInRequests, signInTokens } from "../../db/schema";
+import { auditLog, donations, emailOutbox, funds, payments, receipts, sessions, signInRequests, signInTokens } from "../../db/schema";
 import { renderEmail } from "../../emails";
 import { hashToken, LIMIT_PER_ADDRESS } from "~/modules/auth/auth.server";
 import { MEMBER_CODE_ATTEMPTS } from "~/modules/auth/member-auth.server";
 import { loader as homeLoader } from "~/routes/($lang).account._index";
+import { loader as statementLoader } from "~/routes/($lang).account.statement";
 import { action as signInAction, loader as signInLoader } from "~/routes/($lang).account.sign-in";
 import { action as signOutAction } from "~/routes/($lang).account.sign-out";
 import { action as verifyAction, loader as verifyLoader } from "~/routes/($lang).account.verify";
@@ -73,7 +75,7 @@ describe("member sign-in by emailed link or code", () => {
 
     for (let i = 0; i < 3; i++) {
       const page = await respond(() => verifyLoader(args(t.db, `/account/verify?token=${token}`)));
-      expect(await bodyOf(page)).toEqual({ locale: "en", valid: true, token });
+      expect(await bodyOf(page)).toEqual({ locale: "en", valid: true, token, next: "/account" });
     }
     const first = (await respond(() => verifyAction(args(t.db, "/account/verify", { form: { token } })))) as Response;
     expect(first.status).toBe(302);
@@ -87,12 +89,36 @@ describe("member sign-in by emailed link or code", () => {
     const second = (await respond(() => verifyAction(args(t.db, "/account/verify", { form: { token } })))) as Response;
     expect(second.status).toBe(400);
     expect(second.headers.get("Set-Cookie")).toBeNull();
-    expect(await bodyOf(await respond(() => verifyLoader(args(t.db, `/account/verify?token=${token}`))))).toEqual({ locale: "en", valid: false, token: "" });
+    expect(await bodyOf(await respond(() => verifyLoader(args(t.db, `/account/verify?token=${token}`))))).toEqual({
+      locale: "en",
+      valid: false,
+      token: "",
+      next: "/account",
+    });
     const audits = await t.db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.action, "person.sign_in"), eq(auditLog.subjectId, person.id)));
     expect(audits).toHaveLength(1);
+  });
+
+  it("a link asked for on the way to a member page goes there after, in the language of the email", async () => {
+    const { person } = await makeMember(t.db, { familyName: "青木", givenName: "翔", preferredLocale: "ja" });
+    await respond(() =>
+      signInAction(args(t.db, "/account/sign-in", { form: { intent: "request", email: person.email, next: "/account?tab=receipts" }, ip: "10.3.9.1" })),
+    );
+    const { url, token } = await mailTo(person.email);
+    expect(url.pathname).toBe("/ja/account/verify");
+    expect(url.searchParams.get("next")).toBe("/ja/account?tab=receipts");
+    const page = await respond(() => verifyLoader(args(t.db, `${url.pathname}${url.search}`, { params: { lang: "ja" } })));
+    expect(await bodyOf(page)).toMatchObject({ valid: true, next: "/ja/account?tab=receipts" });
+    const signedIn = (await respond(() =>
+      verifyAction(args(t.db, "/ja/account/verify", { form: { token, next: "/ja/account?tab=receipts" }, params: { lang: "ja" } })),
+    )) as Response;
+    expect(signedIn.headers.get("Location")).toBe("/ja/account?tab=receipts");
+    // A next off the member area (or off the site) is dropped, in the link and on the page.
+    const offsite = await respond(() => verifyLoader(args(t.db, `/account/verify?token=${token}&next=${encodeURIComponent("//evil.example/account")}`)));
+    expect(await bodyOf(offsite)).toMatchObject({ next: "/account" });
   });
 
   it("a member's link posted to the staff verify page signs no one in and is not used up", async () => {
@@ -285,5 +311,45 @@ describe("member home", () => {
     expect(ja.payments[0]!.receipt!.html).toMatch(/^\/ja\/receipts\/2026-009001\?token=[\w-]+$/);
     expect(ja.payments[0]!.receipt!.pdf).toMatch(/^\/receipts\/2026-009001\/pdf\?token=[\w-]+$/);
     expect(JSON.stringify(ja)).not.toContain("99.00");
+  });
+
+  it("downloads the member's own giving statement for a calendar or April–March year, and refuses a bad year", async () => {
+    const { person } = await makeMember(t.db, { familyName: "Brown", givenName: "Lucy" });
+    const other = await makeMember(t.db, { familyName: "Gray", givenName: "Tom" });
+    const [fund] = await t.db.select().from(funds).limit(1);
+    for (const [who, amount, paidAt] of [
+      [person.id, 2500, "2026-02-10T15:00:00Z"],
+      [person.id, 4000, "2027-01-20T15:00:00Z"],
+      [other.person.id, 777700, "2026-05-01T00:00:00Z"],
+    ] as const) {
+      const [gift] = await t.db
+        .insert(donations)
+        .values({ personId: who, fundId: fund!.id, amount, currency: "USD", interval: "once", status: "completed" })
+        .returning();
+      await t.db.insert(payments).values({ donationId: gift!.id, fundId: fund!.id, personId: who, amount, currency: "USD", paidAt: new Date(paidAt) });
+    }
+    const cookie = await memberCookie(t.db, person.id);
+    const pdfText = async (path: string, lang?: "ja") => {
+      const response = (await respond(() => statementLoader(args(t.db, path, { cookie, params: lang ? { lang } : {} })))) as Response;
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("Content-Type")).toBe("application/pdf");
+      return (await extractText(new Uint8Array(await response.arrayBuffer()), { mergePages: true })).text;
+    };
+    const calendar = await pdfText("/account/statement?year=2026&fiscal=calendar");
+    expect(calendar).toContain("25.00");
+    expect(calendar).not.toContain("40.00");
+    expect(calendar).not.toContain("7,777.00");
+    const april = await pdfText("/ja/account/statement?year=2026&fiscal=april", "ja");
+    expect(april).toContain("40.00");
+    expect(april).not.toContain("25.00");
+
+    for (const bad of ["year=1999", "year=abc", "year=2026&fiscal=june", ""]) {
+      const response = (await respond(() => statementLoader(args(t.db, `/account/statement?${bad}`, { cookie })))) as Response;
+      expect(response.status, bad).toBe(400);
+      expect(await response.text()).toContain("Choose a year");
+    }
+    const signedOut = (await respond(() => statementLoader(args(t.db, "/account/statement?year=2026")))) as Response;
+    expect(signedOut.status).toBe(302);
+    expect(signedOut.headers.get("Location")).toBe("/account/sign-in?next=%2Faccount%2Fstatement%3Fyear%3D2026");
   });
 });

@@ -42,7 +42,7 @@ describe("renewal reminders", () => {
     ]);
     const seven = rows.find((r) => r.dedupeKey?.startsWith("renewal-7"))!;
     expect(seven).toMatchObject({ locale: "ja", toEmail: person.email, personId: person.id });
-    expect(seven.props).toMatchObject({ daysBefore: 7, amount: 8000, currency: "JPY", manageUrl: "https://kizuna.example.org/ja/membership" });
+    expect(seven.props).toMatchObject({ daysBefore: 7, amount: 8000, currency: "JPY", manageUrl: "https://kizuna.example.org/ja/account" });
     const email = await renderEmail(seven.template, seven.locale, seven.props);
     expect(email.text).toContain("山田 花子 様");
     expect(email.text).toContain("2027年1月31日");

@@ -71,8 +71,14 @@ export async function getMemberHome(db: DbOrTx, env: Env, personId: string, loca
     };
   });
 
+  // Statement years: this year back to the year of the first payment (April–March years start a year earlier).
+  const thisYear = new Date().getUTCFullYear();
+  const firstYear = Math.min(thisYear, ...payments.map((p) => p.paidAt.getUTCFullYear() - 1));
+  const statementYears = Array.from({ length: thisYear - firstYear + 1 }, (_, i) => thisYear - i);
+
   return {
     name: formatPersonName(person, locale),
+    statementYears,
     email: person.email,
     memberships,
     payments: payments.map((p) => ({

@@ -17,7 +17,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import type { DbOrTx } from "../../../db/client";
 import { writeAudit } from "../audit/audit.server";
 import { queueEmail } from "../email/outbox.server";
-import { localePath, type Locale } from "../i18n/i18n";
+import { localePath, splitLocalePath, type Locale } from "../i18n/i18n";
 import { findPersonByEmail } from "../people/people.queries.server";
 import { hashToken, LINK_TTL_MINUTES, recordSignInRequest, sessionOf, startSession } from "./auth.server";
 import {
@@ -41,9 +41,11 @@ function codeHash(tokenHash: string, code: string): string {
   return createHash("sha256").update(`${tokenHash}:${code}`).digest("hex");
 }
 
-/** The member verify page's URL for a token, in the person's language. */
-export function memberVerifyUrl(appUrl: string, token: string, locale: Locale): string {
-  return new URL(`${localePath(locale, "/account/verify")}?token=${encodeURIComponent(token)}`, appUrl).toString();
+/** The member verify page's URL for a token, in the person's language, going on to `next` (a member-area path) after. */
+export function memberVerifyUrl(appUrl: string, token: string, locale: Locale, next?: string): string {
+  const query = new URLSearchParams({ token });
+  if (next && next !== localePath(locale, "/account")) query.set("next", next);
+  return new URL(`${localePath(locale, "/account/verify")}?${query}`, appUrl).toString();
 }
 
 export type MemberSignInRequest = { status: "sent"; pendingId: string } | { status: "rate_limited" };
@@ -53,7 +55,10 @@ export type MemberSignInRequest = { status: "sent"; pendingId: string } | { stat
  * belongs to a person. Unknown addresses get the same answer (and a pending id that matches no
  * link), so the page reveals nothing about who is known.
  */
-export async function requestMemberSignIn(db: DbOrTx, input: { email: string; ip: string | null; appUrl: string }): Promise<MemberSignInRequest> {
+export async function requestMemberSignIn(
+  db: DbOrTx,
+  input: { email: string; ip: string | null; appUrl: string; next?: string },
+): Promise<MemberSignInRequest> {
   const email = input.email.trim().toLowerCase();
   return db.transaction(async (tx) => {
     if (!(await recordSignInRequest(tx, email, input.ip))) return { status: "rate_limited" as const };
@@ -71,7 +76,8 @@ export async function requestMemberSignIn(db: DbOrTx, input: { email: string; ip
       personId: person.id,
       props: {
         recipient: { kind: "person", familyName: person.familyName, givenName: person.givenName },
-        url: memberVerifyUrl(input.appUrl, token, person.preferredLocale),
+        // Where they were going, in the language of the email.
+        url: memberVerifyUrl(input.appUrl, token, person.preferredLocale, input.next && localePath(person.preferredLocale, splitLocalePath(input.next).path)),
         code,
         expiresMinutes: LINK_TTL_MINUTES,
       },

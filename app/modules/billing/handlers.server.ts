@@ -251,7 +251,7 @@ const onInvoicePaid: Handler = async (tx, event, env) => {
         recipient: recipientOf(person),
         tierName: tierNameOf(tier),
         periodEnd: period ? at(period.end).toISOString() : (membership.currentPeriodEnd?.toISOString() ?? null),
-        manageUrl: appUrl(env, person.preferredLocale, `/join/success?m=${membership.id}`),
+        manageUrl: appUrl(env, person.preferredLocale, "/account"),
       },
       dedupeKey: `welcome:${membership.id}`,
     });

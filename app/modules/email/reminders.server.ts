@@ -55,7 +55,9 @@ export async function queueRenewalReminders(db: Database, env: Env, now = new Da
         amount: price.amount,
         currency: price.currency,
         daysBefore,
-        manageUrl: `${appUrl}${locale === "ja" ? "/ja" : ""}/membership`,
+        // A person manages their membership in the member area (signing in first); a company's
+        // contact has no member area yet, and is shown the tiers.
+        manageUrl: `${appUrl}${locale === "ja" ? "/ja" : ""}${person ? "/account" : "/membership"}`,
       },
     });
     if (id) queued += 1;

@@ -334,7 +334,7 @@ async function queueWelcome(tx: DbOrTx, env: Env, membershipId: string, periodEn
       recipient: target.recipient,
       tierName: { en: target.tier.nameEn, ja: target.tier.nameJa },
       periodEnd: periodEnd.toISOString(),
-      manageUrl: appUrl(env, target.locale, `/join/success?m=${membershipId}`),
+      manageUrl: appUrl(env, target.locale, "/account"),
     },
     dedupeKey: `welcome:${membershipId}`,
   });
