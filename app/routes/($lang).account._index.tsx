@@ -84,7 +84,7 @@ export default function AccountHome() {
         ) : (
           <div className="table-scroll">
             <table className="compare payments">
-              <caption>{t.paymentsCaption}</caption>
+              <caption className="visually-hidden">{t.paymentsCaption}</caption>
               <thead>
                 <tr>
                   <th scope="col">{t.date}</th>
@@ -98,13 +98,15 @@ export default function AccountHome() {
               <tbody>
                 {home.payments.map((p) => (
                   <tr key={p.id}>
-                    <td className="nowrap">{p.date}</td>
-                    <td>{p.purpose}</td>
-                    <td className="num nowrap">
+                    <td className="nowrap" data-label={t.date}>
+                      {p.date}
+                    </td>
+                    <td data-label={t.purpose}>{p.purpose}</td>
+                    <td className="num nowrap" data-label={t.amount}>
                       {p.amount}
                       {p.refunded ? <div className="muted small">{p.refunded}</div> : null}
                     </td>
-                    <td>
+                    <td data-label={t.receipt}>
                       {p.receipt ? (
                         <span className="receipt-links">
                           <a href={p.receipt.html}>{t.viewReceipt(p.receipt.number)}</a>

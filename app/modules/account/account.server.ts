@@ -39,14 +39,14 @@ export async function getMemberHome(db: DbOrTx, env: Env, personId: string, loca
         : !end
           ? t.noDate
           : seatOrg
-            ? end
+            ? t.until(end)
             : live && m.cancelAtPeriodEnd
               ? t.endsOn(end)
               : live && m.priceAmount && m.priceCurrency
                 ? t.renews(end, `${formatMoney(m.priceAmount, m.priceCurrency, locale)} ${m.interval ? t.interval[m.interval] : ""}`.trim())
                 : m.status === "lapsed" || m.status === "canceled"
                   ? t.endedOn(end)
-                  : end;
+                  : t.until(end);
     const last = payments.find((p) => p.membershipId === m.id);
     const payBy = seatOrg
       ? t.companyPays
