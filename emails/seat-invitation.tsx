@@ -18,7 +18,7 @@ export default function SeatInvitation(p: SeatInvitationProps) {
   const other = p.locale === "ja" ? "en" : "ja";
   const o = strings(other).seatInvitation;
   return (
-    <EmailLayout locale={p.locale} site={p.site} preview={t.preview(p.organisationName[p.locale])} recipient={p.recipient}>
+    <EmailLayout locale={p.locale} site={p.site} preview={t.preview(p.organisationName[p.locale])} recipient={p.recipient} audience="other">
       <Paragraph>{t.body(p.organisationName[p.locale], p.tierName[p.locale])}</Paragraph>
       <Cta href={p.acceptUrl}>{t.cta}</Cta>
       <Paragraph>{t.expires(p.expiresDays)}</Paragraph>

@@ -1,5 +1,5 @@
 import { EmailLayout, Paragraph, type BaseEmailProps } from "./components/layout";
-import { addressee, type Recipient } from "./components/format";
+import { addressee, honouredName, type Recipient } from "./components/format";
 import { strings } from "./locales";
 
 /** To the person a donor chose to tell about a tribute gift, in the language chosen for them. Never the amount. */
@@ -18,8 +18,13 @@ export default function TributeNotification(p: TributeNotificationProps) {
   const t = strings(p.locale).tributeNotification;
   const donor = p.donor ? addressee(p.donor, p.locale) : null;
   return (
-    <EmailLayout locale={p.locale} site={p.site} preview={t.preview(p.tributeName)}>
-      {p.notifyName ? <Paragraph>{p.locale === "ja" ? `${p.notifyName} 様` : p.notifyName}</Paragraph> : null}
+    <EmailLayout
+      locale={p.locale}
+      site={p.site}
+      preview={t.preview(p.tributeName)}
+      audience="other"
+      greetingName={p.notifyName ? (p.locale === "ja" ? honouredName(p.notifyName, true) : p.notifyName.trim()) : null}
+    >
       <Paragraph>{t.body(p.tributeKind, p.tributeName, donor, p.fundName[p.locale])}</Paragraph>
       <Paragraph>{t.mission}</Paragraph>
     </EmailLayout>
@@ -39,7 +44,7 @@ export const previews: Record<"en" | "ja", TributeNotificationProps> = {
     locale: "ja",
     notifyName: "佐藤 花子",
     tributeKind: "honor",
-    tributeName: "佐藤 一郎",
+    tributeName: "田中 一郎 先生",
     donor: null,
     fundName: { en: "Sister City Grants", ja: "姉妹都市助成基金" },
   },

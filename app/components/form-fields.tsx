@@ -21,20 +21,22 @@ export interface TextFieldProps {
   hint?: string;
   type?: string;
   autoComplete?: string;
-  /** When false, the label says so with `optionalLabel`. */
+  /** When false, the label says so with `optionalLabel` (" (optional)", "（任意）": the space, where the language has one, is in the string). */
   required?: boolean;
   optionalLabel: string;
   lang?: string;
+  /** The id of a hint shown outside the field (one hint for a row of fields). */
+  describedBy?: string;
 }
 
 export function TextField(props: TextFieldProps) {
   const { name, hint, error } = props;
-  const describedBy = [hint ? `${name}-hint` : undefined, error ? `${name}-error` : undefined].filter(Boolean).join(" ") || undefined;
+  const describedBy = [props.describedBy, hint ? `${name}-hint` : undefined, error ? `${name}-error` : undefined].filter(Boolean).join(" ") || undefined;
   return (
     <div className="field">
       <label htmlFor={name}>
         {props.label}
-        {props.required === false ? <span className="muted"> ({props.optionalLabel})</span> : null}
+        {props.required === false ? <span className="muted">{props.optionalLabel}</span> : null}
       </label>
       {hint ? (
         <p className="hint" id={`${name}-hint`}>

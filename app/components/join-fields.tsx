@@ -30,9 +30,11 @@ export function JoinFields(props: {
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
   const err = (field: JoinField) => (errors[field] ? t.join.errors[errors[field]!] : undefined);
-  const input = (field: JoinField, label: string, options: { type?: string; autoComplete?: string; hint?: string; required?: boolean; lang?: string } = {}) => (
-    <TextField name={field} label={label} value={values[field] ?? ""} error={err(field)} optionalLabel={t.join.optional} {...options} />
-  );
+  const input = (
+    field: JoinField,
+    label: string,
+    options: { type?: string; autoComplete?: string; hint?: string; required?: boolean; lang?: string; describedBy?: string } = {},
+  ) => <TextField name={field} label={label} value={values[field] ?? ""} error={err(field)} optionalLabel={t.join.optional} {...options} />;
   const radios = (field: JoinField, legend: string, choices: { value: string; label: ReactNode }[]) => (
     <RadioGroup name={field} legend={legend} value={values[field]} error={err(field)} choices={choices} />
   );
@@ -103,10 +105,16 @@ export function JoinFields(props: {
           {input("givenName", t.join.givenName, { autoComplete: "given-name" })}
         </div>
         {props.showKana ? (
-          <div className="field-row">
-            {input("familyNameKana", t.join.familyNameKana, { hint: t.join.kanaHint })}
-            {input("givenNameKana", t.join.givenNameKana)}
-          </div>
+          <>
+            {/* One hint above both readings, so セイ and メイ stay side by side at the same height. */}
+            <p className="hint" id="kana-hint">
+              {t.join.kanaHint}
+            </p>
+            <div className="field-row">
+              {input("familyNameKana", t.join.familyNameKana, { describedBy: "kana-hint" })}
+              {input("givenNameKana", t.join.givenNameKana, { describedBy: "kana-hint" })}
+            </div>
+          </>
         ) : null}
         {input("email", t.join.email, { type: "email", autoComplete: "email", hint: t.join.emailHint })}
         {radios("preferredLocale", t.join.preferredLocale, [
@@ -157,4 +165,14 @@ export function JoinFields(props: {
         : null}
     </>
   );
+}
+
+/** What each field is called, for the error summary ("Family name: This field is required."). */
+export function joinFieldLabel(t: Dictionary, field: JoinField): string {
+  const legends: Partial<Record<JoinField, string>> = {
+    tier: t.join.tierLegend,
+    currency: t.join.currencyLegend,
+    interval: t.join.intervalLegend,
+  };
+  return legends[field] ?? t.join[field as Exclude<JoinField, "tier" | "currency" | "interval">];
 }

@@ -38,7 +38,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const locale = requireLocale(params);
   const [options, funds, member] = await Promise.all([
     getDonateOptions(context.db, context.env),
-    getFundsWithProgress(context.db),
+    getFundsWithProgress(context.db, { publicMinGifts: context.env.FUND_TOTALS_MIN_GIFTS }),
     // A signed-in member's details are filled in.
     getSignedInPersonId(request, context).then((personId) => getDonorDefaults(context.db, personId ?? undefined)),
   ]);
@@ -108,7 +108,7 @@ export default function Donate() {
     <div className="field">
       <label htmlFor={field}>
         {label}
-        {opts.required === false ? <span className="muted"> ({d.optional})</span> : null}
+        {opts.required === false ? <span className="muted">{d.optional}</span> : null}
       </label>
       {opts.hint ? (
         <p className="hint" id={`${field}-hint`}>

@@ -12,7 +12,7 @@ import { JOIN_FIELDS, type JoinFieldErrors, type JoinTierOption, type JoinValues
 import { parseJoinForm } from "~/modules/people/join.schema.server";
 import { RouteError } from "~/components/route-error";
 import { ErrorSummary } from "~/components/form-fields";
-import { JoinFields } from "~/components/join-fields";
+import { joinFieldLabel, JoinFields } from "~/components/join-fields";
 
 // This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
 export const handle: StringsHandle = { strings: ["join"] };
@@ -91,7 +91,7 @@ export default function Join() {
       <ErrorSummary
         heading={t.join.errorSummary}
         formError={formError ? t.join.failures[formError] : null}
-        items={errorFields.map((field) => ({ field, message: t.join.errors[errors[field]!] }))}
+        items={errorFields.map((field) => ({ field, message: `${joinFieldLabel(t, field)}${locale === "ja" ? "：" : ": "}${t.join.errors[errors[field]!]}` }))}
         trigger={actionData}
       />
       <Form method="post" noValidate className="join-form">

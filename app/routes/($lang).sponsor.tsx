@@ -255,7 +255,8 @@ export default function Sponsor() {
           </label>
           <div className="field">
             <label htmlFor="logo">
-              {t.sponsor.logo} <span className="muted">({t.sponsor.optional})</span>
+              {t.sponsor.logo}
+              <span className="muted">{t.sponsor.optional}</span>
             </label>
             <p className="hint" id="logo-hint">
               {t.sponsor.logoHint}

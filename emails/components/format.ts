@@ -50,6 +50,18 @@ export function addressee(recipient: Recipient, locale: EmailLocale): string {
   return personName(recipient, locale, true);
 }
 
+/** Japanese honorifics a typed name may already end with ("田中 一郎 先生", "佐藤様"): no 様 is added after them. */
+const JA_HONORIFIC = /(?:様|さま|サマ|先生|せんせい|さん|殿|どの|氏|君|くん|ちゃん|御中|教授|博士|夫妻)$/;
+
+/**
+ * A name someone typed (an honouree, a person to notify), as Japanese addresses it: with 様,
+ * unless it already ends with an honorific. `spaced` puts a space before 様 (a greeting line).
+ */
+export function honouredName(name: string, spaced = false): string {
+  const trimmed = name.trim();
+  return JA_HONORIFIC.test(trimmed) ? trimmed : `${trimmed}${spaced ? " " : ""}様`;
+}
+
 /** What a greeting line calls them: the given name in English (the whole name if in Japanese script), the name with 様 in Japanese. */
 export function greetingName(recipient: Recipient | undefined, locale: EmailLocale): string | null {
   if (!recipient) return null;

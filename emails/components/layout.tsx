@@ -40,12 +40,21 @@ export function EmailLayout(props: {
   recipient?: Recipient;
   /** Where "manage your membership" leads; defaults to a person's member area (an organisation's: the tiers page). */
   manageUrl?: string;
-  /** Skip the greeting (e.g. a sign-in link without a known recipient). */
+  /**
+   * "member" (the default): members, donors and their contacts, with the manage link. "other":
+   * someone who is not (yet) one of them (a tribute notice, a seat invitation): no membership
+   * footer, and a footer saying why this one email came.
+   */
+  audience?: "member" | "other";
+  /** For "other": the name as typed for them (already with its honorific), when there is one. */
+  greetingName?: string | null;
   children: ReactNode;
 }) {
   const { locale, preview, recipient, children } = props;
   const site = props.site ?? previewSite;
   const t = strings(locale).layout;
+  const other = props.audience === "other";
+  const greeting = other ? t.greetingOther(props.greetingName ?? greetingName(recipient, locale)) : t.greeting(greetingName(recipient, locale));
   const manageUrl = props.manageUrl ?? sitePath(site, locale, recipient?.kind === "person" ? "/account" : "/membership");
   return (
     <Html lang={locale} dir="ltr">
@@ -55,7 +64,7 @@ export function EmailLayout(props: {
         <Container style={styles.container}>
           <Text style={styles.brand}>{locale === "ja" ? `${site.legalNameJa} ${site.legalNameEn}` : `${site.legalNameEn} ${site.legalNameJa}`}</Text>
           <Hr />
-          <Text style={styles.text}>{t.greeting(greetingName(recipient, locale))}</Text>
+          {greeting ? <Text style={styles.text}>{greeting}</Text> : null}
           {children}
           <Text style={styles.text}>
             {t.signOff}
@@ -71,15 +80,19 @@ export function EmailLayout(props: {
               {site.legalNameJa} · {site.addressJa}
             </Text>
             <Text style={styles.footer}>
-              <Link href={manageUrl} style={styles.link}>
-                {t.manage}
-              </Link>
-              {" · "}
+              {other ? null : (
+                <>
+                  <Link href={manageUrl} style={styles.link}>
+                    {t.manage}
+                  </Link>
+                  {" · "}
+                </>
+              )}
               <Link href={languageSwitchUrl(site, locale)} style={styles.link} lang={locale === "ja" ? "en" : "ja"}>
                 {t.changeLanguage}
               </Link>
             </Text>
-            <Text style={styles.footer}>{t.why}</Text>
+            <Text style={styles.footer}>{other ? t.whyOther : t.why}</Text>
           </Section>
         </Container>
       </Body>

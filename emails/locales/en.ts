@@ -7,6 +7,9 @@ export const en = {
     manage: "Manage your membership",
     changeLanguage: "日本語でのご案内をご希望の方はこちら",
     why: "You receive this email because of your membership or gift to the association.",
+    /** To someone who is not (yet) a member: a tribute notice, a seat invitation. */
+    greetingOther: (name: string | null) => (name ? `Dear ${name},` : "Hello,"),
+    whyOther: "You receive this one email because someone gave your address to the association for it. We will not write again unless you join or give.",
   },
   welcome: {
     subject: (tier: string) => `Welcome to JUSSCA — your ${tier} membership`,

@@ -1,3 +1,4 @@
+import { honouredName } from "../components/format";
 import type { EmailStrings } from "./en";
 
 export const ja: EmailStrings = {
@@ -8,6 +9,9 @@ export const ja: EmailStrings = {
     manage: "会員情報の確認・変更",
     changeLanguage: "Receive emails in English",
     why: "本メールは、当協会の会員登録またはご寄付に関してお送りしています。",
+    greetingOther: (name: string | null) => name ?? "",
+    whyOther:
+      "本メールは、当協会へのご寄付またはお申し込みの際に、このメールアドレスがお知らせ先として指定されたため、1通のみお送りしています。ご入会・ご寄付をいただかない限り、今後ご連絡することはございません。",
   },
   welcome: {
     subject: (tier: string) => `日米姉妹都市協会へようこそ（${tier}）`,
@@ -127,7 +131,8 @@ export const ja: EmailStrings = {
   seatInvitation: {
     subject: (org: string) => `${org}より会員資格のご案内 / A JUSSCA membership from ${org}`,
     preview: (org: string) => `${org}の会員枠のご案内`,
-    body: (org: string, tier: string) => `${org}は日米姉妹都市協会の${tier}です。貴殿に同社の会員枠をご用意しました。`,
+    body: (org: string, tier: string) =>
+      `${org}は日米姉妹都市協会の${tier}です。同社の会員枠の一つが、このメールアドレス宛てにご用意されました。下のボタンから会員資格をお受け取りください。`,
     cta: "会員資格を受け取る",
     expires: (days: number) => `このリンクの有効期限は${days}日間です。`,
   },
@@ -147,10 +152,10 @@ export const ja: EmailStrings = {
   },
   tributeNotification: {
     subject: (kind: "honor" | "memory", name: string) =>
-      kind === "honor" ? `${name}様に敬意を表してご寄付が寄せられました` : `${name}様の追悼としてご寄付が寄せられました`,
-    preview: (name: string) => `${name}様のお名前で日米姉妹都市協会へのご寄付がありました。`,
+      kind === "honor" ? `${honouredName(name)}に敬意を表してご寄付が寄せられました` : `${honouredName(name)}の追悼としてご寄付が寄せられました`,
+    preview: (name: string) => `${honouredName(name)}のお名前で日米姉妹都市協会へのご寄付がありました。`,
     body: (kind: "honor" | "memory", name: string, donor: string | null, fund: string) =>
-      `${donor ?? "匿名を希望されるご寄付者"}より、${name}様${kind === "honor" ? "に敬意を表して" : "の追悼として"}、日米姉妹都市協会の${fund}へご寄付をいただきました。`,
+      `${donor ?? "匿名を希望されるご寄付者"}より、${honouredName(name)}${kind === "honor" ? "に敬意を表して" : "の追悼として"}、日米姉妹都市協会の${fund}へご寄付をいただきました。`,
     mission: "このようなご寄付は、日米の姉妹都市間の学生交流と助成に役立てられます。",
   },
   givingStatement: {

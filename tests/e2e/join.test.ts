@@ -61,6 +61,11 @@ describe.skipIf(!hasChromium)("joining with the demo gateway in Chromium", () =>
     await expect(page.locator(`#${describedBy}`).textContent()).resolves.toContain("symbols such as");
     await expect(page.locator("#email-error").textContent()).resolves.toContain("name@example.com");
     await expect(page.locator("#givenName-error").textContent()).resolves.toBe("This field is required.");
+    // The summary names each field it lists; an optional field says so once.
+    const summary = await page.locator(".error-summary li").allTextContents();
+    expect(summary).toContain("Given name: This field is required.");
+    expect(summary.some((line) => line.startsWith("Email: "))).toBe(true);
+    expect(await page.locator('label[for="addressLine2"]').textContent()).toBe("Building, apartment (optional)");
     await context.close();
   });
 
@@ -73,6 +78,13 @@ describe.skipIf(!hasChromium)("joining with the demo gateway in Chromium", () =>
     await page.locator("#email-error").waitFor();
     await expect(page.locator("#email-error").textContent()).resolves.toContain("name@example.com のような形式");
     await expect(page.locator("#familyName-error").textContent()).resolves.toBe("入力してください。");
+    expect(await page.locator(".error-summary li").allTextContents()).toContain("姓：入力してください。");
+    expect(await page.locator('label[for="addressLine2"]').textContent()).toBe("建物名・部屋番号（任意）");
+    // The reading hint sits above both readings: セイ and メイ stay side by side.
+    const sei = (await page.locator("#familyNameKana").boundingBox())!;
+    const mei = (await page.locator("#givenNameKana").boundingBox())!;
+    expect(Math.abs(sei.y - mei.y)).toBeLessThan(2);
+    expect(await page.locator("#familyNameKana").getAttribute("aria-describedby")).toContain("kana-hint");
     expect(new URL(page.url()).pathname).toBe("/ja/join");
     expect(await axeSerious(page)).toEqual([]);
     await context.close();

@@ -6,7 +6,7 @@ import type Stripe from "stripe";
 import { addInterval, demoId, invoicePaidEvents, stripeEvent, type Sent, type SentInvoice } from "~/modules/billing/stripe-shapes.server";
 import { parseEnv } from "~/modules/config/env.server";
 import { dictionary } from "~/modules/i18n/i18n";
-import { setFundGoal } from "~/modules/donations/donations.server";
+import { getFundsWithProgress, setFundGoal } from "~/modules/donations/donations.server";
 import { verifyDonationManageToken } from "~/modules/donations/links.server";
 import type { DonateErrorKey } from "~/modules/donations/donate.schema.server";
 import { action as donateAction, loader as donateLoader } from "~/routes/($lang).donate";
@@ -546,15 +546,25 @@ describe("public pages and fund progress", () => {
     await deliver(t.db, env, oneTimeCompleted(donation));
     await setFundGoal(t.db, "general", "USD", 1_000_000);
 
-    const loaded = (await donateLoader({ request: new Request("http://localhost/donate"), params: {}, context: { db: t.db, env } })) as {
-      funds: { slug: string; progress: { currency: string; goal: number | null; raised: number }[] }[];
-    };
-    // $1,000 anonymous gift plus the two $25 monthly payments and the two $50 gifts above.
+    type Loaded = { funds: { slug: string; progress: { currency: string; goal: number | null; raised: number }[] }[] };
+    const loadDonate = async (minGifts: number) =>
+      (await donateLoader({
+        request: new Request("http://localhost/donate"),
+        params: {},
+        context: { db: t.db, env: { ...env, FUND_TOTALS_MIN_GIFTS: minGifts } },
+      })) as Loaded;
+    // Four gifts to the General Fund in USD: under the default of 10, no total is public (it would give a gift away).
+    expect(env.FUND_TOTALS_MIN_GIFTS).toBe(10);
+    expect((await loadDonate(10)).funds.flatMap((f) => f.progress)).toEqual([]);
+    const loaded = await loadDonate(4);
+    // $1,000 anonymous gift plus the monthly gift's two $25 payments and the two $50 gifts above.
     const general = loaded.funds.find((f) => f.slug === "general")!;
-    expect(general.progress.find((p) => p.currency === "USD")).toEqual({ currency: "USD", goal: 1_000_000, raised: 100000 + 2 * 2500 + 2 * 5000 });
-    const exchange = loaded.funds.find((f) => f.slug === "student-exchange")!;
-    // ¥10,000 gift minus the ¥4,000 refund (earlier test), plus the ¥3,433 gift never paid (pending: not counted).
-    expect(exchange.progress.find((p) => p.currency === "JPY")?.raised).toBe(6000);
+    expect(general.progress).toEqual([{ currency: "USD", goal: 1_000_000, raised: 100000 + 2 * 2500 + 2 * 5000 }]);
+    expect((await loadDonate(5)).funds.find((f) => f.slug === "general")!.progress).toEqual([]);
+    // A fund without a goal shows no total, however many gifts it has; staff still see it (¥10,000 minus the ¥4,000 refund).
+    expect(loaded.funds.find((f) => f.slug === "student-exchange")!.progress).toEqual([]);
+    const staffView = await getFundsWithProgress(t.db);
+    expect(staffView.find((f) => f.slug === "student-exchange")!.progress.find((p) => p.currency === "JPY")?.raised).toBe(6000);
 
     const home = await homeLoader({ request: new Request("http://localhost/"), params: {}, context: { db: t.db, env } } as never);
     for (const page of [loaded, home]) {

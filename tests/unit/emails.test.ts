@@ -38,6 +38,31 @@ describe("every email template", () => {
     expect(enMail.text).not.toContain("様");
   });
 
+  it("writes to someone who is not a member (a tribute notice, a seat invitation) without member greetings or a membership footer", async () => {
+    for (const name of ["tribute-notification", "seat-invitation"] as const) {
+      for (const locale of ["en", "ja"] as const) {
+        const mail = await renderEmail(name, locale, templates[name].previews[locale] as Record<string, unknown>);
+        expect(mail.text, `${name} ${locale}`).not.toMatch(/会員の皆さま|貴殿|Manage your membership|会員情報の確認・変更/);
+        expect(mail.text).toContain(locale === "ja" ? "1通のみお送りしています" : "You receive this one email");
+      }
+    }
+    const tribute = templates["tribute-notification"].previews.ja as Record<string, unknown>;
+    const notified = await renderEmail("tribute-notification", "ja", { ...tribute, notifyName: "佐藤 花子" });
+    // Greeted once, by the name typed for them, with 様.
+    expect(notified.text.match(/佐藤 花子 様/g)).toHaveLength(1);
+    // A name typed with its honorific gets no second 様; one typed without gets 様.
+    for (const [typed, shown] of [
+      ["田中 一郎 先生", "田中 一郎 先生に敬意を表して"],
+      ["山本様", "山本様に敬意を表して"],
+      ["鈴木 次郎", "鈴木 次郎様に敬意を表して"],
+    ] as const) {
+      const mail = await renderEmail("tribute-notification", "ja", { ...tribute, tributeKind: "honor", tributeName: typed, notifyName: "田中 花子 さん" });
+      expect(mail.text).toContain(shown);
+      expect(mail.subject).not.toMatch(/様様|先生様|さん様/);
+      expect(mail.text).not.toMatch(/様様|先生様|さん 様/);
+    }
+  });
+
   it("addresses a company with 御中 in Japanese and by its name in English", async () => {
     const base = templates["payment-action-required"].previews.ja as Record<string, unknown>;
     const jaMail = await renderEmail("payment-action-required", "ja", base);

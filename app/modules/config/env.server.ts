@@ -88,6 +88,11 @@ export const EnvSchema = z.object({
   DONATION_FEE_PERCENT: optional(
     z.coerce.number({ message: "must be a number such as 3 or 2.9" }).min(0, "must be 0 or more").max(10, "must be at most 10"),
   ).default(3),
+  /**
+   * /donate shows a fund's total in a currency only when the fund has a goal there and at least
+   * this many gifts in it, so no one's gift can be worked out from the total.
+   */
+  FUND_TOTALS_MIN_GIFTS: optional(z.coerce.number({ message: "must be a whole number of gifts" }).int("must be a whole number").min(1).max(10_000)).default(10),
   /** Currencies in which monthly gifts are offered, comma-separated (USD, JPY). */
   DONATION_MONTHLY_CURRENCIES: optional(
     z

@@ -22,13 +22,14 @@ export async function listFundGoals(db: DbOrTx) {
   return db.select().from(fundGoals);
 }
 
-/** Per fund and currency, what gifts raised: paid minus refunded. */
+/** Per fund and currency, what gifts raised (paid minus refunded) and from how many gifts (a monthly gift is one). */
 export async function listFundsRaised(db: DbOrTx) {
   return db
     .select({
       fundId: payments.fundId,
       currency: payments.currency,
       raised: sql<number>`sum(${payments.amount} - ${payments.refundedAmount})::bigint`.mapWith(Number),
+      gifts: sql<number>`count(distinct ${payments.donationId})::int`.mapWith(Number),
     })
     .from(payments)
     .where(sql`${payments.fundId} is not null and ${payments.donationId} is not null`)

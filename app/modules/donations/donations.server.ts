@@ -60,9 +60,11 @@ export async function getDonateOptions(db: DbOrTx, env: Env): Promise<DonateOpti
 
 /**
  * Active funds with their goals and progress per currency: the sum of paid gifts minus
- * refunds, never summed across currencies. Names no donor (anonymous or not).
+ * refunds, never summed across currencies. Names no donor (anonymous or not). For the public
+ * page (`publicMinGifts`), a currency's progress only where the fund has a goal in it and at
+ * least that many gifts, so one donor's gift is never revealed by a total.
  */
-export async function getFundsWithProgress(db: DbOrTx) {
+export async function getFundsWithProgress(db: DbOrTx, options: { publicMinGifts?: number } = {}) {
   const [fundRows, goalRows, raisedRows] = await Promise.all([listActiveFunds(db), listFundGoals(db), listFundsRaised(db)]);
   return fundRows.map((fund) => {
     const currencies: Currency[] = ["USD", "JPY"];
@@ -75,8 +77,10 @@ export async function getFundsWithProgress(db: DbOrTx) {
           currency,
           goal: goalRows.find((g) => g.fundId === fund.id && g.currency === currency)?.amount ?? null,
           raised: raisedRows.find((r) => r.fundId === fund.id && r.currency === currency)?.raised ?? 0,
+          gifts: raisedRows.find((r) => r.fundId === fund.id && r.currency === currency)?.gifts ?? 0,
         }))
-        .filter((p) => p.goal !== null || p.raised > 0),
+        .filter((p) => (options.publicMinGifts === undefined ? p.goal !== null || p.raised > 0 : p.goal !== null && p.gifts >= options.publicMinGifts))
+        .map(({ currency, goal, raised }) => ({ currency, goal, raised })),
     };
   });
 }

@@ -54,10 +54,10 @@ export const strings = {
     choose: "Choose…",
     city: "City / ward",
     addressLine1: "Street address",
-    addressLine2: "Building, apartment (optional)",
+    addressLine2: "Building, apartment",
     submit: "Continue to payment",
     submitting: "Opening the payment page…",
-    optional: "optional",
+    optional: " (optional)",
     total: "Total",
     errors: {
       required: "This field is required.",

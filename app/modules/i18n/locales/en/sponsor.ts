@@ -9,7 +9,7 @@ export const strings = {
     seats: (n: number) => `${n} employee seats`,
     perYear: "per year",
     applyHeading: "Apply",
-    optional: "optional",
+    optional: " (optional)",
     tierLegend: "Tier",
     currencyLegend: "Currency",
     usd: "US dollars (USD)",

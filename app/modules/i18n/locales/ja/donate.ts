@@ -56,10 +56,10 @@ export const strings: typeof en = {
     choose: "選択してください",
     city: "市区町村",
     addressLine1: "番地",
-    addressLine2: "建物名・部屋番号（任意）",
+    addressLine2: "建物名・部屋番号",
     submit: "お支払いへ進む",
     submitting: "お支払いページを開いています…",
-    optional: "任意",
+    optional: "（任意）",
     total: "合計",
     errors: {
       required: "入力してください。",

@@ -11,7 +11,7 @@ export const strings: typeof en = {
     seats: (n: number) => `社員${n}名分の会員枠`,
     perYear: "／年",
     applyHeading: "お申し込み",
-    optional: "任意",
+    optional: "（任意）",
     tierLegend: "会員種別",
     currencyLegend: "通貨",
     usd: "米ドル（USD）",
