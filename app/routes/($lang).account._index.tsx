@@ -1,7 +1,14 @@
-/** /account: the member area's home: the signed-in person's memberships, payments and receipts, and signing out. */
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+/**
+ * /account: the member area's home: the signed-in person's memberships (stop or resume automatic
+ * renewal, update the card), payments and receipts, giving statements, and signing out.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { z } from "zod";
+import { openMemberCardUpdate, requestCancelAtPeriodEnd } from "~/modules/account/member-billing.server";
+import { requireSameOrigin } from "~/modules/auth/auth.server";
 import { RouteError } from "~/components/route-error";
 import { getMemberHome } from "~/modules/account/account.server";
 import { requireMember } from "~/modules/auth/member-auth.server";
@@ -26,10 +33,41 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return data({ locale, ...home }, { headers: { "Cache-Control": "private, no-store" } });
 }
 
+const ChangeSchema = z.object({ intent: z.enum(["cancel", "resume", "card"]), membershipId: z.uuid(), formToken: z.uuid().optional() });
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const locale = requireLocale(params);
+  requireSameOrigin(request, context);
+  const personId = await requireMember(request, context, locale);
+  const parsed = ChangeSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ error: "notFound" as const, membershipId: null, requested: null }, { status: 400 });
+  const { intent, membershipId, formToken } = parsed.data;
+  if (intent === "card") {
+    const opened = await openMemberCardUpdate(context, personId, membershipId, locale);
+    if (opened.ok) throw redirect(opened.url, 303);
+    return data({ error: opened.error, membershipId, requested: null }, { status: opened.error === "stripe" ? 503 : 404 });
+  }
+  const cancel = intent === "cancel";
+  if (!formToken) return data({ error: "notFound" as const, membershipId: null, requested: null }, { status: 400 });
+  const result = await requestCancelAtPeriodEnd(context, personId, membershipId, cancel, formToken);
+  if (!result.ok) return data({ error: result.error, membershipId, requested: null }, { status: result.error === "stripe" ? 503 : 404 });
+  return data({ error: null, membershipId, requested: { cancelAtPeriodEnd: cancel } });
+}
+
 export default function AccountHome() {
   const home = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
   const locale = useLocale();
   const t = useT().account;
+  // A change asked of Stripe lands through its webhook: until this page's data shows it, say so and look again.
+  const waiting = home.memberships.find((m) => m.id === result?.membershipId && result.requested && m.cancelAtPeriodEnd !== result.requested.cancelAtPeriodEnd);
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 1500);
+    return () => clearInterval(timer);
+  }, [waiting, revalidator]);
   return (
     <div className="page account">
       <h1>{t.heading}</h1>
@@ -61,6 +99,47 @@ export default function AccountHome() {
                     <dd>{m.payBy}</dd>
                   </div>
                 </dl>
+                {result?.membershipId === m.id ? (
+                  <div role={result.error ? "alert" : "status"} className={result.error ? "notice notice--error" : "notice"} data-change-status>
+                    {result.error
+                      ? t.changeErrors[result.error]
+                      : waiting?.id === m.id
+                        ? t.confirming
+                        : result.requested?.cancelAtPeriodEnd
+                          ? t.confirmedCancel
+                          : t.confirmedResume}
+                  </div>
+                ) : null}
+                {m.changeable && m.periodEnd ? (
+                  <div className="renewal">
+                    <h4>{t.renewalHeading}</h4>
+                    <p>{m.cancelAtPeriodEnd ? t.resumeExplain(m.periodEnd) : t.cancelExplain(m.periodEnd)}</p>
+                    <div className="card__actions">
+                      <Form method="post">
+                        <input type="hidden" name="membershipId" value={m.id} />
+                        <input type="hidden" name="formToken" value={home.formToken} />
+                        <button
+                          type="submit"
+                          name="intent"
+                          value={m.cancelAtPeriodEnd ? "resume" : "cancel"}
+                          className="button secondary"
+                          disabled={busy || waiting?.id === m.id}
+                        >
+                          {m.cancelAtPeriodEnd ? t.resumeSubmit : t.cancelSubmit}
+                        </button>
+                      </Form>
+                      <Form method="post" reloadDocument>
+                        <input type="hidden" name="membershipId" value={m.id} />
+                        <button type="submit" name="intent" value="card" className="button secondary" aria-describedby={`card-hint-${m.id}`}>
+                          {t.updateCard}
+                        </button>
+                      </Form>
+                    </div>
+                    <p className="hint" id={`card-hint-${m.id}`}>
+                      {t.updateCardHint}
+                    </p>
+                  </div>
+                ) : null}
                 {m.history.length ? (
                   <details>
                     <summary>{t.historyHeading}</summary>

@@ -1,11 +1,16 @@
-/** The demo gateway's stand-in for Stripe's Customer Portal: pay the overdue amount with the test card. */
+/**
+ * The demo gateway's stand-in for Stripe's Customer Portal: a past-due member pays the overdue
+ * amount with the test card; a member in good standing "saves" the test card, and nothing is charged.
+ */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { isDemo, simulateRenewal } from "~/modules/billing/demo.server";
 import { verifyPortalToken } from "~/modules/billing/portal-links.server";
 import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
-import { useT } from "~/modules/i18n/use-locale";
+import { useLocale, useT } from "~/modules/i18n/use-locale";
+import { localePath } from "~/modules/i18n/i18n";
+import { getMembership } from "~/modules/members/members.queries.server";
 import { RouteError } from "~/components/route-error";
 
 // This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
@@ -24,22 +29,27 @@ function requireMembership(params: { token?: string }, context: LoaderFunctionAr
   return membershipId;
 }
 
-export function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ params, context }: LoaderFunctionArgs) {
   const locale = requireLocale(params);
-  requireMembership(params, context);
-  return { locale };
+  const membership = await getMembership(context.db, requireMembership(params, context));
+  return { locale, overdue: membership?.status === "past_due" };
 }
 
 export async function action({ params, context }: ActionFunctionArgs) {
   requireLocale(params);
   const membershipId = requireMembership(params, context);
+  const membership = await getMembership(context.db, membershipId);
+  // Only an overdue membership is charged; otherwise the card is "saved" and nothing happens.
+  if (membership?.status !== "past_due") return { done: true, saved: true };
   const result = await simulateRenewal(context, membershipId, "overdue");
-  return { done: result.status === "active" };
+  return { done: result.status === "active", saved: false };
 }
 
 export default function DemoCard() {
+  const { overdue } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
+  const locale = useLocale();
   const d = t.demoCheckout;
   return (
     <div className="page narrow">
@@ -48,13 +58,18 @@ export default function DemoCard() {
       </p>
       <h1>{d.cardHeading}</h1>
       {result?.done ? (
-        <p role="status">{d.cardDone}</p>
+        <>
+          <p role="status">{result.saved ? d.cardSaved : d.cardDone}</p>
+          <p>
+            <Link to={localePath(locale, "/account")}>{d.backToAccount}</Link>
+          </p>
+        </>
       ) : (
         <>
-          <p>{d.cardText}</p>
+          <p>{overdue ? d.cardText : d.cardTextCurrent}</p>
           <Form method="post">
             <button type="submit" className="button primary">
-              {d.cardPay}
+              {overdue ? d.cardPay : d.cardSave}
             </button>
           </Form>
         </>

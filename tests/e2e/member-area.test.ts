@@ -1,8 +1,8 @@
 /** The member area in Chromium (issue 16 item 1): signing in by the emailed link and by the code, both languages. */
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type DatabaseHandle } from "../../db/client";
-import { emailOutbox, memberships, people, tiers } from "../../db/schema";
+import { emailOutbox, memberships, people, tierPrices, tiers } from "../../db/schema";
 import { axeSerious, hasChromium, launchBrowser, type Browser } from "./browser";
 
 const appUrl = inject("appUrl");
@@ -17,6 +17,28 @@ describe.skipIf(!hasChromium)("member area in Chromium", () => {
       { familyName: "Okafor", givenName: "Grace", email: "grace.member@example.org", country: "US", region: "MN", preferredLocale: "en" as const },
       { familyName: "長谷川", givenName: "美咲", email: "misaki.member@example.jp", country: "JP", region: "13", preferredLocale: "ja" as const },
     ];
+    // A member paying yearly by card through a subscription (the demo gateway stands in for Stripe).
+    const [price] = await handle.db
+      .select()
+      .from(tierPrices)
+      .where(and(eq(tierPrices.lookupKey, "individual_yearly_usd"), eq(tierPrices.active, true)));
+    const [renewer] = await handle.db
+      .insert(people)
+      .values({ familyName: "Nakamura", givenName: "Ken", email: "ken.renews@example.org", country: "US", region: "CA", preferredLocale: "en" })
+      .returning();
+    await handle.db.insert(memberships).values({
+      personId: renewer!.id,
+      tierId: tier!.id,
+      priceId: price!.id,
+      status: "active",
+      currency: "USD",
+      interval: "year",
+      stripeSubscriptionId: "sub_demo_e2e_renewer",
+      stripeCustomerId: "cus_demo_e2e_renewer",
+      startedAt: new Date("2026-09-01T00:00:00Z"),
+      currentPeriodStart: new Date("2026-09-01T00:00:00Z"),
+      currentPeriodEnd: new Date("2027-09-01T00:00:00Z"),
+    });
     for (const row of rows) {
       const [person] = await handle.db.insert(people).values(row).returning();
       await handle.db.insert(memberships).values({
@@ -119,6 +141,42 @@ describe.skipIf(!hasChromium)("member area in Chromium", () => {
 
     await page.getByRole("button", { name: "すべての端末でログアウト" }).click();
     await page.getByText("すべての端末でログアウトしました。").waitFor();
+    await context.close();
+  });
+
+  it("stops automatic renewal, undoes it, and updates the card through the stand-in", async () => {
+    const context = await browser.newContext({ locale: "en-US" });
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/account/sign-in`);
+    await page.getByLabel("Email address").fill("ken.renews@example.org");
+    await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+    await page.getByLabel("6-digit code").waitFor();
+    await page.getByLabel("6-digit code").fill((await signInMail("ken.renews@example.org")).code);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForURL(`${appUrl}/account`);
+    const card = page.locator("li.card").first();
+    // Whatever the tier costs by now (other tests may have changed its price): the date, the amount, the interval.
+    const renews = /Renews on September 1, 2027: \$[\d,]+\.\d{2} per year/;
+    // Polled, so a failure prints what the card said.
+    await expect.poll(() => card.innerText()).toMatch(renews);
+    expect(await axeSerious(page)).toEqual([]);
+
+    await card.getByRole("button", { name: "Stop automatic renewal" }).click();
+    await card.getByText("Automatic renewal is off.", { exact: true }).waitFor();
+    await card.getByText("Ends on September 1, 2027: automatic renewal is off").waitFor();
+    expect(await card.getByText("your membership ends on September 1, 2027. Changed your mind?").isVisible()).toBe(true);
+
+    await card.getByRole("button", { name: "Keep renewing automatically" }).click();
+    await card.getByText("Automatic renewal is on again.").waitFor();
+    await expect.poll(() => card.innerText()).toMatch(renews);
+    expect(await axeSerious(page)).toEqual([]);
+
+    await card.getByRole("button", { name: "Update card" }).click();
+    await page.waitForURL(/\/demo-checkout\/card\//);
+    await page.getByRole("button", { name: "Save the test card" }).click();
+    await page.getByText("The test card is saved. Nothing was charged.").waitFor();
+    await page.getByRole("link", { name: "Back to My account" }).click();
+    await page.waitForURL(`${appUrl}/account`);
     await context.close();
   });
 });

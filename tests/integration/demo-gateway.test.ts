@@ -121,8 +121,12 @@ describe("the demo gateway", () => {
     expect(portal.status).toBe(303);
     expect(portal.location).toBe(`http://localhost:3000/ja/demo-checkout/card/${token}`);
     const recovered = await settle(cardAction({ request: form({}), params: { lang: "ja", token }, context: ctx() }));
-    expect(recovered.data).toEqual({ done: true });
+    expect(recovered.data).toEqual({ done: true, saved: false });
     expect((await t.db.select().from(memberships).where(eq(memberships.id, membership!.id)))[0]!.status).toBe("active");
+    expect(await t.db.select().from(payments).where(eq(payments.membershipId, membership!.id))).toHaveLength(3);
+    // Active again: "updating the card" saves the test card and charges nothing more.
+    const saved = await settle(cardAction({ request: form({}), params: { lang: "ja", token }, context: ctx() }));
+    expect(saved.data).toEqual({ done: true, saved: true });
     expect(await t.db.select().from(payments).where(eq(payments.membershipId, membership!.id))).toHaveLength(3);
   });
 });

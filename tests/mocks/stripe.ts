@@ -143,6 +143,13 @@ stripeHandlers.push(
       const resumesAt = call.params.get("pause_collection[resumes_at]");
       subscription.pause_collection = { behavior: call.params.get("pause_collection[behavior]"), resumes_at: resumesAt ? Number(resumesAt) : null };
     }
+    if (call.params.has("cancel_at_period_end")) {
+      // As Stripe: cancel_at follows, at the end of the item's current period (null once resumed).
+      const cancel = call.params.get("cancel_at_period_end") === "true";
+      const item = (subscription.items as { data?: { current_period_end?: number }[] } | undefined)?.data?.[0];
+      subscription.cancel_at_period_end = cancel;
+      subscription.cancel_at = cancel ? (item?.current_period_end ?? null) : null;
+    }
     if (fakeSubscriptions.has(String(params.id))) fakeSubscriptions.set(String(params.id), subscription);
     return HttpResponse.json(subscription);
   }),

@@ -21,6 +21,7 @@ export function listPersonMemberships(db: DbOrTx, personId: string) {
       canceledAt: memberships.canceledAt,
       compedUntil: memberships.compedUntil,
       seatOfMembershipId: memberships.seatOfMembershipId,
+      stripeSubscriptionId: memberships.stripeSubscriptionId,
       tierNameEn: tiers.nameEn,
       tierNameJa: tiers.nameJa,
       priceAmount: tierPrices.amount,

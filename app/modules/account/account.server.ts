@@ -2,6 +2,7 @@
  * The member area's home: what a signed-in person holds and has paid, in their page's language.
  * Everything is read by the person's id from their session, never from the URL.
  */
+import { randomUUID } from "node:crypto";
 import type { DbOrTx } from "../../../db/client";
 import type { Env } from "../config/env.server";
 import { dictionary, type Locale } from "../i18n/i18n";
@@ -43,7 +44,7 @@ export async function getMemberHome(db: DbOrTx, env: Env, personId: string, loca
             : live && m.cancelAtPeriodEnd
               ? t.endsOn(end)
               : live && m.priceAmount && m.priceCurrency
-                ? t.renews(end, `${formatMoney(m.priceAmount, m.priceCurrency, locale)} ${m.interval ? t.interval[m.interval] : ""}`.trim())
+                ? t.renews(end, t.price(formatMoney(m.priceAmount, m.priceCurrency, locale), m.interval))
                 : m.status === "lapsed" || m.status === "canceled"
                   ? t.endedOn(end)
                   : t.until(end);
@@ -60,6 +61,10 @@ export async function getMemberHome(db: DbOrTx, env: Env, personId: string, loca
     return {
       id: m.id,
       tierName,
+      // Renewal the member can stop or resume, and a card they can update: their own subscription only.
+      changeable: !m.seatOfMembershipId && Boolean(m.stripeSubscriptionId) && live,
+      cancelAtPeriodEnd: m.cancelAtPeriodEnd,
+      periodEnd: end,
       status: m.status,
       statusText: statusWord(m.status),
       seatOf: seatOrg ? t.seatOf(seatOrg) : null,
@@ -77,6 +82,8 @@ export async function getMemberHome(db: DbOrTx, env: Env, personId: string, loca
   const statementYears = Array.from({ length: thisYear - firstYear + 1 }, (_, i) => thisYear - i);
 
   return {
+    // A fresh one-time token on every load: the idempotency key of the renewal form's request to Stripe.
+    formToken: randomUUID(),
     name: formatPersonName(person, locale),
     statementYears,
     email: person.email,

@@ -145,6 +145,24 @@ export async function simulateRenewal(ctx: BillingContext, membershipId: string,
   return { status: after!.membership.status, currentPeriodEnd: after!.membership.currentPeriodEnd };
 }
 
+/** The member stopped (or resumed) renewal at period end: the customer.subscription.updated Stripe sends after such a change. */
+export async function setDemoCancelAtPeriodEnd(ctx: BillingContext, membershipId: string, cancel: boolean) {
+  const row = await loadMembership(ctx, membershipId);
+  const m = row?.membership;
+  if (!row || !m?.stripeSubscriptionId || !m.currentPeriodEnd) throw new DemoError(`membership ${membershipId} has no subscription`);
+  const now = Math.max(Math.floor(Date.now() / 1000), Math.floor((m.stripeStateAt?.getTime() ?? 0) / 1000) + 1);
+  const periodEnd = Math.floor(m.currentPeriodEnd.getTime() / 1000);
+  const periodStart = Math.floor((m.currentPeriodStart ?? m.currentPeriodEnd).getTime() / 1000);
+  const status = m.status === "past_due" ? "past_due" : "active";
+  await deliverAll(ctx, [
+    stripeEvent(
+      "customer.subscription.updated",
+      subscriptionShape(refsFor(row), { status, periodStart, periodEnd, created: now, cancelAtPeriodEnd: cancel }),
+      now,
+    ),
+  ]);
+}
+
 async function loadInvoicedMembership(ctx: BillingContext, invoiceId: string) {
   if (!/^in_demo_r?[0-9a-f]{32}$/.test(invoiceId)) return null;
   const row = await getCorporateInvoiceWithMembership(ctx.db, invoiceId);

@@ -2,13 +2,15 @@
 import { getMembershipCustomers } from "./billing.queries.server";
 import { organisationBillingContact } from "./lifecycle.server";
 import { getGateway } from "./gateway.server";
-import { appUrl } from "../shared/links.server";
+import { appUrl, baseUrl } from "../shared/links.server";
 import { verifyPortalToken } from "./portal-links.server";
 import type { BillingContext } from "./webhook.server";
 
 export async function openCardUpdate(
   ctx: BillingContext,
   token: string,
+  /** Where the portal's "return" goes, as a path of this site (the member area); else the membership's status page. */
+  options: { returnPath?: string } = {},
 ): Promise<{ ok: true; url: string } | { ok: false; reason: "invalid" | "unavailable" }> {
   const membershipId = verifyPortalToken(ctx.env, token);
   if (!membershipId) return { ok: false, reason: "invalid" };
@@ -21,7 +23,9 @@ export async function openCardUpdate(
   try {
     const session = await getGateway(ctx.env).createPortalSession(
       customerId,
-      appUrl(ctx.env, row.locale, row.organisationId ? `/sponsor/thanks?m=${membershipId}` : `/join/success?m=${membershipId}`),
+      options.returnPath
+        ? `${baseUrl(ctx.env)}${options.returnPath}`
+        : appUrl(ctx.env, row.locale, row.organisationId ? `/sponsor/thanks?m=${membershipId}` : `/join/success?m=${membershipId}`),
       row.locale,
       token, // the link the member followed, still valid: the demo card page takes the same one
     );

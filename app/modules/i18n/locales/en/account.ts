@@ -54,7 +54,7 @@ export const strings = {
     until: (date: string) => `Until ${date}`,
     compedUntil: (date: string) => `Complimentary until ${date}`,
     noDate: "Not yet",
-    interval: { year: "per year", month: "per month" },
+    price: (amount: string, interval: "year" | "month" | null) => (interval ? `${amount} ${interval === "year" ? "per year" : "per month"}` : amount),
     payBy: "How you pay",
     card: (brand: string, last4: string) => `${brand} card ending in ${last4}`,
     cardUnknown: "Card",
@@ -75,6 +75,22 @@ export const strings = {
     history: (from: string | null, to: string, date: string, by: "stripe_event" | "staff" | "member" | "system") => {
       const who = { stripe_event: "after a payment event", staff: "by association staff", member: "by you", system: "automatically" }[by];
       return from ? `${date}: changed from ${from} to ${to}, ${who}.` : `${date}: started as ${to}, ${who}.`;
+    },
+    renewalHeading: "Automatic renewal",
+    cancelExplain: (date: string) =>
+      `If you stop automatic renewal, your membership stays active until ${date} and nothing more is charged. You can turn it back on until then.`,
+    cancelSubmit: "Stop automatic renewal",
+    resumeExplain: (date: string) => `Automatic renewal is off: your membership ends on ${date}. Changed your mind? Turn it back on before then.`,
+    resumeSubmit: "Keep renewing automatically",
+    confirming: "Being confirmed with the payment service… This page updates by itself.",
+    confirmedCancel: "Automatic renewal is off.",
+    confirmedResume: "Automatic renewal is on again.",
+    updateCard: "Update card",
+    updateCardHint: "Opens the payment service’s secure page, then brings you back here.",
+    changeErrors: {
+      stripe: "We could not reach the payment service, so nothing has changed. Please try again in a moment.",
+      notAllowed: "This membership cannot be changed here. Please contact the association.",
+      notFound: "We could not find that membership.",
     },
     paymentsHeading: "Payments and receipts",
     paymentsCaption: "Every payment you have made, newest first",

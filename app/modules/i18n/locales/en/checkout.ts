@@ -26,6 +26,10 @@ export const strings = {
     cardText: "In test mode there is no card to update. You can pay the overdue amount with the test card to restore your membership.",
     cardPay: "Pay the overdue amount with the test card",
     cardDone: "Thank you: the payment is recorded and your membership is active again.",
+    cardTextCurrent: "In test mode there is no real card: saving the test card changes nothing and charges nothing.",
+    cardSave: "Save the test card",
+    cardSaved: "The test card is saved. Nothing was charged.",
+    backToAccount: "Back to My account",
   },
   demoInvoice: {
     metaTitle: "Invoice (test) — JUSSCA",

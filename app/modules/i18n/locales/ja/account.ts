@@ -56,7 +56,7 @@ export const strings: typeof en = {
     until: (date: string) => `${date}まで`,
     compedUntil: (date: string) => `${date}まで無償`,
     noDate: "未確定",
-    interval: { year: "年額", month: "月額" },
+    price: (amount: string, interval: "year" | "month" | null) => (interval ? `${interval === "year" ? "年額" : "月額"} ${amount}` : amount),
     payBy: "お支払い方法",
     card: (brand: string, last4: string) => `${brand}（末尾 ${last4}）`,
     cardUnknown: "クレジットカード",
@@ -77,6 +77,21 @@ export const strings: typeof en = {
     history: (from: string | null, to: string, date: string, by: "stripe_event" | "staff" | "member" | "system") => {
       const who = { stripe_event: "お支払いの処理により", staff: "協会スタッフにより", member: "ご本人の操作により", system: "自動的に" }[by];
       return from ? `${date}　${who}「${from}」から「${to}」に変わりました。` : `${date}　${who}「${to}」で始まりました。`;
+    },
+    renewalHeading: "自動更新",
+    cancelExplain: (date: string) => `自動更新を停止しても、${date}までは会員資格が有効で、以後の請求はありません。それまでは自動更新を再開できます。`,
+    cancelSubmit: "自動更新を停止する",
+    resumeExplain: (date: string) => `自動更新は停止中です。会員資格は${date}に終了します。それまでであれば自動更新を再開できます。`,
+    resumeSubmit: "自動更新を再開する",
+    confirming: "決済サービスで手続き中です…このページは自動で更新されます。",
+    confirmedCancel: "自動更新を停止しました。",
+    confirmedResume: "自動更新を再開しました。",
+    updateCard: "カード情報を更新",
+    updateCardHint: "決済サービスの安全なページが開き、手続き後にこちらへ戻ります。",
+    changeErrors: {
+      stripe: "決済サービスに接続できなかったため、何も変更されていません。しばらくしてからもう一度お試しください。",
+      notAllowed: "この会員資格はこちらでは変更できません。協会までお問い合わせください。",
+      notFound: "該当する会員資格が見つかりません。",
     },
     paymentsHeading: "お支払いと領収書",
     paymentsCaption: "これまでのお支払い（新しい順）",

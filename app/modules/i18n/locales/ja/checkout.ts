@@ -28,6 +28,10 @@ export const strings: typeof en = {
     cardText: "テストモードでは更新するカードはありません。未払いの会費をテストカードで支払うと、会員資格が回復します。",
     cardPay: "未払いの会費をテストカードで支払う",
     cardDone: "お支払いを確認しました。会員資格が再び有効になりました。",
+    cardTextCurrent: "テストモードでは実際のカードはありません。テストカードを登録しても、何も変更・請求されません。",
+    cardSave: "テストカードを登録する",
+    cardSaved: "テストカードを登録しました。請求はありません。",
+    backToAccount: "マイページに戻る",
   },
   demoInvoice: {
     metaTitle: "請求書（テスト） — 日米姉妹都市協会",

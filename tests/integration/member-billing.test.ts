@@ -1,0 +1,186 @@
+/**
+ * A member stops and resumes automatic renewal and updates their card from /account (issue 16
+ * item 4): Stripe first, with an idempotency key; the change lands only through the webhook.
+ */
+import { and, eq } from "drizzle-orm";
+import { http } from "msw";
+import { describe, expect, it } from "vitest";
+import { emailOutbox, memberships } from "../../db/schema";
+import { parseEnv, type Env } from "~/modules/config/env.server";
+import { stripeEvent, subscriptionShape } from "~/modules/billing/stripe-shapes.server";
+import { action as homeAction, loader as homeLoader } from "~/routes/($lang).account._index";
+import { billingEnv, createPendingMembership, deliverInOrder, getMembership, WEBHOOK_SECRET } from "../fixtures/billing";
+import { args, makeMember, memberCookie, respond } from "../fixtures/staff";
+import { STRIPE, stripeCalls, stripeError, stripeHas, stripeServer, useStripeMock } from "../mocks/stripe";
+import { useTestDatabase } from "../setup/test-db";
+
+const t = useTestDatabase();
+useStripeMock();
+
+const SESSION_SECRET = "test-secret-test-secret-test-secret-42";
+const stripeEnv = billingEnv({ SESSION_SECRET });
+const demoEnv = parseEnv({ NODE_ENV: "test", SESSION_SECRET, APP_URL: "http://localhost:3000", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET });
+
+const PERIOD_START = Math.floor(Date.parse("2026-06-01T00:00:00Z") / 1000);
+const PERIOD_END = Math.floor(Date.parse("2027-06-01T00:00:00Z") / 1000);
+
+/** An active yearly membership billed by a Stripe subscription, as Stripe has it. */
+async function subscribedMember(locale: "en" | "ja" = "en") {
+  const pending = await createPendingMembership(t.db, { currency: "USD", locale });
+  await t.db
+    .update(memberships)
+    .set({
+      status: "active",
+      stripeSubscriptionId: pending.refs.subscriptionId,
+      stripeCustomerId: pending.refs.customerId,
+      currentPeriodStart: new Date(PERIOD_START * 1000),
+      currentPeriodEnd: new Date(PERIOD_END * 1000),
+      startedAt: new Date(PERIOD_START * 1000),
+    })
+    .where(eq(memberships.id, pending.membership.id));
+  const subscription = (cancel: boolean) =>
+    subscriptionShape(pending.refs, { status: "active", periodStart: PERIOD_START, periodEnd: PERIOD_END, created: PERIOD_START, cancelAtPeriodEnd: cancel });
+  stripeHas(subscription(false));
+  return { ...pending, subscription, cookie: await memberCookie(t.db, pending.person.id) };
+}
+
+function post(env: Env, cookie: string, input: Record<string, string>, lang?: "ja") {
+  // As the page sends it: with the one-time token of the form (tests that check it pass their own).
+  const form = input.intent === "cancel" || input.intent === "resume" ? { formToken: crypto.randomUUID(), ...input } : input;
+  return respond(() =>
+    homeAction({
+      ...args(t.db, `${lang ? "/ja" : ""}/account`, { form, cookie, params: lang ? { lang } : {} }),
+      context: { db: t.db, env, clientIp: "127.0.0.1" },
+    }),
+  );
+}
+
+async function home(env: Env, cookie: string, lang?: "ja") {
+  const loaded = await respond(() =>
+    homeLoader({ ...args(t.db, `${lang ? "/ja" : ""}/account`, { cookie, params: lang ? { lang } : {} }), context: { db: t.db, env, clientIp: "127.0.0.1" } }),
+  );
+  const body = loaded instanceof Response ? await loaded.json() : loaded.data;
+  return body as { memberships: { id: string; term: string; changeable: boolean; cancelAtPeriodEnd: boolean }[] };
+}
+
+const bodyOf = async (r: Awaited<ReturnType<typeof respond>>) => (r instanceof Response ? r.json() : r.data);
+
+describe("stopping and resuming automatic renewal", () => {
+  it("asks Stripe first; the membership changes only when the webhook lands; then it can be undone the same way", async () => {
+    const m = await subscribedMember("ja");
+    expect((await home(stripeEnv, m.cookie)).memberships[0]).toMatchObject({ changeable: true, cancelAtPeriodEnd: false });
+
+    const asked = await post(stripeEnv, m.cookie, { intent: "cancel", membershipId: m.membership.id });
+    expect(asked.status).toBe(200);
+    expect(await bodyOf(asked)).toEqual({ error: null, membershipId: m.membership.id, requested: { cancelAtPeriodEnd: true } });
+    const update = stripeCalls.filter((c) => c.method === "POST" && c.path === `/v1/subscriptions/${m.refs.subscriptionId}`);
+    expect(update).toHaveLength(1);
+    expect(update[0]!.params.get("cancel_at_period_end")).toBe("true");
+    expect(update[0]!.headers.get("idempotency-key")).toMatch(new RegExp(`^membership-${m.membership.id}-member-cancel-[0-9a-f-]{36}$`));
+    // Not yet recorded: the page says "being confirmed" until the webhook comes.
+    expect((await getMembership(t.db, m.membership.id)).cancelAtPeriodEnd).toBe(false);
+
+    const now = Math.floor(Date.now() / 1000);
+    expect((await deliverInOrder(t.db, stripeEnv, stripeEvent("customer.subscription.updated", m.subscription(true), now))).status).toBe(200);
+    const after = await home(stripeEnv, m.cookie, "ja");
+    expect(after.memberships[0]).toMatchObject({ cancelAtPeriodEnd: true });
+    expect(after.memberships[0]!.term).toBe("2027年6月1日に終了（自動更新は停止中）");
+    const canceledMail = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.personId, m.person.id), eq(emailOutbox.template, "membership-canceled")));
+    expect(canceledMail).toHaveLength(1);
+
+    // Undo, before the end.
+    const undo = await post(stripeEnv, m.cookie, { intent: "resume", membershipId: m.membership.id });
+    expect(await bodyOf(undo)).toMatchObject({ error: null, requested: { cancelAtPeriodEnd: false } });
+    const resume = stripeCalls.filter((c) => c.method === "POST" && c.path.startsWith("/v1/subscriptions/")).at(-1)!;
+    expect(resume.params.get("cancel_at_period_end")).toBe("false");
+    expect(resume.headers.get("idempotency-key")).toMatch(/-member-resume-[0-9a-f-]{36}$/);
+    await deliverInOrder(t.db, stripeEnv, stripeEvent("customer.subscription.updated", m.subscription(false), now + 1));
+    const resumed = await home(stripeEnv, m.cookie, "ja");
+    expect(resumed.memberships[0]).toMatchObject({ cancelAtPeriodEnd: false });
+    expect(resumed.memberships[0]!.term).toBe("2027年6月1日に自動更新（年額 $60.00）");
+  });
+
+  it("the same form sent twice carries one idempotency key (Stripe applies it once); the next form, a new one", async () => {
+    const m = await subscribedMember();
+    const { formToken } = (await home(stripeEnv, m.cookie)) as unknown as { formToken: string };
+    expect(formToken).toMatch(/^[0-9a-f-]{36}$/);
+    await post(stripeEnv, m.cookie, { intent: "cancel", membershipId: m.membership.id, formToken });
+    await post(stripeEnv, m.cookie, { intent: "cancel", membershipId: m.membership.id, formToken });
+    const updates = stripeCalls.filter((c) => c.method === "POST" && c.path.startsWith("/v1/subscriptions/"));
+    expect(updates).toHaveLength(2);
+    expect(new Set(updates.map((c) => c.headers.get("idempotency-key")))).toEqual(new Set([`membership-${m.membership.id}-member-cancel-${formToken}`]));
+    // Undone before the webhook came: still asked of Stripe (our row has not heard of the cancel yet).
+    const next = ((await home(stripeEnv, m.cookie)) as unknown as { formToken: string }).formToken;
+    expect(next).not.toBe(formToken);
+    stripeCalls.length = 0;
+    expect(await bodyOf(await post(stripeEnv, m.cookie, { intent: "resume", membershipId: m.membership.id, formToken: next }))).toMatchObject({ error: null });
+    expect(stripeCalls.filter((c) => c.method === "POST").map((c) => c.params.get("cancel_at_period_end"))).toEqual(["false"]);
+  });
+
+  it("changes nothing when Stripe refuses, and says so", async () => {
+    const m = await subscribedMember();
+    stripeServer.use(
+      http.post(`${STRIPE}/v1/subscriptions/:id`, () => stripeError(500, "api_error", "internal_error", "Something went wrong on Stripe's end.")),
+    );
+    const refused = await post(stripeEnv, m.cookie, { intent: "cancel", membershipId: m.membership.id });
+    expect(refused.status).toBe(503);
+    expect(await bodyOf(refused)).toMatchObject({ error: "stripe" });
+    expect((await getMembership(t.db, m.membership.id)).cancelAtPeriodEnd).toBe(false);
+  });
+
+  it("refuses another member's membership, a company seat or one without a subscription, and bad input, without calling Stripe", async () => {
+    const mine = await subscribedMember();
+    const theirs = await subscribedMember();
+    const plain = await makeMember(t.db, { familyName: "Plain", givenName: "Pat" });
+    const plainCookie = await memberCookie(t.db, plain.person.id);
+    stripeCalls.length = 0;
+    for (const intent of ["cancel", "resume", "card"]) {
+      const other = await post(stripeEnv, mine.cookie, { intent, membershipId: theirs.membership.id });
+      expect(other.status, intent).toBe(404);
+      expect(await bodyOf(other)).toMatchObject({ error: "notFound" });
+    }
+    const noSubscription = await post(stripeEnv, plainCookie, { intent: "cancel", membershipId: plain.membership.id });
+    expect(await bodyOf(noSubscription)).toMatchObject({ error: "notAllowed" });
+    const badForms: Record<string, string>[] = [{ intent: "cancel", membershipId: "not-a-uuid" }, { intent: "delete", membershipId: mine.membership.id }, {}];
+    for (const form of badForms) {
+      expect((await post(stripeEnv, mine.cookie, form)).status).toBe(400);
+    }
+    expect(stripeCalls).toEqual([]);
+    expect((await getMembership(t.db, theirs.membership.id)).cancelAtPeriodEnd).toBe(false);
+    // Signed out: the sign-in page, nothing done.
+    const signedOut = (await respond(() => homeAction(args(t.db, "/account", { form: { intent: "cancel", membershipId: mine.membership.id } })))) as Response;
+    expect(signedOut.headers.get("Location")).toBe("/account/sign-in?next=%2Faccount");
+  });
+
+  it("with the demo gateway, the change lands at once through the signed webhook path", async () => {
+    const m = await subscribedMember();
+    await post(demoEnv, m.cookie, { intent: "cancel", membershipId: m.membership.id });
+    expect((await getMembership(t.db, m.membership.id)).cancelAtPeriodEnd).toBe(true);
+    expect((await home(demoEnv, m.cookie)).memberships[0]!.term).toBe("Ends on June 1, 2027: automatic renewal is off");
+    await post(demoEnv, m.cookie, { intent: "resume", membershipId: m.membership.id });
+    expect((await getMembership(t.db, m.membership.id)).cancelAtPeriodEnd).toBe(false);
+  });
+});
+
+describe("updating the card", () => {
+  it("opens a Customer Portal session for the member's own customer, returning to the member area", async () => {
+    const m = await subscribedMember("ja");
+    const opened = (await post(stripeEnv, m.cookie, { intent: "card", membershipId: m.membership.id }, "ja")) as Response;
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get("Location")).toBe("https://billing.stripe.com/p/session/test_1");
+    const portal = stripeCalls.find((c) => c.path === "/v1/billing_portal/sessions")!;
+    expect(portal.params.get("customer")).toBe(m.refs.customerId);
+    expect(portal.params.get("return_url")).toBe("http://localhost:3000/ja/account");
+    expect(portal.params.get("locale")).toBe("ja");
+  });
+
+  it("with the demo gateway, goes to the local card page", async () => {
+    const m = await subscribedMember();
+    const opened = (await post(demoEnv, m.cookie, { intent: "card", membershipId: m.membership.id })) as Response;
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get("Location")).toMatch(/^http:\/\/localhost:3000\/demo-checkout\/card\//);
+  });
+});
