@@ -21,6 +21,7 @@ import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
 import { ErrorSummary, FieldError, RadioGroup, TextField } from "~/components/form-fields";
+import { PREFECTURES, regionCode, US_STATES } from "~/modules/people/regions";
 
 // This page's strings (besides the site's): loaded before hydration from the handle, and on a client-side navigation by the clientLoader.
 export const handle: StringsHandle = { strings: ["sponsor"] };
@@ -74,7 +75,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   const values = formValues(form, SPONSOR_FIELDS);
   const catalogue = await getCatalogue(context.db);
-  const parsed = parseSponsorForm(values, { tiers: tierOptions(catalogue) });
+  const parsed = parseSponsorForm(values, { tiers: tierOptions(catalogue), pageLocale: locale });
   const errors: SponsorFieldErrors = parsed.ok ? {} : { ...parsed.errors };
   let logo: { bytes: Buffer; mime: string } | null = null;
   const file = form.get("logo");
@@ -137,6 +138,50 @@ export default function Sponsor() {
     label: string,
     opts: { type?: string; autoComplete?: string; hint?: string; required?: boolean } = {},
   ) => <TextField name={field} label={label} value={values[field] ?? ""} error={err(field)} optionalLabel={t.sponsor.optional} {...opts} />;
+  // A list (country, prefecture or state): what was sent comes back chosen; a name typed before (東京都) finds its code.
+  const select = (
+    field: "country" | "region",
+    label: string,
+    autoComplete: string,
+    groups: { label: string | null; options: { value: string; label: string }[] }[],
+  ) => {
+    const sent = values[field] ?? "";
+    const chosen = groups.flatMap((g) => g.options).some((o) => o.value === sent) ? sent : field === "region" ? regionCode(sent) : sent;
+    return (
+      <div className="field">
+        <label htmlFor={field}>{label}</label>
+        <select
+          id={field}
+          name={field}
+          autoComplete={autoComplete}
+          defaultValue={chosen}
+          aria-invalid={errors[field] ? true : undefined}
+          aria-describedby={describedBy(field)}
+          aria-required
+        >
+          <option value="">{t.sponsor.choose}</option>
+          {groups.map((g) =>
+            g.label ? (
+              <optgroup key={g.label} label={g.label}>
+                {g.options.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </optgroup>
+            ) : (
+              g.options.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))
+            ),
+          )}
+        </select>
+        <FieldError id={`${field}-error`} message={err(field)} />
+      </div>
+    );
+  };
   const radios = (field: (typeof SPONSOR_FIELDS)[number], legend: string, choices: { value: string; label: string }[]) => (
     <RadioGroup name={field} legend={legend} value={values[field]} error={err(field)} choices={choices} />
   );
@@ -203,14 +248,38 @@ export default function Sponsor() {
 
         <fieldset>
           <legend>{t.sponsor.companyLegend}</legend>
-          {input("legalNameEn", t.sponsor.legalNameEn, { autoComplete: "organization" })}
-          {input("legalNameJa", t.sponsor.legalNameJa, { required: false })}
+          {/* The legal name is asked in the page's language first; the other one is optional. */}
+          {locale === "ja" ? (
+            <>
+              {input("legalNameJa", t.sponsor.legalNameJa, { autoComplete: "organization" })}
+              {input("legalNameEn", t.sponsor.legalNameEn, { required: false })}
+            </>
+          ) : (
+            <>
+              {input("legalNameEn", t.sponsor.legalNameEn, { autoComplete: "organization" })}
+              {input("legalNameJa", t.sponsor.legalNameJa, { required: false })}
+            </>
+          )}
           {input("legalNameKana", t.sponsor.legalNameKana, { required: false })}
           {input("website", t.sponsor.website, { type: "url", hint: t.sponsor.websiteHint, required: false, autoComplete: "url" })}
           {input("jpCorporateNumber", t.sponsor.jpCorporateNumber, { required: false })}
-          {input("country", t.sponsor.country, { autoComplete: "country" })}
+          {select("country", t.sponsor.country, "country", [
+            {
+              label: null,
+              options: [
+                { value: "JP", label: t.sponsor.japan },
+                { value: "US", label: t.sponsor.unitedStates },
+              ],
+            },
+          ])}
           {input("postalCode", t.sponsor.postalCode, { autoComplete: "postal-code" })}
-          {input("region", t.sponsor.region, { required: false, autoComplete: "address-level1" })}
+          {select("region", t.sponsor.region, "address-level1", [
+            { label: t.sponsor.prefectures, options: PREFECTURES.map((p) => ({ value: p.code, label: locale === "ja" ? p.ja : `${p.en} (${p.ja})` })) },
+            {
+              label: t.sponsor.states,
+              options: US_STATES.map((s) => ({ value: s.code, label: locale === "ja" ? `${s.ja}（${s.code}）` : `${s.en} (${s.code})` })),
+            },
+          ])}
           {input("city", t.sponsor.city, { autoComplete: "address-level2" })}
           {input("addressLine1", t.sponsor.addressLine1, { autoComplete: "address-line1" })}
           {input("addressLine2", t.sponsor.addressLine2, { required: false, autoComplete: "address-line2" })}

@@ -6,7 +6,7 @@ import { RouteError } from "~/components/route-error";
 import { z } from "zod";
 import { getSeatOverview, inviteSeat, removeSeat } from "~/modules/corporate/seats.server";
 import { verifySeatManageToken } from "~/modules/corporate/tokens.server";
-import { formatPersonName } from "~/modules/i18n/format";
+import { formatDate, formatPersonName } from "~/modules/i18n/format";
 import { dictionary, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useLocale, useT } from "~/modules/i18n/use-locale";
@@ -97,6 +97,17 @@ export default function ManageSeats() {
           </li>
         ))}
       </ul>
+      {overview.pending.length > 0 ? (
+        <section aria-labelledby="pending-heading">
+          <h2 id="pending-heading">{s.pendingHeading}</h2>
+          <p className="hint">{s.pendingLead}</p>
+          <ul data-pending-invitations>
+            {overview.pending.map((p) => (
+              <li key={p.email}>{s.pendingItem(p.email, formatDate(p.sentAt, locale), formatDate(p.expiresAt, locale))}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {overview.active ? (
         <Form method="post" noValidate>
           <fieldset>

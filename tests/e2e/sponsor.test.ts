@@ -31,15 +31,20 @@ describe.skipIf(!hasChromium)("a company sponsors in Japanese with the demo gate
     await page.getByRole("button", { name: "申し込む" }).click();
     await page.locator("#website-error").waitFor();
     await expect(page.locator("#website-error").textContent()).resolves.toContain("https://www.example.co.jp のような");
-    await expect(page.locator("#legalNameEn-error").textContent()).resolves.toBe("入力してください。");
+    // On the Japanese form the legal name is asked in Japanese; the English one is optional.
+    await expect(page.locator("#legalNameJa-error").textContent()).resolves.toBe("入力してください。");
+    expect(await page.locator("#legalNameEn-error").count()).toBe(0);
+    expect(await page.locator('label[for="legalNameEn"]').textContent()).toBe("正式名称（英語）（任意）");
 
     await page.getByLabel(/ゴールド法人会員/).check();
-    await page.getByRole("textbox", { name: "正式名称（英語）", exact: true }).fill("Hikari Electric Co., Ltd.");
     await page.getByRole("textbox", { name: /正式名称（日本語）/ }).fill("ひかり電機株式会社");
+    await page.getByRole("textbox", { name: "正式名称（英語）（任意）", exact: true }).fill("Hikari Electric Co., Ltd.");
     await page.getByRole("textbox", { name: /フリガナ/ }).fill("ヒカリデンキ");
     await page.getByRole("textbox", { name: /ウェブサイト/ }).fill("hikari-denki.example.jp");
     await page.getByRole("textbox", { name: /郵便番号/ }).fill("530-0001");
-    await page.getByRole("textbox", { name: /都道府県・州/ }).fill("大阪府");
+    // Country and prefecture come from lists, Japan already chosen on the Japanese form.
+    expect(await page.getByLabel("国", { exact: true }).inputValue()).toBe("JP");
+    await page.getByLabel(/都道府県（日本）・州（米国）/).selectOption({ label: "大阪府" });
     await page.getByRole("textbox", { name: "市区町村", exact: true }).fill("大阪市北区");
     await page.getByRole("textbox", { name: "番地", exact: true }).fill("梅田1-1-1");
     await page.getByRole("textbox", { name: "姓", exact: true }).fill("高橋");

@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, emailOutbox, memberships, organisationContacts, organisations, payments, people, receipts, staffUsers } from "../../db/schema";
 import { parseEnv } from "~/modules/config/env.server";
@@ -337,7 +337,10 @@ describe("corporate membership by invoice", () => {
 
 describe("bad input on /sponsor", () => {
   const cases: [string, Record<string, string>, string, string][] = [
-    ["a missing company name", { legalNameEn: "" }, "legalNameEn", "required"],
+    ["a missing company name (in Japanese, on the Japanese form)", { legalNameJa: "" }, "legalNameJa", "required"],
+    ["a prefecture given for a US address", { country: "US", region: "東京都" }, "region", "invalidRegion"],
+    ["no prefecture", { region: "" }, "region", "required"],
+    ["a country other than Japan or the US", { country: "FR" }, "country", "invalidCountry"],
     ["an invalid website", { website: "javascript:alert(1)" }, "website", "invalidWebsite"],
     ["a 1,000-character PO number", { poNumber: "P".repeat(1000) }, "poNumber", "tooLong"],
     ["an individual-only tier", { tier: "individual" }, "tier", "individualTier"],
@@ -354,13 +357,29 @@ describe("bad input on /sponsor", () => {
       const en = dictionary("en").sponsor.errors as Record<string, string>;
       expect(ja[key]).toBeTruthy();
       expect(ja[key]).not.toBe(en[key]);
-      expect(outcome.data!.values.legalNameJa).toBe("株式会社さくら商事");
+      if (field !== "legalNameJa") expect(outcome.data!.values.legalNameJa).toBe("株式会社さくら商事");
       expect(outcome.data!.values[field]).toBe(({ ...sakura, ...change } as Record<string, string>)[field]!.slice(0, 1000));
       expect(stripeCalls).toHaveLength(0);
       const [after] = await t.db.select({ n: count() }).from(organisations);
       expect(after!.n).toBe(before!.n);
     });
   }
+
+  it("asks the legal name in the page's language: English on /sponsor; on /ja/sponsor the English one may be left out", async () => {
+    const english = await submitSponsor(t.db, env, { ...sakura, legalNameEn: "", primaryEmail: "en-form@sakura.example.jp" });
+    expect(english.status).toBe(400);
+    expect(english.data!.errors.legalNameEn).toBe("required");
+    const japanese = await submitSponsor(t.db, env, { ...sakura, legalNameEn: "", primaryEmail: "ja-form@sakura.example.jp" }, { lang: "ja" });
+    expect(japanese.status).toBe(303);
+    const [org] = await t.db
+      .select()
+      .from(organisations)
+      .where(eq(organisations.legalNameJa, "株式会社さくら商事"))
+      .orderBy(desc(organisations.createdAt))
+      .limit(1);
+    // Stored with the Japanese name standing in for the English one; the prefecture, typed as a name, as its code.
+    expect(org).toMatchObject({ legalNameEn: "株式会社さくら商事", country: "JP", region: "13" });
+  });
 
   it("a Stripe failure leaves nothing behind and says so", async () => {
     const { http } = await import("msw");

@@ -257,6 +257,34 @@ describe("employee seats", () => {
     return (accepted as { seatMembershipId: string }).seatMembershipId;
   }
 
+  it("lists invitations sent and not yet accepted on the seats page, until they are accepted or their link expires", async () => {
+    const { membership } = await company("Pending Seats KK", { tier: "community-partner" });
+    expect(await inviteSeat({ db: t.db, env }, membership.id, { email: "waiting@seat.example.jp", locale: "ja" })).toEqual({ ok: true });
+    expect(await inviteSeat({ db: t.db, env }, membership.id, { email: "Later@Seat.example.jp", locale: "en" })).toEqual({ ok: true });
+    const token = seatManageToken(env, membership.id);
+    const load = async () =>
+      (await seatsLoader({ request: new Request("http://localhost/ja/"), params: { lang: "ja", token }, context: { db: t.db, env } })).overview;
+    const before = await load();
+    expect(before.pending.map((p) => p.email).sort()).toEqual(["later@seat.example.jp", "waiting@seat.example.jp"]);
+    const waiting = before.pending.find((p) => p.email === "waiting@seat.example.jp")!;
+    expect(Date.parse(waiting.expiresAt) - Date.parse(waiting.sentAt)).toBe(14 * 86_400_000);
+    // Pending invitations take no seat.
+    expect(before.holders).toEqual([]);
+
+    await acceptSeatInvitation({ db: t.db, env }, seatInviteToken(env, membership.id, "later@seat.example.jp"), {
+      familyName: "後藤",
+      givenName: "社員",
+      preferredLocale: "ja",
+    });
+    expect((await load()).pending.map((p) => p.email)).toEqual(["waiting@seat.example.jp"]);
+    // Past its link's 14 days, an invitation is no longer listed.
+    await t.db
+      .update(emailOutbox)
+      .set({ createdAt: new Date(Date.now() - 15 * 86_400_000) })
+      .where(eq(emailOutbox.toEmail, "waiting@seat.example.jp"));
+    expect((await load()).pending).toEqual([]);
+  });
+
   it("invites up to the tier's seats; beyond is refused with a clear message; removing a seat frees it", async () => {
     const { membership, org } = await company("Seat Partner", { tier: "community-partner" }); // 2 seats
     const first = await invitePerson(membership.id, "a@seat.example.jp", "青木");
@@ -302,6 +330,8 @@ describe("employee seats", () => {
     await invitePerson(membership.id, "c@seat.example.jp", "千葉");
     const overview = await seatsLoader({ request: new Request("http://localhost/"), params: { token }, context: { db: t.db, env } });
     expect(overview.overview.holders.map((h) => h.email).sort()).toEqual(["b@seat.example.jp", "c@seat.example.jp"]);
+    // Accepted invitations (even of a seat since removed) are not pending; the refused third was never sent.
+    expect(overview.overview.pending).toEqual([]);
     // A forged link finds nothing.
     await expect(seatsLoader({ request: new Request("http://localhost/"), params: { token: `${token}x` }, context: { db: t.db, env } })).rejects.toMatchObject({
       status: 404,

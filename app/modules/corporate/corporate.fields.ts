@@ -9,6 +9,7 @@ export const SPONSOR_ERROR_KEYS = [
   "invalidWebsite",
   "invalidCorporateNumber",
   "invalidCountry",
+  "invalidRegion",
   "invalidChoice",
   "unknownTier",
   "individualTier",

@@ -5,7 +5,17 @@
  */
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../../db/client";
-import { memberships, organisationContacts, organisations, people, tierPrices, tiers, type MembershipStatus, type NewMembership } from "../../../db/schema";
+import {
+  emailOutbox,
+  memberships,
+  organisationContacts,
+  organisations,
+  people,
+  tierPrices,
+  tiers,
+  type MembershipStatus,
+  type NewMembership,
+} from "../../../db/schema";
 
 type NewOrganisation = typeof organisations.$inferInsert;
 type NewOrganisationContact = typeof organisationContacts.$inferInsert;
@@ -217,6 +227,25 @@ export function listSeatHolders(db: DbOrTx, membershipId: string) {
     .innerJoin(people, eq(people.id, memberships.personId))
     .where(and(eq(memberships.seatOfMembershipId, membershipId), ne(memberships.status, "canceled")))
     .orderBy(memberships.createdAt);
+}
+
+/**
+ * Seat invitations sent for an organisation in the last `days` (while their links work) that no
+ * seat of this membership has come from since (accepted, even if later removed): the newest per address.
+ */
+export async function listPendingSeatInvitations(db: DbOrTx, organisationId: string, membershipId: string, days: number) {
+  const rows = await db.execute(sql`
+    select distinct on (lower(o.to_email)) o.to_email as email, o.created_at as "sentAt"
+    from ${emailOutbox} o
+    where o.template = 'seat-invitation' and o.organisation_id = ${organisationId}
+      and o.created_at > now() - make_interval(days => ${days})
+      and not exists (
+        select 1 from ${memberships} m join ${people} p on p.id = m.person_id
+        where m.seat_of_membership_id = ${membershipId} and m.created_at >= o.created_at and lower(p.email) = lower(o.to_email))
+    order by lower(o.to_email), o.created_at desc`);
+  return (rows as unknown as { email: string; sentAt: string | Date }[])
+    .map((r) => ({ email: r.email, sentAt: new Date(r.sentAt) }))
+    .sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime());
 }
 
 /** Every seat holder of an organisation's memberships (canceled seats too), oldest seat first, since they started (or were created). */

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { normaliseDigits, str, toKatakana, UNSAFE } from "../people/join.schema.server";
 import { parseForm, type FormResult } from "../forms";
+import { PREFECTURES, regionCode, US_STATES } from "../people/regions";
 import { PO_NUMBER_MAX, SPONSOR_ERROR_KEYS, type SponsorErrorKey, type SponsorField, type SponsorTierOption } from "./corporate.fields";
 
 export * from "./corporate.fields";
@@ -34,14 +35,27 @@ export function normaliseWebsite(value: string): string | null {
   }
 }
 
-export function sponsorFormSchema(options: { tiers: SponsorTierOption[] }) {
+/** The prefecture or state of `country` (by code or by name: 東京都, Tokyo, 13, MN), or null. */
+function regionOf(country: string, typed: string): string | null {
+  const code = regionCode(typed);
+  const list = country === "JP" ? PREFECTURES : country === "US" ? US_STATES : [];
+  return list.some((r) => r.code === code) ? code : null;
+}
+
+/**
+ * The company form. Its legal name is required in the page's language (Japanese on /ja/sponsor,
+ * English on /sponsor), the other is optional (English falls back to the Japanese one); the
+ * address is in Japan or the United States, with its prefecture or state from the list.
+ */
+export function sponsorFormSchema(options: { tiers: SponsorTierOption[]; pageLocale: "en" | "ja" }) {
   return z
     .object({
       tier: str.pipe(z.string().min(1, "required").max(64, "tooLong")),
       currency: str.pipe(z.enum(["USD", "JPY"], "invalidChoice")),
       payment: str.pipe(z.enum(["card", "invoice"], "invalidChoice")),
-      legalNameEn: text(200, true),
-      legalNameJa: text(200, false),
+      // Checked field by field (not in superRefine), so a missing name shows with every other error.
+      legalNameEn: text(200, options.pageLocale === "en"),
+      legalNameJa: text(200, options.pageLocale === "ja"),
       legalNameKana: str
         .pipe(z.string().max(200, "tooLong"))
         .transform(toKatakana)
@@ -55,9 +69,9 @@ export function sponsorFormSchema(options: { tiers: SponsorTierOption[] }) {
         return url;
       }),
       jpCorporateNumber: str.transform((v) => normaliseDigits(v).replace(/[-\s]/g, "")).refine((v) => v === "" || /^\d{13}$/.test(v), "invalidCorporateNumber"),
-      country: str.transform((v) => v.toUpperCase()).pipe(z.string().regex(/^[A-Z]{2}$/, "invalidCountry")),
+      country: str.transform((v) => v.toUpperCase()).pipe(z.enum(["JP", "US"], "invalidCountry")),
       postalCode: text(16, true).transform(normaliseDigits),
-      region: text(100, false),
+      region: text(100, true),
       city: text(100, true),
       addressLine1: text(200, true),
       addressLine2: text(200, false),
@@ -79,6 +93,7 @@ export function sponsorFormSchema(options: { tiers: SponsorTierOption[] }) {
       if (!tier) ctx.addIssue({ code: "custom", path: ["tier"], message: "unknownTier" });
       else if (tier.kind !== "corporate") ctx.addIssue({ code: "custom", path: ["tier"], message: "individualTier" });
       else if (!tier.currencies.includes(v.currency)) ctx.addIssue({ code: "custom", path: ["currency"], message: "currencyNotOffered" });
+      if (v.region && !regionOf(v.country, v.region)) ctx.addIssue({ code: "custom", path: ["region"], message: "invalidRegion" });
       if (!v.billingSame) {
         for (const [field, schema] of [
           ["billingFamilyName", personName],
@@ -97,14 +112,14 @@ export function sponsorFormSchema(options: { tiers: SponsorTierOption[] }) {
         currency: v.currency,
         payment: v.payment,
         organisation: {
-          legalNameEn: v.legalNameEn,
+          legalNameEn: v.legalNameEn || v.legalNameJa,
           legalNameJa: v.legalNameJa || null,
           legalNameKana: v.legalNameKana || null,
           website: v.website || null,
           jpCorporateNumber: v.jpCorporateNumber || null,
           country: v.country,
           postalCode: v.postalCode,
-          region: v.region || null,
+          region: regionOf(v.country, v.region),
           city: v.city,
           addressLine1: v.addressLine1,
           addressLine2: v.addressLine2 || null,
@@ -124,7 +139,7 @@ export type SponsorInput = z.output<ReturnType<typeof sponsorFormSchema>>;
 
 export function parseSponsorForm(
   values: Record<string, unknown>,
-  options: { tiers: SponsorTierOption[] },
+  options: { tiers: SponsorTierOption[]; pageLocale: "en" | "ja" },
 ): FormResult<SponsorInput, SponsorField, SponsorErrorKey> {
   return parseForm(sponsorFormSchema(options), values, { keys: SPONSOR_ERROR_KEYS, fallback: "invalidChoice" });
 }

@@ -18,12 +18,13 @@ import {
   getCompanyMembership,
   getMembershipOrganisationId,
   insertSeatMembership,
+  listPendingSeatInvitations,
   listSeatHolders,
   lockSeat,
   upsertSeatContact,
 } from "./corporate.queries.server";
 import { BENEFIT_STATUSES, type CorporateContext } from "./corporate.server";
-import { seatInviteUrl, verifySeatInviteToken } from "./tokens.server";
+import { INVITE_DAYS, seatInviteUrl, verifySeatInviteToken } from "./tokens.server";
 
 export type SeatError = "notFound" | "notActive" | "seatsFull" | "alreadySeat" | "invalidEmail" | "invalidLink";
 
@@ -33,7 +34,10 @@ const hasBenefits = (status: string) => (BENEFIT_STATUSES as readonly string[]).
 export async function getSeatOverview(ctx: CorporateContext, membershipId: string) {
   const company = await getCompanyMembership(ctx.db, membershipId);
   if (!company) return null;
-  const holders = await listSeatHolders(ctx.db, membershipId);
+  const [holders, pending] = await Promise.all([
+    listSeatHolders(ctx.db, membershipId),
+    listPendingSeatInvitations(ctx.db, company.organisation.id, membershipId, INVITE_DAYS),
+  ]);
   return {
     status: company.membership.status,
     active: hasBenefits(company.membership.status),
@@ -41,6 +45,12 @@ export async function getSeatOverview(ctx: CorporateContext, membershipId: strin
     tierName: tierNameOf(company.tier),
     seats: company.tier.seats ?? 0,
     holders,
+    // Sent, not yet accepted, link still working: they take no seat until accepted.
+    pending: pending.map((p) => ({
+      email: p.email,
+      sentAt: p.sentAt.toISOString(),
+      expiresAt: new Date(p.sentAt.getTime() + INVITE_DAYS * 86_400_000).toISOString(),
+    })),
   };
 }
 
@@ -69,7 +79,7 @@ export async function inviteSeat(
         organisationName: { en: company.organisation.legalNameEn, ja: company.organisation.legalNameJa ?? company.organisation.legalNameEn },
         tierName: tierNameOf(company.tier),
         acceptUrl: seatInviteUrl(ctx.env, membershipId, email, input.locale),
-        expiresDays: 14,
+        expiresDays: INVITE_DAYS,
       },
     });
     return { ok: true as const };

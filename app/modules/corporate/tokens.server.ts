@@ -10,7 +10,8 @@ import { readSignedToken as verify, signedToken as sign } from "../shared/signed
 import { UUID } from "../shared/ids";
 
 const MANAGE_DAYS = 400;
-const INVITE_DAYS = 14;
+/** How long a seat invitation's link works. */
+export const INVITE_DAYS = 14;
 
 export function seatManageToken(env: Env, membershipId: string, now = Date.now()): string {
   return sign(env, "seats", membershipId, MANAGE_DAYS, now);
