@@ -10,7 +10,7 @@ import { z } from "zod";
 import { openMemberCardUpdate, requestCancelAtPeriodEnd } from "~/modules/account/member-billing.server";
 import { requireSameOrigin } from "~/modules/auth/auth.server";
 import { RouteError } from "~/components/route-error";
-import { getMemberHome } from "~/modules/account/account.server";
+import { getMemberHome, setPreferredLocale } from "~/modules/account/account.server";
 import { requireMember } from "~/modules/auth/member-auth.server";
 import { dictionary, localePath, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
@@ -34,12 +34,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 const ChangeSchema = z.object({ intent: z.enum(["cancel", "resume", "card"]), membershipId: z.uuid(), formToken: z.uuid().optional() });
+const LanguageSchema = z.object({ intent: z.literal("language"), preferredLocale: z.enum(["en", "ja"]) });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = requireLocale(params);
   requireSameOrigin(request, context);
   const personId = await requireMember(request, context, locale);
-  const parsed = ChangeSchema.safeParse(Object.fromEntries(await request.formData()));
+  const form = Object.fromEntries(await request.formData());
+  if (form.intent === "language") {
+    const language = LanguageSchema.safeParse(form);
+    if (!language.success) return data({ error: "language" as const, membershipId: null, requested: null }, { status: 400 });
+    await setPreferredLocale(context.db, personId, language.data.preferredLocale);
+    return data({ error: null, membershipId: null, requested: null, language: language.data.preferredLocale });
+  }
+  const parsed = ChangeSchema.safeParse(form);
   if (!parsed.success) return data({ error: "notFound" as const, membershipId: null, requested: null }, { status: 400 });
   const { intent, membershipId, formToken } = parsed.data;
   if (intent === "card") {
@@ -203,6 +211,33 @@ export default function AccountHome() {
             </table>
           </div>
         )}
+      </section>
+
+      <section aria-labelledby="language-heading">
+        <h2 id="language-heading">{t.languageHeading}</h2>
+        <Form method="post" className="statement-form">
+          <input type="hidden" name="intent" value="language" />
+          <fieldset className="field">
+            <legend>{t.languageLegend}</legend>
+            {(["en", "ja"] as const).map((l) => (
+              <label key={l} className="choice" lang={l}>
+                <input type="radio" name="preferredLocale" value={l} defaultChecked={home.preferredLocale === l} /> {l === "en" ? "English" : "日本語"}
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit" className="button secondary" disabled={busy}>
+            {t.languageSubmit}
+          </button>
+          {result && "language" in result && result.language ? (
+            <p role="status" className="notice">
+              {t.languageSaved(result.language)}
+            </p>
+          ) : result?.error === "language" ? (
+            <p role="alert" className="notice notice--error">
+              {t.languageInvalid}
+            </p>
+          ) : null}
+        </Form>
       </section>
 
       <section aria-labelledby="statements-heading">

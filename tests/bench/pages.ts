@@ -80,7 +80,7 @@ app.listen(Number(process.env.PORT), "127.0.0.1", () => console.log("listening")
   );
 }
 
-async function waitFor(url: string, child: ChildProcess, output: () => string) {
+export async function waitFor(url: string, child: ChildProcess, output: () => string) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited:\n${output()}`);
@@ -94,7 +94,7 @@ async function waitFor(url: string, child: ChildProcess, output: () => string) {
   }
 }
 
-function startServer(args: string[], cwd: string, env: Record<string, string>) {
+export function startServer(args: string[], cwd: string, env: Record<string, string>) {
   const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (c: Buffer) => (output += c.toString()));

@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark, printing figures. Builds the app first (npm run bench does). */
+import { benchAccount } from "./account";
 import { benchBackup } from "./backup";
 import { benchEmails } from "./emails";
 import { benchMembers } from "./members";
@@ -15,6 +16,7 @@ const benches: [string, () => Promise<void>][] = [
   ["members", benchMembers],
   ["backup", benchBackup],
   ["pages", benchPages],
+  ["account", benchAccount],
 ];
 
 const only = process.argv.slice(2);

@@ -7,7 +7,7 @@ import type { DbOrTx } from "../../../db/client";
 import type { Env } from "../config/env.server";
 import { dictionary, type Locale } from "../i18n/i18n";
 import { formatDate, formatMoney, formatPersonName } from "../i18n/format";
-import { getPersonById } from "../people/people.queries.server";
+import { getPersonById, updatePerson } from "../people/people.queries.server";
 import { receiptPageUrl, receiptPdfUrl } from "../receipts/receipts.server";
 import { listPersonMembershipHistory, listPersonMemberships, listPersonPayments } from "./account.queries.server";
 
@@ -87,6 +87,7 @@ export async function getMemberHome(db: DbOrTx, env: Env, personId: string, loca
     name: formatPersonName(person, locale),
     statementYears,
     email: person.email,
+    preferredLocale: person.preferredLocale,
     memberships,
     payments: payments.map((p) => ({
       id: p.id,
@@ -103,4 +104,9 @@ export async function getMemberHome(db: DbOrTx, env: Env, personId: string, loca
         : null,
     })),
   };
+}
+
+/** The language of the person's emails and receipts from the next one (the member chose it on /account). */
+export async function setPreferredLocale(db: DbOrTx, personId: string, locale: Locale) {
+  await updatePerson(db, personId, { preferredLocale: locale, updatedAt: new Date() });
 }
