@@ -19,6 +19,7 @@ import {
   startMemberSession,
 } from "~/modules/auth/member-auth.server";
 import { dictionary, localePath, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
+import { normaliseDigits } from "~/modules/people/join.fields";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { useT } from "~/modules/i18n/use-locale";
 
@@ -53,9 +54,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     throw redirect(here, { headers: { "Set-Cookie": await forgetPendingSignIn(request, context) } });
   }
   if (intent === "code") {
-    const code = String(form.get("code") ?? "")
-      .replace(/[\s-]/g, "")
-      .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+    // Typed as the email shows it, or with spaces, hyphens or full-width digits (０４２ ９１７).
+    const code = normaliseDigits(String(form.get("code") ?? "")).replace(/[\s\u3000-]/g, "");
     if (!/^\d{6}$/.test(code)) return data({ status: "code_format" as const, email: "" }, { status: 400 });
     const personId = await checkMemberCode(context.db, { pendingId: await pendingSignInOf(request, context), code, ip: context.clientIp ?? null });
     if (!personId) return data({ status: "code_invalid" as const, email: "" }, { status: 400 });

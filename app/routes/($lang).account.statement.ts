@@ -6,9 +6,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireMember } from "~/modules/auth/member-auth.server";
-import { renderStatementPdf } from "~/modules/donations/statement-pdf.server";
+import { renderStatementPdf, statementPdfResponse } from "~/modules/donations/statement-pdf.server";
 import { buildGivingStatement } from "~/modules/donations/statements.server";
-import { attachmentHeader } from "~/modules/exports/exports.server";
 import { dictionary } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
 import { issuerFromEnv } from "~/modules/receipts/receipts.server";
@@ -29,11 +28,5 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const statement = await buildGivingStatement(context.db, personId, year, fiscal);
   if (!statement) throw new Response("Not Found", { status: 404 });
   const pdf = await renderStatementPdf(statement.data, locale, issuerFromEnv(context.env));
-  return new Response(new Uint8Array(pdf), {
-    headers: {
-      "Content-Type": "application/pdf",
-      "Content-Disposition": attachmentHeader(`giving-statement-${fiscal === "april" ? `fy${year}` : year}.pdf`),
-      "Cache-Control": "private, no-store",
-    },
-  });
+  return statementPdfResponse(pdf, year, fiscal);
 }

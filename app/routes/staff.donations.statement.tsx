@@ -3,9 +3,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { writeAudit } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/auth.server";
-import { renderStatementPdf } from "~/modules/donations/statement-pdf.server";
+import { renderStatementPdf, statementPdfResponse } from "~/modules/donations/statement-pdf.server";
 import { buildGivingStatement } from "~/modules/donations/statements.server";
-import { attachmentHeader } from "~/modules/exports/exports.server";
 import { issuerFromEnv } from "~/modules/receipts/receipts.server";
 
 const Params = z.object({
@@ -34,11 +33,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     details: { year, fiscal },
     ip: context.clientIp ?? null,
   });
-  return new Response(new Uint8Array(pdf), {
-    headers: {
-      "Content-Type": "application/pdf",
-      "Content-Disposition": attachmentHeader(`giving-statement-${fiscal === "april" ? `fy${year}` : year}.pdf`),
-      "Cache-Control": "no-store",
-    },
-  });
+  return statementPdfResponse(pdf, year, fiscal);
 }

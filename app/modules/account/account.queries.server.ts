@@ -2,10 +2,10 @@
  * Statements behind the member area: a signed-in person's memberships (own and company seats)
  * and payments, each read by the person's id only, so no URL or form can reach another's.
  */
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../../../db/client";
-import { funds, memberships, membershipStatusHistory, organisations, payments, receipts, tierPrices, tiers } from "../../../db/schema";
+import { funds, memberships, organisations, payments, receipts, tierPrices, tiers } from "../../../db/schema";
 
 const seatOf = alias(memberships, "seat_of");
 
@@ -36,22 +36,6 @@ export function listPersonMemberships(db: DbOrTx, personId: string) {
     .leftJoin(organisations, eq(organisations.id, seatOf.organisationId))
     .where(eq(memberships.personId, personId))
     .orderBy(desc(memberships.createdAt));
-}
-
-/** The status changes of these memberships, oldest first (who made them only as a kind: never a staff name). */
-export async function listPersonMembershipHistory(db: DbOrTx, membershipIds: string[]) {
-  if (!membershipIds.length) return [];
-  return db
-    .select({
-      membershipId: membershipStatusHistory.membershipId,
-      fromStatus: membershipStatusHistory.fromStatus,
-      toStatus: membershipStatusHistory.toStatus,
-      cause: membershipStatusHistory.cause,
-      at: membershipStatusHistory.at,
-    })
-    .from(membershipStatusHistory)
-    .where(inArray(membershipStatusHistory.membershipId, membershipIds))
-    .orderBy(asc(membershipStatusHistory.at), asc(membershipStatusHistory.id));
 }
 
 /** The person's own payments, newest first, with the original receipt's number, the fund given to, and the membership's tier. */

@@ -9,7 +9,8 @@ import { dictionary, type Locale } from "../i18n/i18n";
 import { formatDate, formatMoney, formatPersonName } from "../i18n/format";
 import { getPersonById, updatePerson } from "../people/people.queries.server";
 import { receiptPageUrl, receiptPdfUrl } from "../receipts/receipts.server";
-import { listPersonMembershipHistory, listPersonMemberships, listPersonPayments } from "./account.queries.server";
+import { listMembershipHistory } from "../members/members.queries.server";
+import { listPersonMemberships, listPersonPayments } from "./account.queries.server";
 
 /** A path of this site from one of its absolute URLs (links on our own pages stay relative). */
 const pathOf = (url: string) => {
@@ -22,10 +23,13 @@ export async function getMemberHome(db: DbOrTx, env: Env, personId: string, loca
   if (!person) return null;
   const t = dictionary(locale).account;
   const [rows, payments] = await Promise.all([listPersonMemberships(db, personId), listPersonPayments(db, personId)]);
-  const history = await listPersonMembershipHistory(
-    db,
-    rows.map((m) => m.id),
-  );
+  // The staff console's history query; only the change and its cause are shown here, never a staff name.
+  const history = (
+    await listMembershipHistory(
+      db,
+      rows.map((m) => m.id),
+    )
+  ).map((row) => row.h);
   const date = (d: Date | null) => (d ? formatDate(d, locale) : null);
   const statusWord = (s: keyof typeof t.statuses) => t.statuses[s];
 

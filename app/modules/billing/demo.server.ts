@@ -59,6 +59,11 @@ function refsFor(row: NonNullable<Awaited<ReturnType<typeof loadMembership>>>): 
   };
 }
 
+/** A demo event's `created`: now, and after the newest event the membership has applied (older ones never move it back). */
+function nextEventTime(m: { stripeStateAt: Date | null }): number {
+  return Math.max(Math.floor(Date.now() / 1000), Math.floor((m.stripeStateAt?.getTime() ?? 0) / 1000) + 1);
+}
+
 /** Delivers events through the webhook code, signed as Stripe signs them. */
 export async function deliverAll(ctx: BillingContext, events: EventShape[]) {
   const secret = getWebhookSecret(ctx.env);
@@ -124,7 +129,7 @@ export async function simulateRenewal(ctx: BillingContext, membershipId: string,
   if (!m.stripeSubscriptionId || !m.currentPeriodEnd) throw new DemoError(`membership ${membershipId} has no subscription yet (status ${m.status})`);
   if (m.status === "canceled") throw new DemoError(`membership ${membershipId} is canceled`);
   const refs = refsFor(row);
-  const now = Math.max(Math.floor(Date.now() / 1000), Math.floor((m.stripeStateAt?.getTime() ?? 0) / 1000) + 1);
+  const now = nextEventTime(m);
   const periodStart =
     outcome === "overdue" ? Math.floor((m.currentPeriodStart ?? m.currentPeriodEnd).getTime() / 1000) : Math.floor(m.currentPeriodEnd.getTime() / 1000);
   const periodEnd = outcome === "overdue" ? Math.floor(m.currentPeriodEnd.getTime() / 1000) : addInterval(periodStart, refs.interval);
@@ -150,7 +155,7 @@ export async function setDemoCancelAtPeriodEnd(ctx: BillingContext, membershipId
   const row = await loadMembership(ctx, membershipId);
   const m = row?.membership;
   if (!row || !m?.stripeSubscriptionId || !m.currentPeriodEnd) throw new DemoError(`membership ${membershipId} has no subscription`);
-  const now = Math.max(Math.floor(Date.now() / 1000), Math.floor((m.stripeStateAt?.getTime() ?? 0) / 1000) + 1);
+  const now = nextEventTime(m);
   const periodEnd = Math.floor(m.currentPeriodEnd.getTime() / 1000);
   const periodStart = Math.floor((m.currentPeriodStart ?? m.currentPeriodEnd).getTime() / 1000);
   const status = m.status === "past_due" ? "past_due" : "active";

@@ -9,7 +9,8 @@ import { formatDate, formatMoney } from "../i18n/format";
 import type { Locale } from "../i18n/i18n";
 import { loadFonts, loadPdfKit } from "../receipts/receipt-pdf.server";
 import type { Issuer } from "../receipts/receipt-document";
-import type { StatementData } from "./statements.server";
+import { attachmentHeader } from "../exports/exports.server";
+import type { FiscalKind, StatementData } from "./statements.server";
 
 const INK = "#1f1f1f";
 const MUTED = "#6b6b6b";
@@ -93,4 +94,15 @@ export async function renderStatementPdf(
   }
   pdf.end();
   return done;
+}
+
+/** A statement PDF as a download (staff on demand, a member from /account): never cached. */
+export function statementPdfResponse(pdf: Buffer, year: number, fiscal: FiscalKind): Response {
+  return new Response(new Uint8Array(pdf), {
+    headers: {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": attachmentHeader(`giving-statement-${fiscal === "april" ? `fy${year}` : year}.pdf`),
+      "Cache-Control": "private, no-store",
+    },
+  });
 }
