@@ -78,6 +78,10 @@ export const receiptKindEnum = pgEnum("receipt_kind", ["original", "corrected"])
 export const emailStatusEnum = pgEnum("email_status", ["pending", "sending", "sent", "failed", "kept_locally"]);
 export const staffRoleEnum = pgEnum("staff_role", ["admin", "staff", "viewer"]);
 export const historyCauseEnum = pgEnum("history_cause", ["stripe_event", "staff", "member", "system"]);
+/** Email a person may opt in to; membership mail (receipts, renewals, notices) is always sent. */
+export const consentTopicEnum = pgEnum("consent_topic", ["newsletter", "appeals"]);
+/** Where a consent (or its withdrawal) came from. */
+export const consentSourceEnum = pgEnum("consent_source", ["join", "member_area", "import", "staff", "unsubscribe"]);
 
 // ---------------------------------------------------------------- catalogue
 export const partnerships = pgTable(
@@ -205,6 +209,10 @@ export const people = pgTable(
     addressLine2: text(),
     partnershipId: integer().references(() => partnerships.id),
     stripeCustomerId: text().unique("people_stripe_customer_id_unique"),
+    /** The person asked, from the member area, for their data to be deleted; staff carry it out. */
+    deletionRequestedAt: tstz(),
+    /** Staff anonymised the person: names, address and email replaced; payments and receipts kept for the retention period. */
+    anonymisedAt: tstz(),
     createdAt: createdAt(),
     updatedAt: createdAt(),
     /** Staff search text (names in kanji, hiragana and romaji, email); functions in migration 0002. */
@@ -724,6 +732,28 @@ export const auditLog = pgTable(
   (t) => [index("audit_log_at").on(t.at), index("audit_log_actor").on(t.actorStaffUserId, t.at)],
 );
 
+/**
+ * Consent to optional email, as a log: a person's consent to a topic is their newest row for it
+ * (none: not consented). Kept with its time and source (Japan's 特定電子メール法 asks for a record).
+ */
+export const emailConsents = pgTable(
+  "email_consents",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    personId: uuid()
+      .notNull()
+      .references(() => people.id, { onDelete: "cascade" }),
+    topic: consentTopicEnum().notNull(),
+    granted: boolean().notNull(),
+    source: consentSourceEnum().notNull(),
+    /** Staff's reason, when staff recorded it. */
+    reason: text(),
+    ip: text(),
+    at: createdAt(),
+  },
+  (t) => [index("email_consents_person").on(t.personId, t.topic, t.at)],
+);
+
 // ---------------------------------------------------------------- types
 export type Locale = (typeof localeEnum.enumValues)[number];
 export type Currency = (typeof currencyEnum.enumValues)[number];
@@ -751,3 +781,4 @@ export type StripeEvent = typeof stripeEvents.$inferSelect;
 export type EmailOutboxRow = typeof emailOutbox.$inferSelect;
 export type StaffUser = typeof staffUsers.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
+export type ConsentTopic = (typeof consentTopicEnum.enumValues)[number];

@@ -31,7 +31,7 @@ export function dictionary(locale: Locale): Dictionary {
 }
 
 /** The groups the public strings come in (locales/<lang>/<group>.ts); "site" is on every page. */
-export type StringGroup = "site" | "join" | "donate" | "sponsor" | "checkout" | "receipts" | "details" | "account";
+export type StringGroup = "site" | "join" | "donate" | "sponsor" | "checkout" | "receipts" | "details" | "account" | "accountData";
 
 /** What a route's `handle` says about its strings: the groups it reads, and whether it shows both languages. */
 export interface StringsHandle {
@@ -50,6 +50,7 @@ const GROUPS: Record<Locale, Record<StringGroup, () => Promise<{ strings: object
     receipts: () => import("./locales/en/receipts"),
     details: () => import("./locales/en/details"),
     account: () => import("./locales/en/account"),
+    accountData: () => import("./locales/en/accountData"),
   },
   ja: {
     site: () => import("./locales/ja/site"),
@@ -60,6 +61,7 @@ const GROUPS: Record<Locale, Record<StringGroup, () => Promise<{ strings: object
     receipts: () => import("./locales/ja/receipts"),
     details: () => import("./locales/ja/details"),
     account: () => import("./locales/ja/account"),
+    accountData: () => import("./locales/ja/accountData"),
   },
 };
 const STAFF: Record<Locale, () => Promise<object>> = {

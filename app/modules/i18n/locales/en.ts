@@ -10,8 +10,9 @@ import { strings as checkout } from "./en/checkout";
 import { strings as receipts } from "./en/receipts";
 import { strings as details } from "./en/details";
 import { strings as account } from "./en/account";
+import { strings as accountData } from "./en/accountData";
 
-export const en = { ...site, ...join, ...donate, ...sponsor, ...checkout, ...receipts, ...details, ...account };
+export const en = { ...site, ...join, ...donate, ...sponsor, ...checkout, ...receipts, ...details, ...account, ...accountData };
 
 /** The public site's strings. */
 export type PublicDictionary = typeof en;

@@ -8,5 +8,6 @@ import { strings as checkout } from "./ja/checkout";
 import { strings as receipts } from "./ja/receipts";
 import { strings as details } from "./ja/details";
 import { strings as account } from "./ja/account";
+import { strings as accountData } from "./ja/accountData";
 
-export const ja: PublicDictionary = { ...site, ...join, ...donate, ...sponsor, ...checkout, ...receipts, ...details, ...account };
+export const ja: PublicDictionary = { ...site, ...join, ...donate, ...sponsor, ...checkout, ...receipts, ...details, ...account, ...accountData };
