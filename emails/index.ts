@@ -24,6 +24,8 @@ import GivingStatement, * as givingStatement from "./giving-statement";
 import GiftPaymentFailed, * as giftPaymentFailed from "./gift-payment-failed";
 import GiftCanceled, * as giftCanceled from "./gift-canceled";
 import DetailsConfirm, * as detailsConfirm from "./details-confirm";
+import EmailChangeConfirm, * as emailChangeConfirm from "./email-change-confirm";
+import EmailChanged, * as emailChanged from "./email-changed";
 import type { EmailLocale } from "./components/format";
 import type { Site } from "./components/site";
 
@@ -111,6 +113,8 @@ export const templateSchemas = {
       .min(1),
     confirmUrl: url,
   }),
+  "email-change-confirm": z.object({ recipient, url, expiresHours: z.number().int().positive() }),
+  "email-changed": z.object({ recipient, newEmail: z.email() }),
   "giving-statement": z.object({
     recipient,
     period: z.object({ year: z.number().int(), fiscal: z.enum(["calendar", "april"]), start: iso, end: iso }),
@@ -181,6 +185,8 @@ export const templates: Record<TemplateName, Entry> = {
   "gift-payment-failed": { component: GiftPaymentFailed, subject: giftPaymentFailed.subject, previews: giftPaymentFailed.previews },
   "gift-canceled": { component: GiftCanceled, subject: giftCanceled.subject, previews: giftCanceled.previews },
   "details-confirm": { component: DetailsConfirm, subject: detailsConfirm.subject, previews: detailsConfirm.previews },
+  "email-change-confirm": { component: EmailChangeConfirm, subject: emailChangeConfirm.subject, previews: emailChangeConfirm.previews },
+  "email-changed": { component: EmailChanged, subject: emailChanged.subject, previews: emailChanged.previews },
   "giving-statement": { component: GivingStatement, subject: givingStatement.subject, previews: givingStatement.previews },
   "corporate-invoice": { component: CorporateInvoice, subject: corporateInvoice.subject, previews: corporateInvoice.previews },
   "corporate-renewal-invoice": {

@@ -12,33 +12,25 @@ import type { JoinField, JoinFieldErrors, JoinValues } from "~/modules/people/jo
 import { PREFECTURES, US_STATES } from "~/modules/people/regions";
 import { FieldError, RadioGroup, TextField } from "./form-fields";
 
-export function JoinFields(props: {
+interface FieldProps {
   t: Dictionary;
-  locale: Locale;
-  tiers: CatalogueTier[];
-  partnerships: CataloguePartnership[];
   values: JoinValues;
   errors: JoinFieldErrors;
-  /** Family and given names' kana readings (required where the form is in Japanese). */
-  showKana: boolean;
-  /** The person fieldset's legend, when not the person filling it in (staff adding a member). */
-  personLegend?: string;
-}) {
-  const { t, locale, tiers, partnerships, values, errors } = props;
-  const [country, setCountry] = useState(values.country ?? (locale === "ja" ? "JP" : "US"));
-  // Without JavaScript both region lists show; with it, only the chosen country's.
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  const err = (field: JoinField) => (errors[field] ? t.join.errors[errors[field]!] : undefined);
-  const input = (
-    field: JoinField,
-    label: string,
-    options: { type?: string; autoComplete?: string; hint?: string; required?: boolean; lang?: string; describedBy?: string } = {},
-  ) => <TextField name={field} label={label} value={values[field] ?? ""} error={err(field)} optionalLabel={t.join.optional} {...options} />;
-  const radios = (field: JoinField, legend: string, choices: { value: string; label: ReactNode }[]) => (
-    <RadioGroup name={field} legend={legend} value={values[field]} error={err(field)} choices={choices} />
-  );
-  const select = (field: JoinField, label: string, choices: { value: string; label: string }[], required = true) => (
+}
+
+/** One text field of the form, its value kept and its error translated. */
+function joinInput(
+  { t, values, errors }: FieldProps,
+  field: JoinField,
+  label: string,
+  options: { type?: string; autoComplete?: string; hint?: string; required?: boolean; lang?: string; describedBy?: string } = {},
+) {
+  const error = errors[field] ? t.join.errors[errors[field]!] : undefined;
+  return <TextField name={field} label={label} value={values[field] ?? ""} error={error} optionalLabel={t.join.optional} {...options} />;
+}
+
+function joinSelect({ t, values, errors }: FieldProps, field: JoinField, label: string, choices: { value: string; label: string }[], required = true) {
+  return (
     <div className="field">
       <label htmlFor={field}>{label}</label>
       <select
@@ -55,9 +47,101 @@ export function JoinFields(props: {
           </option>
         ))}
       </select>
-      <FieldError id={`${field}-error`} message={err(field)} />
+      <FieldError id={`${field}-error`} message={errors[field] ? t.join.errors[errors[field]!] : undefined} />
     </div>
   );
+}
+
+/** Family and given names, and (where asked) their kana readings. */
+/** `kanaOptional`: the readings are asked but may be left out (the English member area; /join asks them only in Japanese, required). */
+export function NameFields(props: FieldProps & { showKana: boolean; kanaOptional?: boolean }) {
+  const { t } = props;
+  return (
+    <>
+      <div className="field-row">
+        {joinInput(props, "familyName", t.join.familyName, { autoComplete: "family-name" })}
+        {joinInput(props, "givenName", t.join.givenName, { autoComplete: "given-name" })}
+      </div>
+      {props.showKana ? (
+        <>
+          {/* One hint above both readings, so セイ and メイ stay side by side at the same height. */}
+          <p className="hint" id="kana-hint">
+            {t.join.kanaHint}
+          </p>
+          <div className="field-row">
+            {joinInput(props, "familyNameKana", t.join.familyNameKana, { describedBy: "kana-hint", required: !props.kanaOptional })}
+            {joinInput(props, "givenNameKana", t.join.givenNameKana, { describedBy: "kana-hint", required: !props.kanaOptional })}
+          </div>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/** The postal address: country, postal code, prefecture or state (the chosen country's list), city and lines. */
+export function AddressFields(props: FieldProps & { locale: Locale }) {
+  const { t, locale, values, errors } = props;
+  const [country, setCountry] = useState(values.country ?? (locale === "ja" ? "JP" : "US"));
+  // Without JavaScript both region lists show; with it, only the chosen country's.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return (
+    <fieldset>
+      <legend>{t.join.addressLegend}</legend>
+      <fieldset className="field" aria-invalid={errors.country ? true : undefined}>
+        <legend>{t.join.country}</legend>
+        {(["JP", "US"] as const).map((c) => (
+          <label key={c} className="choice">
+            <input type="radio" name="country" value={c} defaultChecked={values.country === c} onChange={() => setCountry(c)} />{" "}
+            {c === "JP" ? t.join.japan : t.join.unitedStates}
+          </label>
+        ))}
+        <FieldError id="country-error" message={errors.country ? t.join.errors[errors.country] : undefined} />
+      </fieldset>
+      {joinInput(props, "postalCode", t.join.postalCode, { autoComplete: "postal-code", hint: t.join.postalHintJp })}
+      <div hidden={hydrated && country === "US"} className="region-jp">
+        {joinSelect(
+          props,
+          "prefecture",
+          t.join.prefecture,
+          PREFECTURES.map((p) => ({ value: p.code, label: locale === "ja" ? p.ja : `${p.en} (${p.ja})` })),
+        )}
+      </div>
+      <div hidden={hydrated && country === "JP"} className="region-us">
+        {joinSelect(
+          props,
+          "state",
+          t.join.state,
+          US_STATES.map((s) => ({ value: s.code, label: locale === "ja" ? `${s.ja}（${s.code}）` : `${s.en} (${s.code})` })),
+        )}
+      </div>
+      {joinInput(props, "city", t.join.city, { autoComplete: "address-level2" })}
+      {joinInput(props, "addressLine1", t.join.addressLine1, { autoComplete: "address-line1" })}
+      {joinInput(props, "addressLine2", t.join.addressLine2, { autoComplete: "address-line2", required: false })}
+    </fieldset>
+  );
+}
+
+export function JoinFields(props: {
+  t: Dictionary;
+  locale: Locale;
+  tiers: CatalogueTier[];
+  partnerships: CataloguePartnership[];
+  values: JoinValues;
+  errors: JoinFieldErrors;
+  /** Family and given names' kana readings (required where the form is in Japanese). */
+  showKana: boolean;
+  /** The person fieldset's legend, when not the person filling it in (staff adding a member). */
+  personLegend?: string;
+}) {
+  const { t, locale, tiers, partnerships, values, errors } = props;
+  const err = (field: JoinField) => (errors[field] ? t.join.errors[errors[field]!] : undefined);
+  const input = (field: JoinField, label: string, options: Parameters<typeof joinInput>[3] = {}) => joinInput(props, field, label, options);
+  const radios = (field: JoinField, legend: string, choices: { value: string; label: ReactNode }[]) => (
+    <RadioGroup name={field} legend={legend} value={values[field]} error={err(field)} choices={choices} />
+  );
+  const select = (field: JoinField, label: string, choices: { value: string; label: string }[], required = true) =>
+    joinSelect(props, field, label, choices, required);
 
   return (
     <>
@@ -100,22 +184,7 @@ export function JoinFields(props: {
 
       <fieldset>
         <legend>{props.personLegend ?? t.join.aboutYouLegend}</legend>
-        <div className="field-row">
-          {input("familyName", t.join.familyName, { autoComplete: "family-name" })}
-          {input("givenName", t.join.givenName, { autoComplete: "given-name" })}
-        </div>
-        {props.showKana ? (
-          <>
-            {/* One hint above both readings, so セイ and メイ stay side by side at the same height. */}
-            <p className="hint" id="kana-hint">
-              {t.join.kanaHint}
-            </p>
-            <div className="field-row">
-              {input("familyNameKana", t.join.familyNameKana, { describedBy: "kana-hint" })}
-              {input("givenNameKana", t.join.givenNameKana, { describedBy: "kana-hint" })}
-            </div>
-          </>
-        ) : null}
+        <NameFields t={t} values={values} errors={errors} showKana={props.showKana} />
         {input("email", t.join.email, { type: "email", autoComplete: "email", hint: t.join.emailHint })}
         {radios("preferredLocale", t.join.preferredLocale, [
           { value: "en", label: t.join.english },
@@ -123,37 +192,7 @@ export function JoinFields(props: {
         ])}
       </fieldset>
 
-      <fieldset>
-        <legend>{t.join.addressLegend}</legend>
-        <fieldset className="field" aria-invalid={errors.country ? true : undefined}>
-          <legend>{t.join.country}</legend>
-          {(["JP", "US"] as const).map((c) => (
-            <label key={c} className="choice">
-              <input type="radio" name="country" value={c} defaultChecked={values.country === c} onChange={() => setCountry(c)} />{" "}
-              {c === "JP" ? t.join.japan : t.join.unitedStates}
-            </label>
-          ))}
-          <FieldError id="country-error" message={err("country")} />
-        </fieldset>
-        {input("postalCode", t.join.postalCode, { autoComplete: "postal-code", hint: t.join.postalHintJp })}
-        <div hidden={hydrated && country === "US"} className="region-jp">
-          {select(
-            "prefecture",
-            t.join.prefecture,
-            PREFECTURES.map((p) => ({ value: p.code, label: locale === "ja" ? p.ja : `${p.en} (${p.ja})` })),
-          )}
-        </div>
-        <div hidden={hydrated && country === "JP"} className="region-us">
-          {select(
-            "state",
-            t.join.state,
-            US_STATES.map((s) => ({ value: s.code, label: locale === "ja" ? `${s.ja}（${s.code}）` : `${s.en} (${s.code})` })),
-          )}
-        </div>
-        {input("city", t.join.city, { autoComplete: "address-level2" })}
-        {input("addressLine1", t.join.addressLine1, { autoComplete: "address-line1" })}
-        {input("addressLine2", t.join.addressLine2, { autoComplete: "address-line2", required: false })}
-      </fieldset>
+      <AddressFields t={t} locale={locale} values={values} errors={errors} />
 
       {partnerships.length > 0
         ? select(

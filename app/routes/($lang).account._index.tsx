@@ -1,6 +1,6 @@
 /**
  * /account: the member area's home: the signed-in person's memberships (stop or resume automatic
- * renewal, update the card), payments and receipts, giving statements, and signing out.
+ * renewal, update the card), payments and receipts, giving statements, links to their details, and signing out.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
@@ -10,7 +10,7 @@ import { z } from "zod";
 import { openMemberCardUpdate, requestCancelAtPeriodEnd } from "~/modules/account/member-billing.server";
 import { requireSameOrigin } from "~/modules/auth/auth.server";
 import { RouteError } from "~/components/route-error";
-import { getMemberHome, setPreferredLocale } from "~/modules/account/account.server";
+import { getMemberHome } from "~/modules/account/account.server";
 import { requireMember } from "~/modules/auth/member-auth.server";
 import { dictionary, localePath, type StringsHandle, withStrings } from "~/modules/i18n/i18n";
 import { requireLocale } from "~/modules/i18n/i18n.server";
@@ -34,19 +34,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 const ChangeSchema = z.object({ intent: z.enum(["cancel", "resume", "card"]), membershipId: z.uuid(), formToken: z.uuid().optional() });
-const LanguageSchema = z.object({ intent: z.literal("language"), preferredLocale: z.enum(["en", "ja"]) });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = requireLocale(params);
   requireSameOrigin(request, context);
   const personId = await requireMember(request, context, locale);
   const form = Object.fromEntries(await request.formData());
-  if (form.intent === "language") {
-    const language = LanguageSchema.safeParse(form);
-    if (!language.success) return data({ error: "language" as const, membershipId: null, requested: null }, { status: 400 });
-    await setPreferredLocale(context.db, personId, language.data.preferredLocale);
-    return data({ error: null, membershipId: null, requested: null, language: language.data.preferredLocale });
-  }
   const parsed = ChangeSchema.safeParse(form);
   if (!parsed.success) return data({ error: "notFound" as const, membershipId: null, requested: null }, { status: 400 });
   const { intent, membershipId, formToken } = parsed.data;
@@ -213,31 +206,12 @@ export default function AccountHome() {
         )}
       </section>
 
-      <section aria-labelledby="language-heading">
-        <h2 id="language-heading">{t.languageHeading}</h2>
-        <Form method="post" className="statement-form">
-          <input type="hidden" name="intent" value="language" />
-          <fieldset className="field">
-            <legend>{t.languageLegend}</legend>
-            {(["en", "ja"] as const).map((l) => (
-              <label key={l} className="choice" lang={l}>
-                <input type="radio" name="preferredLocale" value={l} defaultChecked={home.preferredLocale === l} /> {l === "en" ? "English" : "日本語"}
-              </label>
-            ))}
-          </fieldset>
-          <button type="submit" className="button secondary" disabled={busy}>
-            {t.languageSubmit}
-          </button>
-          {result && "language" in result && result.language ? (
-            <p role="status" className="notice">
-              {t.languageSaved(result.language)}
-            </p>
-          ) : result?.error === "language" ? (
-            <p role="alert" className="notice notice--error">
-              {t.languageInvalid}
-            </p>
-          ) : null}
-        </Form>
+      <section aria-labelledby="details-heading">
+        <h2 id="details-heading">{t.detailsHeading}</h2>
+        <p>{t.detailsLead}</p>
+        <p>
+          <Link to={localePath(locale, "/account/details")}>{t.detailsLink}</Link>
+        </p>
       </section>
 
       <section aria-labelledby="statements-heading">

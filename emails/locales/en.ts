@@ -213,6 +213,20 @@ export const en = {
     thanks: "Thank you for your support of sister-city exchange. You are welcome to give again at any time:",
     cta: "Give again",
   },
+  emailChangeConfirm: {
+    subject: "Confirm your new email address",
+    preview: "Press the button to use this address for JUSSCA.",
+    body: (hours: number) =>
+      `You asked to use this address for your JUSSCA account. Press the button within ${hours} hours to confirm; until then we keep writing to your current address.`,
+    cta: "Confirm this address",
+    ignore: "If you did not ask for this, ignore this email: nothing changes.",
+  },
+  emailChanged: {
+    subject: "Your email address has been changed",
+    preview: "We will write to your new address from now on.",
+    body: (email: string) => `The email address of your JUSSCA account has just been changed to ${email}. We will write there from now on.`,
+    notYou: "If you did not make this change, please reply to this email or contact the association at once.",
+  },
 };
 
 export type EmailStrings = typeof en;

@@ -1,4 +1,4 @@
-/** The member area in Chromium (issue 16 item 1): signing in by the emailed link and by the code, both languages. */
+/** The member area in Chromium (issue 16): signing in by the emailed link and by the code, renewal and card, details, both languages. */
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type DatabaseHandle } from "../../db/client";
@@ -16,6 +16,19 @@ describe.skipIf(!hasChromium)("member area in Chromium", () => {
     const rows = [
       { familyName: "Okafor", givenName: "Grace", email: "grace.member@example.org", country: "US", region: "MN", preferredLocale: "en" as const },
       { familyName: "長谷川", givenName: "美咲", email: "misaki.member@example.jp", country: "JP", region: "13", preferredLocale: "ja" as const },
+      {
+        familyName: "佐藤",
+        givenName: "花子",
+        familyNameKana: "サトウ",
+        givenNameKana: "ハナコ",
+        email: "hanako.details@example.jp",
+        country: "JP",
+        region: "27",
+        postalCode: "530-0001",
+        city: "大阪市北区",
+        addressLine1: "梅田1-1-1",
+        preferredLocale: "ja" as const,
+      },
     ];
     // A member paying yearly by card through a subscription (the demo gateway stands in for Stripe).
     const [price] = await handle.db
@@ -177,6 +190,69 @@ describe.skipIf(!hasChromium)("member area in Chromium", () => {
     await page.getByText("The test card is saved. Nothing was charged.").waitFor();
     await page.getByRole("link", { name: "Back to My account" }).click();
     await page.waitForURL(`${appUrl}/account`);
+    await context.close();
+  });
+
+  it("changes name and address (with the join form's errors), the email address by a link to the new one, and optional email, in Japanese", async () => {
+    const context = await browser.newContext({ locale: "ja-JP" });
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/ja/account/sign-in`);
+    await page.getByLabel("メールアドレス").fill("hanako.details@example.jp");
+    await page.getByRole("button", { name: "ログイン用リンクを送信" }).click();
+    await page.getByRole("heading", { name: "メールをご確認ください" }).waitFor();
+    await page.getByLabel("確認コード（6桁）").fill((await signInMail("hanako.details@example.jp")).code);
+    await page.getByRole("button", { name: "ログイン", exact: true }).click();
+    await page.waitForURL(`${appUrl}/ja/account`);
+    await page.getByRole("link", { name: "ご登録内容を変更する" }).click();
+    await page.waitForURL(`${appUrl}/ja/account/details`);
+    await page.getByRole("heading", { name: "ご登録内容", level: 1 }).waitFor();
+    expect(await page.getByLabel("市区町村").inputValue()).toBe("大阪市北区");
+    expect(await page.getByLabel("都道府県").inputValue()).toBe("27");
+    expect(await axeSerious(page)).toEqual([]);
+
+    // A bad postal code first: the summary names the field, the field says why, nothing is saved.
+    await page.getByLabel("郵便番号").fill("53");
+    await page.getByLabel("市区町村").fill("大阪市中央区");
+    await page.getByRole("button", { name: "お名前とご住所を保存" }).click();
+    await page.getByRole("alert").getByText("郵便番号（米国はZIPコード）：郵便番号は7桁で入力してください").waitFor();
+    expect(await page.getByLabel("郵便番号").getAttribute("aria-invalid")).toBe("true");
+    expect(await page.getByLabel("市区町村").inputValue(), "what was typed is kept").toBe("大阪市中央区");
+    expect(await axeSerious(page)).toEqual([]);
+    await page.getByLabel("郵便番号").fill("５４０－０００２");
+    await page.getByRole("button", { name: "お名前とご住所を保存" }).click();
+    await page.getByText("お名前とご住所を保存しました。").waitFor();
+    const [saved] = await handle.db.select().from(people).where(eq(people.email, "hanako.details@example.jp"));
+    expect(saved).toMatchObject({ postalCode: "540-0002", city: "大阪市中央区" });
+
+    await page.getByRole("checkbox", { name: "会報（日英二か国語）" }).check();
+    await page.getByRole("button", { name: "メールの設定を保存" }).click();
+    await page.getByText("メールの設定を保存しました。").waitFor();
+    await page.getByText(/にお受け取りを希望されました。/).waitFor();
+    expect(await page.getByRole("checkbox", { name: "会報（日英二か国語）" }).isChecked()).toBe(true);
+    expect(await page.getByRole("checkbox", { name: "寄付のお願いと催しのご案内" }).isChecked()).toBe(false);
+
+    await page.getByLabel("新しいメールアドレス").fill("hanako.new@example.jp");
+    await page.getByRole("button", { name: "確認用のリンクを送る" }).click();
+    await page.getByText("hanako.new@example.jp 宛てに確認用のリンクをお送りしました。").waitFor();
+    expect(await axeSerious(page)).toEqual([]);
+    const [mail] = await handle.db.select().from(emailOutbox).where(eq(emailOutbox.toEmail, "hanako.new@example.jp"));
+    expect(mail!.template).toBe("email-change-confirm");
+    // The link, opened as from the email: a page with a button; pressing it changes the address.
+    await page.goto((mail!.props as { url: string }).url);
+    await page.getByRole("heading", { name: "新しいメールアドレスのご確認" }).waitFor();
+    expect(await axeSerious(page)).toEqual([]);
+    await page.getByRole("button", { name: "このアドレスに変更する" }).click();
+    await page.getByText("変更しました。今後は hanako.new@example.jp 宛てにお送りします。").waitFor();
+    // Still there once the page's data has been read again (the link itself names nothing now).
+    await page.waitForLoadState("networkidle");
+    expect(await page.locator("[data-email-change]").getAttribute("data-email-change")).toBe("changed");
+    await page.getByRole("link", { name: "マイページへ" }).click();
+    await page.getByText("佐藤 花子（hanako.new@example.jp）でログインしています。").waitFor();
+
+    // The English page passes axe too.
+    await page.goto(`${appUrl}/account/details`);
+    await page.getByRole("heading", { name: "Your details", level: 1 }).waitFor();
+    expect(await axeSerious(page)).toEqual([]);
     await context.close();
   });
 });

@@ -5,11 +5,10 @@
 import { and, eq } from "drizzle-orm";
 import { http } from "msw";
 import { describe, expect, it } from "vitest";
-import { emailOutbox, memberships, people } from "../../db/schema";
+import { emailOutbox, memberships } from "../../db/schema";
 import { parseEnv, type Env } from "~/modules/config/env.server";
 import { stripeEvent, subscriptionShape } from "~/modules/billing/stripe-shapes.server";
 import { action as homeAction, loader as homeLoader } from "~/routes/($lang).account._index";
-import { action as signInAction } from "~/routes/($lang).account.sign-in";
 import { billingEnv, createPendingMembership, deliverInOrder, getMembership, WEBHOOK_SECRET } from "../fixtures/billing";
 import { args, makeMember, memberCookie, respond } from "../fixtures/staff";
 import { STRIPE, stripeCalls, stripeError, stripeHas, stripeServer, useStripeMock } from "../mocks/stripe";
@@ -183,28 +182,5 @@ describe("updating the card", () => {
     const opened = (await post(demoEnv, m.cookie, { intent: "card", membershipId: m.membership.id })) as Response;
     expect(opened.status).toBe(303);
     expect(opened.headers.get("Location")).toMatch(/^http:\/\/localhost:3000\/demo-checkout\/card\//);
-  });
-});
-
-describe("the member's language", () => {
-  it("saves the language of their emails, which the next email follows; refuses anything else", async () => {
-    const m = await subscribedMember("ja");
-    const saved = await post(stripeEnv, m.cookie, { intent: "language", preferredLocale: "en" }, "ja");
-    expect(await bodyOf(saved)).toMatchObject({ error: null, language: "en" });
-    const [person] = await t.db.select().from(people).where(eq(people.id, m.person.id));
-    expect(person!.preferredLocale).toBe("en");
-    // The next email (a sign-in link) is in English, to /account rather than /ja/account.
-    await respond(() =>
-      signInAction(args(t.db, "/ja/account/sign-in", { form: { intent: "request", email: m.person.email }, params: { lang: "ja" }, ip: "10.8.0.1" })),
-    );
-    const [mail] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.toEmail, m.person.email));
-    expect(mail).toMatchObject({ template: "sign-in-link", locale: "en" });
-    expect(String((mail!.props as { url: string }).url)).toMatch(/^http:\/\/localhost\/account\/verify\?/);
-    for (const bad of ["fr", "", "EN"]) {
-      const refused = await post(stripeEnv, m.cookie, { intent: "language", preferredLocale: bad });
-      expect(refused.status, bad).toBe(400);
-    }
-    const [after] = await t.db.select().from(people).where(eq(people.id, m.person.id));
-    expect(after!.preferredLocale).toBe("en");
   });
 });

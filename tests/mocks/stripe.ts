@@ -178,6 +178,36 @@ stripeHandlers.push(
   }),
 );
 
+/** A customer's update (a member's new email address): Stripe answers with the customer as it now is. */
+stripeHandlers.push(
+  http.post(`${STRIPE}/v1/customers/:id`, async ({ request, params }) => {
+    const call = await record(request);
+    return HttpResponse.json({
+      id: params.id,
+      object: "customer",
+      address: null,
+      balance: 0,
+      created: 1780000000,
+      currency: "usd",
+      default_source: null,
+      delinquent: false,
+      description: null,
+      email: call.params.get("email"),
+      invoice_prefix: "KZ0A1B2C",
+      invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+      livemode: false,
+      metadata: {},
+      name: null,
+      next_invoice_sequence: 2,
+      phone: null,
+      preferred_locales: [],
+      shipping: null,
+      tax_exempt: "none",
+      test_clock: null,
+    });
+  }),
+);
+
 export const stripeServer = setupServer(...stripeHandlers);
 
 /** A Stripe API error body with the status Stripe uses for it. */

@@ -5,7 +5,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../../../db/client";
-import { funds, memberships, organisations, payments, receipts, tierPrices, tiers } from "../../../db/schema";
+import { consentTopicEnum, emailConsents, funds, memberships, organisations, payments, receipts, tierPrices, tiers } from "../../../db/schema";
 
 const seatOf = alias(memberships, "seat_of");
 
@@ -65,4 +65,20 @@ export function listPersonPayments(db: DbOrTx, personId: string) {
     .leftJoin(tiers, eq(tiers.id, memberships.tierId))
     .where(eq(payments.personId, personId))
     .orderBy(desc(payments.paidAt), desc(payments.createdAt));
+}
+
+/** The topics of optional email a person may agree to. */
+export const CONSENT_TOPICS = consentTopicEnum.enumValues;
+
+/** The person's newest consent row for each optional topic (a topic with none: never asked, so no). */
+export function listLatestConsents(db: DbOrTx, personId: string) {
+  return db
+    .selectDistinctOn([emailConsents.topic], { topic: emailConsents.topic, granted: emailConsents.granted, source: emailConsents.source, at: emailConsents.at })
+    .from(emailConsents)
+    .where(eq(emailConsents.personId, personId))
+    .orderBy(emailConsents.topic, desc(emailConsents.at), desc(emailConsents.id));
+}
+
+export function insertConsents(db: DbOrTx, rows: (typeof emailConsents.$inferInsert)[]) {
+  return db.insert(emailConsents).values(rows);
 }

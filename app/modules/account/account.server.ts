@@ -7,7 +7,7 @@ import type { DbOrTx } from "../../../db/client";
 import type { Env } from "../config/env.server";
 import { dictionary, type Locale } from "../i18n/i18n";
 import { formatDate, formatMoney, formatPersonName } from "../i18n/format";
-import { getPersonById, updatePerson } from "../people/people.queries.server";
+import { getPersonById } from "../people/people.queries.server";
 import { receiptPageUrl, receiptPdfUrl } from "../receipts/receipts.server";
 import { listMembershipHistory } from "../members/members.queries.server";
 import { listPersonMemberships, listPersonPayments } from "./account.queries.server";
@@ -108,9 +108,4 @@ export async function getMemberHome(db: DbOrTx, env: Env, personId: string, loca
         : null,
     })),
   };
-}
-
-/** The language of the person's emails and receipts from the next one (the member chose it on /account). */
-export async function setPreferredLocale(db: DbOrTx, personId: string, locale: Locale) {
-  await updatePerson(db, personId, { preferredLocale: locale, updatedAt: new Date() });
 }

@@ -11,6 +11,8 @@ export const AUDIT_ACTIONS = [
   "member.create",
   "member.edit",
   "person.details_confirmed",
+  "person.details_update",
+  "person.email_change",
   "person.sign_in",
   "person.sign_out_everywhere",
   "membership.comp",

@@ -43,6 +43,22 @@ export const JOIN_FIELDS = [
   "partnership",
 ] as const;
 export type JoinField = (typeof JOIN_FIELDS)[number];
+
+/** The fields of the member's details form. */
+export const PERSON_DETAIL_FIELDS = [
+  "familyName",
+  "givenName",
+  "familyNameKana",
+  "givenNameKana",
+  "country",
+  "postalCode",
+  "prefecture",
+  "state",
+  "city",
+  "addressLine1",
+  "addressLine2",
+] as const satisfies readonly JoinField[];
+
 export type JoinValues = Partial<Record<JoinField, string>>;
 export type JoinFieldErrors = Partial<Record<JoinField, JoinErrorKey>>;
 
