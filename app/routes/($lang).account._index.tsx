@@ -7,7 +7,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { z } from "zod";
-import { openMemberCardUpdate, requestCancelAtPeriodEnd } from "~/modules/account/member-billing.server";
+import { openMemberCardUpdate, openOverdueInvoice, renewMembership, requestCancelAtPeriodEnd } from "~/modules/account/member-billing.server";
 import { requireSameOrigin } from "~/modules/auth/auth.server";
 import { RouteError } from "~/components/route-error";
 import { getMemberHome } from "~/modules/account/account.server";
@@ -33,7 +33,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return data({ locale, ...home }, { headers: { "Cache-Control": "private, no-store" } });
 }
 
-const ChangeSchema = z.object({ intent: z.enum(["cancel", "resume", "card"]), membershipId: z.uuid(), formToken: z.uuid().optional() });
+const ChangeSchema = z.object({ intent: z.enum(["cancel", "resume", "card", "pay", "renew"]), membershipId: z.uuid(), formToken: z.uuid().optional() });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const locale = requireLocale(params);
@@ -47,6 +47,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const opened = await openMemberCardUpdate(context, personId, membershipId, locale);
     if (opened.ok) throw redirect(opened.url, 303);
     return data({ error: opened.error, membershipId, requested: null }, { status: opened.error === "stripe" ? 503 : 404 });
+  }
+  if (intent === "pay" || intent === "renew") {
+    const opened =
+      intent === "pay" ? await openOverdueInvoice(context, personId, membershipId, locale) : await renewMembership(context, personId, membershipId, locale);
+    if (opened.ok) throw redirect(opened.url, 303);
+    return data({ error: opened.error, membershipId, requested: null }, { status: opened.error === "stripe" ? 503 : opened.error === "notFound" ? 404 : 409 });
   }
   const cancel = intent === "cancel";
   if (!formToken) return data({ error: "notFound" as const, membershipId: null, requested: null }, { status: 400 });
@@ -111,6 +117,18 @@ export default function AccountHome() {
                           : t.confirmedResume}
                   </div>
                 ) : null}
+                {m.overdue ? (
+                  <div className="renewal">
+                    <h4>{t.overdueHeading}</h4>
+                    <p>{t.overdueExplain}</p>
+                    <Form method="post" reloadDocument>
+                      <input type="hidden" name="membershipId" value={m.id} />
+                      <button type="submit" name="intent" value="pay" className="button primary">
+                        {t.overdueSubmit}
+                      </button>
+                    </Form>
+                  </div>
+                ) : null}
                 {m.changeable && m.periodEnd ? (
                   <div className="renewal">
                     <h4>{t.renewalHeading}</h4>
@@ -139,6 +157,18 @@ export default function AccountHome() {
                     <p className="hint" id={`card-hint-${m.id}`}>
                       {t.updateCardHint}
                     </p>
+                  </div>
+                ) : null}
+                {m.renewable ? (
+                  <div className="renewal">
+                    <h4>{t.renewHeading}</h4>
+                    <p>{t.renewExplain(m.tierName)}</p>
+                    <Form method="post" reloadDocument>
+                      <input type="hidden" name="membershipId" value={m.id} />
+                      <button type="submit" name="intent" value="renew" className="button primary">
+                        {t.renewSubmit}
+                      </button>
+                    </Form>
                   </div>
                 ) : null}
                 {m.history.length ? (

@@ -52,6 +52,22 @@ describe.skipIf(!hasChromium)("member area in Chromium", () => {
       currentPeriodStart: new Date("2026-09-01T00:00:00Z"),
       currentPeriodEnd: new Date("2027-09-01T00:00:00Z"),
     });
+    // A member whose yearly membership lapsed last spring.
+    const [lapsed] = await handle.db
+      .insert(people)
+      .values({ familyName: "Larsen", givenName: "Ingrid", email: "ingrid.lapsed@example.org", country: "US", region: "MN", preferredLocale: "en" })
+      .returning();
+    await handle.db.insert(memberships).values({
+      personId: lapsed!.id,
+      tierId: tier!.id,
+      priceId: price!.id,
+      status: "lapsed",
+      currency: "USD",
+      interval: "year",
+      startedAt: new Date("2025-04-01T00:00:00Z"),
+      currentPeriodStart: new Date("2025-04-01T00:00:00Z"),
+      currentPeriodEnd: new Date("2026-04-01T00:00:00Z"),
+    });
     for (const row of rows) {
       const [person] = await handle.db.insert(people).values(row).returning();
       await handle.db.insert(memberships).values({
@@ -253,6 +269,30 @@ describe.skipIf(!hasChromium)("member area in Chromium", () => {
     await page.goto(`${appUrl}/account/details`);
     await page.getByRole("heading", { name: "Your details", level: 1 }).waitFor();
     expect(await axeSerious(page)).toEqual([]);
+    await context.close();
+  });
+
+  it("renews a lapsed membership in one step: Checkout with the details on file, then active", async () => {
+    const context = await browser.newContext({ locale: "en-US" });
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/account/sign-in`);
+    await page.getByLabel("Email address").fill("ingrid.lapsed@example.org");
+    await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+    await page.getByLabel("6-digit code").fill((await signInMail("ingrid.lapsed@example.org")).code);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForURL(`${appUrl}/account`);
+    const card = page.locator("li.card").first();
+    expect(await card.locator("[data-status]").textContent()).toBe("Lapsed");
+    expect(await axeSerious(page)).toEqual([]);
+    await card.getByRole("button", { name: "Renew now" }).click();
+    await page.waitForURL(/\/demo-checkout\/cs_demo_/);
+    await page.getByRole("button", { name: "Pay with the test card" }).click();
+    await page.waitForURL(/\/join\/success\?m=/);
+    await page.goto(`${appUrl}/account`);
+    await page.locator('li.card [data-status="active"]').first().waitFor();
+    // Renewed: no second offer to renew while the new membership is current.
+    expect(await page.getByRole("button", { name: "Renew now" }).count()).toBe(0);
     await context.close();
   });
 });

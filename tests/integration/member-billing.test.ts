@@ -1,17 +1,17 @@
 /**
- * A member stops and resumes automatic renewal and updates their card from /account (issue 16
- * item 4): Stripe first, with an idempotency key; the change lands only through the webhook.
+ * A member stops and resumes automatic renewal, updates their card, pays an overdue invoice and
+ * renews a lapsed membership from /account (issue 16 item 4): Stripe first, with an idempotency key; the change lands only through the webhook.
  */
 import { and, eq } from "drizzle-orm";
 import { http } from "msw";
 import { describe, expect, it } from "vitest";
-import { emailOutbox, memberships } from "../../db/schema";
+import { emailOutbox, memberships, people } from "../../db/schema";
 import { parseEnv, type Env } from "~/modules/config/env.server";
-import { stripeEvent, subscriptionShape } from "~/modules/billing/stripe-shapes.server";
+import { invoiceShape, stripeEvent, subscriptionShape } from "~/modules/billing/stripe-shapes.server";
 import { action as homeAction, loader as homeLoader } from "~/routes/($lang).account._index";
 import { billingEnv, createPendingMembership, deliverInOrder, getMembership, WEBHOOK_SECRET } from "../fixtures/billing";
 import { args, makeMember, memberCookie, respond } from "../fixtures/staff";
-import { STRIPE, stripeCalls, stripeError, stripeHas, stripeServer, useStripeMock } from "../mocks/stripe";
+import { fakeSubscriptionInvoices, STRIPE, stripeCalls, stripeError, stripeHas, stripeServer, useStripeMock } from "../mocks/stripe";
 import { useTestDatabase } from "../setup/test-db";
 
 const t = useTestDatabase();
@@ -182,5 +182,84 @@ describe("updating the card", () => {
     const opened = (await post(demoEnv, m.cookie, { intent: "card", membershipId: m.membership.id })) as Response;
     expect(opened.status).toBe(303);
     expect(opened.headers.get("Location")).toMatch(/^http:\/\/localhost:3000\/demo-checkout\/card\//);
+  });
+});
+
+describe("renewing a lapsed membership in one step", () => {
+  it("opens Checkout for the same tier, currency and interval with the details on file; refuses what is not the member's to renew", async () => {
+    const m = await subscribedMember("ja");
+    await t.db.update(memberships).set({ status: "lapsed" }).where(eq(memberships.id, m.membership.id));
+    const card = (await home(stripeEnv, m.cookie, "ja")).memberships.find((x) => x.id === m.membership.id) as unknown as {
+      renewable: boolean;
+      overdue: boolean;
+    };
+    expect(card).toMatchObject({ renewable: true, overdue: false });
+    const [before] = await t.db.select().from(people).where(eq(people.id, m.person.id));
+
+    const renewed = (await post(stripeEnv, m.cookie, { intent: "renew", membershipId: m.membership.id }, "ja")) as Response;
+    expect(renewed.status).toBe(303);
+    expect(renewed.headers.get("Location")).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
+    const mine = await t.db.select().from(memberships).where(eq(memberships.personId, m.person.id));
+    const started = mine.find((x) => x.status === "pending")!;
+    expect(started).toMatchObject({ tierId: m.membership.tierId, currency: m.membership.currency, interval: m.membership.interval });
+    const checkout = stripeCalls.filter((c) => c.path === "/v1/checkout/sessions");
+    expect(checkout).toHaveLength(1);
+    expect(checkout[0]!.params.get("client_reference_id")).toBe(started.id);
+    expect(checkout[0]!.params.get("locale")).toBe("ja");
+    const [after] = await t.db.select().from(people).where(eq(people.id, m.person.id));
+    expect({ ...after, updatedAt: null }, "the details on file are used as they are").toEqual({ ...before, updatedAt: null });
+
+    // Not the member's, not lapsed, or already a member again: refused, Stripe not asked.
+    stripeCalls.length = 0;
+    const other = await subscribedMember();
+    await t.db.update(memberships).set({ status: "lapsed" }).where(eq(memberships.id, other.membership.id));
+    expect((await post(stripeEnv, m.cookie, { intent: "renew", membershipId: other.membership.id })).status).toBe(404);
+    const active = await subscribedMember();
+    const refused = await post(stripeEnv, active.cookie, { intent: "renew", membershipId: active.membership.id });
+    expect(refused.status).toBe(409);
+    expect(await bodyOf(refused)).toMatchObject({ error: "notAllowed" });
+    await t.db.update(memberships).set({ status: "active" }).where(eq(memberships.id, started.id));
+    const again = await post(stripeEnv, m.cookie, { intent: "renew", membershipId: m.membership.id });
+    expect(await bodyOf(again)).toMatchObject({ error: "alreadyMember" });
+    expect((await home(stripeEnv, m.cookie)).memberships.some((x) => (x as unknown as { renewable: boolean }).renewable)).toBe(false);
+    expect(stripeCalls.filter((c) => c.path === "/v1/checkout/sessions")).toHaveLength(0);
+  });
+});
+
+describe("paying an overdue invoice", () => {
+  it("opens Stripe's page for the subscription's open invoice; says so when nothing is due; refuses another member's", async () => {
+    const m = await subscribedMember();
+    await t.db.update(memberships).set({ status: "past_due" }).where(eq(memberships.id, m.membership.id));
+    expect((await home(stripeEnv, m.cookie)).memberships[0]).toMatchObject({ overdue: true });
+    fakeSubscriptionInvoices.push(
+      invoiceShape(m.refs, {
+        invoiceId: "in_test_overdue1",
+        status: "open",
+        periodStart: PERIOD_START,
+        periodEnd: PERIOD_END,
+        created: PERIOD_START,
+        attemptCount: 2,
+      }),
+    );
+    const paid = (await post(stripeEnv, m.cookie, { intent: "pay", membershipId: m.membership.id })) as Response;
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get("Location")).toBe("https://invoice.stripe.com/i/in_test_overdue1");
+    const list = stripeCalls.find((c) => c.method === "GET" && c.path === "/v1/invoices")!;
+    expect(list.params.get("subscription")).toBe(m.refs.subscriptionId);
+    expect(list.params.get("status")).toBe("open");
+
+    fakeSubscriptionInvoices.length = 0;
+    expect(await bodyOf(await post(stripeEnv, m.cookie, { intent: "pay", membershipId: m.membership.id }))).toMatchObject({ error: "nothingDue" });
+    stripeServer.use(http.get(`${STRIPE}/v1/invoices`, () => stripeError(500, "api_error", "internal", "Stripe is down")));
+    expect((await post(stripeEnv, m.cookie, { intent: "pay", membershipId: m.membership.id })).status).toBe(503);
+    stripeServer.resetHandlers();
+
+    const other = await subscribedMember();
+    expect((await post(stripeEnv, m.cookie, { intent: "pay", membershipId: other.membership.id })).status).toBe(404);
+    expect(await bodyOf(await post(stripeEnv, other.cookie, { intent: "pay", membershipId: other.membership.id }))).toMatchObject({ error: "nothingDue" });
+
+    // The demo gateway's card page charges a past-due membership.
+    const demo = (await post(demoEnv, m.cookie, { intent: "pay", membershipId: m.membership.id })) as Response;
+    expect(demo.headers.get("Location")).toMatch(/^http:\/\/localhost:3000\/demo-checkout\/card\//);
   });
 });

@@ -178,6 +178,23 @@ stripeHandlers.push(
   }),
 );
 
+/** Invoices a test says Stripe holds for a subscription (invoiceShape objects), for `GET /v1/invoices?subscription=&status=`. */
+export const fakeSubscriptionInvoices: Record<string, unknown>[] = [];
+stripeHandlers.push(
+  http.get(`${STRIPE}/v1/invoices`, async ({ request }) => {
+    const call = await record(request);
+    const subscription = call.params.get("subscription");
+    const status = call.params.get("status");
+    const data = fakeSubscriptionInvoices.filter(
+      (inv) =>
+        (!subscription || (inv.parent as { subscription_details?: { subscription?: string } } | null)?.subscription_details?.subscription === subscription) &&
+        (!status || inv.status === status),
+    );
+    const limit = Number(call.params.get("limit") ?? 10);
+    return HttpResponse.json({ object: "list", url: "/v1/invoices", has_more: data.length > limit, data: data.slice(0, limit) });
+  }),
+);
+
 /** A customer's update (a member's new email address): Stripe answers with the customer as it now is. */
 stripeHandlers.push(
   http.post(`${STRIPE}/v1/customers/:id`, async ({ request, params }) => {
@@ -300,6 +317,7 @@ export function useStripeMock() {
   beforeEach(() => {
     stripeCalls.length = 0;
     fakeSubscriptions.clear();
+    fakeSubscriptionInvoices.length = 0;
   });
   afterEach(() => stripeServer.resetHandlers());
   afterAll(() => stripeServer.close());

@@ -5,7 +5,19 @@
 import { and, desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../../../db/client";
-import { consentTopicEnum, emailConsents, funds, memberships, organisations, payments, receipts, tierPrices, tiers } from "../../../db/schema";
+import {
+  consentTopicEnum,
+  emailConsents,
+  funds,
+  memberships,
+  organisations,
+  partnerships,
+  payments,
+  people,
+  receipts,
+  tierPrices,
+  tiers,
+} from "../../../db/schema";
 
 const seatOf = alias(memberships, "seat_of");
 
@@ -81,4 +93,23 @@ export function listLatestConsents(db: DbOrTx, personId: string) {
 
 export function insertConsents(db: DbOrTx, rows: (typeof emailConsents.$inferInsert)[]) {
   return db.insert(emailConsents).values(rows);
+}
+
+/** What renewing one of the person's memberships would start again: its tier's slug, currency and interval, and the person's partnership; null when not theirs. */
+export async function getRenewalChoice(db: DbOrTx, personId: string, membershipId: string) {
+  const [row] = await db
+    .select({
+      status: memberships.status,
+      seatOfMembershipId: memberships.seatOfMembershipId,
+      currency: memberships.currency,
+      interval: memberships.interval,
+      tierSlug: tiers.slug,
+      partnershipSlug: partnerships.slug,
+    })
+    .from(memberships)
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .leftJoin(partnerships, eq(partnerships.id, people.partnershipId))
+    .where(and(eq(memberships.id, membershipId), eq(memberships.personId, personId)));
+  return row ?? null;
 }

@@ -33,6 +33,8 @@ export async function getMemberHome(db: DbOrTx, env: Env, personId: string, loca
   const date = (d: Date | null) => (d ? formatDate(d, locale) : null);
   const statusWord = (s: keyof typeof t.statuses) => t.statuses[s];
 
+  // A lapsed or canceled membership can be renewed in one step while the person holds no current one of their own.
+  const holdsCurrent = rows.some((m) => !m.seatOfMembershipId && (m.status === "active" || m.status === "past_due" || m.status === "comped"));
   const memberships = rows.map((m) => {
     const tierName = locale === "ja" ? m.tierNameJa : m.tierNameEn;
     const seatOrg = m.seatOrgNameEn ? (locale === "ja" ? (m.seatOrgNameJa ?? m.seatOrgNameEn) : m.seatOrgNameEn) : null;
@@ -67,6 +69,8 @@ export async function getMemberHome(db: DbOrTx, env: Env, personId: string, loca
       tierName,
       // Renewal the member can stop or resume, and a card they can update: their own subscription only.
       changeable: !m.seatOfMembershipId && Boolean(m.stripeSubscriptionId) && live,
+      overdue: !m.seatOfMembershipId && Boolean(m.stripeSubscriptionId) && m.status === "past_due",
+      renewable: !m.seatOfMembershipId && !holdsCurrent && (m.status === "lapsed" || m.status === "canceled") && Boolean(m.interval),
       cancelAtPeriodEnd: m.cancelAtPeriodEnd,
       periodEnd: end,
       status: m.status,

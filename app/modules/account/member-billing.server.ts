@@ -1,6 +1,6 @@
 /**
  * What a signed-in member changes about how they pay (issue 16 item 4): cancel at the end of
- * the paid period and undo it, and update the card. Each goes to Stripe first (with an
+ * the paid period and undo it, update the card, pay an overdue invoice, renew a lapsed membership. Each goes to Stripe first (with an
  * idempotency key) and is recorded only when Stripe's webhook reports it, through the same
  * handlers as every other change; the demo gateway delivers that webhook at once.
  */
@@ -12,6 +12,10 @@ import type { BillingContext } from "../billing/webhook.server";
 import type { Locale } from "../i18n/i18n";
 import { localePath } from "../i18n/i18n";
 import { getMembership } from "../members/members.queries.server";
+import { startCheckout } from "../billing/checkout.server";
+import { getPersonById } from "../people/people.queries.server";
+import type { JoinInput } from "../people/join.schema.server";
+import { getRenewalChoice } from "./account.queries.server";
 
 export type MemberBillingError = "notFound" | "notAllowed" | "stripe";
 
@@ -75,4 +79,70 @@ export async function openMemberCardUpdate(
   if (found.error) return { ok: false, error: found.error };
   const opened = await openCardUpdate(ctx, portalToken(ctx.env, membershipId), { returnPath: localePath(locale, "/account") });
   return opened.ok ? opened : { ok: false, error: opened.reason === "invalid" ? "notAllowed" : "stripe" };
+}
+
+export type RenewError = "notFound" | "notAllowed" | "alreadyMember" | "notOffered" | "stripe";
+
+/**
+ * Renews a lapsed or canceled membership of the member's own in one step: Checkout for the same
+ * tier, currency and interval, with the details on file (nothing to type again). Lands, like
+ * joining, through the webhook.
+ */
+export async function renewMembership(
+  ctx: BillingContext,
+  personId: string,
+  membershipId: string,
+  locale: Locale,
+): Promise<{ ok: true; url: string } | { ok: false; error: RenewError }> {
+  const [choice, person] = await Promise.all([getRenewalChoice(ctx.db, personId, membershipId), getPersonById(ctx.db, personId)]);
+  if (!choice || !person) return { ok: false, error: "notFound" };
+  if (choice.seatOfMembershipId || (choice.status !== "lapsed" && choice.status !== "canceled")) return { ok: false, error: "notAllowed" };
+  if (!choice.currency || !choice.interval) return { ok: false, error: "notOffered" };
+  // The person's details as they are: a signed-in checkout applies them to the person, so unchanged values change nothing.
+  const input = {
+    tier: choice.tierSlug,
+    currency: choice.currency,
+    interval: choice.interval,
+    familyName: person.familyName,
+    givenName: person.givenName,
+    familyNameKana: person.familyNameKana,
+    givenNameKana: person.givenNameKana,
+    email: person.email,
+    country: person.country,
+    postalCode: person.postalCode,
+    region: person.region,
+    city: person.city,
+    addressLine1: person.addressLine1,
+    addressLine2: person.addressLine2,
+    preferredLocale: person.preferredLocale,
+    partnership: choice.partnershipSlug,
+  } as JoinInput;
+  const started = await startCheckout(ctx, input, locale, personId);
+  if (started.ok) return { ok: true, url: started.url };
+  if (started.fieldErrors) return { ok: false, error: "notOffered" };
+  return { ok: false, error: started.formError === "alreadyMember" ? "alreadyMember" : "stripe" };
+}
+
+/**
+ * Pays what a past-due membership owes now: Stripe's page for its open invoice (the demo
+ * gateway's card page, which charges a past-due membership).
+ */
+export async function openOverdueInvoice(
+  ctx: BillingContext,
+  personId: string,
+  membershipId: string,
+  locale: Locale,
+): Promise<{ ok: true; url: string } | { ok: false; error: MemberBillingError | "nothingDue" }> {
+  const found = await ownSubscription(ctx, personId, membershipId);
+  if (found.error) return { ok: false, error: found.error };
+  if (found.membership.status !== "past_due") return { ok: false, error: "nothingDue" };
+  if (isDemo(ctx)) return openMemberCardUpdate(ctx, personId, membershipId, locale);
+  try {
+    const open = await getStripe(ctx.env)!.invoices.list({ subscription: found.membership.stripeSubscriptionId!, status: "open", limit: 1 });
+    const url = open.data[0]?.hosted_invoice_url;
+    return url ? { ok: true, url } : { ok: false, error: "nothingDue" };
+  } catch (error) {
+    console.warn(`account: listing the open invoice of membership ${membershipId} failed:`, (error as Error)?.message ?? error);
+    return { ok: false, error: "stripe" };
+  }
 }

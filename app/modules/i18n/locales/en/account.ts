@@ -87,10 +87,21 @@ export const strings = {
     confirmedResume: "Automatic renewal is on again.",
     updateCard: "Update card",
     updateCardHint: "Opens the payment service’s secure page, then brings you back here.",
+    renewHeading: "Renew",
+    renewExplain: (tier: string) =>
+      `Start your ${tier} membership again, with the details you have on file. You pay by card on the payment service's secure page.`,
+    renewSubmit: "Renew now",
+    overdueHeading: "Payment due",
+    overdueExplain:
+      "Your last renewal payment did not go through. Pay it now on the payment service's secure page, or update your card and it will be tried again.",
+    overdueSubmit: "Pay now",
     changeErrors: {
       stripe: "We could not reach the payment service, so nothing has changed. Please try again in a moment.",
       notAllowed: "This membership cannot be changed here. Please contact the association.",
       notFound: "We could not find that membership.",
+      alreadyMember: "You already hold a current membership, so there is nothing to renew.",
+      notOffered: "This tier is no longer offered in this currency. Please choose a tier on the membership page.",
+      nothingDue: "Nothing is owed on this membership now.",
     },
     paymentsHeading: "Payments and receipts",
     paymentsCaption: "Every payment you have made, newest first",
