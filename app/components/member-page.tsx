@@ -697,6 +697,47 @@ export function EmailsSection({ v }: { v: MemberView }) {
   );
 }
 
+/** A person's deletion request (from the member area) and the staff action that carries it out. */
+export function PrivacySection({ v }: { v: MemberView }) {
+  const { data, t, p, dt, errorsFor } = v;
+  if (!p) return null;
+  return (
+    <section aria-labelledby="privacy-h" className="panel" data-privacy>
+      <h2 id="privacy-h">{t.member.privacy}</h2>
+      {p.anonymisedAt ? (
+        <p>{t.member.anonymisedOn(dt(p.anonymisedAt))}</p>
+      ) : (
+        <>
+          {p.deletionRequestedAt ? (
+            <p className="notice notice--warn" data-deletion-requested>
+              {t.member.deletionRequested(dt(p.deletionRequestedAt))}
+            </p>
+          ) : (
+            <p className="muted">{t.member.noDeletionRequest}</p>
+          )}
+          {data.canWrite ? (
+            <ActionPanel
+              title={t.member.anonymise}
+              intent="anonymise"
+              idPrefix="anonymise"
+              errors={errorsFor("anonymise")}
+              hint={t.member.anonymiseHint(data.retentionYears)}
+              danger
+            >
+              {errorsFor("anonymise")?.form ? (
+                <p className="field-error" role="alert">
+                  {errorsFor("anonymise")!.form}
+                </p>
+              ) : null}
+              <Field name="reason" label={t.member.anonymiseReason} idPrefix="anonymise" errors={errorsFor("anonymise")} />
+            </ActionPanel>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
+
 export function AuditSection({ v }: { v: MemberView }) {
   const { data, t, dtt } = v;
   return (

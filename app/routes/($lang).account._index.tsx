@@ -242,6 +242,9 @@ export default function AccountHome() {
         <p>
           <Link to={localePath(locale, "/account/details")}>{t.detailsLink}</Link>
         </p>
+        <p>
+          <Link to={localePath(locale, "/account/data")}>{t.dataLink}</Link>
+        </p>
       </section>
 
       <section aria-labelledby="statements-heading">

@@ -3,14 +3,16 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { StaffErrorBoundary } from "~/components/staff-ui";
 import { requireStaff } from "~/modules/auth/auth.server";
-import { formatMoney, formatPersonName } from "~/modules/i18n/format";
+import { formatDateTime, formatMoney, formatPersonName } from "~/modules/i18n/format";
+import { pendingDeletionRequests } from "~/modules/account/data.server";
 import type { MemberLine } from "~/modules/staff/dashboard.server";
 import { getDashboard } from "~/modules/staff/dashboard.server";
 import { intlLocale, useStaffLayout, useStaffT } from "~/modules/staff/use-staff";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireStaff(request, context, "read");
-  return getDashboard(context.db);
+  const [dashboard, deletionRequests] = await Promise.all([getDashboard(context.db), pendingDeletionRequests(context.db)]);
+  return { ...dashboard, deletionRequests };
 }
 
 function MemberList({ rows, caption }: { rows: MemberLine[]; caption: string }) {
@@ -67,6 +69,31 @@ export default function Dashboard() {
           <dd>{n(d.renewalsCount)}</dd>
         </div>
       </dl>
+      {d.deletionRequests.length ? (
+        <section aria-labelledby="deletion-h" className="panel" data-deletion-requests>
+          <h2 id="deletion-h">{t.member.deletionRequests}</h2>
+          <p className="muted">{t.member.deletionRequestsLead}</p>
+          <table>
+            <caption className="visually-hidden">{t.member.deletionRequests}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.dashboard_.member}</th>
+                <th scope="col">{t.member.requestedOn}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.deletionRequests.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <Link to={`/staff/members/${r.id}`}>{formatPersonName(r, locale)}</Link> <span className="muted">{r.email}</span>
+                  </td>
+                  <td>{formatDateTime(r.requestedAt!, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
       <table>
         <caption>{t.dashboard_.activeByTier}</caption>
         <thead>

@@ -10,6 +10,7 @@ import {
   InvoicesSection,
   MembershipsSection,
   PaymentsSection,
+  PrivacySection,
   ProfileSection,
   SeatsSection,
   useMemberView,
@@ -27,6 +28,7 @@ import { recordStaffPaymentAgainstInvoice } from "~/modules/corporate/corporate-
 import { changeOrganisationContact, getOrganisationExtras, issueRenewalInvoiceAsStaff, setRenewalTier } from "~/modules/corporate/staff-corporate.server";
 import { dictionary } from "~/modules/i18n/i18n";
 import { MemberActionSchema } from "~/modules/members/member-actions.schema";
+import { anonymisePersonAsStaff } from "~/modules/account/data.server";
 import { ActionError, editProfile, getMemberPage, recordOfflinePayment, resendReceipt } from "~/modules/members/member-page.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -34,7 +36,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const page = await getMemberPage(context.db, params.memberId ?? "");
   if (!page) throw new Response("Not found", { status: 404 });
   const corporate = page.organisation ? await getOrganisationExtras(context.db, page.organisation.id) : null;
-  return { ...page, corporate, canWrite: can(staff.role, "members:write"), demo: isDemo(context) };
+  return { ...page, corporate, canWrite: can(staff.role, "members:write"), demo: isDemo(context), retentionYears: context.env.RECORD_RETENTION_YEARS };
 }
 
 type MemberActionInput = ReturnType<typeof MemberActionSchema.parse>;
@@ -43,6 +45,7 @@ type Handler<I> = (context: AppLoadContext, actor: StaffActor & { staff: { id: s
 /** One handler per intent the page posts; each refuses with an ActionError naming the field. */
 const HANDLERS: { [K in MemberActionInput["intent"]]: Handler<Extract<MemberActionInput, { intent: K }>> } = {
   edit: (context, actor, memberId, input) => editProfile(context.db, actor, memberId, input),
+  anonymise: anonymisePersonAsStaff,
   comp: compMembershipAsStaff,
   endComp: endCompAsStaff,
   refund: refundPaymentAsStaff,
@@ -129,6 +132,8 @@ export default function MemberPage() {
       <PaymentsSection v={v} />
 
       <EmailsSection v={v} />
+
+      <PrivacySection v={v} />
 
       <AuditSection v={v} />
     </div>

@@ -16,6 +16,7 @@ import { ensureDatabase, startEmbedded, type EmbeddedServer } from "../../db/emb
 import { applyMigrations } from "../../db/migrate";
 import { seed } from "../../db/seed";
 import { scheduleMembershipTerms } from "../modules/members/comps.server";
+import { scheduleRecordPurge } from "../modules/account/data.server";
 import { demoAdmin } from "../../db/seed-data";
 import { signInLinkFor } from "../modules/auth/auth.server";
 import { describeServices, EnvError, parseEnv, type Env } from "../modules/config/env.server";
@@ -130,6 +131,8 @@ export async function main(env: Env): Promise<Running> {
   const statements = jobs ? startGivingStatementSchedule({ db, env }) : idle;
   // Past-due memberships lapse when their grace period ends, with or without a webhook.
   const stopGraceExpiry = jobs ? scheduleMembershipTerms(db, env) : () => {};
+  // Receipts of anonymised people stop naming them once RECORD_RETENTION_YEARS have passed.
+  const stopRecordPurge = jobs ? scheduleRecordPurge(db, env) : () => {};
 
   const url = env.APP_URL ?? `http://localhost:${env.PORT}`;
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
@@ -146,6 +149,7 @@ export async function main(env: Env): Promise<Running> {
   const stop = () =>
     (stopping ??= (async () => {
       stopGraceExpiry();
+      stopRecordPurge();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), 5_000);

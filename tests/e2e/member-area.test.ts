@@ -2,7 +2,9 @@
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type DatabaseHandle } from "../../db/client";
-import { emailOutbox, memberships, people, tierPrices, tiers } from "../../db/schema";
+import { emailOutbox, memberships, people, staffUsers, tierPrices, tiers } from "../../db/schema";
+import { strFromU8, unzipSync } from "fflate";
+import { readFile } from "node:fs/promises";
 import { axeSerious, hasChromium, launchBrowser, type Browser } from "./browser";
 
 const appUrl = inject("appUrl");
@@ -16,6 +18,16 @@ describe.skipIf(!hasChromium)("member area in Chromium", () => {
     const rows = [
       { familyName: "Okafor", givenName: "Grace", email: "grace.member@example.org", country: "US", region: "MN", preferredLocale: "en" as const },
       { familyName: "長谷川", givenName: "美咲", email: "misaki.member@example.jp", country: "JP", region: "13", preferredLocale: "ja" as const },
+      {
+        familyName: "木村",
+        givenName: "健太",
+        familyNameKana: "キムラ",
+        givenNameKana: "ケンタ",
+        email: "kenta.data@example.jp",
+        country: "JP",
+        region: "01",
+        preferredLocale: "ja" as const,
+      },
       {
         familyName: "佐藤",
         givenName: "花子",
@@ -52,6 +64,7 @@ describe.skipIf(!hasChromium)("member area in Chromium", () => {
       currentPeriodStart: new Date("2026-09-01T00:00:00Z"),
       currentPeriodEnd: new Date("2027-09-01T00:00:00Z"),
     });
+    await handle.db.insert(staffUsers).values({ email: "e2e-privacy@kizuna.example", name: "事務局 個人情報", role: "staff", locale: "ja" });
     // A member whose yearly membership lapsed last spring.
     const [lapsed] = await handle.db
       .insert(people)
@@ -293,6 +306,66 @@ describe.skipIf(!hasChromium)("member area in Chromium", () => {
     await page.locator('li.card [data-status="active"]').first().waitFor();
     // Renewed: no second offer to renew while the new membership is current.
     expect(await page.getByRole("button", { name: "Renew now" }).count()).toBe(0);
+    await context.close();
+  });
+
+  it("downloads the data zip and asks for deletion in Japanese; staff anonymise the person from the dashboard", async () => {
+    const context = await browser.newContext({ locale: "ja-JP", acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/ja/account/sign-in`);
+    await page.getByLabel("メールアドレス").fill("kenta.data@example.jp");
+    await page.getByRole("button", { name: "ログイン用リンクを送信" }).click();
+    await page.getByRole("heading", { name: "メールをご確認ください" }).waitFor();
+    await page.getByLabel("確認コード（6桁）").fill((await signInMail("kenta.data@example.jp")).code);
+    await page.getByRole("button", { name: "ログイン", exact: true }).click();
+    await page.waitForURL(`${appUrl}/ja/account`);
+    await page.getByRole("link", { name: "個人データのダウンロード・削除のご依頼" }).click();
+    await page.getByRole("heading", { name: "個人データ", level: 1 }).waitFor();
+    expect(await axeSerious(page)).toEqual([]);
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "個人データをダウンロード（ZIP）" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^kizuna-data-\d{4}-\d{2}-\d{2}\.zip$/);
+    const files = unzipSync(new Uint8Array(await readFile((await download.path())!)));
+    expect(JSON.parse(strFromU8(files["data.json"]!)).person).toMatchObject({ familyName: "木村", givenName: "健太", email: "kenta.data@example.jp" });
+    expect(strFromU8(files["person.csv"]!)).toContain("キムラ");
+
+    // Without the box ticked: the field says why; then the request.
+    await page.getByRole("button", { name: "削除を依頼する" }).click();
+    await page.getByText("確認のチェックを入れてください。").waitFor();
+    await page.getByLabel("内容を理解したうえで、個人データの削除を依頼します。").check();
+    await page.getByRole("button", { name: "削除を依頼する" }).click();
+    await page.getByText("ご依頼を承りました。").waitFor();
+    await page.getByText(/に個人データの削除をご依頼いただきました。/).waitFor();
+    expect(await axeSerious(page)).toEqual([]);
+
+    // Staff (Japanese console) find the request on the dashboard and carry it out.
+    const staff = await browser.newContext({ locale: "ja-JP" });
+    const console_ = await staff.newPage();
+    await console_.goto(`${appUrl}/staff/sign-in`);
+    await console_.getByLabel("メールアドレス").fill("e2e-privacy@kizuna.example");
+    await console_.getByRole("button", { name: "ログイン用リンクを送信" }).click();
+    await expect.poll(async () => (await handle.db.select().from(emailOutbox).where(eq(emailOutbox.toEmail, "e2e-privacy@kizuna.example"))).length).toBe(1);
+    const [mail] = await handle.db.select().from(emailOutbox).where(eq(emailOutbox.toEmail, "e2e-privacy@kizuna.example")).limit(1);
+    await console_.goto((mail!.props as { url: string }).url);
+    await console_.getByRole("button").first().click();
+    await console_.waitForURL(`${appUrl}/staff`);
+    const requests = console_.locator("[data-deletion-requests]");
+    await requests.getByRole("link", { name: "木村 健太" }).click();
+    await console_.locator("[data-deletion-requested]").waitFor();
+    expect(await axeSerious(console_)).toEqual([]);
+    await console_.locator('[data-action="anonymise"] summary').click();
+    await console_.locator("#anonymise-reason").fill("会員ページからのご依頼");
+    await console_.locator("#anonymise-confirm").check();
+    await console_.locator('[data-action="anonymise"] button[type="submit"]').click();
+    await console_.getByText("個人情報を匿名化しました。").waitFor();
+    await console_.getByRole("heading", { level: 1, name: /Deleted|Member/ }).waitFor();
+    const [gone] = await handle.db.select().from(people).where(eq(people.familyNameKana, "キムラ"));
+    expect(gone).toBeUndefined();
+    await staff.close();
+
+    // The member's session has ended.
+    await page.goto(`${appUrl}/ja/account`);
+    expect(new URL(page.url()).pathname).toBe("/ja/account/sign-in");
     await context.close();
   });
 });

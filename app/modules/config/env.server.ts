@@ -93,6 +93,8 @@ export const EnvSchema = z.object({
    * this many gifts in it, so no one's gift can be worked out from the total.
    */
   FUND_TOTALS_MIN_GIFTS: optional(z.coerce.number({ message: "must be a whole number of gifts" }).int("must be a whole number").min(1).max(10_000)).default(10),
+  /** Years payments and receipts are kept after a person is anonymised (tax records; Japan and the US keep 7). */
+  RECORD_RETENTION_YEARS: optional(z.coerce.number({ message: "must be a whole number of years" }).int("must be a whole number").min(1).max(30)).default(7),
   /** Currencies in which monthly gifts are offered, comma-separated (USD, JPY). */
   DONATION_MONTHLY_CURRENCIES: optional(
     z

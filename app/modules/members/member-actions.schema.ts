@@ -148,7 +148,15 @@ export const RenewalInvoiceSchema = z.object({
   confirm,
 });
 
+/** Anonymise a person (their deletion request, or staff's own reason): the reason is kept in the audit log. */
+export const AnonymiseSchema = z.object({
+  intent: z.literal("anonymise"),
+  reason: trimmed(500).min(1, "required"),
+  confirm,
+});
+
 export const MemberActionSchema = z.discriminatedUnion("intent", [
+  AnonymiseSchema,
   ContactSchema,
   RenewalTierSchema,
   RenewalInvoiceSchema,

@@ -133,6 +133,7 @@ export const strings = {
     detailsHeading: "Your details",
     detailsLead: "Your name, address, email address, language and the email you receive.",
     detailsLink: "Change your details",
+    dataLink: "Download your data, or ask for it to be deleted",
   },
   accountDetails: {
     metaTitle: "Your details — JUSSCA",

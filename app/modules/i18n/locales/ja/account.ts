@@ -133,6 +133,7 @@ export const strings: typeof en = {
     detailsHeading: "ご登録内容",
     detailsLead: "お名前・ご住所・メールアドレス・言語と、お受け取りになるメールの設定です。",
     detailsLink: "ご登録内容を変更する",
+    dataLink: "個人データのダウンロード・削除のご依頼",
   },
   accountDetails: {
     metaTitle: "ご登録内容 — 日米姉妹都市協会",
