@@ -7,7 +7,16 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { z } from "zod";
-import { openMemberCardUpdate, openOverdueInvoice, renewMembership, requestCancelAtPeriodEnd } from "~/modules/account/member-billing.server";
+import {
+  openMemberCardUpdate,
+  openOverdueInvoice,
+  planOptions,
+  previewPlanChange,
+  renewMembership,
+  requestCancelAtPeriodEnd,
+  requestPlanChange,
+} from "~/modules/account/member-billing.server";
+import { formatDate, formatMoney } from "~/modules/i18n/format";
 import { requireSameOrigin } from "~/modules/auth/auth.server";
 import { RouteError } from "~/components/route-error";
 import { getMemberHome } from "~/modules/account/account.server";
@@ -30,9 +39,31 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const personId = await requireMember(request, context, locale);
   const home = await getMemberHome(context.db, context.env, personId, locale);
   if (!home) throw new Response("Not Found", { status: 404 });
-  return data({ locale, ...home }, { headers: { "Cache-Control": "private, no-store" } });
+  const t = dictionary(locale).account;
+  // The plans each switchable membership could move to, named and priced in the page's language.
+  const plans = Object.fromEntries(
+    await Promise.all(
+      home.memberships
+        .filter((m) => m.switchable)
+        .map(async (m) => [
+          m.id,
+          (await planOptions(context, m)).map((p) => ({
+            priceId: p.priceId,
+            label: `${locale === "ja" ? p.tierNameJa : p.tierNameEn}${locale === "ja" ? "：" : ": "}${t.price(formatMoney(p.amount, p.currency, locale), p.interval)}`,
+          })),
+        ]),
+    ),
+  ) as Record<string, { priceId: number; label: string }[]>;
+  return data({ locale, ...home, plans }, { headers: { "Cache-Control": "private, no-store" } });
 }
 
+const PlanSchema = z.object({
+  intent: z.enum(["preview", "switch"]),
+  membershipId: z.uuid(),
+  priceId: z.coerce.number().int().positive().max(2_147_483_647),
+  prorationDate: z.coerce.number().int().positive().max(4_102_444_800).optional(),
+  formToken: z.uuid().optional(),
+});
 const ChangeSchema = z.object({ intent: z.enum(["cancel", "resume", "card", "pay", "renew"]), membershipId: z.uuid(), formToken: z.uuid().optional() });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -40,6 +71,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   requireSameOrigin(request, context);
   const personId = await requireMember(request, context, locale);
   const form = Object.fromEntries(await request.formData());
+  if (form.intent === "preview" || form.intent === "switch") return planAction(context, personId, locale, form);
   const parsed = ChangeSchema.safeParse(form);
   if (!parsed.success) return data({ error: "notFound" as const, membershipId: null, requested: null }, { status: 400 });
   const { intent, membershipId, formToken } = parsed.data;
@@ -61,6 +93,39 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return data({ error: null, membershipId, requested: { cancelAtPeriodEnd: cancel } });
 }
 
+/** A change of plan: first its price (Stripe's preview), then the change itself, which lands through the webhook. */
+async function planAction(context: ActionFunctionArgs["context"], personId: string, locale: "en" | "ja", form: Record<string, FormDataEntryValue>) {
+  const parsed = PlanSchema.safeParse(form);
+  if (!parsed.success) return data({ error: "notOffered" as const, membershipId: null, requested: null }, { status: 400 });
+  const { intent, membershipId, priceId, prorationDate, formToken } = parsed.data;
+  const t = dictionary(locale).account;
+  const status = (error: string) => (error === "stripe" ? 503 : error === "notFound" ? 404 : 409);
+  if (intent === "preview") {
+    const priced = await previewPlanChange(context, personId, membershipId, priceId);
+    if (!priced.ok) return data({ error: priced.error, membershipId, requested: null }, { status: status(priced.error) });
+    const p = priced.preview;
+    const money = (amount: number) => formatMoney(amount, p.currency, locale);
+    return data({
+      error: null,
+      membershipId,
+      requested: null,
+      preview: {
+        priceId,
+        prorationDate: p.prorationDate,
+        now: p.dueNow > 0 ? t.planDueNow(money(p.dueNow)) : p.credit > 0 ? t.planCredit(money(p.credit)) : t.planNothingNow,
+        next: t.planNext(t.price(money(p.nextAmount), p.nextInterval), formatDate(p.nextDate, locale)),
+      },
+    });
+  }
+  // The price shown is good for an hour (Stripe prorates to the second it was priced for).
+  if (!prorationDate || !formToken || Math.abs(Date.now() / 1000 - prorationDate) > 3600) {
+    return data({ error: "stale" as const, membershipId, requested: null }, { status: 409 });
+  }
+  const asked = await requestPlanChange(context, personId, membershipId, priceId, prorationDate, formToken);
+  if (!asked.ok) return data({ error: asked.error, membershipId, requested: null }, { status: status(asked.error) });
+  return data({ error: null, membershipId, requested: { priceId } });
+}
+
 export default function AccountHome() {
   const home = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -68,7 +133,12 @@ export default function AccountHome() {
   const locale = useLocale();
   const t = useT().account;
   // A change asked of Stripe lands through its webhook: until this page's data shows it, say so and look again.
-  const waiting = home.memberships.find((m) => m.id === result?.membershipId && result.requested && m.cancelAtPeriodEnd !== result.requested.cancelAtPeriodEnd);
+  const waiting = home.memberships.find((m) => {
+    if (m.id !== result?.membershipId || !result.requested) return false;
+    const requested = result.requested as { cancelAtPeriodEnd?: boolean; priceId?: number };
+    return requested.priceId !== undefined ? m.priceId !== requested.priceId : m.cancelAtPeriodEnd !== requested.cancelAtPeriodEnd;
+  });
+  const preview = result && "preview" in result ? result.preview : null;
   const revalidator = useRevalidator();
   useEffect(() => {
     if (!waiting) return;
@@ -106,15 +176,17 @@ export default function AccountHome() {
                     <dd>{m.payBy}</dd>
                   </div>
                 </dl>
-                {result?.membershipId === m.id ? (
+                {result?.membershipId === m.id && !preview ? (
                   <div role={result.error ? "alert" : "status"} className={result.error ? "notice notice--error" : "notice"} data-change-status>
                     {result.error
                       ? t.changeErrors[result.error]
                       : waiting?.id === m.id
                         ? t.confirming
-                        : result.requested?.cancelAtPeriodEnd
-                          ? t.confirmedCancel
-                          : t.confirmedResume}
+                        : result.requested && "priceId" in result.requested
+                          ? t.confirmedPlan
+                          : result.requested?.cancelAtPeriodEnd
+                            ? t.confirmedCancel
+                            : t.confirmedResume}
                   </div>
                 ) : null}
                 {m.overdue ? (
@@ -169,6 +241,42 @@ export default function AccountHome() {
                         {t.renewSubmit}
                       </button>
                     </Form>
+                  </div>
+                ) : null}
+                {m.switchable && home.plans[m.id]?.length ? (
+                  <div className="renewal" data-plan>
+                    <h4>{t.planHeading}</h4>
+                    <p className="hint">{t.planRule}</p>
+                    <Form method="post" className="statement-form">
+                      <input type="hidden" name="membershipId" value={m.id} />
+                      <fieldset className="field">
+                        <legend>{t.planLegend}</legend>
+                        {home.plans[m.id]!.map((p) => (
+                          <label key={p.priceId} className="choice">
+                            <input type="radio" name="priceId" value={p.priceId} defaultChecked={preview?.priceId === p.priceId} required /> {p.label}
+                          </label>
+                        ))}
+                      </fieldset>
+                      <button type="submit" name="intent" value="preview" className="button secondary" disabled={busy || waiting?.id === m.id}>
+                        {t.planPreviewSubmit}
+                      </button>
+                    </Form>
+                    {preview && result?.membershipId === m.id ? (
+                      <div className="plan-preview notice" role="status" data-plan-preview>
+                        <h5>{t.planSummary(home.plans[m.id]!.find((p) => p.priceId === preview.priceId)?.label ?? "")}</h5>
+                        <p>{preview.now}</p>
+                        <p>{preview.next}</p>
+                        <Form method="post">
+                          <input type="hidden" name="membershipId" value={m.id} />
+                          <input type="hidden" name="priceId" value={preview.priceId} />
+                          <input type="hidden" name="prorationDate" value={preview.prorationDate} />
+                          <input type="hidden" name="formToken" value={home.formToken} />
+                          <button type="submit" name="intent" value="switch" className="button primary" disabled={busy}>
+                            {t.planConfirm}
+                          </button>
+                        </Form>
+                      </div>
+                    ) : null}
                   </div>
                 ) : null}
                 {m.history.length ? (

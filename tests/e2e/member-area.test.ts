@@ -186,7 +186,7 @@ describe.skipIf(!hasChromium)("member area in Chromium", () => {
     await context.close();
   });
 
-  it("stops automatic renewal, undoes it, and updates the card through the stand-in", async () => {
+  it("stops automatic renewal, undoes it, updates the card through the stand-in, and changes tier with the next charge shown first", async () => {
     const context = await browser.newContext({ locale: "en-US" });
     const page = await context.newPage();
     await page.goto(`${appUrl}/account/sign-in`);
@@ -219,6 +219,19 @@ describe.skipIf(!hasChromium)("member area in Chromium", () => {
     await page.getByText("The test card is saved. Nothing was charged.").waitFor();
     await page.getByRole("link", { name: "Back to My account" }).click();
     await page.waitForURL(`${appUrl}/account`);
+
+    // A change of tier: the price first, then the change, which lands through the webhook.
+    const plan = page.locator("li.card").first().locator("[data-plan]");
+    await plan.getByRole("radio", { name: /^Family: \$[\d,]+\.\d{2} per year$/ }).check();
+    await plan.getByRole("button", { name: "See what it costs" }).click();
+    const priced = plan.locator("[data-plan-preview]");
+    await priced.getByRole("heading", { name: /^Switch to Family:/ }).waitFor();
+    await expect.poll(() => priced.innerText()).toMatch(/Charged now: \$[\d,]+\.\d{2}|Nothing is charged now/);
+    await expect.poll(() => priced.innerText()).toMatch(/Then \$[\d,]+\.\d{2} per year, next on September 1, 2027\./);
+    expect(await axeSerious(page)).toEqual([]);
+    await priced.getByRole("button", { name: "Confirm the change" }).click();
+    await page.locator("li.card").first().getByText("Your plan has changed.").waitFor();
+    await expect.poll(() => page.locator("li.card h3").first().textContent()).toBe("Family");
     await context.close();
   });
 
@@ -344,10 +357,12 @@ describe.skipIf(!hasChromium)("member area in Chromium", () => {
     await console_.goto(`${appUrl}/staff/sign-in`);
     await console_.getByLabel("メールアドレス").fill("e2e-privacy@kizuna.example");
     await console_.getByRole("button", { name: "ログイン用リンクを送信" }).click();
+    // The answer page first: going to the link while the form's own navigation runs would be cut short.
+    await console_.getByText("スタッフとして登録されたアドレスであれば、ログイン用リンクをお送りしました。").waitFor();
     await expect.poll(async () => (await handle.db.select().from(emailOutbox).where(eq(emailOutbox.toEmail, "e2e-privacy@kizuna.example"))).length).toBe(1);
     const [mail] = await handle.db.select().from(emailOutbox).where(eq(emailOutbox.toEmail, "e2e-privacy@kizuna.example")).limit(1);
     await console_.goto((mail!.props as { url: string }).url);
-    await console_.getByRole("button").first().click();
+    await console_.getByRole("button", { name: "ログイン", exact: true }).click();
     await console_.waitForURL(`${appUrl}/staff`);
     const requests = console_.locator("[data-deletion-requests]");
     await requests.getByRole("link", { name: "木村 健太" }).click();

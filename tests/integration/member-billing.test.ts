@@ -5,7 +5,7 @@
 import { and, eq } from "drizzle-orm";
 import { http } from "msw";
 import { describe, expect, it } from "vitest";
-import { emailOutbox, memberships, people } from "../../db/schema";
+import { emailOutbox, memberships, people, tierPrices, tiers } from "../../db/schema";
 import { parseEnv, type Env } from "~/modules/config/env.server";
 import { invoiceShape, stripeEvent, subscriptionShape } from "~/modules/billing/stripe-shapes.server";
 import { action as homeAction, loader as homeLoader } from "~/routes/($lang).account._index";
@@ -261,5 +261,104 @@ describe("paying an overdue invoice", () => {
     // The demo gateway's card page charges a past-due membership.
     const demo = (await post(demoEnv, m.cookie, { intent: "pay", membershipId: m.membership.id })) as Response;
     expect(demo.headers.get("Location")).toMatch(/^http:\/\/localhost:3000\/demo-checkout\/card\//);
+  });
+});
+
+describe("changing the plan", () => {
+  it("prices the change with Stripe's preview, asks Stripe with an idempotency key, and the tier changes only when the webhook lands", async () => {
+    const m = await subscribedMember("ja");
+    const [family] = await t.db
+      .select({ id: tierPrices.id, amount: tierPrices.amount })
+      .from(tierPrices)
+      .innerJoin(tiers, eq(tiers.id, tierPrices.tierId))
+      .where(and(eq(tiers.slug, "family"), eq(tierPrices.currency, "USD"), eq(tierPrices.interval, "year"), eq(tierPrices.active, true)));
+    await t.db.update(tierPrices).set({ stripePriceId: "price_test_family_year_usd" }).where(eq(tierPrices.id, family!.id));
+    const loaded = (await respond(() =>
+      homeLoader({ ...args(t.db, "/ja/account", { cookie: m.cookie, params: { lang: "ja" } }), context: { db: t.db, env: stripeEnv, clientIp: "127.0.0.1" } }),
+    )) as Response;
+    const { plans } = (await loaded.json()) as { plans: Record<string, { priceId: number; label: string }[]> };
+    const familyPrice = `$${(family!.amount / 100).toFixed(2)}`;
+    expect(plans[m.membership.id]).toEqual([{ priceId: family!.id, label: `家族会員：年額 ${familyPrice}` }]);
+
+    // Stripe's preview: the proration invoice it would make now (an Invoice, as the SDK types it).
+    const dueNow = 1234;
+    stripeServer.use(
+      http.post(`${STRIPE}/v1/invoices/create_preview`, async ({ request }) => {
+        stripeCalls.push({ method: "POST", path: "/v1/invoices/create_preview", params: new URLSearchParams(await request.text()), headers: request.headers });
+        const invoice = invoiceShape(m.refs, {
+          invoiceId: "in_test_preview",
+          status: "open",
+          periodStart: PERIOD_START,
+          periodEnd: PERIOD_END,
+          created: PERIOD_START,
+        });
+        return Response.json({
+          ...invoice,
+          id: "upcoming_in_test_preview",
+          status: "draft",
+          amount_due: dueNow,
+          amount_remaining: dueNow,
+          total: dueNow,
+          subtotal: dueNow,
+          attempted: false,
+          hosted_invoice_url: null,
+        });
+      }),
+    );
+    const previewed = await post(stripeEnv, m.cookie, { intent: "preview", membershipId: m.membership.id, priceId: String(family!.id) }, "ja");
+    expect(previewed.status).toBe(200);
+    const body = (await bodyOf(previewed)) as { preview: { now: string; next: string; prorationDate: number } };
+    expect(body.preview.now).toBe("今回のご請求：$12.34");
+    expect(body.preview.next).toBe(`以後は年額 ${familyPrice}、次回は2027年6月1日です。`);
+    const preview = stripeCalls.find((c) => c.path === "/v1/invoices/create_preview")!;
+    expect(preview.params.get("subscription")).toBe(m.refs.subscriptionId);
+    expect(preview.params.get("subscription_details[items][0][price]")).toBe("price_test_family_year_usd");
+    expect(preview.params.get("subscription_details[proration_behavior]")).toBe("always_invoice");
+    expect((await getMembership(t.db, m.membership.id)).tierId).toBe(m.membership.tierId);
+
+    const formToken = crypto.randomUUID();
+    const asked = await post(stripeEnv, m.cookie, {
+      intent: "switch",
+      membershipId: m.membership.id,
+      priceId: String(family!.id),
+      prorationDate: String(body.preview.prorationDate),
+      formToken,
+    });
+    expect(await bodyOf(asked)).toEqual({ error: null, membershipId: m.membership.id, requested: { priceId: family!.id } });
+    const update = stripeCalls.filter((c) => c.method === "POST" && c.path === `/v1/subscriptions/${m.refs.subscriptionId}`);
+    expect(update).toHaveLength(1);
+    expect(update[0]!.params.get("items[0][price]")).toBe("price_test_family_year_usd");
+    expect(update[0]!.params.get("proration_date")).toBe(String(body.preview.prorationDate));
+    expect(update[0]!.headers.get("idempotency-key")).toBe(`membership-${m.membership.id}-member-plan-${family!.id}-${formToken}`);
+    expect((await getMembership(t.db, m.membership.id)).tierId, "nothing changes before the webhook").toBe(m.membership.tierId);
+
+    const updated = subscriptionShape(
+      { ...m.refs, priceId: "price_test_family_year_usd", amount: family!.amount },
+      { status: "active", periodStart: PERIOD_START, periodEnd: PERIOD_END, created: PERIOD_START },
+    );
+    expect((await deliverInOrder(t.db, stripeEnv, stripeEvent("customer.subscription.updated", updated, Math.floor(Date.now() / 1000)))).status).toBe(200);
+    const after = await getMembership(t.db, m.membership.id);
+    expect(after).toMatchObject({ priceId: family!.id, interval: "year", currency: "USD", status: "active" });
+    expect(after.tierId).not.toBe(m.membership.tierId);
+
+    // Refused without asking Stripe: another member's, a price not on offer, a stale price, bad input.
+    stripeCalls.length = 0;
+    const other = await subscribedMember();
+    expect((await post(stripeEnv, m.cookie, { intent: "preview", membershipId: other.membership.id, priceId: String(family!.id) })).status).toBe(404);
+    expect(await bodyOf(await post(stripeEnv, m.cookie, { intent: "preview", membershipId: m.membership.id, priceId: String(family!.id) }))).toMatchObject({
+      error: "notOffered",
+    });
+    const stale = await post(stripeEnv, m.cookie, {
+      intent: "switch",
+      membershipId: m.membership.id,
+      priceId: String(family!.id),
+      prorationDate: String(Math.floor(Date.now() / 1000) - 7200),
+      formToken,
+    });
+    expect(await bodyOf(stale)).toMatchObject({ error: "stale" });
+    for (const priceId of ["abc", "-1", "99999999999", ""]) {
+      expect((await post(stripeEnv, m.cookie, { intent: "preview", membershipId: m.membership.id, priceId })).status, priceId).toBe(400);
+    }
+    expect(stripeCalls.filter((c) => c.method === "POST")).toHaveLength(0);
   });
 });

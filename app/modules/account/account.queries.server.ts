@@ -27,6 +27,8 @@ export function listPersonMemberships(db: DbOrTx, personId: string) {
     .select({
       id: memberships.id,
       status: memberships.status,
+      priceId: memberships.priceId,
+      currency: memberships.currency,
       interval: memberships.interval,
       currentPeriodEnd: memberships.currentPeriodEnd,
       cancelAtPeriodEnd: memberships.cancelAtPeriodEnd,
@@ -111,5 +113,36 @@ export async function getRenewalChoice(db: DbOrTx, personId: string, membershipI
     .innerJoin(people, eq(people.id, memberships.personId))
     .leftJoin(partnerships, eq(partnerships.id, people.partnershipId))
     .where(and(eq(memberships.id, membershipId), eq(memberships.personId, personId)));
+  return row ?? null;
+}
+
+/** The individual tier prices on offer in a currency (active tier, active price), for a change of plan. */
+export function listPlanPrices(db: DbOrTx, currency: "USD" | "JPY") {
+  return db
+    .select({
+      id: tierPrices.id,
+      tierId: tierPrices.tierId,
+      amount: tierPrices.amount,
+      currency: tierPrices.currency,
+      interval: tierPrices.interval,
+      stripePriceId: tierPrices.stripePriceId,
+      lookupKey: tierPrices.lookupKey,
+      tierNameEn: tiers.nameEn,
+      tierNameJa: tiers.nameJa,
+      sortOrder: tiers.sortOrder,
+    })
+    .from(tierPrices)
+    .innerJoin(tiers, eq(tiers.id, tierPrices.tierId))
+    .where(and(eq(tierPrices.currency, currency), eq(tierPrices.active, true), eq(tiers.active, true), eq(tiers.kind, "individual")))
+    .orderBy(tiers.sortOrder, tierPrices.interval);
+}
+
+/** A membership's current price (amount and interval), or null. */
+export async function getMembershipPrice(db: DbOrTx, membershipId: string) {
+  const [row] = await db
+    .select({ amount: tierPrices.amount, interval: tierPrices.interval })
+    .from(memberships)
+    .innerJoin(tierPrices, eq(tierPrices.id, memberships.priceId))
+    .where(eq(memberships.id, membershipId));
   return row ?? null;
 }

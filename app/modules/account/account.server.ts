@@ -69,6 +69,10 @@ export async function getMemberHome(db: DbOrTx, env: Env, personId: string, loca
       tierName,
       // Renewal the member can stop or resume, and a card they can update: their own subscription only.
       changeable: !m.seatOfMembershipId && Boolean(m.stripeSubscriptionId) && live,
+      // A change of tier or interval: an active subscription that is not ending.
+      switchable: !m.seatOfMembershipId && Boolean(m.stripeSubscriptionId) && m.status === "active" && !m.cancelAtPeriodEnd,
+      priceId: m.priceId,
+      currency: m.currency,
       overdue: !m.seatOfMembershipId && Boolean(m.stripeSubscriptionId) && m.status === "past_due",
       renewable: !m.seatOfMembershipId && !holdsCurrent && (m.status === "lapsed" || m.status === "canceled") && Boolean(m.interval),
       cancelAtPeriodEnd: m.cancelAtPeriodEnd,

@@ -425,6 +425,21 @@ export async function findPrice(db: DbOrTx, input: Pick<JoinInput, "tier" | "cur
   return rows[0] ?? null;
 }
 
+/**
+ * The individual tier price a Stripe price stands for: by its id, else (a price made again in
+ * Stripe, or the demo gateway's) the active one with its lookup key; null when neither.
+ */
+export async function findTierPriceForStripe(db: DbOrTx, price: { id: string; lookupKey: string | null }) {
+  const [byId] = await db.select().from(tierPrices).where(eq(tierPrices.stripePriceId, price.id));
+  if (byId) return byId;
+  if (!price.lookupKey) return null;
+  const [byKey] = await db
+    .select()
+    .from(tierPrices)
+    .where(and(eq(tierPrices.lookupKey, price.lookupKey), eq(tierPrices.active, true)));
+  return byKey ?? null;
+}
+
 /** An active partnership by slug (its id), or null. */
 export async function getActivePartnership(db: DbOrTx, slug: string) {
   const [row] = await db

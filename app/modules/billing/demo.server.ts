@@ -53,6 +53,7 @@ function refsFor(row: NonNullable<Awaited<ReturnType<typeof loadMembership>>>): 
     subscriptionId: row.membership.stripeSubscriptionId ?? `sub_demo_${h}`,
     customerId: row.membership.stripeCustomerId ?? row.person.stripeCustomerId ?? `cus_demo_${h}`,
     priceId: row.price.stripePriceId ?? undefined,
+    lookupKey: row.price.lookupKey,
     currency: row.price.currency === "JPY" ? "jpy" : "usd",
     amount: row.price.amount,
     interval: row.price.interval,
@@ -242,4 +243,34 @@ export async function refundDemoPayment(ctx: BillingContext, paymentId: string, 
     },
   );
   await deliverAll(ctx, [stripeEvent("charge.refunded", charge, now)]);
+}
+
+/**
+ * The demo gateway's change of plan: the subscription now bills the new price (the same period,
+ * or for a change of interval a new one from now), delivered as Stripe would, through the
+ * webhook code. No proration invoice is made here (no money moves in the demo).
+ */
+export async function setDemoPlan(
+  ctx: BillingContext,
+  membershipId: string,
+  price: { amount: number; currency: "USD" | "JPY"; interval: "year" | "month"; stripePriceId: string | null; lookupKey: string },
+) {
+  const row = await loadMembership(ctx, membershipId);
+  const m = row?.membership;
+  if (!row || !m?.stripeSubscriptionId || !m.currentPeriodEnd) throw new DemoError(`membership ${membershipId} has no subscription`);
+  const now = nextEventTime(m);
+  const sameInterval = price.interval === row.price.interval;
+  const periodStart = sameInterval ? Math.floor((m.currentPeriodStart ?? m.currentPeriodEnd).getTime() / 1000) : now;
+  const periodEnd = sameInterval ? Math.floor(m.currentPeriodEnd.getTime() / 1000) : addInterval(now, price.interval);
+  const refs = {
+    ...refsFor(row),
+    priceId: price.stripePriceId ?? undefined,
+    lookupKey: price.lookupKey,
+    amount: price.amount,
+    currency: price.currency === "JPY" ? ("jpy" as const) : ("usd" as const),
+    interval: price.interval,
+  };
+  await deliverAll(ctx, [
+    stripeEvent("customer.subscription.updated", subscriptionShape(refs, { status: "active", periodStart, periodEnd, created: now }), now),
+  ]);
 }

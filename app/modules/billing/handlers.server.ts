@@ -20,6 +20,7 @@ import { queueEmail } from "../email/outbox.server";
 import { queueDetailsConfirmation } from "../people/details.server";
 import { personPayer } from "../receipts/receipts.server";
 import {
+  findTierPriceForStripe,
   getMembershipBySubscriptionForUpdate,
   getMembershipForUpdate,
   insertMembershipPayment,
@@ -152,6 +153,11 @@ const onSubscriptionChanged: Handler = async (tx, event, env) => {
   if (item) {
     values.currentPeriodStart = at(item.current_period_start);
     values.currentPeriodEnd = at(item.current_period_end);
+    // A change of plan (the member's tier or interval switch): the membership follows the subscription's price.
+    const price = item.price?.id ? await findTierPriceForStripe(tx, { id: item.price.id, lookupKey: item.price.lookup_key ?? null }) : null;
+    if (price && price.id !== membership.priceId && !membership.organisationId) {
+      Object.assign(values, { priceId: price.id, tierId: price.tierId, interval: price.interval, currency: price.currency });
+    }
   }
   if (to === "past_due" && membership.status !== "past_due") values.graceUntil = graceEnd(eventAt, env);
   if (to === "active") {

@@ -78,6 +78,8 @@ export interface SubscriptionRefs {
   subscriptionId: string;
   customerId: string;
   priceId?: string;
+  /** The price's lookup key (our tier price's), as Stripe sends it on the price. */
+  lookupKey?: string;
   currency: "usd" | "jpy";
   amount: number;
   interval: "year" | "month";
@@ -148,6 +150,7 @@ export function subscriptionShape(
           price: {
             id: refs.priceId ?? "price_demo",
             object: "price",
+            lookup_key: refs.lookupKey ?? null,
             currency: refs.currency,
             unit_amount: refs.amount,
             recurring: { interval: refs.interval, interval_count: 1 },

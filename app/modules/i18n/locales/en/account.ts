@@ -87,6 +87,18 @@ export const strings = {
     confirmedResume: "Automatic renewal is on again.",
     updateCard: "Update card",
     updateCardHint: "Opens the payment service’s secure page, then brings you back here.",
+    planHeading: "Change your plan",
+    planRule:
+      "A change takes effect at once. You are credited for the unused part of this period at your current price and charged the new price for the same part, on one invoice paid now with your card on file; a change between yearly and monthly starts a new period today. Your renewals are then at the new price.",
+    planLegend: "New plan",
+    planPreviewSubmit: "See what it costs",
+    planSummary: (plan: string) => `Switch to ${plan}`,
+    planDueNow: (amount: string) => `Charged now: ${amount}`,
+    planCredit: (amount: string) => `Nothing is charged now; ${amount} is credited toward your next payments.`,
+    planNothingNow: "Nothing is charged now.",
+    planNext: (price: string, date: string) => `Then ${price}, next on ${date}.`,
+    planConfirm: "Confirm the change",
+    confirmedPlan: "Your plan has changed.",
     renewHeading: "Renew",
     renewExplain: (tier: string) =>
       `Start your ${tier} membership again, with the details you have on file. You pay by card on the payment service's secure page.`,
@@ -96,6 +108,7 @@ export const strings = {
       "Your last renewal payment did not go through. Pay it now on the payment service's secure page, or update your card and it will be tried again.",
     overdueSubmit: "Pay now",
     changeErrors: {
+      stale: "The price shown is more than an hour old. Please see what it costs again.",
       stripe: "We could not reach the payment service, so nothing has changed. Please try again in a moment.",
       notAllowed: "This membership cannot be changed here. Please contact the association.",
       notFound: "We could not find that membership.",
