@@ -295,6 +295,37 @@ export default function AccountHome() {
         )}
       </section>
 
+      {home.companies.length ? (
+        <section aria-labelledby="companies-heading">
+          <h2 id="companies-heading">{t.companiesHeading}</h2>
+          <ul className="account-cards">
+            {home.companies.map((c) => (
+              <li key={c.id} className="card" data-company={c.id}>
+                <h3>{c.name}</h3>
+                <p className="muted">{t.companyRole[c.role]}</p>
+                <dl className="facts">
+                  <div>
+                    <dt>{t.tier}</dt>
+                    <dd>{c.tierName}</dd>
+                  </div>
+                  <div>
+                    <dt>{t.status}</dt>
+                    <dd data-status={c.status}>{c.statusText}</dd>
+                  </div>
+                  <div>
+                    <dt>{t.term}</dt>
+                    <dd>{c.term}</dd>
+                  </div>
+                </dl>
+                <p>
+                  <a href={c.manage}>{t.companyManage(c.name)}</a>
+                </p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       <section aria-labelledby="payments-heading">
         <h2 id="payments-heading">{t.paymentsHeading}</h2>
         {home.payments.length === 0 ? (

@@ -38,7 +38,7 @@ export function EmailLayout(props: {
   site?: Site;
   preview: string;
   recipient?: Recipient;
-  /** Where "manage your membership" leads; defaults to a person's member area (an organisation's: the tiers page). */
+  /** Where "manage your membership" leads; defaults to the member area (a company's contact signs in there too). */
   manageUrl?: string;
   /**
    * "member" (the default): members, donors and their contacts, with the manage link. "other":
@@ -55,7 +55,8 @@ export function EmailLayout(props: {
   const t = strings(locale).layout;
   const other = props.audience === "other";
   const greeting = other ? t.greetingOther(props.greetingName ?? greetingName(recipient, locale)) : t.greeting(greetingName(recipient, locale));
-  const manageUrl = props.manageUrl ?? sitePath(site, locale, recipient?.kind === "person" ? "/account" : "/membership");
+  // The member area, for a person and for a company's contact (who signs in there to manage it).
+  const manageUrl = props.manageUrl ?? sitePath(site, locale, "/account");
   return (
     <Html lang={locale} dir="ltr">
       <Head />

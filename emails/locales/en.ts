@@ -124,7 +124,8 @@ export const en = {
     subject: (tier: string) => `Welcome: your ${tier} corporate membership is active / 法人会員のご登録完了`,
     preview: "Your corporate membership is active. Invite your employees.",
     body: (tier: string, until: string) => `Thank you: your company's ${tier} membership is active until ${until}.`,
-    seats: (n: number) => `It includes ${n} employee membership seats. Use the link below to invite your colleagues and manage the seats.`,
+    seats: (n: number) =>
+      `It includes ${n} employee membership seats. Sign in to My account with this email address (the link below) to invite your colleagues and manage the seats.`,
     cta: "Manage employee seats",
     keepLink: "Keep this email: the link works without a password for the primary contact.",
     summary: (n: number) => `Your corporate membership is active, with ${n} employee seats.`,

@@ -123,7 +123,8 @@ export const ja: EmailStrings = {
     subject: (tier: string) => `法人会員のご登録完了：${tier} / Your corporate membership is active`,
     preview: "法人会員資格が有効になりました。社員の皆さまをご招待ください。",
     body: (tier: string, until: string) => `ありがとうございます。貴社の${tier}資格は${until}まで有効です。`,
-    seats: (n: number) => `社員${n}名分の会員枠が含まれています。下のリンクから社員の皆さまを招待し、会員枠を管理できます。`,
+    seats: (n: number) =>
+      `社員${n}名分の会員枠が含まれています。下のリンクからこのメールアドレスでマイページにログインすると、社員の皆さまを招待し、会員枠を管理できます。`,
     cta: "社員の会員枠を管理する",
     keepLink: "このメールは保管してください。ご担当者さまはパスワードなしでこのリンクをご利用いただけます。",
     summary: (n: number) => `法人会員資格が有効になりました（社員${n}名分の会員枠付き）。`,

@@ -298,7 +298,7 @@ describe.skipIf(!hasChromium)("member area in Chromium", () => {
     await context.close();
   });
 
-  it("renews a lapsed membership in one step: Checkout with the details on file, then active", async () => {
+  it("renews a lapsed membership in one step: Checkout with the details on file, then active, with its receipt as a page and a PDF", async () => {
     const context = await browser.newContext({ locale: "en-US" });
     const page = await context.newPage();
     await page.goto(`${appUrl}/account/sign-in`);
@@ -319,6 +319,25 @@ describe.skipIf(!hasChromium)("member area in Chromium", () => {
     await page.locator('li.card [data-status="active"]').first().waitFor();
     // Renewed: no second offer to renew while the new membership is current.
     expect(await page.getByRole("button", { name: "Renew now" }).count()).toBe(0);
+
+    // The payment's receipt, as a page and as a PDF (issue 16 item 3).
+    const receiptLink = page.getByRole("link", { name: /^Receipt \d{4}-\d{6}$/ }).first();
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return receiptLink.count();
+      })
+      .toBe(1);
+    const number = (await receiptLink.textContent())!.replace("Receipt ", "");
+    const pdfHref = await page.getByRole("link", { name: `Receipt ${number} as PDF` }).getAttribute("href");
+    await receiptLink.click();
+    await page.getByRole("heading", { name: "Receipt" }).first().waitFor();
+    await expect.poll(() => page.locator("body").innerText()).toContain(number);
+    expect(await page.locator("body").innerText()).toContain("Larsen");
+    const pdf = await page.request.get(`${appUrl}${pdfHref}`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
     await context.close();
   });
 

@@ -5,7 +5,8 @@
 import { and, eq } from "drizzle-orm";
 import { http } from "msw";
 import { describe, expect, it } from "vitest";
-import { emailOutbox, memberships, people, tierPrices, tiers } from "../../db/schema";
+import { emailOutbox, memberships, organisationContacts, organisations, people, tierPrices, tiers } from "../../db/schema";
+import { verifySeatManageToken } from "~/modules/corporate/tokens.server";
 import { parseEnv, type Env } from "~/modules/config/env.server";
 import { invoiceShape, stripeEvent, subscriptionShape } from "~/modules/billing/stripe-shapes.server";
 import { action as homeAction, loader as homeLoader } from "~/routes/($lang).account._index";
@@ -360,5 +361,53 @@ describe("changing the plan", () => {
       expect((await post(stripeEnv, m.cookie, { intent: "preview", membershipId: m.membership.id, priceId })).status, priceId).toBe(400);
     }
     expect(stripeCalls.filter((c) => c.method === "POST")).toHaveLength(0);
+  });
+});
+
+describe("a company's contact", () => {
+  it("sees the company memberships they look after, with a link to its seats; a seat holder or another company's contact does not", async () => {
+    const contact = await makeMember(t.db, { familyName: "佐藤", givenName: "花子", preferredLocale: "ja" });
+    const [corporate] = await t.db.select().from(tiers).where(eq(tiers.kind, "corporate")).limit(1);
+    const [org] = await t.db
+      .insert(organisations)
+      .values({ legalNameEn: "Sakura Trading", legalNameJa: "さくら商事株式会社", billingEmail: "billing@sakura.example.jp", country: "JP" })
+      .returning();
+    const [other] = await t.db.insert(organisations).values({ legalNameEn: "Other Co", billingEmail: "billing@other.example", country: "US" }).returning();
+    await t.db.insert(organisationContacts).values([
+      { organisationId: org!.id, personId: contact.person.id, role: "primary" },
+      { organisationId: org!.id, personId: contact.person.id, role: "billing" },
+    ]);
+    const [company] = await t.db
+      .insert(memberships)
+      .values({
+        organisationId: org!.id,
+        tierId: corporate!.id,
+        status: "active",
+        currency: "JPY",
+        interval: "year",
+        currentPeriodEnd: new Date("2027-04-01T00:00:00Z"),
+      })
+      .returning();
+    await t.db.insert(memberships).values({ organisationId: other!.id, tierId: corporate!.id, status: "active", currency: "USD", interval: "year" });
+    const cookie = await memberCookie(t.db, contact.person.id);
+    const loaded = (await respond(() =>
+      homeLoader({ ...args(t.db, "/ja/account", { cookie, params: { lang: "ja" } }), context: { db: t.db, env: stripeEnv, clientIp: "127.0.0.1" } }),
+    )) as Response;
+    const { companies } = (await loaded.json()) as {
+      companies: { id: string; name: string; role: string; statusText: string; term: string; manage: string }[];
+    };
+    expect(companies).toEqual([
+      expect.objectContaining({ id: company!.id, name: "さくら商事株式会社", role: "primary", statusText: "有効", term: "2027年4月1日まで" }),
+    ]);
+    const token = companies[0]!.manage.split("/sponsor/seats/")[1]!;
+    expect(companies[0]!.manage.startsWith("/ja/sponsor/seats/")).toBe(true);
+    expect(verifySeatManageToken(stripeEnv, token)).toBe(company!.id);
+
+    // A plain member sees no company.
+    const plain = await subscribedMember();
+    const theirs = (await respond(() =>
+      homeLoader({ ...args(t.db, "/account", { cookie: plain.cookie }), context: { db: t.db, env: stripeEnv, clientIp: "127.0.0.1" } }),
+    )) as Response;
+    expect(((await theirs.json()) as { companies: unknown[] }).companies).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
  * Statements behind the member area: a signed-in person's memberships (own and company seats)
  * and payments, each read by the person's id only, so no URL or form can reach another's.
  */
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, ne } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../../../db/client";
 import {
@@ -14,6 +14,7 @@ import {
   partnerships,
   payments,
   people,
+  organisationContacts,
   receipts,
   tierPrices,
   tiers,
@@ -145,4 +146,25 @@ export async function getMembershipPrice(db: DbOrTx, membershipId: string) {
     .innerJoin(tierPrices, eq(tierPrices.id, memberships.priceId))
     .where(eq(memberships.id, membershipId));
   return row ?? null;
+}
+
+/** The company memberships the person looks after as the primary or billing contact (not seats), newest first. */
+export function listManagedCompanyMemberships(db: DbOrTx, personId: string) {
+  return db
+    .selectDistinctOn([memberships.id], {
+      id: memberships.id,
+      status: memberships.status,
+      currentPeriodEnd: memberships.currentPeriodEnd,
+      organisationNameEn: organisations.legalNameEn,
+      organisationNameJa: organisations.legalNameJa,
+      tierNameEn: tiers.nameEn,
+      tierNameJa: tiers.nameJa,
+      role: organisationContacts.role,
+    })
+    .from(organisationContacts)
+    .innerJoin(organisations, eq(organisations.id, organisationContacts.organisationId))
+    .innerJoin(memberships, and(eq(memberships.organisationId, organisations.id), isNull(memberships.seatOfMembershipId)))
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .where(and(eq(organisationContacts.personId, personId), inArray(organisationContacts.role, ["primary", "billing"]), ne(memberships.status, "pending")))
+    .orderBy(memberships.id, organisationContacts.role);
 }

@@ -10,7 +10,8 @@ import { formatDate, formatMoney, formatPersonName } from "../i18n/format";
 import { getPersonById } from "../people/people.queries.server";
 import { receiptPageUrl, receiptPdfUrl } from "../receipts/receipts.server";
 import { listMembershipHistory } from "../members/members.queries.server";
-import { listPersonMemberships, listPersonPayments } from "./account.queries.server";
+import { listManagedCompanyMemberships, listPersonMemberships, listPersonPayments } from "./account.queries.server";
+import { seatManageUrl } from "../corporate/tokens.server";
 
 /** A path of this site from one of its absolute URLs (links on our own pages stay relative). */
 const pathOf = (url: string) => {
@@ -22,7 +23,11 @@ export async function getMemberHome(db: DbOrTx, env: Env, personId: string, loca
   const person = await getPersonById(db, personId);
   if (!person) return null;
   const t = dictionary(locale).account;
-  const [rows, payments] = await Promise.all([listPersonMemberships(db, personId), listPersonPayments(db, personId)]);
+  const [rows, payments, companies] = await Promise.all([
+    listPersonMemberships(db, personId),
+    listPersonPayments(db, personId),
+    listManagedCompanyMemberships(db, personId),
+  ]);
   // The staff console's history query; only the change and its cause are shown here, never a staff name.
   const history = (
     await listMembershipHistory(
@@ -101,6 +106,17 @@ export async function getMemberHome(db: DbOrTx, env: Env, personId: string, loca
     email: person.email,
     preferredLocale: person.preferredLocale,
     memberships,
+    // Company memberships they look after: status and period here, seats and billing on the company's own page.
+    companies: companies.map((c) => ({
+      id: c.id,
+      name: locale === "ja" ? (c.organisationNameJa ?? c.organisationNameEn) : c.organisationNameEn,
+      tierName: locale === "ja" ? c.tierNameJa : c.tierNameEn,
+      role: c.role as "primary" | "billing",
+      status: c.status,
+      statusText: statusWord(c.status),
+      term: c.currentPeriodEnd ? t.until(formatDate(c.currentPeriodEnd, locale)) : t.noDate,
+      manage: pathOf(seatManageUrl(env, c.id, locale)),
+    })),
     payments: payments.map((p) => ({
       id: p.id,
       date: formatDate(p.paidAt, locale),

@@ -29,7 +29,6 @@ import {
   updateReceiptsMethodType,
 } from "./corporate-billing.queries.server";
 import { listOrganisationContacts } from "./corporate.queries.server";
-import { seatManageUrl } from "./tokens.server";
 
 export async function getOrganisationParties(db: DbOrTx, organisationId: string) {
   const organisation = await getOrganisation(db, organisationId);
@@ -167,7 +166,8 @@ export async function recordOrganisationPayment(
         tierName: tierNameOf(tier!),
         seats: tier!.seats ?? 0,
         periodEnd: (values.currentPeriodEnd ?? membership.currentPeriodEnd ?? end).toISOString(),
-        manageUrl: seatManageUrl(env, membership.id, locale),
+        // In the member area, where the contact signs in and finds the company's seats.
+        manageUrl: appUrl(env, locale, "/account"),
         sponsorsUrl: appUrl(env, locale, "/sponsors"),
       },
       dedupeKey: `sponsor-welcome:${membership.id}`,

@@ -55,9 +55,8 @@ export async function queueRenewalReminders(db: Database, env: Env, now = new Da
         amount: price.amount,
         currency: price.currency,
         daysBefore,
-        // A person manages their membership in the member area (signing in first); a company's
-        // contact has no member area yet, and is shown the tiers.
-        manageUrl: `${appUrl}${locale === "ja" ? "/ja" : ""}${person ? "/account" : "/membership"}`,
+        // Managed in the member area (signing in first): a person's own, or a company's by its contact.
+        manageUrl: `${appUrl}${locale === "ja" ? "/ja" : ""}/account`,
       },
     });
     if (id) queued += 1;
